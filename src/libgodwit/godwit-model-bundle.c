@@ -1,0 +1,819 @@
+/* godwit-model-bundle.c
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* The versions of one model, wherever they come from: an Xcode source
+ * bundle (coredata-format.md §2.1), a compiled .momd/.mom (§3.1) or a store's
+ * cached model. Nothing on disk records the version order, so, like the
+ * iterative migrators of WordPress and WooCommerce, we sort the version names
+ * with runs of digits compared as numbers, and put the current version last.
+ */
+
+#define G_LOG_DOMAIN "godwit-model-bundle"
+
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "godwit-error.h"
+#include "godwit-model-archive-private.h"
+#include "godwit-model-bundle.h"
+#include "godwit-model-xml-private.h"
+#include "godwit-plist.h"
+
+/* WordPress, the largest bundle seen, has about 160 versions. */
+#define MAX_VERSIONS  10000
+#define MAX_MOM_SIZE  (64 * 1024 * 1024)
+
+struct _GodwitModelBundle
+{
+  GObject                parent_instance;
+
+  char                  *path;
+  GodwitModelBundleKind  kind;
+  GPtrArray             *versions;          /* (element-type GodwitModel), in version order */
+  GHashTable            *declared_hashes;   /* (element-type utf8 GHashTable): momd only */
+
+  /* Borrowed References */
+  GodwitModel           *current;
+};
+
+G_DEFINE_FINAL_TYPE (GodwitModelBundle, godwit_model_bundle, G_TYPE_OBJECT)
+
+static const char * const kind_names[] = {
+  [GODWIT_MODEL_BUNDLE_KIND_XCDATAMODELD] = "xcdatamodeld",
+  [GODWIT_MODEL_BUNDLE_KIND_XCDATAMODEL] = "xcdatamodel",
+  [GODWIT_MODEL_BUNDLE_KIND_MOMD] = "momd",
+  [GODWIT_MODEL_BUNDLE_KIND_MOM] = "mom",
+  [GODWIT_MODEL_BUNDLE_KIND_STORE_CACHE] = "store-cache",
+};
+
+static void
+set_errno_error (GError     **error,
+                 const char  *path,
+                 int          saved_errno)
+{
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
+}
+
+static gboolean
+stat_path (const char  *path,
+           GStatBuf    *st,
+           GError     **error)
+{
+  if (g_stat (path, st) != 0)
+    {
+      set_errno_error (error, path, errno);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Version names sort as NSNumericSearch does: "Model" < "Model 2" <
+ * "Model 10", "v1.1.2" < "v1.2.0". */
+static int
+compare_version_names (const char *a,
+                       const char *b)
+{
+  const char *pa = a;
+  const char *pb = b;
+
+  while (*pa != '\0' && *pb != '\0')
+    {
+      if (g_ascii_isdigit (*pa) && g_ascii_isdigit (*pb))
+        {
+          const char *start_a;
+          const char *start_b;
+          gsize length_a;
+          gsize length_b;
+          int cmp;
+
+          while (*pa == '0' && g_ascii_isdigit (pa[1]))
+            pa++;
+          while (*pb == '0' && g_ascii_isdigit (pb[1]))
+            pb++;
+          for (start_a = pa; g_ascii_isdigit (*pa); pa++)
+            ;
+          for (start_b = pb; g_ascii_isdigit (*pb); pb++)
+            ;
+
+          length_a = pa - start_a;
+          length_b = pb - start_b;
+          if (length_a != length_b)
+            return length_a < length_b ? -1 : 1;
+
+          cmp = memcmp (start_a, start_b, length_a);
+          if (cmp != 0)
+            return cmp;
+
+          continue;
+        }
+
+      if (*pa != *pb)
+        return (guchar) *pa < (guchar) *pb ? -1 : 1;
+
+      pa++;
+      pb++;
+    }
+
+  if (*pa != *pb)
+    return *pa == '\0' ? -1 : 1;
+
+  /* Equal as numbers ("v01", "v1"): keep a stable order all the same. */
+  return strcmp (a, b);
+}
+
+static int
+compare_version_name_pointers (gconstpointer a,
+                               gconstpointer b)
+{
+  return compare_version_names (*(const char * const *) a, *(const char * const *) b);
+}
+
+static const char *
+describe (GodwitModelBundle *self)
+{
+  return self->path != NULL ? self->path : "the model bundle";
+}
+
+static char *
+strip_suffix (const char *name,
+              const char *suffix)
+{
+  gsize length = strlen (name);
+  gsize suffix_length = strlen (suffix);
+
+  if (length >= suffix_length && strcmp (name + length - suffix_length, suffix) == 0)
+    length -= suffix_length;
+
+  return g_strndup (name, length);
+}
+
+/* Version names: the names in the bundle that end with @suffix, without it,
+ * in version order. Hidden entries are left out: macOS leaves
+ * "._Foo.xcdatamodel" AppleDouble files in copies made on other file
+ * systems. */
+static GPtrArray *
+list_versions (GodwitModelBundle  *self,
+               const char         *suffix,
+               GError            **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  dir = g_dir_open (self->path, 0, &local_error);
+  if (dir == NULL)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (name[0] == '.' || !g_str_has_suffix (name, suffix))
+        continue;
+
+      if (names->len == MAX_VERSIONS)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                       "%s: more than %d model versions", self->path, MAX_VERSIONS);
+          return NULL;
+        }
+
+      g_ptr_array_add (names, strip_suffix (name, suffix));
+    }
+
+  if (names->len == 0)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NO_VERSIONS,
+                   "%s: holds no model version (no *%s inside)", self->path, suffix);
+      return NULL;
+    }
+
+  g_ptr_array_sort (names, compare_version_name_pointers);
+
+  return g_steal_pointer (&names);
+}
+
+static GodwitModel *
+load_xcdatamodel (const char  *path,
+                  const char  *version_name,
+                  GError     **error)
+{
+  g_autofree char *contents = g_build_filename (path, "contents", NULL);
+  g_autofree char *elements = NULL;
+  GStatBuf st;
+
+  if (!stat_path (path, &st, error))
+    return NULL;
+
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
+                   "%s: is a file, but an .xcdatamodel is a folder", path);
+      return NULL;
+    }
+
+  if (g_stat (contents, &st) != 0 && errno == ENOENT)
+    {
+      elements = g_build_filename (path, "elements", NULL);
+      if (g_file_test (elements, G_FILE_TEST_EXISTS))
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LEGACY_MODEL_FORMAT,
+                     "%s: an Xcode 3 model in the legacy format: "
+                     "open and save it in a current Xcode", path);
+      else
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                     "%s: has no contents file", path);
+      return NULL;
+    }
+
+  return _godwit_model_new_from_xml (contents, version_name, error);
+}
+
+static GodwitModel *
+load_mom (const char  *path,
+          const char  *version_name,
+          GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  if (!stat_path (path, &st, error))
+    return NULL;
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
+                   "%s: is %s, but a compiled .mom model is a file", path,
+                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file");
+      return NULL;
+    }
+
+  if (st.st_size > MAX_MOM_SIZE)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                   "%s: larger than %d MiB", path, MAX_MOM_SIZE / (1024 * 1024));
+      return NULL;
+    }
+
+  if (!g_file_get_contents (path, &data, &length, &local_error))
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+
+  /* The decoder resolves the model and records @path as its file. */
+  return _godwit_model_new_from_archive ((const guint8 *) data, length, version_name,
+                                         GODWIT_MODEL_SOURCE_COMPILED, path, error);
+}
+
+static gboolean
+set_current_version (GodwitModelBundle  *self,
+                     const char         *name,
+                     const char         *declared_in,
+                     GError            **error)
+{
+  GodwitModel *current;
+  guint index;
+
+  if (name == NULL)
+    {
+      /* No declaration: the newest version is current. */
+      self->current = g_ptr_array_index (self->versions, self->versions->len - 1);
+      return TRUE;
+    }
+
+  current = godwit_model_bundle_find_version (self, name);
+  if (current == NULL)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
+                   "%s: names “%s” as the current version, which %s does not have",
+                   declared_in, name, self->path);
+      return FALSE;
+    }
+
+  self->current = current;
+  g_ptr_array_find (self->versions, current, &index);
+  g_ptr_array_add (self->versions, g_ptr_array_steal_index (self->versions, index));
+
+  return TRUE;
+}
+
+static gboolean
+load_xcdatamodeld (GodwitModelBundle  *self,
+                   GError            **error)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *current_path = NULL;
+  g_autofree char *current_name = NULL;
+
+  names = list_versions (self, ".xcdatamodel", error);
+  if (names == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *version_name = g_ptr_array_index (names, i);
+      g_autofree char *file_name = g_strconcat (version_name, ".xcdatamodel", NULL);
+      g_autofree char *path = g_build_filename (self->path, file_name, NULL);
+      GodwitModel *model = load_xcdatamodel (path, version_name, error);
+
+      if (model == NULL)
+        return FALSE;
+
+      g_ptr_array_add (self->versions, model);
+    }
+
+  current_path = g_build_filename (self->path, ".xccurrentversion", NULL);
+  if (g_file_test (current_path, G_FILE_TEST_EXISTS))
+    {
+      g_auto(plist_t) plist = NULL;
+      g_autofree char *value = NULL;
+
+      if (!godwit_plist_new_from_file (current_path, &plist, error))
+        return FALSE;
+
+      value = godwit_plist_dup_string (plist, "_XCCurrentVersionName");
+      if (value != NULL)
+        current_name = strip_suffix (value, ".xcdatamodel");
+    }
+
+  return set_current_version (self, current_name, current_path, error);
+}
+
+static gboolean
+read_declared_hashes (GodwitModelBundle  *self,
+                      const char         *plist_path,
+                      plist_t             versions,
+                      GError            **error)
+{
+  plist_dict_iter iter = NULL;
+  gboolean ok = TRUE;
+
+  if (plist_get_node_type (versions) != PLIST_DICT)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                   "%s: NSManagedObjectModel_VersionHashes is not a dictionary", plist_path);
+      return FALSE;
+    }
+
+  plist_dict_new_iter (versions, &iter);
+
+  while (ok)
+    {
+      g_autoptr(GHashTable) hashes = NULL;
+      plist_dict_iter entity_iter = NULL;
+      char *version = NULL;
+      plist_t entities = NULL;
+
+      plist_dict_next_item (versions, iter, &version, &entities);
+      if (entities == NULL)
+        {
+          free (version);
+          break;
+        }
+
+      if (plist_get_node_type (entities) != PLIST_DICT)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                       "%s: the version hashes of “%s” are not a dictionary",
+                       plist_path, version);
+          free (version);
+          ok = FALSE;
+          break;
+        }
+
+      hashes = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                      g_free, (GDestroyNotify) g_bytes_unref);
+      plist_dict_new_iter (entities, &entity_iter);
+
+      for (;;)
+        {
+          char *entity = NULL;
+          plist_t hash = NULL;
+          const char *data;
+          uint64_t length = 0;
+
+          plist_dict_next_item (entities, entity_iter, &entity, &hash);
+          if (hash == NULL)
+            {
+              free (entity);
+              break;
+            }
+
+          if (plist_get_node_type (hash) != PLIST_DATA)
+            {
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                           "%s: the version hash of %s in “%s” is not data",
+                           plist_path, entity, version);
+              free (entity);
+              ok = FALSE;
+              break;
+            }
+
+          data = plist_get_data_ptr (hash, &length);
+          g_hash_table_replace (hashes, g_strdup (entity), g_bytes_new (data, length));
+          free (entity);
+        }
+
+      free (entity_iter);
+      if (ok)
+        g_hash_table_replace (self->declared_hashes, g_strdup (version), g_steal_pointer (&hashes));
+      free (version);
+    }
+
+  free (iter);
+
+  return ok;
+}
+
+static gboolean
+load_momd (GodwitModelBundle  *self,
+           GError            **error)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *info_path = NULL;
+  g_autofree char *current_name = NULL;
+
+  names = list_versions (self, ".mom", error);
+  if (names == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *version_name = g_ptr_array_index (names, i);
+      g_autofree char *file_name = g_strconcat (version_name, ".mom", NULL);
+      g_autofree char *path = g_build_filename (self->path, file_name, NULL);
+      GodwitModel *model = load_mom (path, version_name, error);
+
+      if (model == NULL)
+        return FALSE;
+
+      g_ptr_array_add (self->versions, model);
+    }
+
+  self->declared_hashes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) g_hash_table_unref);
+
+  info_path = g_build_filename (self->path, "VersionInfo.plist", NULL);
+  if (g_file_test (info_path, G_FILE_TEST_EXISTS))
+    {
+      g_auto(plist_t) plist = NULL;
+      plist_t hashes;
+
+      if (!godwit_plist_new_from_file (info_path, &plist, error))
+        return FALSE;
+
+      current_name = godwit_plist_dup_string (plist, "NSManagedObjectModel_CurrentVersionName");
+      hashes = plist_get_node_type (plist) == PLIST_DICT
+               ? plist_dict_get_item (plist, "NSManagedObjectModel_VersionHashes")
+               : NULL;
+      if (hashes != NULL && !read_declared_hashes (self, info_path, hashes, error))
+        return FALSE;
+    }
+
+  return set_current_version (self, current_name, info_path, error);
+}
+
+static void
+godwit_model_bundle_finalize (GObject *object)
+{
+  GodwitModelBundle *self = (GodwitModelBundle *) object;
+
+  g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->versions, g_ptr_array_unref);
+  g_clear_pointer (&self->declared_hashes, g_hash_table_unref);
+
+  G_OBJECT_CLASS (godwit_model_bundle_parent_class)->finalize (object);
+}
+
+static void
+godwit_model_bundle_class_init (GodwitModelBundleClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = godwit_model_bundle_finalize;
+}
+
+static void
+godwit_model_bundle_init (GodwitModelBundle *self)
+{
+  self->versions = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static gboolean
+require_folder (const char  *path,
+                GStatBuf    *st,
+                const char  *what,
+                GError     **error)
+{
+  if (S_ISDIR (st->st_mode))
+    return TRUE;
+
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
+               "%s: is a file, but %s is a folder", path, what);
+
+  return FALSE;
+}
+
+/**
+ * godwit_model_bundle_new_for_path:
+ * @path: an .xcdatamodeld or .xcdatamodel folder, a compiled .momd folder or
+ *   a .mom file
+ *
+ * Loads every version of the model, in version order.
+ *
+ * Returns: (transfer full): the bundle, or %NULL with @error set
+ */
+GodwitModelBundle *
+godwit_model_bundle_new_for_path (const char  *path,
+                                  GError     **error)
+{
+  g_autoptr(GodwitModelBundle) self = NULL;
+  g_autofree char *name = NULL;
+  GodwitModel *model;
+  GStatBuf st;
+  gsize length;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (GODWIT_TYPE_MODEL_BUNDLE, NULL);
+
+  /* "Foo.xcdatamodeld/" names the same bundle as "Foo.xcdatamodeld". */
+  length = strlen (path);
+  while (length > 1 && path[length - 1] == G_DIR_SEPARATOR)
+    length--;
+  self->path = g_strndup (path, length);
+  name = g_path_get_basename (self->path);
+
+  if (!stat_path (self->path, &st, error))
+    return NULL;
+
+  if (g_str_has_suffix (name, ".xcdatamodeld"))
+    {
+      self->kind = GODWIT_MODEL_BUNDLE_KIND_XCDATAMODELD;
+      if (!require_folder (self->path, &st, "an .xcdatamodeld bundle", error) ||
+          !load_xcdatamodeld (self, error))
+        return NULL;
+    }
+  else if (g_str_has_suffix (name, ".xcdatamodel"))
+    {
+      g_autofree char *version_name = strip_suffix (name, ".xcdatamodel");
+
+      self->kind = GODWIT_MODEL_BUNDLE_KIND_XCDATAMODEL;
+      model = load_xcdatamodel (self->path, version_name, error);
+      if (model == NULL)
+        return NULL;
+      g_ptr_array_add (self->versions, model);
+      self->current = model;
+    }
+  else if (g_str_has_suffix (name, ".momd"))
+    {
+      self->kind = GODWIT_MODEL_BUNDLE_KIND_MOMD;
+      if (!require_folder (self->path, &st, "a compiled .momd bundle", error) ||
+          !load_momd (self, error))
+        return NULL;
+    }
+  else if (g_str_has_suffix (name, ".mom"))
+    {
+      g_autofree char *version_name = strip_suffix (name, ".mom");
+
+      self->kind = GODWIT_MODEL_BUNDLE_KIND_MOM;
+      model = load_mom (self->path, version_name, error);
+      if (model == NULL)
+        return NULL;
+      g_ptr_array_add (self->versions, model);
+      self->current = model;
+    }
+  else
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                   "%s: not a Core Data model: expected an .xcdatamodeld or .xcdatamodel "
+                   "folder, a compiled .momd folder or a .mom file", self->path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * godwit_model_bundle_new_for_model:
+ * @model: a resolved model
+ * @kind: where @model comes from, e.g. %GODWIT_MODEL_BUNDLE_KIND_STORE_CACHE
+ *
+ * A bundle of the single version @model, such as a store's cached model.
+ *
+ * Returns: (transfer full): the bundle
+ */
+GodwitModelBundle *
+godwit_model_bundle_new_for_model (GodwitModel           *model,
+                                   GodwitModelBundleKind  kind)
+{
+  GodwitModelBundle *self;
+
+  g_return_val_if_fail (GODWIT_IS_MODEL (model), NULL);
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+
+  self = g_object_new (GODWIT_TYPE_MODEL_BUNDLE, NULL);
+  self->kind = kind;
+  g_ptr_array_add (self->versions, g_object_ref (model));
+  self->current = model;
+
+  return self;
+}
+
+/**
+ * godwit_model_bundle_get_path:
+ *
+ * Returns: (nullable): the path the bundle was loaded from, %NULL for a
+ *   bundle made with godwit_model_bundle_new_for_model()
+ */
+const char *
+godwit_model_bundle_get_path (GodwitModelBundle *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), NULL);
+
+  return self->path;
+}
+
+GodwitModelBundleKind
+godwit_model_bundle_get_kind (GodwitModelBundle *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), 0);
+
+  return self->kind;
+}
+
+/**
+ * godwit_model_bundle_get_kind_name:
+ *
+ * Returns: "xcdatamodeld", "xcdatamodel", "momd", "mom" or "store-cache"
+ */
+const char *
+godwit_model_bundle_get_kind_name (GodwitModelBundle *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), NULL);
+
+  return kind_names[self->kind];
+}
+
+guint
+godwit_model_bundle_get_n_versions (GodwitModelBundle *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), 0);
+
+  return self->versions->len;
+}
+
+/**
+ * godwit_model_bundle_get_version:
+ * @index: position in version order, oldest first
+ *
+ * Returns: (transfer none) (nullable): the version, %NULL if @index is out
+ *   of range
+ */
+GodwitModel *
+godwit_model_bundle_get_version (GodwitModelBundle *self,
+                                 guint              index)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), NULL);
+
+  if (index >= self->versions->len)
+    return NULL;
+
+  return g_ptr_array_index (self->versions, index);
+}
+
+/**
+ * godwit_model_bundle_find_version:
+ * @name: a version name: the file name without .xcdatamodel or .mom
+ *
+ * Returns: (transfer none) (nullable): the version called @name
+ */
+GodwitModel *
+godwit_model_bundle_find_version (GodwitModelBundle *self,
+                                  const char        *name)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  for (guint i = 0; i < self->versions->len; i++)
+    {
+      GodwitModel *model = g_ptr_array_index (self->versions, i);
+
+      if (g_strcmp0 (godwit_model_get_version_name (model), name) == 0)
+        return model;
+    }
+
+  return NULL;
+}
+
+/**
+ * godwit_model_bundle_get_current_version:
+ *
+ * The version Xcode marks current (.xccurrentversion, or
+ * NSManagedObjectModel_CurrentVersionName in a .momd), else the last one.
+ *
+ * Returns: (transfer none): the current version
+ */
+GodwitModel *
+godwit_model_bundle_get_current_version (GodwitModelBundle *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), NULL);
+
+  return self->current;
+}
+
+/**
+ * godwit_model_bundle_set_version_order:
+ * @names: every version name exactly once, oldest first
+ *
+ * Replaces the version order. On error the order is left unchanged.
+ */
+gboolean
+godwit_model_bundle_set_version_order (GodwitModelBundle   *self,
+                                       const char * const  *names,
+                                       GError             **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), FALSE);
+  g_return_val_if_fail (names != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      GodwitModel *model = godwit_model_bundle_find_version (self, names[i]);
+
+      if (model == NULL)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
+                       "%s: the version order names “%s”, which is not a version of the model",
+                       describe (self), names[i]);
+          return FALSE;
+        }
+
+      if (!g_hash_table_add (seen, (gpointer) names[i]))
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                       "%s: the version order names “%s” more than once",
+                       describe (self), names[i]);
+          return FALSE;
+        }
+
+      g_ptr_array_add (order, g_object_ref (model));
+    }
+
+  for (guint i = 0; i < self->versions->len; i++)
+    {
+      const char *name = godwit_model_get_version_name (g_ptr_array_index (self->versions, i));
+
+      if (name == NULL || !g_hash_table_contains (seen, name))
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                       "%s: the version order leaves out version “%s”",
+                       describe (self), name != NULL ? name : "(unnamed)");
+          return FALSE;
+        }
+    }
+
+  g_ptr_array_unref (self->versions);
+  self->versions = g_steal_pointer (&order);
+
+  return TRUE;
+}
+
+/**
+ * godwit_model_bundle_get_declared_version_hashes:
+ * @version_name: a version name
+ *
+ * The entity version hashes a compiled .momd declares for a version in its
+ * VersionInfo.plist (NSManagedObjectModel_VersionHashes).
+ *
+ * Returns: (transfer none) (nullable) (element-type utf8 GBytes): the
+ *   hashes by entity name, or %NULL
+ */
+GHashTable *
+godwit_model_bundle_get_declared_version_hashes (GodwitModelBundle *self,
+                                                 const char        *version_name)
+{
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), NULL);
+  g_return_val_if_fail (version_name != NULL, NULL);
+
+  if (self->declared_hashes == NULL)
+    return NULL;
+
+  return g_hash_table_lookup (self->declared_hashes, version_name);
+}

@@ -1,0 +1,268 @@
+/* godwit-value.c
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* Decodes stored attribute values the way Core Data reads them back:
+ * the attribute type decides, not SQLite's storage class (a Date is REAL
+ * seconds since 2001, a Boolean an INTEGER 0/1, a UUID 16 raw bytes).
+ */
+
+#define G_LOG_DOMAIN "godwit-value"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "godwit-keyed-archive.h"
+#include "godwit-plist.h"
+#include "godwit-value.h"
+#include "godwit-value-private.h"
+
+/* Enough to recognise a value at a glance without dumping megabytes. */
+#define PREVIEW_BYTES 32
+/* Transformable values larger than this are summarised, not unpacked. */
+#define MAX_UNPACKED_ARCHIVE (4 * 1024 * 1024)
+
+/* Lower-case hex, as version hashes and binary previews are shown. */
+char *
+godwit_hex_encode (const guint8 *data,
+                   gsize         size)
+{
+  static const char digits[] = "0123456789abcdef";
+  char *hex = g_malloc (size * 2 + 1);
+
+  for (gsize i = 0; i < size; i++)
+    {
+      hex[2 * i] = digits[data[i] >> 4];
+      hex[2 * i + 1] = digits[data[i] & 0xf];
+    }
+  hex[size * 2] = '\0';
+
+  return hex;
+}
+
+char *
+_godwit_value_format_uuid (const guint8 *b)
+{
+  return g_strdup_printf ("%02X%02X%02X%02X-%02X%02X-%02X%02X-%02X%02X-%02X%02X%02X%02X%02X%02X",
+                          b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                          b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+JsonNode *
+_godwit_value_binary_summary (const guint8 *data,
+                              gsize         size)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autofree char *preview = godwit_hex_encode (data, MIN (size, PREVIEW_BYTES));
+  JsonNode *node;
+
+  json_object_set_int_member (object, "size", (gint64) size);
+  json_object_set_string_member (object, "preview", preview);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, object);
+
+  return node;
+}
+
+static JsonNode *
+string_node (const char *string)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (node, string);
+
+  return node;
+}
+
+static JsonNode *
+column_text (sqlite3_stmt *statement,
+             int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (statement, column);
+  int length = sqlite3_column_bytes (statement, column);
+  g_autofree char *copy = NULL;
+
+  if (text == NULL)
+    return json_node_new (JSON_NODE_NULL);
+
+  /* JSON needs valid UTF-8; stores written by other tools may not have it. */
+  copy = g_utf8_make_valid (text, length);
+
+  return string_node (copy);
+}
+
+static JsonNode *
+column_blob_summary (sqlite3_stmt *statement,
+                     int           column)
+{
+  const guint8 *data = sqlite3_column_blob (statement, column);
+  int size = sqlite3_column_bytes (statement, column);
+
+  return _godwit_value_binary_summary (data, size);
+}
+
+static JsonNode *
+column_date (sqlite3_stmt *statement,
+             int           column)
+{
+  g_autofree char *iso = godwit_date_to_iso8601 (sqlite3_column_double (statement, column));
+
+  if (iso == NULL)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+      json_node_set_double (node, sqlite3_column_double (statement, column));
+      return node;
+    }
+
+  return string_node (iso);
+}
+
+static JsonNode *
+column_transformable (sqlite3_stmt *statement,
+                      int           column)
+{
+  const guint8 *data = sqlite3_column_blob (statement, column);
+  int size = sqlite3_column_bytes (statement, column);
+  g_autoptr(GodwitKeyedArchive) archive = NULL;
+  g_auto(plist_t) plain = NULL;
+  JsonNode *summary;
+
+  summary = _godwit_value_binary_summary (data, size);
+
+  if (size < 8 || size > MAX_UNPACKED_ARCHIVE || memcmp (data, "bplist00", 8) != 0)
+    return summary;
+
+  archive = godwit_keyed_archive_new_from_data (data, size, "value", NULL);
+  if (archive != NULL)
+    plain = godwit_keyed_archive_unpack (archive, NULL);
+
+  /* Not every transformer archives with NSKeyedArchiver; then the bytes
+   * are all there is to show. */
+  if (plain != NULL)
+    json_object_set_member (json_node_get_object (summary), "value", godwit_plist_to_json (plain));
+
+  return summary;
+}
+
+JsonNode *
+_godwit_value_to_json (GodwitAttributeType  type,
+                       sqlite3_stmt        *statement,
+                       int                  column)
+{
+  JsonNode *node;
+  int storage = sqlite3_column_type (statement, column);
+
+  if (storage == SQLITE_NULL)
+    return json_node_new (JSON_NODE_NULL);
+
+  switch (type)
+    {
+    case GODWIT_ATTRIBUTE_TYPE_INTEGER_16:
+    case GODWIT_ATTRIBUTE_TYPE_INTEGER_32:
+    case GODWIT_ATTRIBUTE_TYPE_INTEGER_64:
+      if (storage != SQLITE_INTEGER)
+        break;
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_int (node, sqlite3_column_int64 (statement, column));
+      return node;
+
+    case GODWIT_ATTRIBUTE_TYPE_BOOLEAN:
+      if (storage != SQLITE_INTEGER)
+        break;
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_boolean (node, sqlite3_column_int64 (statement, column) != 0);
+      return node;
+
+    case GODWIT_ATTRIBUTE_TYPE_DOUBLE:
+    case GODWIT_ATTRIBUTE_TYPE_FLOAT:
+      if (storage != SQLITE_INTEGER && storage != SQLITE_FLOAT)
+        break;
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_double (node, sqlite3_column_double (statement, column));
+      return node;
+
+    case GODWIT_ATTRIBUTE_TYPE_DATE:
+      if (storage != SQLITE_INTEGER && storage != SQLITE_FLOAT)
+        break;
+      return column_date (statement, column);
+
+    case GODWIT_ATTRIBUTE_TYPE_DECIMAL:
+      /* Kept as text so no digit is lost to a double. */
+      return column_text (statement, column);
+
+    case GODWIT_ATTRIBUTE_TYPE_STRING:
+    case GODWIT_ATTRIBUTE_TYPE_URI:
+      return column_text (statement, column);
+
+    case GODWIT_ATTRIBUTE_TYPE_UUID:
+      if (storage == SQLITE_BLOB && sqlite3_column_bytes (statement, column) == 16)
+        {
+          g_autofree char *uuid = _godwit_value_format_uuid (sqlite3_column_blob (statement, column));
+
+          return string_node (uuid);
+        }
+      break;
+
+    case GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE:
+      if (storage == SQLITE_BLOB)
+        return column_transformable (statement, column);
+      break;
+
+    case GODWIT_ATTRIBUTE_TYPE_BINARY:
+      if (storage == SQLITE_BLOB)
+        return column_blob_summary (statement, column);
+      break;
+
+    case GODWIT_ATTRIBUTE_TYPE_UNDEFINED:
+    case GODWIT_ATTRIBUTE_TYPE_OBJECT_ID:
+    case GODWIT_ATTRIBUTE_TYPE_COMPOSITE:
+    default:
+      break;
+    }
+
+  /* A value whose storage does not fit its attribute type: show what is
+   * there rather than inventing a conversion. */
+  return _godwit_value_to_json_for_declared_type (NULL, statement, column);
+}
+
+/* Schema-only view: the column's declared type is all that is known. */
+JsonNode *
+_godwit_value_to_json_for_declared_type (const char   *declared_type,
+                                         sqlite3_stmt *statement,
+                                         int           column)
+{
+  JsonNode *node;
+
+  switch (sqlite3_column_type (statement, column))
+    {
+    case SQLITE_NULL:
+      return json_node_new (JSON_NODE_NULL);
+
+    case SQLITE_INTEGER:
+      if (declared_type != NULL && g_ascii_strcasecmp (declared_type, "TIMESTAMP") == 0)
+        return column_date (statement, column);
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_int (node, sqlite3_column_int64 (statement, column));
+      return node;
+
+    case SQLITE_FLOAT:
+      if (declared_type != NULL && g_ascii_strcasecmp (declared_type, "TIMESTAMP") == 0)
+        return column_date (statement, column);
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_double (node, sqlite3_column_double (statement, column));
+      return node;
+
+    case SQLITE_TEXT:
+      return column_text (statement, column);
+
+    case SQLITE_BLOB:
+    default:
+      return column_blob_summary (statement, column);
+    }
+}

@@ -1,0 +1,17 @@
+/* godwit-value.h
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *godwit_hex_encode (const guint8 *data,
+                         gsize         size);
+
+G_END_DECLS

@@ -1,0 +1,136 @@
+/* godwit-cli-private.h
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "godwit-model-bundle.h"
+#include "godwit-store.h"
+#include "godwit-version-match.h"
+
+G_BEGIN_DECLS
+
+/* Exit statuses, as docs/cli.md documents them. */
+typedef enum
+{
+  GODWIT_CLI_EXIT_OK       = 0,
+  GODWIT_CLI_EXIT_MISMATCH = 1,
+  GODWIT_CLI_EXIT_USAGE    = 2,
+} GodwitCliExit;
+
+/* Objects or transactions read by one query: each page is printed and
+ * freed before the next one is read, so memory does not grow with the
+ * store. */
+#define GODWIT_CLI_PAGE_SIZE 1000
+
+typedef struct _GodwitCliCommand GodwitCliCommand;
+
+struct _GodwitCliCommand
+{
+  const char *name;
+  const char *parameters;  /* N_(): the positional arguments, e.g. "STORE [ENTITY]" */
+  const char *summary;     /* N_() */
+  guint       min_args;
+  guint       max_args;
+  int       (*run)         (const GodwitCliCommand  *command,
+                            int                      argc,
+                            char                   **argv);
+};
+
+/* Where the model objects are read with came from. */
+typedef enum
+{
+  GODWIT_CLI_MODEL_FROM_BUNDLE,
+  GODWIT_CLI_MODEL_FROM_STORE_CACHE,
+  GODWIT_CLI_MODEL_NONE,
+} GodwitCliModelSource;
+
+/* A store opened for a command, with the model chosen for it. */
+typedef struct
+{
+  GodwitStore          *store;
+  GodwitModelBundle    *bundle;              /* (nullable) --model */
+  GodwitVersionMatch   *bundle_match;        /* (nullable) the store against --model */
+  GodwitModel          *cached_model;        /* (nullable) Z_MODELCACHE decoded */
+  char                 *cached_model_error;  /* (nullable) why Z_MODELCACHE could not be decoded */
+  GodwitCliModelSource  model_source;
+} GodwitCliStore;
+
+/* godwit-cli.c */
+int              _godwit_cli_fail                  (const GError            *error);
+gboolean         _godwit_cli_parse                 (const GodwitCliCommand  *command,
+                                                    const GOptionEntry      *entries,
+                                                    int                     *argc,
+                                                    char                  ***argv,
+                                                    GError                 **error);
+gboolean         _godwit_cli_parse_number          (const char              *option,
+                                                    const char              *text,
+                                                    gint64                   minimum,
+                                                    gint64                  *value,
+                                                    GError                 **error);
+
+/* godwit-cli-store.c */
+GodwitCliStore  *_godwit_cli_store_open            (const char              *path,
+                                                    const char              *bundle_path,
+                                                    GError                 **error);
+gboolean         _godwit_cli_store_require_match   (GodwitCliStore          *cli_store,
+                                                    GError                 **error);
+void             _godwit_cli_store_free            (GodwitCliStore          *cli_store);
+
+/* The commands, one file each */
+int              _godwit_cli_model                 (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_inspect               (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_dump                  (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_history               (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+
+/* godwit-cli-json.c: output shared by the commands */
+typedef struct _GodwitCliTable GodwitCliTable;
+
+GodwitCliTable  *_godwit_cli_table_new             (guint                    n_columns);
+void             _godwit_cli_table_set_headers     (GodwitCliTable          *table,
+                                                    ...) G_GNUC_NULL_TERMINATED;
+void             _godwit_cli_table_align_right     (GodwitCliTable          *table,
+                                                    guint                    column);
+void             _godwit_cli_table_add_row         (GodwitCliTable          *table,
+                                                    ...);
+void             _godwit_cli_table_print           (GodwitCliTable          *table,
+                                                    guint                    indent);
+void             _godwit_cli_table_free            (GodwitCliTable          *table);
+
+void             _godwit_cli_print_heading         (const char              *heading);
+char            *_godwit_cli_dup_short_hash        (const char              *hex);
+char            *_godwit_cli_dup_node_text         (JsonNode                *node,
+                                                    guint                    max_chars);
+const char      *_godwit_cli_model_source_to_string (GodwitCliModelSource    source);
+void             _godwit_cli_add_entity            (JsonBuilder             *builder,
+                                                    const char              *name,
+                                                    const char              *parent_name,
+                                                    gboolean                 abstract,
+                                                    const char              *version_hash_hex);
+void             _godwit_cli_add_differences       (JsonBuilder             *builder,
+                                                    GPtrArray               *differences);
+void             _godwit_cli_print_differences     (GPtrArray               *differences);
+void             _godwit_cli_add_string_array      (JsonBuilder             *builder,
+                                                    GPtrArray               *strings);
+JsonGenerator   *_godwit_cli_json_generator_new    (gboolean                 pretty);
+void             _godwit_cli_write_json            (JsonGenerator           *generator,
+                                                    JsonNode                *root);
+gboolean         _godwit_cli_flush_output          (GError                 **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitCliTable, _godwit_cli_table_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitCliStore, _godwit_cli_store_free)
+
+G_END_DECLS

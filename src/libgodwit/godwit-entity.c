@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "godwit-entity.h"
+#include "godwit-value.h"
 
 G_DEFINE_BOXED_TYPE (GodwitEntity, godwit_entity, godwit_entity_ref, godwit_entity_unref)
 
@@ -229,10 +230,7 @@ godwit_entity_is_kind_of (GodwitEntity *self,
 char *
 godwit_entity_dup_version_hash_hex (GodwitEntity *self)
 {
-  GString *hex = g_string_sized_new (GODWIT_VERSION_HASH_LENGTH * 2);
+  g_return_val_if_fail (self != NULL, NULL);
 
-  for (guint i = 0; i < GODWIT_VERSION_HASH_LENGTH; i++)
-    g_string_append_printf (hex, "%02x", self->version_hash[i]);
-
-  return g_string_free (hex, FALSE);
+  return godwit_hex_encode (self->version_hash, GODWIT_VERSION_HASH_LENGTH);
 }

@@ -1,0 +1,919 @@
+/* godwit-plist.c
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "godwit-plist"
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "godwit-error.h"
+#include "godwit-plist.h"
+
+/* Seconds from the Unix epoch to Core Data's reference date,
+ * 2001-01-01T00:00:00Z. */
+#define REFERENCE_DATE_UNIX 978307200
+
+#define BPLIST_HEADER_LENGTH  8
+#define BPLIST_TRAILER_LENGTH 32
+
+static const char *
+describe_origin (const char *origin)
+{
+  return origin != NULL ? origin : "property list";
+}
+
+/* Binary plists: libplist 2.2 expands every reference into a copy of the
+ * object and recurses once per nesting level, so a small hostile file can
+ * exhaust the stack or memory. This scan walks the object table first,
+ * checking that every object lies inside the file, and measures the nesting
+ * depth and the number of values the file expands to.
+ */
+
+typedef struct
+{
+  const guint8 *data;
+  guint64       offset_table;
+  guint64       n_objects;
+  guint         offset_size;
+  guint         ref_size;
+} Bplist;
+
+typedef struct
+{
+  guint64 index;
+  guint64 refs;          /* position of the first reference */
+  guint64 n_refs;
+  guint64 next;
+  guint32 values;
+  guint16 height;
+} BplistFrame;
+
+enum
+{
+  BPLIST_NEW,
+  BPLIST_ACTIVE,
+  BPLIST_DONE,
+};
+
+static guint64
+read_big_endian (const guint8 *p,
+                 guint         size)
+{
+  guint64 value = 0;
+
+  for (guint i = 0; i < size; i++)
+    value = (value << 8) | p[i];
+
+  return value;
+}
+
+/* The length that follows a marker whose low nibble is 0xf: an integer
+ * object of 1, 2, 4 or 8 bytes. @pos points after the marker and is moved
+ * past the integer. */
+static gboolean
+bplist_read_count (const Bplist *b,
+                   guint8        info,
+                   guint64      *pos,
+                   guint64      *count)
+{
+  guint8 marker;
+  guint size;
+
+  if (info != 0xf)
+    {
+      *count = info;
+      return TRUE;
+    }
+
+  if (*pos >= b->offset_table)
+    return FALSE;
+
+  marker = b->data[*pos];
+  if ((marker & 0xf0) != 0x10 || (marker & 0x0f) > 3)
+    return FALSE;
+
+  size = 1u << (marker & 0x0f);
+  if (b->offset_table - (*pos + 1) < size)
+    return FALSE;
+
+  *count = read_big_endian (b->data + *pos + 1, size);
+  *pos += 1 + size;
+
+  return TRUE;
+}
+
+/* Checks that object @index lies inside the object area; for arrays, sets
+ * and dictionaries, returns where its references are and how many. */
+static gboolean
+bplist_inspect_object (const Bplist *b,
+                       guint64       index,
+                       guint64      *refs,
+                       guint64      *n_refs)
+{
+  guint64 offset = read_big_endian (b->data + b->offset_table + index * b->offset_size,
+                                    b->offset_size);
+  guint64 pos;
+  guint64 count = 0;
+  guint64 payload = 0;
+  guint8 marker;
+  guint8 info;
+
+  *refs = 0;
+  *n_refs = 0;
+
+  if (offset < BPLIST_HEADER_LENGTH || offset >= b->offset_table)
+    return FALSE;
+
+  marker = b->data[offset];
+  info = marker & 0x0f;
+  pos = offset + 1;
+
+  switch (marker >> 4)
+    {
+    case 0x0: /* null, false, true, fill */
+      return info == 0x0 || info == 0x8 || info == 0x9 || info == 0xf;
+
+    case 0x1: /* integer */
+      if (info > 4)
+        return FALSE;
+      payload = 1u << info;
+      break;
+
+    case 0x2: /* real */
+      if (info != 2 && info != 3)
+        return FALSE;
+      payload = 1u << info;
+      break;
+
+    case 0x3: /* date */
+      if (info != 3)
+        return FALSE;
+      payload = 8;
+      break;
+
+    case 0x4: /* data */
+    case 0x5: /* ASCII string */
+      if (!bplist_read_count (b, info, &pos, &count))
+        return FALSE;
+      payload = count;
+      break;
+
+    case 0x6: /* UTF-16 string */
+      if (!bplist_read_count (b, info, &pos, &count) || count > G_MAXUINT64 / 2)
+        return FALSE;
+      payload = count * 2;
+      break;
+
+    case 0x8: /* UID */
+      if (info > 7)
+        return FALSE;
+      payload = info + 1;
+      break;
+
+    case 0xa: /* array */
+    case 0xc: /* set */
+    case 0xd: /* dictionary: keys then values */
+      if (!bplist_read_count (b, info, &pos, &count))
+        return FALSE;
+      if ((marker >> 4) == 0xd)
+        {
+          if (count > G_MAXUINT64 / 2)
+            return FALSE;
+          count *= 2;
+        }
+      if (count > (b->offset_table - pos) / b->ref_size)
+        return FALSE;
+      *refs = pos;
+      *n_refs = count;
+      return TRUE;
+
+    default:
+      return FALSE;
+    }
+
+  return payload <= b->offset_table - pos;
+}
+
+static gboolean
+bplist_check (const guint8  *data,
+              gsize          length,
+              const char    *origin,
+              GError       **error)
+{
+  const guint8 *trailer = data + length - BPLIST_TRAILER_LENGTH;
+  g_autofree guint8 *state = NULL;
+  g_autofree guint16 *heights = NULL;
+  g_autofree guint32 *values = NULL;
+  BplistFrame stack[GODWIT_PLIST_MAX_DEPTH];
+  guint depth = 0;
+  guint64 root;
+  Bplist b;
+
+  if (length < BPLIST_HEADER_LENGTH + BPLIST_TRAILER_LENGTH)
+    goto damaged;
+
+  b.data = data;
+  b.offset_size = trailer[6];
+  b.ref_size = trailer[7];
+  b.n_objects = read_big_endian (trailer + 8, 8);
+  root = read_big_endian (trailer + 16, 8);
+  b.offset_table = read_big_endian (trailer + 24, 8);
+
+  if (b.offset_size < 1 || b.offset_size > 8 || b.ref_size < 1 || b.ref_size > 8)
+    goto damaged;
+  if (b.offset_table < BPLIST_HEADER_LENGTH || b.offset_table > length - BPLIST_TRAILER_LENGTH)
+    goto damaged;
+  if (b.n_objects == 0 || root >= b.n_objects
+      || b.n_objects > (length - BPLIST_TRAILER_LENGTH - b.offset_table) / b.offset_size)
+    goto damaged;
+
+  if (b.n_objects > GODWIT_PLIST_MAX_VALUES)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                   "%s: the binary property list has more than %d objects",
+                   describe_origin (origin), GODWIT_PLIST_MAX_VALUES);
+      return FALSE;
+    }
+
+  state = g_new0 (guint8, b.n_objects);
+  heights = g_new0 (guint16, b.n_objects);
+  values = g_new0 (guint32, b.n_objects);
+
+  /* Depth-first from the root, without recursion: only containers get a
+   * frame, so the stack height is the nesting depth. */
+  {
+    guint64 refs, n_refs;
+
+    if (!bplist_inspect_object (&b, root, &refs, &n_refs))
+      goto damaged;
+    if (refs == 0)
+      return TRUE;
+
+    stack[0] = (BplistFrame) { root, refs, n_refs, 0, 1, 1 };
+    state[root] = BPLIST_ACTIVE;
+    depth = 1;
+  }
+
+  while (depth > 0)
+    {
+      BplistFrame *frame = &stack[depth - 1];
+      guint64 child;
+      guint64 refs, n_refs;
+
+      if (frame->next == frame->n_refs)
+        {
+          BplistFrame done = *frame;
+
+          state[done.index] = BPLIST_DONE;
+          heights[done.index] = done.height;
+          values[done.index] = done.values;
+          depth--;
+
+          if (depth > 0)
+            {
+              BplistFrame *parent = &stack[depth - 1];
+
+              parent->values = (guint32) MIN ((guint64) parent->values + done.values,
+                                              (guint64) GODWIT_PLIST_MAX_VALUES + 1);
+              parent->height = MAX (parent->height, done.height + 1);
+            }
+          continue;
+        }
+
+      child = read_big_endian (data + frame->refs + frame->next * b.ref_size, b.ref_size);
+      frame->next++;
+
+      if (child >= b.n_objects)
+        goto damaged;
+
+      switch (state[child])
+        {
+        case BPLIST_ACTIVE:
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                       "%s: the binary property list contains itself (object %" G_GUINT64_FORMAT
+                       " refers back to one of its containers)",
+                       describe_origin (origin), child);
+          return FALSE;
+
+        case BPLIST_DONE:
+          if (depth + heights[child] > GODWIT_PLIST_MAX_DEPTH)
+            goto too_deep;
+          frame->values = (guint32) MIN ((guint64) frame->values + values[child],
+                                         (guint64) GODWIT_PLIST_MAX_VALUES + 1);
+          frame->height = MAX (frame->height, heights[child] + 1);
+          break;
+
+        case BPLIST_NEW:
+        default:
+          if (!bplist_inspect_object (&b, child, &refs, &n_refs))
+            goto damaged;
+
+          if (refs == 0)
+            {
+              state[child] = BPLIST_DONE;
+              values[child] = 1;
+              frame->values = (guint32) MIN ((guint64) frame->values + 1,
+                                             (guint64) GODWIT_PLIST_MAX_VALUES + 1);
+              break;
+            }
+
+          if (depth == GODWIT_PLIST_MAX_DEPTH)
+            goto too_deep;
+
+          state[child] = BPLIST_ACTIVE;
+          stack[depth++] = (BplistFrame) { child, refs, n_refs, 0, 1, 1 };
+          break;
+        }
+
+      if (frame->values > GODWIT_PLIST_MAX_VALUES)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                       "%s: the binary property list expands to more than %d values "
+                       "(objects shared by reference too many times)",
+                       describe_origin (origin), GODWIT_PLIST_MAX_VALUES);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+
+too_deep:
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+               "%s: the property list is nested deeper than %d levels",
+               describe_origin (origin), GODWIT_PLIST_MAX_DEPTH);
+  return FALSE;
+
+damaged:
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+               "%s: the binary property list is damaged or truncated",
+               describe_origin (origin));
+  return FALSE;
+}
+
+static const guint8 *
+skip_past (const guint8 *p,
+           const guint8 *end,
+           const char   *terminator)
+{
+  gsize length = strlen (terminator);
+
+  for (; p + length <= end; p++)
+    if (memcmp (p, terminator, length) == 0)
+      return p + length;
+
+  return end;
+}
+
+static gboolean
+xml_tag_is (const guint8 *p,
+            const guint8 *end,
+            const char   *name)
+{
+  gsize length = strlen (name);
+
+  if ((gsize) (end - p) <= length || memcmp (p, name, length) != 0)
+    return FALSE;
+
+  return p[length] == '>' || p[length] == '/' || g_ascii_isspace (p[length]);
+}
+
+/* XML plists: only <array> and <dict> nest, so counting their open tags is
+ * enough to refuse what would be too deep for the code that walks the
+ * parsed tree. */
+static gboolean
+xml_check_depth (const guint8  *data,
+                 gsize          length,
+                 const char    *origin,
+                 GError       **error)
+{
+  const guint8 *end = data + length;
+  const guint8 *p = data;
+  guint depth = 0;
+
+  while (p < end)
+    {
+      const guint8 *tag;
+      const guint8 *close;
+
+      if (*p != '<')
+        {
+          p++;
+          continue;
+        }
+
+      tag = p + 1;
+      if (end - tag >= 3 && memcmp (tag, "!--", 3) == 0)
+        p = skip_past (tag + 3, end, "-->");
+      else if (end - tag >= 8 && memcmp (tag, "![CDATA[", 8) == 0)
+        p = skip_past (tag + 8, end, "]]>");
+      else if (tag < end && (*tag == '!' || *tag == '?'))
+        p = skip_past (tag, end, ">");
+      else if (tag < end && *tag == '/')
+        {
+          if ((xml_tag_is (tag + 1, end, "array") || xml_tag_is (tag + 1, end, "dict")) && depth > 0)
+            depth--;
+          p = skip_past (tag, end, ">");
+        }
+      else
+        {
+          p = skip_past (tag, end, ">");
+          close = p - 1;
+          if ((xml_tag_is (tag, end, "array") || xml_tag_is (tag, end, "dict"))
+              && !(*close == '>' && close > tag && close[-1] == '/')
+              && ++depth > GODWIT_PLIST_MAX_DEPTH)
+            {
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                           "%s: the property list is nested deeper than %d levels",
+                           describe_origin (origin), GODWIT_PLIST_MAX_DEPTH);
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * godwit_plist_new_from_data:
+ * @origin: (nullable): a file path or a description such as
+ *   "store.sqlite: Z_METADATA.Z_PLIST", to start error messages with
+ *
+ * Parses a binary (bplist00) or XML property list with libplist, after
+ * checks that keep hostile input within GODWIT_PLIST_MAX_SIZE,
+ * GODWIT_PLIST_MAX_DEPTH levels and GODWIT_PLIST_MAX_VALUES values.
+ *
+ * Returns: (transfer full): the root node, or %NULL with @error set.
+ */
+plist_t
+godwit_plist_new_from_data (const guint8  *data,
+                            gsize          length,
+                            const char    *origin,
+                            GError       **error)
+{
+  const guint8 *start = data;
+  const guint8 *end;
+  plist_t plist = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length == 0)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                   "%s: the property list is empty", describe_origin (origin));
+      return NULL;
+    }
+
+  if (length > GODWIT_PLIST_MAX_SIZE)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                   "%s: the property list is larger than %d MiB",
+                   describe_origin (origin), GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
+      return NULL;
+    }
+
+  if (length >= 6 && memcmp (data, "bplist", 6) == 0)
+    {
+      if (length < BPLIST_HEADER_LENGTH)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                       "%s: the binary property list is truncated", describe_origin (origin));
+          return NULL;
+        }
+
+      if (memcmp (data + 6, "00", 2) != 0)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                       "%s: unsupported binary property list version (not bplist00)",
+                       describe_origin (origin));
+          return NULL;
+        }
+
+      if (!bplist_check (data, length, origin, error))
+        return NULL;
+
+      plist_from_bin ((const char *) data, (uint32_t) length, &plist);
+      if (plist == NULL)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                     "%s: the binary property list is damaged or truncated",
+                     describe_origin (origin));
+      return plist;
+    }
+
+  /* An XML plist may start with a byte order mark and white space. */
+  end = data + length;
+  if (length >= 3 && memcmp (start, "\xef\xbb\xbf", 3) == 0)
+    start += 3;
+  while (start < end && g_ascii_isspace (*start))
+    start++;
+
+  if (start == end || *start != '<')
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                   "%s: not a property list (neither binary nor XML)", describe_origin (origin));
+      return NULL;
+    }
+
+  if (!xml_check_depth (data, length, origin, error))
+    return NULL;
+
+  plist_from_xml ((const char *) data, (uint32_t) length, &plist);
+  if (plist == NULL)
+    g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                 "%s: the XML property list is malformed or truncated", describe_origin (origin));
+
+  return plist;
+}
+
+/**
+ * godwit_plist_new_from_file:
+ * @out: (out) (transfer full): the root node
+ *
+ * Reads and parses a property list file; errors name @path.
+ */
+gboolean
+godwit_plist_new_from_file (const char  *path,
+                            plist_t     *out,
+                            GError     **error)
+{
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+  gsize length = 0;
+  plist_t plist;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *out = NULL;
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
+                   "%s: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
+                   "%s: is a directory, not a property list file", path);
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
+                   "%s: is not a regular file", path);
+      return FALSE;
+    }
+
+  /* Refuse before reading: the parser would refuse it anyway. */
+  if (st.st_size > GODWIT_PLIST_MAX_SIZE)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                   "%s: the property list is larger than %d MiB",
+                   path, GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!g_file_get_contents (path, &contents, &length, &local_error))
+      {
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
+                     "%s: %s", path, local_error->message);
+        return FALSE;
+      }
+  }
+
+  plist = godwit_plist_new_from_data ((const guint8 *) contents, length, path, error);
+  if (plist == NULL)
+    return FALSE;
+
+  *out = plist;
+
+  return TRUE;
+}
+
+/**
+ * godwit_date_to_iso8601:
+ *
+ * Formats a Core Data date (seconds since 2001-01-01T00:00:00Z) as ISO 8601
+ * in UTC, with milliseconds only when they are not zero.
+ *
+ * Returns: (transfer full) (nullable): the string, or %NULL when the value
+ *   is not finite or outside the years 1 to 9999.
+ */
+char *
+godwit_date_to_iso8601 (double seconds_since_2001)
+{
+  g_autoptr(GDateTime) date_time = NULL;
+  g_autofree char *base = NULL;
+  double whole;
+  gint64 seconds;
+  gint64 milliseconds;
+
+  /* Years 1..9999 are about ±3.2e11 s away; anything beyond cannot be
+   * converted to an integer safely, let alone formatted. */
+  if (!isfinite (seconds_since_2001) || fabs (seconds_since_2001) > 1e12)
+    return NULL;
+
+  whole = floor (seconds_since_2001);
+  seconds = (gint64) whole;
+  milliseconds = (gint64) llround ((seconds_since_2001 - whole) * 1000.0);
+  if (milliseconds == 1000)
+    {
+      seconds++;
+      milliseconds = 0;
+    }
+
+  date_time = g_date_time_new_from_unix_utc (seconds + REFERENCE_DATE_UNIX);
+  if (date_time == NULL)
+    return NULL;
+
+  base = g_date_time_format (date_time, "%Y-%m-%dT%H:%M:%S");
+  if (base == NULL)
+    return NULL;
+
+  if (milliseconds == 0)
+    return g_strconcat (base, "Z", NULL);
+
+  return g_strdup_printf ("%s.%03" G_GINT64_FORMAT "Z", base, milliseconds);
+}
+
+/* libplist 2.2 hands a date out as whole seconds truncated toward zero and
+ * the magnitude of the microseconds, so a date less than a second before
+ * 2001 loses its sign; the node's binary form keeps the exact double. */
+static double
+date_seconds (plist_t node)
+{
+  int32_t sec = 0, usec = 0;
+  char *bin = NULL;
+  uint32_t length = 0;
+  double value = 0;
+
+  plist_get_date_val (node, &sec, &usec);
+  if (sec != 0 || usec == 0)
+    return sec < 0 ? sec - usec / 1e6 : sec + usec / 1e6;
+
+  plist_to_bin (node, &bin, &length);
+  if (bin != NULL && length >= BPLIST_HEADER_LENGTH + 9 && (guint8) bin[BPLIST_HEADER_LENGTH] == 0x33)
+    {
+      guint64 bits = read_big_endian ((const guint8 *) bin + BPLIST_HEADER_LENGTH + 1, 8);
+
+      memcpy (&value, &bits, sizeof value);
+    }
+  else
+    value = usec / 1e6;
+  plist_to_bin_free (bin);
+
+  return value;
+}
+
+/* JSON is UTF-8; a binary plist's 8-bit strings need not be. */
+static char *
+valid_utf8 (const char *text)
+{
+  if (text == NULL)
+    return g_strdup ("");
+
+  return g_utf8_make_valid (text, -1);
+}
+
+static JsonNode *
+to_json (plist_t node,
+         guint   depth)
+{
+  JsonNode *json = json_node_alloc ();
+
+  if (node == NULL || depth > GODWIT_PLIST_MAX_DEPTH)
+    return json_node_init_null (json);
+
+  switch (plist_get_node_type (node))
+    {
+    case PLIST_BOOLEAN:
+      {
+        guint8 value = 0;
+
+        plist_get_bool_val (node, &value);
+        return json_node_init_boolean (json, value != 0);
+      }
+
+    case PLIST_UINT:
+      {
+        guint64 value = 0;
+
+        plist_get_uint_val (node, &value);
+        return json_node_init_int (json, (gint64) value);
+      }
+
+    case PLIST_REAL:
+      {
+        double value = 0;
+
+        plist_get_real_val (node, &value);
+        /* JSON has no NaN or infinity */
+        if (!isfinite (value))
+          return json_node_init_null (json);
+        return json_node_init_double (json, value);
+      }
+
+    case PLIST_STRING:
+    case PLIST_KEY:
+      {
+        uint64_t length = 0;
+        const char *value = plist_get_string_ptr (node, &length);
+        g_autofree char *valid = valid_utf8 (value);
+
+        return json_node_init_string (json, valid);
+      }
+
+    case PLIST_DATE:
+      {
+        g_autofree char *text = godwit_date_to_iso8601 (date_seconds (node));
+
+        if (text == NULL)
+          return json_node_init_null (json);
+        return json_node_init_string (json, text);
+      }
+
+    case PLIST_DATA:
+      {
+        g_autoptr(JsonObject) object = json_object_new ();
+        uint64_t length = 0;
+        const char *bytes = plist_get_data_ptr (node, &length);
+        g_autofree char *base64 = g_base64_encode ((const guchar *) bytes, length);
+
+        json_object_set_string_member (object, "data", base64);
+        return json_node_init_object (json, object);
+      }
+
+    case PLIST_UID:
+      {
+        g_autoptr(JsonObject) object = json_object_new ();
+        guint64 value = 0;
+
+        plist_get_uid_val (node, &value);
+        json_object_set_int_member (object, "uid", (gint64) value);
+        return json_node_init_object (json, object);
+      }
+
+    case PLIST_ARRAY:
+      {
+        g_autoptr(JsonArray) array = json_array_new ();
+        plist_array_iter iter = NULL;
+        plist_t item = NULL;
+
+        /* Iterated: libplist 2.2 finds a parsed array's nth item by walking. */
+        plist_array_new_iter (node, &iter);
+        for (plist_array_next_item (node, iter, &item); item != NULL; plist_array_next_item (node, iter, &item))
+          json_array_add_element (array, to_json (item, depth + 1));
+        free (iter);
+        return json_node_init_array (json, array);
+      }
+
+    case PLIST_DICT:
+      {
+        g_autoptr(JsonObject) object = json_object_new ();
+        plist_dict_iter iter = NULL;
+
+        plist_dict_new_iter (node, &iter);
+        for (;;)
+          {
+            char *key = NULL;
+            plist_t value = NULL;
+
+            plist_dict_next_item (node, iter, &key, &value);
+            if (value == NULL)
+              {
+                free (key);
+                break;
+              }
+            {
+              g_autofree char *valid_key = valid_utf8 (key);
+
+              json_object_set_member (object, valid_key, to_json (value, depth + 1));
+            }
+            free (key);
+          }
+        free (iter);
+        return json_node_init_object (json, object);
+      }
+
+    case PLIST_NONE:
+    default:
+      return json_node_init_null (json);
+    }
+}
+
+/**
+ * godwit_plist_to_json:
+ * @node: (nullable): a plist node
+ *
+ * Converts a plist to JSON: dictionaries to objects, arrays to arrays,
+ * integers to (signed) integers, dates to ISO 8601 strings, data to
+ * {"data": base64} and UIDs to {"uid": n}. %NULL becomes JSON null.
+ *
+ * Returns: (transfer full): a new JSON node
+ */
+JsonNode *
+godwit_plist_to_json (plist_t node)
+{
+  return to_json (node, 0);
+}
+
+/**
+ * godwit_plist_dup_string:
+ *
+ * Returns: (transfer full) (nullable): the string member @key of @dict, or
+ *   %NULL when @dict is not a dictionary or the member is absent or not a
+ *   string.
+ */
+char *
+godwit_plist_dup_string (plist_t     dict,
+                         const char *key)
+{
+  plist_t item;
+  uint64_t length = 0;
+  const char *value;
+
+  g_return_val_if_fail (key != NULL, NULL);
+
+  if (dict == NULL || plist_get_node_type (dict) != PLIST_DICT)
+    return NULL;
+
+  item = plist_dict_get_item (dict, key);
+  if (item == NULL || plist_get_node_type (item) != PLIST_STRING)
+    return NULL;
+
+  value = plist_get_string_ptr (item, &length);
+
+  return g_strdup (value);
+}
+
+/**
+ * godwit_plist_get_int:
+ *
+ * Reads an integer (libplist keeps them unsigned: negative numbers come back
+ * in two's complement), a boolean (0 or 1) or a real without fraction.
+ *
+ * Returns: whether @node holds such a value
+ */
+gboolean
+godwit_plist_get_int (plist_t  node,
+                      gint64  *value)
+{
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (node == NULL)
+    return FALSE;
+
+  switch (plist_get_node_type (node))
+    {
+    case PLIST_UINT:
+      {
+        guint64 u = 0;
+
+        plist_get_uint_val (node, &u);
+        *value = (gint64) u;
+        return TRUE;
+      }
+
+    case PLIST_BOOLEAN:
+      {
+        guint8 b = 0;
+
+        plist_get_bool_val (node, &b);
+        *value = b != 0;
+        return TRUE;
+      }
+
+    case PLIST_REAL:
+      {
+        double d = 0;
+
+        plist_get_real_val (node, &d);
+        if (!isfinite (d) || d != floor (d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+          return FALSE;
+        *value = (gint64) d;
+        return TRUE;
+      }
+
+    default:
+      return FALSE;
+    }
+}

@@ -1,0 +1,46 @@
+/* godwit-plist.h
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <plist/plist.h>
+
+G_BEGIN_DECLS
+
+/* Safety limits for property lists read from untrusted files. */
+#define GODWIT_PLIST_MAX_SIZE   (256 * 1024 * 1024)
+#define GODWIT_PLIST_MAX_DEPTH  256
+/* Values a binary plist may expand to: an object shared by reference is
+ * copied by libplist at every place it is referenced. */
+#define GODWIT_PLIST_MAX_VALUES (16 * 1024 * 1024)
+
+static inline void
+godwit_plist_free (plist_t p)
+{
+  if (p != NULL)
+    plist_free (p);
+}
+
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (plist_t, godwit_plist_free, NULL)
+
+plist_t   godwit_plist_new_from_data (const guint8  *data,
+                                      gsize          length,
+                                      const char    *origin,
+                                      GError       **error);
+gboolean  godwit_plist_new_from_file (const char    *path,
+                                      plist_t       *out,
+                                      GError       **error);
+JsonNode *godwit_plist_to_json       (plist_t        node);
+char     *godwit_date_to_iso8601     (double         seconds_since_2001);
+char     *godwit_plist_dup_string    (plist_t        dict,
+                                      const char    *key);
+gboolean  godwit_plist_get_int       (plist_t        node,
+                                      gint64        *value);
+
+G_END_DECLS

@@ -121,22 +121,11 @@ dump_entity (Dump        *dump,
     }
 }
 
-static int
-compare_entities_by_name (gconstpointer a,
-                          gconstpointer b)
-{
-  const GodwitStoreEntity *ea = *(const GodwitStoreEntity * const *) a;
-  const GodwitStoreEntity *eb = *(const GodwitStoreEntity * const *) b;
-
-  return strcmp (ea->name, eb->name);
-}
-
 static gboolean
 dump_all_entities (Dump    *dump,
                    GError **error)
 {
   GPtrArray *entities = godwit_store_get_entities (dump->store);
-  g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new (entities->len);
 
   for (guint i = 0; i < entities->len; i++)
     {
@@ -145,15 +134,8 @@ dump_all_entities (Dump    *dump,
       /* Without a table or a Z_PRIMARYKEY row there is nothing to read:
        * inspect reports it as a schema warning. Abstract entities have
        * no objects of their own. */
-      if (entity->table != NULL && entity->entity_number != 0 && !entity->abstract)
-        g_ptr_array_add (sorted, entity);
-    }
-
-  g_ptr_array_sort (sorted, compare_entities_by_name);
-
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      GodwitStoreEntity *entity = g_ptr_array_index (sorted, i);
+      if (entity->table == NULL || entity->entity_number == 0 || entity->abstract)
+        continue;
 
       if (!dump_entity (dump, entity->name, TRUE, error))
         return FALSE;

@@ -166,17 +166,6 @@ godwit_entity_find_property (GodwitEntity *self,
   return NULL;
 }
 
-static int
-compare_property_names (gconstpointer a,
-                        gconstpointer b)
-{
-  const GodwitProperty *pa = *(const GodwitProperty * const *) a;
-  const GodwitProperty *pb = *(const GodwitProperty * const *) b;
-
-  /* Core Data sorts by plain byte order */
-  return strcmp (pa->name, pb->name);
-}
-
 /**
  * godwit_entity_dup_all_properties:
  *
@@ -200,7 +189,7 @@ godwit_entity_dup_all_properties (GodwitEntity *self)
           g_ptr_array_add (all, property);
       }
 
-  g_ptr_array_sort (all, compare_property_names);
+  g_ptr_array_sort (all, godwit_property_compare_by_name);
 
   return all;
 }
@@ -225,6 +214,22 @@ godwit_entity_is_kind_of (GodwitEntity *self,
       return TRUE;
 
   return FALSE;
+}
+
+/**
+ * godwit_entity_compare_by_name:
+ *
+ * A #GCompareFunc for arrays of #GodwitEntity pointers, in the byte order of
+ * names that Core Data uses for hashes and entity numbers.
+ */
+int
+godwit_entity_compare_by_name (gconstpointer a,
+                               gconstpointer b)
+{
+  const GodwitEntity *ea = *(const GodwitEntity * const *) a;
+  const GodwitEntity *eb = *(const GodwitEntity * const *) b;
+
+  return strcmp (ea->name, eb->name);
 }
 
 char *

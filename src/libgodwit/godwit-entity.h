@@ -73,6 +73,8 @@ GodwitEntity   *godwit_entity_get_root             (GodwitEntity       *self);
 gboolean        godwit_entity_is_kind_of           (GodwitEntity       *self,
                                                     GodwitEntity       *ancestor);
 char           *godwit_entity_dup_version_hash_hex (GodwitEntity       *self);
+int             godwit_entity_compare_by_name      (gconstpointer       a,
+                                                    gconstpointer       b);
 
 GodwitFetchIndex *godwit_fetch_index_new           (const char         *name);
 void              godwit_fetch_index_free          (GodwitFetchIndex   *index);

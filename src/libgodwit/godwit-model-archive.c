@@ -965,16 +965,6 @@ decode_property (Decoder             *d,
   return TRUE;
 }
 
-static int
-compare_property_names (gconstpointer a,
-                        gconstpointer b)
-{
-  const GodwitProperty *pa = *(const GodwitProperty * const *) a;
-  const GodwitProperty *pb = *(const GodwitProperty * const *) b;
-
-  return strcmp (pa->name, pb->name);
-}
-
 /* Property names of a uniqueness constraint or compound index: names, or
  * the property descriptions themselves. */
 static char **
@@ -1219,7 +1209,7 @@ decode_entity (Decoder             *d,
         }
 
       /* An archived dictionary has no order of its own. */
-      g_ptr_array_sort (entity->properties, compare_property_names);
+      g_ptr_array_sort (entity->properties, godwit_property_compare_by_name);
     }
 
   tuples_object = godwit_keyed_archive_get_member (d->archive, object, "NSUniqueTuples");

@@ -156,16 +156,6 @@ godwit_model_set_path (GodwitModel *self,
   self->path = g_strdup (path);
 }
 
-static int
-compare_entity_names (gconstpointer a,
-                      gconstpointer b)
-{
-  const GodwitEntity *ea = *(const GodwitEntity * const *) a;
-  const GodwitEntity *eb = *(const GodwitEntity * const *) b;
-
-  return strcmp (ea->name, eb->name);
-}
-
 static const char *
 describe (GodwitModel *self)
 {
@@ -246,7 +236,7 @@ godwit_model_resolve (GodwitModel  *self,
   if (self->resolved)
     return TRUE;
 
-  g_ptr_array_sort (self->entities, compare_entity_names);
+  g_ptr_array_sort (self->entities, godwit_entity_compare_by_name);
 
   for (guint i = 0; i < self->entities->len; i++)
     {

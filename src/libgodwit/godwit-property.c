@@ -119,6 +119,22 @@ godwit_property_compute_version_hash (const GodwitProperty *self,
   _godwit_version_hash_property (self, hash);
 }
 
+/**
+ * godwit_property_compare_by_name:
+ *
+ * A #GCompareFunc for arrays of #GodwitProperty pointers: Core Data orders
+ * properties by the plain byte order of their names, never by locale.
+ */
+int
+godwit_property_compare_by_name (gconstpointer a,
+                                 gconstpointer b)
+{
+  const GodwitProperty *pa = *(const GodwitProperty * const *) a;
+  const GodwitProperty *pb = *(const GodwitProperty * const *) b;
+
+  return strcmp (pa->name, pb->name);
+}
+
 const char *
 godwit_attribute_type_to_string (GodwitAttributeType type)
 {

@@ -114,6 +114,9 @@ gboolean        godwit_property_is_stored              (const GodwitProperty *se
 void            godwit_property_compute_version_hash   (const GodwitProperty *self,
                                                         guint8               hash[GODWIT_VERSION_HASH_LENGTH]);
 
+int             godwit_property_compare_by_name        (gconstpointer        a,
+                                                        gconstpointer        b);
+
 const char     *godwit_attribute_type_to_string        (GodwitAttributeType  type);
 gboolean        godwit_attribute_type_from_string      (const char          *string,
                                                         GodwitAttributeType *type);

@@ -382,26 +382,6 @@ attribute_class (GodwitAttributeType  type,
     }
 }
 
-static int
-compare_property_names (gconstpointer a,
-                        gconstpointer b)
-{
-  const GodwitProperty *pa = *(const GodwitProperty * const *) a;
-  const GodwitProperty *pb = *(const GodwitProperty * const *) b;
-
-  return strcmp (pa->name, pb->name);
-}
-
-static int
-compare_entity_names (gconstpointer a,
-                      gconstpointer b)
-{
-  const GodwitEntity *ea = *(const GodwitEntity * const *) a;
-  const GodwitEntity *eb = *(const GodwitEntity * const *) b;
-
-  return strcmp (ea->name, eb->name);
-}
-
 /* Depth first, siblings in byte order of their names. */
 static void
 collect_hierarchy (GodwitEntity *entity,
@@ -410,7 +390,7 @@ collect_hierarchy (GodwitEntity *entity,
   g_autoptr(GPtrArray) children = g_ptr_array_copy (entity->subentities, NULL, NULL);
 
   g_ptr_array_add (out, entity);
-  g_ptr_array_sort (children, compare_entity_names);
+  g_ptr_array_sort (children, godwit_entity_compare_by_name);
   for (guint i = 0; i < children->len; i++)
     collect_hierarchy (g_ptr_array_index (children, i), out);
 }
@@ -428,7 +408,7 @@ dup_own_stored_properties (GodwitEntity *entity)
       if (godwit_property_is_stored (property) && !is_inherited (entity, property))
         g_ptr_array_add (own, property);
     }
-  g_ptr_array_sort (own, compare_property_names);
+  g_ptr_array_sort (own, godwit_property_compare_by_name);
 
   return own;
 }
@@ -1250,7 +1230,7 @@ godwit_store_layout_new (GodwitModel  *model,
       if (entity->parent == NULL)
         g_ptr_array_add (roots, entity);
     }
-  g_ptr_array_sort (roots, compare_entity_names);
+  g_ptr_array_sort (roots, godwit_entity_compare_by_name);
 
   for (guint i = 0; i < G_N_ELEMENTS (reserved_names); i++)
     claim_sql_name (self, reserved_names[i], NULL);

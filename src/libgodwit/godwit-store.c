@@ -596,6 +596,16 @@ table_name_for_entity (const char *name)
   return g_strconcat ("Z", upper, NULL);
 }
 
+static int
+compare_store_entities (gconstpointer a,
+                        gconstpointer b)
+{
+  const GodwitStoreEntity *ea = *(const GodwitStoreEntity * const *) a;
+  const GodwitStoreEntity *eb = *(const GodwitStoreEntity * const *) b;
+
+  return strcmp (ea->name, eb->name);
+}
+
 /* Without a model: entities from Z_PRIMARYKEY, tables by Core Data's
  * naming rule, confirmed against sqlite_master. */
 static void
@@ -629,6 +639,8 @@ build_schema_only_entities (GodwitStore *self)
         g_ptr_array_add (self->warnings,
                          g_strdup_printf ("entity %s: table %s is missing", row->name, table));
     }
+
+  g_ptr_array_sort (self->entities, compare_store_entities);
 }
 
 static GodwitStore *
@@ -1344,7 +1356,8 @@ godwit_store_get_schema_warnings (GodwitStore *self)
  * godwit_store_get_entities:
  *
  * Returns: (transfer none) (element-type GodwitStoreEntity): the model's
- *   entities by name, or Z_PRIMARYKEY's entities in the schema-only view.
+ *   entities, or Z_PRIMARYKEY's in the schema-only view, by name in byte
+ *   order.
  */
 GPtrArray *
 godwit_store_get_entities (GodwitStore *self)

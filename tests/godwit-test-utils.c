@@ -86,6 +86,46 @@ godwit_test_copy_file (const char *from,
   g_chmod (to, 0644);
 }
 
+void
+godwit_test_write_file (const char *path,
+                        const void *data,
+                        gssize      length)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, length, &error);
+  g_assert_no_error (error);
+}
+
+void
+godwit_test_copy_store (const char *from,
+                        const char *to)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *side = g_strconcat (from, suffixes[i], NULL);
+      g_autofree char *side_copy = g_strconcat (to, suffixes[i], NULL);
+
+      if (g_file_test (side, G_FILE_TEST_EXISTS))
+        godwit_test_copy_file (side, side_copy);
+    }
+}
+
+void
+godwit_test_copy_first_half (const char *from,
+                             const char *to)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (from, &data, &length, &error);
+  g_assert_no_error (error);
+  godwit_test_write_file (to, data, length / 2);
+}
+
 char *
 godwit_test_file_checksum (const char *path)
 {
@@ -103,9 +143,9 @@ godwit_test_file_checksum (const char *path)
                                       g_mapped_file_get_length (mapped));
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+int
+godwit_test_compare_strings (gconstpointer a,
+                             gconstpointer b)
 {
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
@@ -122,10 +162,28 @@ godwit_test_list_directory (const char *path)
   while ((name = g_dir_read_name (dir)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
 
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, godwit_test_compare_strings);
   g_ptr_array_add (names, NULL);
 
   return g_strjoinv ("\n", (char **) names->pdata);
+}
+
+char *
+godwit_test_snapshot_directory (const char *path)
+{
+  g_autofree char *listing = godwit_test_list_directory (path);
+  g_auto(GStrv) names = g_strsplit (listing, "\n", -1);
+  GString *snapshot = g_string_new (listing);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *child = g_build_filename (path, names[i], NULL);
+      g_autofree char *sum = godwit_test_file_checksum (child);
+
+      g_string_append_printf (snapshot, "\n%s %s", names[i], sum != NULL ? sum : "-");
+    }
+
+  return g_string_free (snapshot, FALSE);
 }
 
 int
@@ -153,4 +211,94 @@ godwit_test_cli_path (void)
   g_assert_nonnull (cli);
 
   return cli;
+}
+
+JsonNode *
+godwit_test_parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (json_parser_get_root (parser));
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+GPtrArray *
+godwit_test_parse_json_lines (const char *text)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+
+      if (lines[i][0] == '\0')
+        {
+          /* Only the end of the text may be empty. */
+          g_assert_null (lines[i + 1]);
+          continue;
+        }
+
+      node = godwit_test_parse_json (lines[i]);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+      g_ptr_array_add (objects, json_object_ref (json_node_get_object (node)));
+    }
+
+  return g_steal_pointer (&objects);
+}
+
+static JsonNode *
+typed_member (JsonObject   *object,
+              const char   *name,
+              JsonNodeType  type)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  g_assert_nonnull (node);
+  g_assert_cmpint (JSON_NODE_TYPE (node), ==, type);
+
+  return node;
+}
+
+JsonObject *
+godwit_test_object_member (JsonObject *object,
+                           const char *name)
+{
+  return json_node_get_object (typed_member (object, name, JSON_NODE_OBJECT));
+}
+
+JsonArray *
+godwit_test_array_member (JsonObject *object,
+                          const char *name)
+{
+  return json_node_get_array (typed_member (object, name, JSON_NODE_ARRAY));
+}
+
+JsonNode *
+godwit_test_oracle (const char *command,
+                    const char *path)
+{
+  const char *script = g_getenv ("GODWIT_ORACLE");
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  if (script == NULL || python == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the oracle (GODWIT_ORACLE, python3) is not available");
+      return NULL;
+    }
+
+  {
+    const char *argv[] = { python, script, command, path, NULL };
+
+    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
+  }
+
+  return godwit_test_parse_json (out);
 }

@@ -8,27 +8,65 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
+/* Files and folders */
+
 /* Path of a file under ../shared/fixtures/coredata, or NULL (after marking the
  * test skipped) when the shared folder is absent. */
-char      *godwit_test_fixture_path   (const char *relative_path);
+char       *godwit_test_fixture_path        (const char          *relative_path);
 /* A fresh temporary directory, removed with its content by godwit_test_rmdir(). */
-char      *godwit_test_make_tmpdir    (void);
-void       godwit_test_rmdir          (const char *path);
+char       *godwit_test_make_tmpdir         (void);
+void        godwit_test_rmdir               (const char          *path);
+/* Writes @length bytes (-1: up to the NUL) to @path; aborts the test on failure. */
+void        godwit_test_write_file          (const char          *path,
+                                             const void          *data,
+                                             gssize               length);
 /* Copies a file; aborts the test on failure. */
-void       godwit_test_copy_file      (const char *from,
-                                       const char *to);
+void        godwit_test_copy_file           (const char          *from,
+                                             const char          *to);
+/* Copies an SQLite store with its -wal and -shm files, where they exist. */
+void        godwit_test_copy_store          (const char          *from,
+                                             const char          *to);
+/* Writes the first half of @from's bytes to @to: a truncated copy. */
+void        godwit_test_copy_first_half     (const char          *from,
+                                             const char          *to);
 /* SHA-256 hex of a file's bytes, or NULL if the file does not exist. */
-char      *godwit_test_file_checksum  (const char *path);
+char       *godwit_test_file_checksum       (const char          *path);
 /* Sorted, newline-joined names in a directory. */
-char      *godwit_test_list_directory (const char *path);
+char       *godwit_test_list_directory      (const char          *path);
+/* The names in a directory and each file's checksum: equal snapshots mean
+ * that nothing was created, removed or changed in between. */
+char       *godwit_test_snapshot_directory  (const char          *path);
+/* strcmp() of two `char *` elements, for g_ptr_array_sort(). */
+int         godwit_test_compare_strings     (gconstpointer        a,
+                                             gconstpointer        b);
+
+/* Processes */
+
 /* Runs a command line (argv), capturing stdout/stderr and the exit status. */
-int        godwit_test_run            (const char * const *argv,
-                                       char              **out,
-                                       char              **err);
+int         godwit_test_run                 (const char * const  *argv,
+                                             char               **out,
+                                             char               **err);
 /* Path of the godwit-cli under test. */
-const char *godwit_test_cli_path      (void);
+const char *godwit_test_cli_path            (void);
+
+/* JSON */
+
+/* Parses JSON text; aborts the test if it is not JSON. */
+JsonNode   *godwit_test_parse_json          (const char          *text);
+/* JSON Lines: every line one object (element-type JsonObject). */
+GPtrArray  *godwit_test_parse_json_lines    (const char          *text);
+/* The member @name of @object, which must be there with that type. */
+JsonObject *godwit_test_object_member       (JsonObject          *object,
+                                             const char          *name);
+JsonArray  *godwit_test_array_member        (JsonObject          *object,
+                                             const char          *name);
+/* The JSON of `coredata_oracle.py COMMAND PATH`, or NULL after marking the
+ * test skipped when python3 or the oracle (GODWIT_ORACLE) is absent. */
+JsonNode   *godwit_test_oracle              (const char          *command,
+                                             const char          *path);
 
 G_END_DECLS

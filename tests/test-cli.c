@@ -8,15 +8,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "godwit-model-bundle.h"
-#include "godwit-store-writer.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
-/* ---- running the CLI and the oracle ----------------------------------- */
+/* ---- running the CLI ----------------------------------------------------- */
 
 static int
 run_argv (GPtrArray  *args,
@@ -45,96 +43,6 @@ cli (char       **out,
   va_end (ap);
 
   return run_argv (args, out, err);
-}
-
-static JsonNode *
-parse_json (const char *text)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (json_parser_get_root (parser));
-
-  return json_node_copy (json_parser_get_root (parser));
-}
-
-/* JSON Lines: every line one object. */
-static GPtrArray *
-parse_json_lines (const char *text)
-{
-  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonNode) node = NULL;
-
-      if (lines[i][0] == '\0')
-        {
-          /* Only the end of the text may be empty. */
-          g_assert_null (lines[i + 1]);
-          continue;
-        }
-
-      node = parse_json (lines[i]);
-      g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-      g_ptr_array_add (objects, json_object_ref (json_node_get_object (node)));
-    }
-
-  return g_steal_pointer (&objects);
-}
-
-/* The oracle's JSON for `coredata_oracle.py COMMAND PATH`, or NULL after
- * marking the test skipped. */
-static JsonNode *
-oracle (const char *command,
-        const char *path)
-{
-  const char *script = g_getenv ("GODWIT_ORACLE");
-  g_autofree char *python = g_find_program_in_path ("python3");
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  if (script == NULL || python == NULL || !g_file_test (script, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the oracle (GODWIT_ORACLE, python3) is not available");
-      return NULL;
-    }
-
-  g_ptr_array_add (args, python);
-  g_ptr_array_add (args, (gpointer) script);
-  g_ptr_array_add (args, (gpointer) command);
-  g_ptr_array_add (args, (gpointer) path);
-  g_assert_cmpint (run_argv (args, &out, &err), ==, 0);
-
-  return parse_json (out);
-}
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-
-  return json_node_get_object (node);
-}
-
-static JsonArray *
-array_member (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  g_assert_nonnull (node);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
-
-  return json_node_get_array (node);
 }
 
 /* @err is read here, after @status is computed by a cli() argument. */
@@ -246,14 +154,14 @@ check_model_against_oracle (const char         *relative_path,
 
   if (bundle == NULL)
     return;
-  expected = oracle ("hashes", bundle);
+  expected = godwit_test_oracle ("hashes", bundle);
   if (expected == NULL)
     return;
   oracle_versions = json_node_get_object (expected);
 
   g_assert_cmpint (cli (&out, &err, "model", bundle, "--json", NULL), ==, 0);
-  root = parse_json (out);
-  versions = array_member (json_node_get_object (root), "versions");
+  root = godwit_test_parse_json (out);
+  versions = godwit_test_array_member (json_node_get_object (root), "versions");
 
   g_assert_cmpuint (json_array_get_length (versions), ==, n_versions);
   g_assert_cmpuint (json_object_get_size (oracle_versions), ==, n_versions);
@@ -264,9 +172,9 @@ check_model_against_oracle (const char         *relative_path,
     {
       JsonObject *version = json_array_get_object_element (versions, i);
       const char *name = json_object_get_string_member (version, "name");
-      JsonObject *oracle_version = object_member (oracle_versions, name);
-      JsonObject *oracle_entities = object_member (oracle_version, "entities");
-      JsonArray *entities = array_member (version, "entities");
+      JsonObject *oracle_version = godwit_test_object_member (oracle_versions, name);
+      JsonObject *oracle_entities = godwit_test_object_member (oracle_version, "entities");
+      JsonArray *entities = godwit_test_array_member (version, "entities");
 
       /* In order, current last. */
       g_assert_cmpstr (name, ==, expected_order[i]);
@@ -295,7 +203,7 @@ check_model_against_oracle (const char         *relative_path,
   for (guint i = 0; i < n_versions; i++)
     {
       JsonObject *version = json_array_get_object_element (versions, i);
-      JsonArray *entities = array_member (version, "entities");
+      JsonArray *entities = godwit_test_array_member (version, "entities");
 
       g_assert_nonnull (strstr (out, expected_order[i]));
       for (guint j = 0; j < json_array_get_length (entities); j++)
@@ -345,7 +253,7 @@ inspect_json (const char *store,
     g_test_message ("inspect %s: %s", store, err);
   g_assert_cmpint (status, ==, expected_status);
 
-  return parse_json (out);
+  return godwit_test_parse_json (out);
 }
 
 static void
@@ -369,7 +277,7 @@ test_inspect_shared (void)
           if (bundle == NULL)
             return;
         }
-      meta = oracle ("meta", store);
+      meta = godwit_test_oracle ("meta", store);
       if (meta == NULL)
         return;
       expected = json_node_get_object (meta);
@@ -381,31 +289,32 @@ test_inspect_shared (void)
       g_assert_cmpstr (json_object_get_string_member (facts, "uuid"), ==,
                        json_object_get_string_member (expected, "uuid"));
       g_assert_cmpint (json_object_get_int_member (facts, "framework_version"), ==,
-                       json_object_get_int_member (object_member (expected, "metadata"),
+                       json_object_get_int_member (godwit_test_object_member (expected, "metadata"),
                                                    "NSPersistenceFrameworkVersion"));
       g_assert_false (json_object_get_boolean_member (facts, "metadata_is_null"));
       g_assert_false (json_object_get_boolean_member (facts, "mismatch"));
       /* Every metadata key, known or not. */
-      g_assert_cmpuint (json_object_get_size (object_member (facts, "metadata")), ==,
-                        json_object_get_size (object_member (expected, "metadata")));
+      g_assert_cmpuint (json_object_get_size (godwit_test_object_member (facts, "metadata")), ==,
+                        json_object_get_size (godwit_test_object_member (expected, "metadata")));
       g_assert_nonnull (json_object_get_string_member (facts, "journal_mode"));
 
-      model = object_member (facts, "model");
+      model = godwit_test_object_member (facts, "model");
       if (bundle != NULL)
         {
-          JsonObject *match = object_member (facts, "bundle_match");
+          JsonObject *match = godwit_test_object_member (facts, "bundle_match");
+          JsonArray *matching = godwit_test_array_member (match, "matching_versions");
 
           g_assert_cmpstr (json_object_get_string_member (model, "source"), ==, "bundle");
           g_assert_cmpstr (json_object_get_string_member (model, "version"), ==, shared_stores[i].version);
           g_assert_cmpstr (json_object_get_string_member (match, "matched_version"), ==, shared_stores[i].version);
-          g_assert_cmpuint (json_array_get_length (array_member (match, "matching_versions")), ==, 1);
+          g_assert_cmpuint (json_array_get_length (matching), ==, 1);
         }
       else
         g_assert_true (json_object_get_null_member (facts, "bundle_match"));
 
       if (json_object_get_boolean_member (expected, "model_cache"))
         {
-          JsonObject *cache = object_member (facts, "model_cache");
+          JsonObject *cache = godwit_test_object_member (facts, "model_cache");
 
           g_assert_true (json_object_get_boolean_member (cache, "present"));
           g_assert_true (json_object_get_boolean_member (cache, "matches_metadata"));
@@ -414,11 +323,13 @@ test_inspect_shared (void)
         }
       else
         {
-          g_assert_false (json_object_get_boolean_member (object_member (facts, "model_cache"), "present"));
+          JsonObject *cache = godwit_test_object_member (facts, "model_cache");
+
+          g_assert_false (json_object_get_boolean_member (cache, "present"));
           g_assert_cmpstr (json_object_get_string_member (model, "source"), ==, "none");
         }
 
-      entities = array_member (facts, "entities");
+      entities = godwit_test_array_member (facts, "entities");
       g_assert_cmpuint (json_array_get_length (entities), >, 0);
       for (guint j = 0; j < json_array_get_length (entities); j++)
         {
@@ -438,7 +349,7 @@ test_inspect_shared (void)
         }
       g_assert_cmpint (total_objects, >, 0);
 
-      history = object_member (facts, "history");
+      history = godwit_test_object_member (facts, "history");
       if (g_str_has_suffix (store, "NoteStore.sqlite"))
         {
           g_assert_true (json_object_get_boolean_member (history, "present"));
@@ -456,17 +367,19 @@ test_inspect_schema_only (void)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  JsonObject *facts;
   JsonArray *entities;
 
   if (store == NULL)
     return;
 
   root = inspect_json (store, NULL, 0);
-  g_assert_cmpstr (json_object_get_string_member (object_member (json_node_get_object (root), "model"), "source"),
-                   ==, "none");
-  g_assert_true (json_object_get_null_member (object_member (json_node_get_object (root), "model_cache"),
+  facts = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (godwit_test_object_member (facts, "model"),
+                                                  "source"), ==, "none");
+  g_assert_true (json_object_get_null_member (godwit_test_object_member (facts, "model_cache"),
                                               "matches_metadata"));
-  entities = array_member (json_node_get_object (root), "entities");
+  entities = godwit_test_array_member (json_node_get_object (root), "entities");
   for (guint i = 0; i < json_array_get_length (entities); i++)
     g_assert_true (json_object_get_null_member (json_array_get_object_element (entities, i), "version_hash"));
 
@@ -484,7 +397,9 @@ test_inspect_wrong_bundle (void)
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  JsonObject *facts;
   JsonObject *match;
+  JsonArray *matching;
   JsonArray *differences;
   const char *nearest;
   guint n_different = 0;
@@ -493,19 +408,21 @@ test_inspect_wrong_bundle (void)
     return;
 
   root = inspect_json (store, bundle, 1);
-  g_assert_true (json_object_get_boolean_member (json_node_get_object (root), "mismatch"));
-  match = object_member (json_node_get_object (root), "bundle_match");
+  facts = json_node_get_object (root);
+  g_assert_true (json_object_get_boolean_member (facts, "mismatch"));
+  match = godwit_test_object_member (facts, "bundle_match");
   g_assert_true (json_object_get_null_member (match, "matched_version"));
-  g_assert_cmpuint (json_array_get_length (array_member (match, "matching_versions")), ==, 0);
+  matching = godwit_test_array_member (match, "matching_versions");
+  g_assert_cmpuint (json_array_get_length (matching), ==, 0);
   nearest = json_object_get_string_member (match, "nearest_version");
   g_assert_nonnull (nearest);
   g_assert_true (g_str_has_prefix (nearest, "v"));
 
   /* The store's own cached model is what the objects are read with. */
-  g_assert_cmpstr (json_object_get_string_member (object_member (json_node_get_object (root), "model"), "source"),
-                   ==, "store-cache");
+  g_assert_cmpstr (json_object_get_string_member (godwit_test_object_member (facts, "model"),
+                                                  "source"), ==, "store-cache");
 
-  differences = array_member (match, "differences");
+  differences = godwit_test_array_member (match, "differences");
   for (guint i = 0; i < json_array_get_length (differences); i++)
     {
       JsonObject *difference = json_array_get_object_element (differences, i);
@@ -513,8 +430,10 @@ test_inspect_wrong_bundle (void)
 
       if (g_strcmp0 (state, "equal") != 0)
         {
+          JsonArray *details = godwit_test_array_member (difference, "details");
+
           n_different++;
-          g_assert_cmpuint (json_array_get_length (array_member (difference, "details")), >, 0);
+          g_assert_cmpuint (json_array_get_length (details), >, 0);
         }
     }
   g_assert_cmpuint (n_different, >, 0);
@@ -528,6 +447,8 @@ test_inspect_wrong_bundle (void)
 
 /* ---- changing copies of stores with SQLite ------------------------------ */
 
+/* A copy of a fixture store in @dir, or NULL after marking the test
+ * skipped. */
 static char *
 copy_fixture (const char *relative_path,
               const char *dir)
@@ -541,56 +462,9 @@ copy_fixture (const char *relative_path,
 
   base = g_path_get_basename (source);
   destination = g_build_filename (dir, base, NULL);
-  godwit_test_copy_file (source, destination);
-
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *suffix = i == 0 ? "-wal" : "-shm";
-      g_autofree char *side = g_strconcat (source, suffix, NULL);
-      g_autofree char *side_copy = g_strconcat (destination, suffix, NULL);
-
-      if (g_file_test (side, G_FILE_TEST_EXISTS))
-        godwit_test_copy_file (side, side_copy);
-    }
+  godwit_test_copy_store (source, destination);
 
   return destination;
-}
-
-/* Runs @sql on a store copy, binding @blob (if any) as ?1. */
-static void
-execute_sql (const char *path,
-             const char *sql,
-             GBytes     *blob)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
-  if (blob != NULL)
-    sqlite3_bind_blob (statement, 1, g_bytes_get_data (blob, NULL), (int) g_bytes_get_size (blob),
-                       SQLITE_TRANSIENT);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
-  sqlite3_finalize (statement);
-  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
-}
-
-static GBytes *
-read_model_cache (const char *path)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
-  GBytes *blob;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT Z_CONTENT FROM Z_MODELCACHE", -1, &statement, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
-  blob = g_bytes_new (sqlite3_column_blob (statement, 0), sqlite3_column_bytes (statement, 0));
-  sqlite3_finalize (statement);
-  sqlite3_close (db);
-
-  return blob;
 }
 
 /* A store whose Z_MODELCACHE is another version's: the cached model's
@@ -606,6 +480,8 @@ test_inspect_cache_mismatch (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   JsonObject *facts;
+  JsonObject *model_cache;
+  sqlite3 *db;
 
   if (donor == NULL || store == NULL)
     {
@@ -613,14 +489,19 @@ test_inspect_cache_mismatch (void)
       return;
     }
 
-  cache = read_model_cache (donor);
-  execute_sql (store, "UPDATE Z_MODELCACHE SET Z_CONTENT = ?1", cache);
+  db = godwit_test_open_read_only (donor, FALSE);
+  cache = godwit_test_query_blob (db, "SELECT Z_CONTENT FROM Z_MODELCACHE");
+  sqlite3_close (db);
+  g_assert_nonnull (cache);
+  godwit_test_execute_sql (store, "UPDATE Z_MODELCACHE SET Z_CONTENT = ?1", cache);
 
   root = inspect_json (store, NULL, 1);
   facts = json_node_get_object (root);
   g_assert_true (json_object_get_boolean_member (facts, "mismatch"));
-  g_assert_false (json_object_get_boolean_member (object_member (facts, "model_cache"), "matches_metadata"));
-  g_assert_cmpuint (json_array_get_length (array_member (object_member (facts, "model_cache"), "differences")), >, 0);
+  model_cache = godwit_test_object_member (facts, "model_cache");
+  g_assert_false (json_object_get_boolean_member (model_cache, "matches_metadata"));
+  g_assert_cmpuint (json_array_get_length (godwit_test_array_member (model_cache, "differences")),
+                    >, 0);
 
   g_assert_cmpint (cli (&out, &err, "inspect", store, NULL), ==, 1);
   g_assert_nonnull (strstr (out, "Section"));
@@ -673,46 +554,12 @@ static const guint8 uuid_bytes[16] = {
 
 typedef struct
 {
-  char   *dir;
-  char   *bundle;      /* Library.xcdatamodel */
-  char   *path;        /* Library.sqlite */
-  char   *uuid;
-  gint64  ann, ben, eve;
-  gint64  dune, emma, ulysses;
-  gint64  tags[N_TAGS];
+  GodwitTestStore  store;       /* Library.sqlite */
+  char            *bundle;      /* Library.xcdatamodel, beside the store */
+  gint64           ann, ben, eve;
+  gint64           dune, emma, ulysses;
+  gint64           tags[N_TAGS];
 } Library;
-
-static gint64
-insert (GodwitStoreWriter  *writer,
-        const char         *entity,
-        const char * const *names,
-        GVariant          **values,
-        guint               n)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 pk;
-
-  pk = godwit_store_writer_insert (writer, entity, names, (GVariant * const *) values, n, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (pk, >, 0);
-
-  return pk;
-}
-
-static void
-relate (GodwitStoreWriter *writer,
-        const char        *entity,
-        gint64             pk,
-        const char        *relationship,
-        const char        *destination,
-        gint64             destination_pk)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (godwit_store_writer_relate (writer, entity, pk, relationship, destination, destination_pk,
-                                             &error));
-  g_assert_no_error (error);
-}
 
 static void
 library_write (Library  *library,
@@ -722,105 +569,63 @@ library_write (Library  *library,
   g_autoptr(GodwitStoreWriter) writer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
-  const char *author_names[] = { "name", "born", "identifier", "active", "photo", "rank" };
-  const char *editor_names[] = { "name", "born", "level" };
-  const char *book_names[] = { "title", "price" };
-  const char *name_only[] = { "name", "active" };
-  const char *label[] = { "label" };
   const guint8 photo[40] = { 0x89, 'P', 'N', 'G' };
 
-  library->dir = godwit_test_make_tmpdir ();
-  library->bundle = g_build_filename (library->dir, "Library.xcdatamodel", NULL);
-  library->path = g_build_filename (library->dir, "Library.sqlite", NULL);
+  godwit_test_store_init (&library->store, "Library.sqlite");
+  library->bundle = g_build_filename (library->store.dir, "Library.xcdatamodel", NULL);
   contents = g_build_filename (library->bundle, "contents", NULL);
   g_assert_cmpint (g_mkdir (library->bundle, 0755), ==, 0);
-  g_file_set_contents (contents, library_contents, -1, &error);
-  g_assert_no_error (error);
+  godwit_test_write_file (contents, library_contents, -1);
 
   /* The store is written with the very model the CLI reads back. */
   bundle = godwit_model_bundle_new_for_path (library->bundle, &error);
   g_assert_no_error (error);
-  writer = godwit_store_writer_new (godwit_model_bundle_get_current_version (bundle), library->path, &error);
-  g_assert_no_error (error);
-  godwit_store_writer_set_keep_wal (writer, keep_wal);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
-  g_assert_no_error (error);
-  library->uuid = g_strdup (godwit_store_writer_get_uuid (writer));
+  writer = godwit_test_store_begin (&library->store,
+                                    godwit_model_bundle_get_current_version (bundle), keep_wal);
 
-  {
-    GVariant *values[] = {
-      g_variant_new_string ("Ann Ørsted"),
-      g_variant_new_double (-31622400.0),  /* 2000-01-01T00:00:00Z: 2000 is a leap year */
-      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, uuid_bytes, 16, 1),
-      g_variant_new_boolean (TRUE),
-      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, photo, sizeof photo, 1),
-      g_variant_new_int64 (7),
-    };
-
-    library->ann = insert (writer, "Author", author_names, values, G_N_ELEMENTS (values));
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Ben"), g_variant_new_boolean (FALSE) };
-
-    library->ben = insert (writer, "Author", name_only, values, G_N_ELEMENTS (values));
-  }
-  {
-    GVariant *values[] = {
-      g_variant_new_string ("Eve"),
-      g_variant_new_double (0.0),          /* 2001-01-01T00:00:00Z */
-      g_variant_new_int64 (3),
-    };
-
-    library->eve = insert (writer, "Editor", editor_names, values, G_N_ELEMENTS (values));
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Dune"), g_variant_new_double (9.5) };
-
-    library->dune = insert (writer, "Book", book_names, values, G_N_ELEMENTS (values));
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Emma"), g_variant_new_double (12.25) };
-
-    library->emma = insert (writer, "Book", book_names, values, G_N_ELEMENTS (values));
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Ulysses"), NULL };
-
-    library->ulysses = insert (writer, "Book", book_names, values, G_N_ELEMENTS (values));
-  }
+  library->ann = godwit_test_insert (writer, "Author",
+                                     "name", g_variant_new_string ("Ann Ørsted"),
+                                     /* 2000-01-01T00:00:00Z: 2000 is a leap year */
+                                     "born", g_variant_new_double (-31622400.0),
+                                     "identifier", godwit_test_bytes_value (uuid_bytes, 16),
+                                     "active", g_variant_new_boolean (TRUE),
+                                     "photo", godwit_test_bytes_value (photo, sizeof photo),
+                                     "rank", g_variant_new_int64 (7),
+                                     NULL);
+  library->ben = godwit_test_insert (writer, "Author", "name", g_variant_new_string ("Ben"),
+                                     "active", g_variant_new_boolean (FALSE), NULL);
+  library->eve = godwit_test_insert (writer, "Editor", "name", g_variant_new_string ("Eve"),
+                                     /* 2001-01-01T00:00:00Z */
+                                     "born", g_variant_new_double (0.0),
+                                     "level", g_variant_new_int64 (3), NULL);
+  library->dune = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Dune"),
+                                      "price", g_variant_new_double (9.5), NULL);
+  library->emma = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Emma"),
+                                      "price", g_variant_new_double (12.25), NULL);
+  library->ulysses = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Ulysses"),
+                                         "price", NULL, NULL);
   for (guint i = 0; i < N_TAGS; i++)
     {
-      GVariant *values[] = { g_variant_new_take_string (g_strdup_printf ("tag %u", i)) };
+      g_autofree char *label = g_strdup_printf ("tag %u", i);
 
-      library->tags[i] = insert (writer, "Tag", label, values, 1);
+      library->tags[i] = godwit_test_insert (writer, "Tag",
+                                             "label", g_variant_new_string (label), NULL);
     }
 
-  relate (writer, "Book", library->dune, "author", "Author", library->ann);
-  relate (writer, "Book", library->emma, "author", "Editor", library->eve);
-  relate (writer, "Book", library->dune, "tags", "Tag", library->tags[0]);
-  relate (writer, "Book", library->dune, "tags", "Tag", library->tags[1]);
-  relate (writer, "Book", library->emma, "tags", "Tag", library->tags[1]);
+  godwit_test_relate (writer, "Book", library->dune, "author", "Author", library->ann);
+  godwit_test_relate (writer, "Book", library->emma, "author", "Editor", library->eve);
+  godwit_test_relate (writer, "Book", library->dune, "tags", "Tag", library->tags[0]);
+  godwit_test_relate (writer, "Book", library->dune, "tags", "Tag", library->tags[1]);
+  godwit_test_relate (writer, "Book", library->emma, "tags", "Tag", library->tags[1]);
 
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_writer_commit (writer);
 }
 
 static void
 library_clear (Library *library)
 {
-  godwit_test_rmdir (library->dir);
-  g_free (library->dir);
+  godwit_test_store_clear (&library->store);
   g_free (library->bundle);
-  g_free (library->path);
-  g_free (library->uuid);
-}
-
-static char *
-library_uri (Library    *library,
-             const char *entity,
-             gint64      pk)
-{
-  return g_strdup_printf ("x-coredata://%s/%s/p%" G_GINT64_FORMAT, library->uuid, entity, pk);
 }
 
 static JsonObject *
@@ -844,7 +649,8 @@ assert_uri_set (JsonObject *line,
                 const char *relationship,
                 ...)
 {
-  JsonArray *array = array_member (object_member (line, "relationships"), relationship);
+  JsonObject *relationships = godwit_test_object_member (line, "relationships");
+  JsonArray *array = godwit_test_array_member (relationships, relationship);
   guint n = 0;
   va_list ap;
 
@@ -886,7 +692,7 @@ dump_lines (const char *first,
     g_test_message ("dump: %s", err);
   g_assert_cmpint (status, ==, 0);
 
-  return parse_json_lines (out);
+  return godwit_test_parse_json_lines (out);
 }
 
 static void
@@ -904,16 +710,16 @@ test_dump_generated (void)
   const char *previous_entity = "";
 
   library_write (&library, FALSE);
-  ann = library_uri (&library, "Author", library.ann);
-  ben = library_uri (&library, "Author", library.ben);
-  eve = library_uri (&library, "Editor", library.eve);
-  dune = library_uri (&library, "Book", library.dune);
-  emma = library_uri (&library, "Book", library.emma);
-  ulysses = library_uri (&library, "Book", library.ulysses);
-  tag0 = library_uri (&library, "Tag", library.tags[0]);
-  tag1 = library_uri (&library, "Tag", library.tags[1]);
+  ann = godwit_test_store_dup_uri (&library.store, "Author", library.ann);
+  ben = godwit_test_store_dup_uri (&library.store, "Author", library.ben);
+  eve = godwit_test_store_dup_uri (&library.store, "Editor", library.eve);
+  dune = godwit_test_store_dup_uri (&library.store, "Book", library.dune);
+  emma = godwit_test_store_dup_uri (&library.store, "Book", library.emma);
+  ulysses = godwit_test_store_dup_uri (&library.store, "Book", library.ulysses);
+  tag0 = godwit_test_store_dup_uri (&library.store, "Tag", library.tags[0]);
+  tag1 = godwit_test_store_dup_uri (&library.store, "Tag", library.tags[1]);
 
-  lines = dump_lines (library.path, "--model", library.bundle, NULL);
+  lines = dump_lines (library.store.path, "--model", library.bundle, NULL);
   g_assert_cmpuint (lines->len, ==, 3 + 3 + N_TAGS);
 
   /* Entities in name order, each object once, under its own entity. */
@@ -928,20 +734,20 @@ test_dump_generated (void)
   line = find_line (lines, ann);
   g_assert_cmpstr (json_object_get_string_member (line, "entity"), ==, "Author");
   g_assert_cmpint (json_object_get_int_member (line, "pk"), ==, library.ann);
-  attributes = object_member (line, "attributes");
+  attributes = godwit_test_object_member (line, "attributes");
   g_assert_cmpstr (json_object_get_string_member (attributes, "name"), ==, "Ann Ørsted");
   g_assert_cmpstr (json_object_get_string_member (attributes, "born"), ==, "2000-01-01T00:00:00Z");
   g_assert_cmpstr (json_object_get_string_member (attributes, "identifier"), ==,
                    "C8AD661E-8B9C-4A11-9000-123456789ABC");
   g_assert_true (json_object_get_boolean_member (attributes, "active"));
   g_assert_cmpint (json_object_get_int_member (attributes, "rank"), ==, 7);
-  photo = object_member (attributes, "photo");
+  photo = godwit_test_object_member (attributes, "photo");
   g_assert_cmpint (json_object_get_int_member (photo, "size"), ==, 40);
   g_assert_true (g_str_has_prefix (json_object_get_string_member (photo, "preview"), "89504e47"));
   assert_uri_set (line, "books", dune, NULL);
 
   line = find_line (lines, ben);
-  attributes = object_member (line, "attributes");
+  attributes = godwit_test_object_member (line, "attributes");
   g_assert_false (json_object_get_boolean_member (attributes, "active"));
   g_assert_true (json_object_get_null_member (attributes, "born"));
   g_assert_true (json_object_get_null_member (attributes, "photo"));
@@ -949,14 +755,14 @@ test_dump_generated (void)
 
   line = find_line (lines, eve);
   g_assert_cmpstr (json_object_get_string_member (line, "entity"), ==, "Editor");
-  attributes = object_member (line, "attributes");
+  attributes = godwit_test_object_member (line, "attributes");
   g_assert_cmpstr (json_object_get_string_member (attributes, "born"), ==, "2001-01-01T00:00:00Z");
   g_assert_cmpint (json_object_get_int_member (attributes, "level"), ==, 3);
   assert_uri_set (line, "books", emma, NULL);
 
   line = find_line (lines, dune);
-  attributes = object_member (line, "attributes");
-  relationships = object_member (line, "relationships");
+  attributes = godwit_test_object_member (line, "attributes");
+  relationships = godwit_test_object_member (line, "relationships");
   g_assert_cmpstr (json_object_get_string_member (attributes, "title"), ==, "Dune");
   g_assert_cmpfloat (json_object_get_double_member (attributes, "price"), ==, 9.5);
   g_assert_cmpstr (json_object_get_string_member (relationships, "author"), ==, ann);
@@ -964,25 +770,30 @@ test_dump_generated (void)
 
   /* A to-one into the hierarchy names the concrete entity. */
   line = find_line (lines, emma);
-  g_assert_cmpstr (json_object_get_string_member (object_member (line, "relationships"), "author"), ==, eve);
+  relationships = godwit_test_object_member (line, "relationships");
+  g_assert_cmpstr (json_object_get_string_member (relationships, "author"), ==, eve);
   assert_uri_set (line, "tags", tag1, NULL);
 
   line = find_line (lines, ulysses);
-  g_assert_true (json_object_get_null_member (object_member (line, "attributes"), "price"));
-  g_assert_true (json_object_get_null_member (object_member (line, "relationships"), "author"));
+  attributes = godwit_test_object_member (line, "attributes");
+  relationships = godwit_test_object_member (line, "relationships");
+  g_assert_true (json_object_get_null_member (attributes, "price"));
+  g_assert_true (json_object_get_null_member (relationships, "author"));
   assert_uri_set (line, "tags", NULL);
 
   line = find_line (lines, tag1);
-  g_assert_cmpstr (json_object_get_string_member (object_member (line, "attributes"), "label"), ==, "tag 1");
+  attributes = godwit_test_object_member (line, "attributes");
+  g_assert_cmpstr (json_object_get_string_member (attributes, "label"), ==, "tag 1");
   assert_uri_set (line, "books", dune, emma, NULL);
 
   /* An entity with its sub-entities, as a fetch request returns them. */
-  authors = dump_lines (library.path, "Author", "--model", library.bundle, NULL);
+  authors = dump_lines (library.store.path, "Author", "--model", library.bundle, NULL);
   g_assert_cmpuint (authors->len, ==, 3);
   find_line (authors, eve);
 
   /* Text for people: every object by its URI. */
-  g_assert_cmpint (cli (&out, &err, "dump", library.path, "Book", "--model", library.bundle, NULL), ==, 0);
+  g_assert_cmpint (cli (&out, &err, "dump", library.store.path, "Book",
+                        "--model", library.bundle, NULL), ==, 0);
   g_assert_nonnull (strstr (out, dune));
   g_assert_nonnull (strstr (out, "Ulysses"));
   g_clear_pointer (&out, g_free);
@@ -990,17 +801,18 @@ test_dump_generated (void)
 
   /* Without a model (the writer caches none): the schema-only view. */
   {
-    g_autoptr(GPtrArray) raw = dump_lines (library.path, "Tag", NULL);
+    g_autoptr(GPtrArray) raw = dump_lines (library.store.path, "Tag", NULL);
 
     g_assert_cmpuint (raw->len, ==, N_TAGS);
   }
 
   /* The store is inspected as matching its bundle. */
   {
-    g_autoptr(JsonNode) root = inspect_json (library.path, library.bundle, 0);
+    g_autoptr(JsonNode) root = inspect_json (library.store.path, library.bundle, 0);
 
-    g_assert_cmpstr (json_object_get_string_member (object_member (json_node_get_object (root), "bundle_match"),
-                                                    "matched_version"), ==, "Library");
+    JsonObject *match = godwit_test_object_member (json_node_get_object (root), "bundle_match");
+
+    g_assert_cmpstr (json_object_get_string_member (match, "matched_version"), ==, "Library");
   }
 
   library_clear (&library);
@@ -1019,7 +831,8 @@ test_dump_paging (void)
 
   /* Across the CLI's own page boundaries. */
   after = g_strdup_printf ("%" G_GINT64_FORMAT, library.tags[699]);
-  page = dump_lines (library.path, "Tag", "--model", library.bundle, "--after", after, "--limit", "1500", NULL);
+  page = dump_lines (library.store.path, "Tag", "--model", library.bundle, "--after", after,
+                     "--limit", "1500", NULL);
   g_assert_cmpuint (page->len, ==, 1500);
   for (guint i = 0; i < page->len; i++)
     g_assert_cmpint (json_object_get_int_member (g_ptr_array_index (page, i), "pk"), ==, library.tags[700 + i]);
@@ -1027,11 +840,11 @@ test_dump_paging (void)
   /* --after past the last: the rest. */
   g_free (after);
   after = g_strdup_printf ("%" G_GINT64_FORMAT, library.tags[N_TAGS - 3]);
-  rest = dump_lines (library.path, "Tag", "--model", library.bundle, "--after", after, NULL);
+  rest = dump_lines (library.store.path, "Tag", "--model", library.bundle, "--after", after, NULL);
   g_assert_cmpuint (rest->len, ==, 2);
 
   /* Without ENTITY, --limit is per entity. */
-  limited = dump_lines (library.path, "--model", library.bundle, "--limit", "2", NULL);
+  limited = dump_lines (library.store.path, "--model", library.bundle, "--limit", "2", NULL);
   g_assert_cmpuint (limited->len, ==, 2 + 2 + 1 + 2);
 
   library_clear (&library);
@@ -1050,6 +863,7 @@ test_history (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *after = NULL;
+  JsonObject *history;
   guint n_changes = 0;
   gint64 previous_pk = 0;
 
@@ -1057,17 +871,17 @@ test_history (void)
     return;
 
   g_assert_cmpint (cli (&out, &err, "history", store, "--json", NULL), ==, 0);
-  transactions = parse_json_lines (out);
+  transactions = godwit_test_parse_json_lines (out);
   g_assert_cmpuint (transactions->len, >, 0);
 
   inspected = inspect_json (store, NULL, 0);
-  g_assert_cmpint (json_object_get_int_member (object_member (json_node_get_object (inspected), "history"),
-                                               "transactions"), ==, transactions->len);
+  history = godwit_test_object_member (json_node_get_object (inspected), "history");
+  g_assert_cmpint (json_object_get_int_member (history, "transactions"), ==, transactions->len);
 
   for (guint i = 0; i < transactions->len; i++)
     {
       JsonObject *transaction = g_ptr_array_index (transactions, i);
-      JsonArray *changes = array_member (transaction, "changes");
+      JsonArray *changes = godwit_test_array_member (transaction, "changes");
       const char *timestamp = json_object_get_string_member (transaction, "timestamp");
 
       g_assert_cmpint (json_object_get_int_member (transaction, "pk"), >, previous_pk);
@@ -1098,7 +912,7 @@ test_history (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (cli (&out, &err, "history", store, "--json", "--limit", "3", NULL), ==, 0);
-  first = parse_json_lines (out);
+  first = godwit_test_parse_json_lines (out);
   g_assert_cmpuint (first->len, ==, MIN (3, transactions->len));
 
   after = g_strdup_printf ("%" G_GINT64_FORMAT,
@@ -1106,7 +920,7 @@ test_history (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (cli (&out, &err, "history", store, "--json", "--after", after, NULL), ==, 0);
-  next = parse_json_lines (out);
+  next = godwit_test_parse_json_lines (out);
   g_assert_cmpuint (first->len + next->len, ==, transactions->len);
 
   /* Text. */
@@ -1117,24 +931,6 @@ test_history (void)
 }
 
 /* ---- reading leaves everything untouched -------------------------------- */
-
-static char *
-snapshot_directory (const char *dir)
-{
-  g_autofree char *listing = godwit_test_list_directory (dir);
-  g_auto(GStrv) names = g_strsplit (listing, "\n", -1);
-  GString *snapshot = g_string_new (listing);
-
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
-      g_autofree char *sum = godwit_test_file_checksum (path);
-
-      g_string_append_printf (snapshot, "\n%s %s", names[i], sum != NULL ? sum : "-");
-    }
-
-  return g_string_free (snapshot, FALSE);
-}
 
 static void
 run_every_reader (const char *store,
@@ -1187,9 +983,9 @@ test_read_only (void)
           return;
         }
 
-      before = snapshot_directory (dir);
+      before = godwit_test_snapshot_directory (dir);
       run_every_reader (store, NULL);
-      after = snapshot_directory (dir);
+      after = godwit_test_snapshot_directory (dir);
       g_assert_cmpstr (before, ==, after);
 
       godwit_test_rmdir (dir);
@@ -1214,25 +1010,25 @@ test_read_only_wal (void)
   int status;
 
   library_write (&library, TRUE);
-  wal = g_strconcat (library.path, "-wal", NULL);
+  wal = g_strconcat (library.store.path, "-wal", NULL);
   g_assert_cmpint (g_stat (wal, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 0);
 
-  before = snapshot_directory (library.dir);
-  lines = dump_lines (library.path, "Book", "--model", library.bundle, NULL);
+  before = godwit_test_snapshot_directory (library.store.dir);
+  lines = dump_lines (library.store.path, "Book", "--model", library.bundle, NULL);
   g_assert_cmpuint (lines->len, ==, 3);
-  run_every_reader (library.path, library.bundle);
-  after = snapshot_directory (library.dir);
+  run_every_reader (library.store.path, library.bundle);
+  after = godwit_test_snapshot_directory (library.store.dir);
   g_assert_cmpstr (before, ==, after);
 
   /* The objects are in the WAL only: the main file alone lacks them. */
   main_only_dir = godwit_test_make_tmpdir ();
   main_only = g_build_filename (main_only_dir, "Library.sqlite", NULL);
-  godwit_test_copy_file (library.path, main_only);
+  godwit_test_copy_file (library.store.path, main_only);
   status = cli (&out, &err, "dump", main_only, "Book", "--model", library.bundle, "--json", NULL);
   if (status == 0)
     {
-      g_autoptr(GPtrArray) main_lines = parse_json_lines (out);
+      g_autoptr(GPtrArray) main_lines = godwit_test_parse_json_lines (out);
 
       g_assert_cmpuint (main_lines->len, <, 3);
     }
@@ -1246,20 +1042,6 @@ test_read_only_wal (void)
 /* ---- bad input -------------------------------------------------------------- */
 
 static void
-write_truncated_copy (const char *source,
-                      const char *destination)
-{
-  g_autofree char *data = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (source, &data, &length, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (destination, data, length / 2, &error);
-  g_assert_no_error (error);
-}
-
-static void
 test_bad_input (void)
 {
   g_autofree char *dir = godwit_test_make_tmpdir ();
@@ -1269,7 +1051,6 @@ test_bad_input (void)
   g_autofree char *not_sqlite = godwit_test_fixture_path ("not-coredata/859631-store.db");
   g_autofree char *firefox = godwit_test_fixture_path ("not-coredata/firefox-places.sqlite");
   g_autofree char *truncated = g_build_filename (dir, "truncated.sqlite", NULL);
-  g_autoptr(GError) error = NULL;
   const char *bad_options[][4] = {
     { "--limit", "abc" },
     { "--limit", "0" },
@@ -1285,8 +1066,7 @@ test_bad_input (void)
       return;
     }
 
-  g_file_set_contents (text_file, "not a model\n", -1, &error);
-  g_assert_no_error (error);
+  godwit_test_write_file (text_file, "not a model\n", -1);
 
   {
     const char *paths[] = { missing, dir, not_sqlite, firefox };
@@ -1323,7 +1103,7 @@ test_bad_input (void)
   }
 
   /* The first half of a real store. */
-  write_truncated_copy (store, truncated);
+  godwit_test_copy_first_half (store, truncated);
   {
     const char *commands[] = { "inspect", "dump" };
 
@@ -1399,17 +1179,17 @@ test_bad_metadata (void)
     }
 
   godwit_test_copy_file (store, garbage_store);
-  execute_sql (garbage_store, "UPDATE Z_METADATA SET Z_PLIST = ?1", garbage);
+  godwit_test_execute_sql (garbage_store, "UPDATE Z_METADATA SET Z_PLIST = ?1", garbage);
   assert_exit_2_naming (cli (&out, &err, "inspect", garbage_store, NULL), &err, garbage_store);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* NULL is not damage: the metadata is empty. */
-  execute_sql (store, "UPDATE Z_METADATA SET Z_PLIST = NULL", NULL);
+  godwit_test_execute_sql (store, "UPDATE Z_METADATA SET Z_PLIST = NULL", NULL);
   root = inspect_json (store, NULL, 0);
   facts = json_node_get_object (root);
   g_assert_true (json_object_get_boolean_member (facts, "metadata_is_null"));
-  g_assert_cmpuint (json_object_get_size (object_member (facts, "metadata")), ==, 0);
+  g_assert_cmpuint (json_object_get_size (godwit_test_object_member (facts, "metadata")), ==, 0);
   g_assert_true (json_object_get_null_member (facts, "framework_version"));
   g_assert_false (json_object_get_boolean_member (facts, "mismatch"));
 

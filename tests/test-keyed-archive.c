@@ -13,39 +13,10 @@
 #include "godwit-error.h"
 #include "godwit-keyed-archive.h"
 #include "godwit-plist.h"
+#include "godwit-test-archive.h"
 #include "godwit-test-utils.h"
 
 /* Plists */
-
-static GBytes *
-to_binary (plist_t plist)
-{
-  char *bin = NULL;
-  uint32_t length = 0;
-  GBytes *bytes;
-
-  plist_to_bin (plist, &bin, &length);
-  g_assert_nonnull (bin);
-  bytes = g_bytes_new (bin, length);
-  plist_to_bin_free (bin);
-
-  return bytes;
-}
-
-static GBytes *
-to_xml (plist_t plist)
-{
-  char *xml = NULL;
-  uint32_t length = 0;
-  GBytes *bytes;
-
-  plist_to_xml (plist, &xml, &length);
-  g_assert_nonnull (xml);
-  bytes = g_bytes_new (xml, length);
-  plist_to_xml_free (xml);
-
-  return bytes;
-}
 
 static plist_t
 parse_bytes (GBytes      *bytes,
@@ -129,8 +100,8 @@ static void
 test_plist_binary_and_xml (void)
 {
   g_auto(plist_t) sample = make_sample ();
-  g_autoptr(GBytes) binary = to_binary (sample);
-  g_autoptr(GBytes) xml = to_xml (sample);
+  g_autoptr(GBytes) binary = godwit_test_plist_to_bytes (sample, GODWIT_TEST_PLIST_BINARY);
+  g_autoptr(GBytes) xml = godwit_test_plist_to_bytes (sample, GODWIT_TEST_PLIST_XML);
   g_autoptr(GError) error = NULL;
   g_auto(plist_t) from_binary = NULL;
   g_auto(plist_t) from_xml = NULL;
@@ -165,7 +136,7 @@ test_plist_json_special (void)
   plist_array_append_item (dates, plist_new_date (0, -500000));
   plist_array_append_item (dates, plist_new_date (0, 250000));
   plist_array_append_item (dates, plist_new_date (-2, -250000));
-  binary = to_binary (dates);
+  binary = godwit_test_plist_to_bytes (dates, GODWIT_TEST_PLIST_BINARY);
   parsed = parse_bytes (binary, "dates.plist", &error);
   g_assert_no_error (error);
   dates_json = godwit_plist_to_json (parsed);
@@ -228,8 +199,8 @@ static void
 test_plist_truncated_and_damaged (void)
 {
   g_auto(plist_t) sample = make_sample ();
-  g_autoptr(GBytes) binary = to_binary (sample);
-  g_autoptr(GBytes) xml = to_xml (sample);
+  g_autoptr(GBytes) binary = godwit_test_plist_to_bytes (sample, GODWIT_TEST_PLIST_BINARY);
+  g_autoptr(GBytes) xml = godwit_test_plist_to_bytes (sample, GODWIT_TEST_PLIST_XML);
   gsize length = 0;
   const guint8 *data = g_bytes_get_data (binary, &length);
   g_autofree guint8 *copy = g_memdup2 (data, length);
@@ -292,7 +263,7 @@ nested_binary (guint depth)
       current = inner;
     }
 
-  return to_binary (root);
+  return godwit_test_plist_to_bytes (root, GODWIT_TEST_PLIST_BINARY);
 }
 
 static void
@@ -472,7 +443,7 @@ test_plist_file (void)
   g_autofree char *bad = g_build_filename (tmpdir, "bad.plist", NULL);
   g_autofree char *missing = g_build_filename (tmpdir, "missing.plist", NULL);
   g_auto(plist_t) sample = make_sample ();
-  g_autoptr(GBytes) xml = to_xml (sample);
+  g_autoptr(GBytes) xml = godwit_test_plist_to_bytes (sample, GODWIT_TEST_PLIST_XML);
   g_autoptr(GError) error = NULL;
   g_auto(plist_t) plist = NULL;
   gsize length = 0;
@@ -534,122 +505,6 @@ test_dates (void)
 
 /* Keyed archives built with libplist */
 
-typedef struct
-{
-  plist_t     objects;
-  GHashTable *classes;   /* class name → index of its description */
-} Builder;
-
-static void
-builder_init (Builder *b)
-{
-  b->objects = plist_new_array ();
-  b->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  plist_array_append_item (b->objects, plist_new_string ("$null"));
-}
-
-static guint
-builder_add (Builder *b,
-             plist_t  object)
-{
-  plist_array_append_item (b->objects, object);
-
-  return plist_array_get_size (b->objects) - 1;
-}
-
-/* Reserves an index, for objects that refer to objects added later. */
-static guint
-builder_reserve (Builder *b)
-{
-  return builder_add (b, plist_new_bool (0));
-}
-
-static void
-builder_set (Builder *b,
-             guint    index,
-             plist_t  object)
-{
-  plist_array_set_item (b->objects, object, index);
-}
-
-static plist_t
-builder_object (Builder    *b,
-                const char *class_name)
-{
-  plist_t object = plist_new_dict ();
-  gpointer index;
-
-  if (!g_hash_table_lookup_extended (b->classes, class_name, NULL, &index))
-    {
-      plist_t description = plist_new_dict ();
-      plist_t classes = plist_new_array ();
-
-      plist_array_append_item (classes, plist_new_string (class_name));
-      plist_array_append_item (classes, plist_new_string ("NSObject"));
-      plist_dict_set_item (description, "$classname", plist_new_string (class_name));
-      plist_dict_set_item (description, "$classes", classes);
-      index = GUINT_TO_POINTER (builder_add (b, description));
-      g_hash_table_insert (b->classes, g_strdup (class_name), index);
-    }
-
-  plist_dict_set_item (object, "$class", plist_new_uid (GPOINTER_TO_UINT (index)));
-
-  return object;
-}
-
-static plist_t
-uid_array (const guint *indexes,
-           guint        n)
-{
-  plist_t array = plist_new_array ();
-
-  for (guint i = 0; i < n; i++)
-    plist_array_append_item (array, plist_new_uid (indexes[i]));
-
-  return array;
-}
-
-static guint
-builder_collection (Builder     *b,
-                    const char  *class_name,
-                    const guint *members,
-                    guint        n)
-{
-  plist_t collection = builder_object (b, class_name);
-
-  plist_dict_set_item (collection, "NS.objects", uid_array (members, n));
-
-  return builder_add (b, collection);
-}
-
-static GBytes *
-builder_finish_full (Builder    *b,
-                     const char *archiver,
-                     guint       root)
-{
-  g_auto(plist_t) archive = plist_new_dict ();
-  plist_t top = plist_new_dict ();
-  GBytes *bytes;
-
-  plist_dict_set_item (top, "root", plist_new_uid (root));
-  plist_dict_set_item (archive, "$archiver", plist_new_string (archiver));
-  plist_dict_set_item (archive, "$version", plist_new_uint (100000));
-  plist_dict_set_item (archive, "$objects", b->objects);
-  plist_dict_set_item (archive, "$top", top);
-
-  bytes = to_binary (archive);
-  g_hash_table_unref (b->classes);
-
-  return bytes;
-}
-
-static GBytes *
-builder_finish (Builder *b,
-                guint    root)
-{
-  return builder_finish_full (b, "NSKeyedArchiver", root);
-}
-
 static GodwitKeyedArchive *
 open_archive (GBytes      *bytes,
               GError     **error)
@@ -667,91 +522,132 @@ build_graph (void)
   static const guint8 uuid[16] = {
     0x31, 0x02, 0x99, 0x39, 0x92, 0xc0, 0x48, 0xf2, 0x98, 0x8a, 0xa9, 0x3d, 0x5b, 0x7c, 0xff, 0xdb,
   };
-  Builder b;
+  GodwitTestArchive b;
   plist_t thing, text, data, date, uuid_object, null_object, url, base_url, child, dict, known, mapping;
   guint thing_index, name, numbers, tags, dict_index, known_index, mapping_index, keys, values;
   guint child_index, child_name, key_a, key_b, key_seven, token, text_index;
 
-  builder_init (&b);
+  godwit_test_archive_init (&b);
 
-  thing = builder_object (&b, "Thing");
-  thing_index = builder_add (&b, thing);
+  thing = godwit_test_archive_add_object (&b, "Thing", &thing_index);
 
-  name = builder_add (&b, plist_new_string ("first thing"));
+  name = godwit_test_archive_add_string (&b, "first thing");
 
-  text = builder_object (&b, "NSMutableString");
+  text = godwit_test_archive_object (&b, "NSMutableString");
   plist_dict_set_item (text, "NS.string", plist_new_string ("mutable text"));
-  text_index = builder_add (&b, text);
+  text_index = godwit_test_archive_add (&b, text);
 
-  data = builder_object (&b, "NSData");
+  data = godwit_test_archive_object (&b, "NSData");
   plist_dict_set_item (data, "NS.data", plist_new_data ("\xde\xad\xbe\xef", 4));
 
-  date = builder_object (&b, "NSDate");
+  date = godwit_test_archive_object (&b, "NSDate");
   plist_dict_set_item (date, "NS.time", plist_new_real (-0.5));
 
-  uuid_object = builder_object (&b, "NSUUID");
+  uuid_object = godwit_test_archive_object (&b, "NSUUID");
   plist_dict_set_item (uuid_object, "NS.uuidbytes", plist_new_data ((const char *) uuid, sizeof uuid));
 
-  null_object = builder_object (&b, "NSNull");
+  null_object = godwit_test_archive_object (&b, "NSNull");
 
-  base_url = builder_object (&b, "NSURL");
-  plist_dict_set_item (base_url, "NS.base", plist_new_uid (0));
-  plist_dict_set_item (base_url, "NS.relative", plist_new_uid (builder_add (&b, plist_new_string ("https://example.org/a/"))));
-  url = builder_object (&b, "NSURL");
-  plist_dict_set_item (url, "NS.base", plist_new_uid (builder_add (&b, base_url)));
-  plist_dict_set_item (url, "NS.relative", plist_new_uid (builder_add (&b, plist_new_string ("b/c"))));
+  base_url = godwit_test_archive_object (&b, "NSURL");
+  godwit_test_set_uid (base_url, "NS.base", 0);
+  godwit_test_set_uid (base_url, "NS.relative",
+                       godwit_test_archive_add_string (&b, "https://example.org/a/"));
+  url = godwit_test_archive_object (&b, "NSURL");
+  godwit_test_set_uid (url, "NS.base", godwit_test_archive_add (&b, base_url));
+  godwit_test_set_uid (url, "NS.relative", godwit_test_archive_add_string (&b, "b/c"));
 
-  numbers = builder_collection (&b, "NSArray",
-                                (const guint[]) { builder_add (&b, plist_new_uint (1)),
-                                                  builder_add (&b, plist_new_uint ((guint64) (gint64) -2)),
-                                                  builder_add (&b, plist_new_real (2.5)),
-                                                  builder_add (&b, plist_new_bool (1)) }, 4);
-  tags = builder_collection (&b, "NSSet", (const guint[]) { builder_add (&b, plist_new_string ("red")) }, 1);
+  numbers = godwit_test_archive_collection (&b, "NSArray", (const guint[]) {
+    godwit_test_archive_add (&b, plist_new_uint (1)),
+    godwit_test_archive_add (&b, plist_new_uint ((guint64) (gint64) -2)),
+    godwit_test_archive_add (&b, plist_new_real (2.5)),
+    godwit_test_archive_add (&b, plist_new_bool (1)) }, 4);
+  tags = godwit_test_archive_collection (&b, "NSSet", (const guint[]) {
+    godwit_test_archive_add_string (&b, "red") }, 1);
 
-  key_a = builder_add (&b, plist_new_string ("a"));
-  key_b = builder_add (&b, plist_new_string ("b"));
-  key_seven = builder_add (&b, plist_new_uint (7));
-  dict = builder_object (&b, "NSMutableDictionary");
-  plist_dict_set_item (dict, "NS.keys", uid_array ((const guint[]) { key_a, key_seven }, 2));
-  plist_dict_set_item (dict, "NS.objects",
-                       uid_array ((const guint[]) { text_index, builder_add (&b, null_object) }, 2));
-  dict_index = builder_add (&b, dict);
+  key_a = godwit_test_archive_add_string (&b, "a");
+  key_b = godwit_test_archive_add_string (&b, "b");
+  key_seven = godwit_test_archive_add (&b, plist_new_uint (7));
+  dict = godwit_test_archive_object (&b, "NSMutableDictionary");
+  plist_dict_set_item (dict, "NS.keys",
+                       godwit_test_uid_array ((const guint[]) { key_a, key_seven }, 2));
+  plist_dict_set_item (dict, "NS.objects", godwit_test_uid_array ((const guint[]) {
+    text_index, godwit_test_archive_add (&b, null_object) }, 2));
+  dict_index = godwit_test_archive_add (&b, dict);
 
   /* NSKnownKeysDictionary1 with an empty slot for "b" */
-  token = builder_add (&b, plist_new_string ("__empty_slot_token__"));
-  mapping = builder_object (&b, "NSKnownKeysMappingStrategy1");
-  keys = builder_collection (&b, "NSArray", (const guint[]) { key_a, key_b }, 2);
-  plist_dict_set_item (mapping, "keys", plist_new_uid (keys));
-  mapping_index = builder_add (&b, mapping);
-  values = builder_collection (&b, "NSArray", (const guint[]) { builder_add (&b, plist_new_uint (1)), token }, 2);
-  known = builder_object (&b, "NSKnownKeysDictionary1");
-  plist_dict_set_item (known, "searchMapping", plist_new_uid (mapping_index));
-  plist_dict_set_item (known, "values", plist_new_uid (values));
-  plist_dict_set_item (known, "emptyToken", plist_new_uid (token));
-  known_index = builder_add (&b, known);
+  token = godwit_test_archive_add_string (&b, "__empty_slot_token__");
+  mapping = godwit_test_archive_object (&b, "NSKnownKeysMappingStrategy1");
+  keys = godwit_test_archive_collection (&b, "NSArray", (const guint[]) { key_a, key_b }, 2);
+  godwit_test_set_uid (mapping, "keys", keys);
+  mapping_index = godwit_test_archive_add (&b, mapping);
+  values = godwit_test_archive_collection (&b, "NSArray", (const guint[]) {
+    godwit_test_archive_add (&b, plist_new_uint (1)), token }, 2);
+  known = godwit_test_archive_object (&b, "NSKnownKeysDictionary1");
+  godwit_test_set_uid (known, "searchMapping", mapping_index);
+  godwit_test_set_uid (known, "values", values);
+  godwit_test_set_uid (known, "emptyToken", token);
+  known_index = godwit_test_archive_add (&b, known);
 
-  child = builder_object (&b, "Thing");
-  child_name = builder_add (&b, plist_new_string ("child"));
-  plist_dict_set_item (child, "name", plist_new_uid (child_name));
-  plist_dict_set_item (child, "parent", plist_new_uid (0));
-  child_index = builder_add (&b, child);
+  child = godwit_test_archive_object (&b, "Thing");
+  child_name = godwit_test_archive_add_string (&b, "child");
+  godwit_test_set_uid (child, "name", child_name);
+  godwit_test_set_uid (child, "parent", 0);
+  child_index = godwit_test_archive_add (&b, child);
 
-  plist_dict_set_item (thing, "name", plist_new_uid (name));
+  godwit_test_set_uid (thing, "name", name);
   plist_dict_set_item (thing, "count", plist_new_uint (3));
   plist_dict_set_item (thing, "enabled", plist_new_bool (1));
-  plist_dict_set_item (thing, "text", plist_new_uid (text_index));
-  plist_dict_set_item (thing, "data", plist_new_uid (builder_add (&b, data)));
-  plist_dict_set_item (thing, "date", plist_new_uid (builder_add (&b, date)));
-  plist_dict_set_item (thing, "uuid", plist_new_uid (builder_add (&b, uuid_object)));
-  plist_dict_set_item (thing, "url", plist_new_uid (builder_add (&b, url)));
-  plist_dict_set_item (thing, "numbers", plist_new_uid (numbers));
-  plist_dict_set_item (thing, "tags", plist_new_uid (tags));
-  plist_dict_set_item (thing, "dict", plist_new_uid (dict_index));
-  plist_dict_set_item (thing, "known", plist_new_uid (known_index));
-  plist_dict_set_item (thing, "child", plist_new_uid (child_index));
-  plist_dict_set_item (thing, "nothing", plist_new_uid (0));
+  godwit_test_set_uid (thing, "text", text_index);
+  godwit_test_set_uid (thing, "data", godwit_test_archive_add (&b, data));
+  godwit_test_set_uid (thing, "date", godwit_test_archive_add (&b, date));
+  godwit_test_set_uid (thing, "uuid", godwit_test_archive_add (&b, uuid_object));
+  godwit_test_set_uid (thing, "url", godwit_test_archive_add (&b, url));
+  godwit_test_set_uid (thing, "numbers", numbers);
+  godwit_test_set_uid (thing, "tags", tags);
+  godwit_test_set_uid (thing, "dict", dict_index);
+  godwit_test_set_uid (thing, "known", known_index);
+  godwit_test_set_uid (thing, "child", child_index);
+  godwit_test_set_uid (thing, "nothing", 0);
 
-  return builder_finish (&b, thing_index);
+  return godwit_test_archive_finish (&b, "NSKeyedArchiver", thing_index);
+}
+
+typedef struct
+{
+  GPtrArray *keys;
+  guint      stop_after;
+} MemberWalk;
+
+static gboolean
+collect_member (const char *key,
+                plist_t     member,
+                gpointer    user_data)
+{
+  MemberWalk *walk = user_data;
+
+  g_assert_nonnull (member);
+  g_ptr_array_add (walk->keys, g_strdup (key));
+
+  return walk->keys->len < walk->stop_after;
+}
+
+/* The keys godwit_keyed_archive_foreach_member() gives, comma-joined, when
+ * the walk is stopped after @stop_after of them; @stops: whether it must
+ * report that it was stopped. */
+static char *
+walk_members (GodwitKeyedArchive *archive,
+              plist_t             object,
+              guint               stop_after,
+              gboolean            stops)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  MemberWalk walk = { keys, stop_after };
+
+  g_assert_cmpint (godwit_keyed_archive_foreach_member (archive, object, collect_member, &walk),
+                   ==, !stops);
+  g_ptr_array_add (keys, NULL);
+
+  return g_strjoinv (",", (char **) keys->pdata);
 }
 
 static void
@@ -765,6 +661,9 @@ test_archive_accessors (void)
   g_autoptr(GPtrArray) values = NULL;
   g_autofree char *name = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *all_members = NULL;
+  g_autofree char *first_members = NULL;
+  g_autofree char *no_members = NULL;
   plist_t root;
   gint64 count = 0;
   gboolean enabled = FALSE;
@@ -788,6 +687,16 @@ test_archive_accessors (void)
   g_assert_true (enabled);
   g_assert_false (godwit_keyed_archive_get_int (archive, root, "name", &count));
   g_assert_false (godwit_keyed_archive_get_bool (archive, root, "absent", &enabled));
+
+  /* Members in order, without "$class" and the nil "nothing"; the walk
+   * stops when asked to. */
+  all_members = walk_members (archive, root, G_MAXUINT, FALSE);
+  g_assert_cmpstr (all_members, ==, "name,count,enabled,text,data,date,uuid,url,numbers,tags,dict,"
+                                    "known,child");
+  first_members = walk_members (archive, root, 2, TRUE);
+  g_assert_cmpstr (first_members, ==, "name,count");
+  no_members = walk_members (archive, NULL, G_MAXUINT, FALSE);
+  g_assert_cmpstr (no_members, ==, "");
 
   /* "$null" and references outside the archive resolve to nothing */
   g_assert_null (godwit_keyed_archive_get_member (archive, root, "nothing"));
@@ -905,19 +814,19 @@ test_archive_invalid (void)
   g_autoptr(GBytes) no_objects_bytes = NULL;
   g_autoptr(GBytes) other_archiver = NULL;
   g_autoptr(GBytes) garbage = g_bytes_new_static ("garbage", 7);
-  Builder b;
+  GodwitTestArchive b;
 
-  not_dict_bytes = to_binary (not_dict);
+  not_dict_bytes = godwit_test_plist_to_bytes (not_dict, GODWIT_TEST_PLIST_BINARY);
   assert_archive_invalid (not_dict_bytes, GODWIT_ERROR_INVALID_ARCHIVE);
 
   plist_dict_set_item (no_objects, "$archiver", plist_new_string ("NSKeyedArchiver"));
   plist_dict_set_item (no_objects, "$version", plist_new_uint (100000));
   plist_dict_set_item (no_objects, "$top", plist_new_dict ());
-  no_objects_bytes = to_xml (no_objects);
+  no_objects_bytes = godwit_test_plist_to_bytes (no_objects, GODWIT_TEST_PLIST_XML);
   assert_archive_invalid (no_objects_bytes, GODWIT_ERROR_INVALID_ARCHIVE);
 
-  builder_init (&b);
-  other_archiver = builder_finish_full (&b, "NSArchiver", 0);
+  godwit_test_archive_init (&b);
+  other_archiver = godwit_test_archive_finish (&b, "NSArchiver", 0);
   assert_archive_invalid (other_archiver, GODWIT_ERROR_INVALID_ARCHIVE);
 
   assert_archive_invalid (garbage, GODWIT_ERROR_INVALID_PLIST);
@@ -1001,13 +910,13 @@ test_archive_uid_out_of_range (void)
   g_autoptr(GBytes) bytes = NULL;
   plist_t thing;
   guint root;
-  Builder b;
+  GodwitTestArchive b;
 
-  builder_init (&b);
-  thing = builder_object (&b, "Thing");
-  plist_dict_set_item (thing, "far", plist_new_uid (4000));
-  root = builder_add (&b, thing);
-  bytes = builder_finish (&b, root);
+  godwit_test_archive_init (&b);
+  thing = godwit_test_archive_object (&b, "Thing");
+  godwit_test_set_uid (thing, "far", 4000);
+  root = godwit_test_archive_add (&b, thing);
+  bytes = godwit_test_archive_finish (&b, "NSKeyedArchiver", root);
 
   assert_unpack_fails (bytes, GODWIT_ERROR_INVALID_ARCHIVE, "outside");
 }
@@ -1016,10 +925,10 @@ static void
 test_archive_no_root (void)
 {
   g_autoptr(GBytes) bytes = NULL;
-  Builder b;
+  GodwitTestArchive b;
 
-  builder_init (&b);
-  bytes = builder_finish (&b, 0);
+  godwit_test_archive_init (&b);
+  bytes = godwit_test_archive_finish (&b, "NSKeyedArchiver", 0);
 
   assert_unpack_fails (bytes, GODWIT_ERROR_INVALID_ARCHIVE, "root");
 }
@@ -1031,29 +940,30 @@ test_archive_cycle (void)
   g_autoptr(GBytes) member_cycle = NULL;
   guint array_index, a_index;
   plist_t a, bb;
-  Builder b;
+  GodwitTestArchive b;
 
   /* An NSArray that holds itself */
-  builder_init (&b);
-  array_index = builder_reserve (&b);
+  godwit_test_archive_init (&b);
+  array_index = godwit_test_archive_reserve (&b);
   {
-    plist_t array = builder_object (&b, "NSArray");
+    plist_t array = godwit_test_archive_object (&b, "NSArray");
 
-    plist_dict_set_item (array, "NS.objects", uid_array ((const guint[]) { array_index }, 1));
-    builder_set (&b, array_index, array);
+    plist_dict_set_item (array, "NS.objects",
+                         godwit_test_uid_array ((const guint[]) { array_index }, 1));
+    godwit_test_archive_set (&b, array_index, array);
   }
-  array_cycle = builder_finish (&b, array_index);
+  array_cycle = godwit_test_archive_finish (&b, "NSKeyedArchiver", array_index);
   assert_unpack_fails (array_cycle, GODWIT_ERROR_INVALID_ARCHIVE, "NSArray");
 
   /* Node → Link → Node */
-  builder_init (&b);
-  a_index = builder_reserve (&b);
-  bb = builder_object (&b, "Link");
-  plist_dict_set_item (bb, "next", plist_new_uid (a_index));
-  a = builder_object (&b, "Node");
-  plist_dict_set_item (a, "next", plist_new_uid (builder_add (&b, bb)));
-  builder_set (&b, a_index, a);
-  member_cycle = builder_finish (&b, a_index);
+  godwit_test_archive_init (&b);
+  a_index = godwit_test_archive_reserve (&b);
+  bb = godwit_test_archive_object (&b, "Link");
+  godwit_test_set_uid (bb, "next", a_index);
+  a = godwit_test_archive_object (&b, "Node");
+  godwit_test_set_uid (a, "next", godwit_test_archive_add (&b, bb));
+  godwit_test_archive_set (&b, a_index, a);
+  member_cycle = godwit_test_archive_finish (&b, "NSKeyedArchiver", a_index);
   assert_unpack_fails (member_cycle, GODWIT_ERROR_INVALID_ARCHIVE, "Node");
 }
 
@@ -1064,13 +974,14 @@ test_archive_bomb (void)
   g_autoptr(GBytes) bytes = NULL;
   gint64 started;
   guint previous;
-  Builder b;
+  GodwitTestArchive b;
 
-  builder_init (&b);
-  previous = builder_add (&b, plist_new_string ("leaf"));
+  godwit_test_archive_init (&b);
+  previous = godwit_test_archive_add_string (&b, "leaf");
   for (guint level = 0; level < 40; level++)
-    previous = builder_collection (&b, "NSArray", (const guint[]) { previous, previous }, 2);
-  bytes = builder_finish (&b, previous);
+    previous = godwit_test_archive_collection (&b, "NSArray",
+                                               (const guint[]) { previous, previous }, 2);
+  bytes = godwit_test_archive_finish (&b, "NSKeyedArchiver", previous);
 
   started = g_get_monotonic_time ();
   assert_unpack_fails (bytes, GODWIT_ERROR_LIMIT_EXCEEDED, NULL);
@@ -1081,14 +992,14 @@ static GBytes *
 build_chain (guint length)
 {
   guint previous;
-  Builder b;
+  GodwitTestArchive b;
 
-  builder_init (&b);
-  previous = builder_add (&b, plist_new_string ("bottom"));
+  godwit_test_archive_init (&b);
+  previous = godwit_test_archive_add_string (&b, "bottom");
   for (guint level = 0; level < length; level++)
-    previous = builder_collection (&b, "NSArray", (const guint[]) { previous }, 1);
+    previous = godwit_test_archive_collection (&b, "NSArray", (const guint[]) { previous }, 1);
 
-  return builder_finish (&b, previous);
+  return godwit_test_archive_finish (&b, "NSKeyedArchiver", previous);
 }
 
 static void

@@ -10,11 +10,13 @@
 #include <string.h>
 
 #include <gio/gio.h>
-#include <sqlite3.h>
 
 #include "godwit-error.h"
 #include "godwit-model-archive-private.h"
 #include "godwit-plist.h"
+#include "godwit-test-archive.h"
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 /* Folders of ../shared/fixtures/coredata holding real stores. */
@@ -24,40 +26,23 @@ static const char * const store_folders[] = {
   "bergier/stores",
 };
 
-/* Reads Z_METADATA.Z_PLIST and Z_MODELCACHE.Z_CONTENT from a copy of the
- * store, opened read-only and immutable: the shared file is never opened. */
+/* Reads the metadata and the cached model (NULL when there is none) from a
+ * copy of the store, opened read-only and immutable: the shared file is
+ * never opened. */
 static void
-read_store (const char  *path,
-            GBytes     **metadata,
-            GBytes     **cache)
+read_store (const char   *path,
+            plist_t      *metadata,
+            GodwitModel **model)
 {
   g_autofree char *tmpdir = godwit_test_make_tmpdir ();
   g_autofree char *basename = g_path_get_basename (path);
   g_autofree char *copy = g_build_filename (tmpdir, basename, NULL);
-  g_autofree char *escaped = NULL;
-  g_autofree char *uri = NULL;
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
+  sqlite3 *db;
 
   godwit_test_copy_file (path, copy);
-  escaped = g_uri_escape_string (copy, "/", FALSE);
-  uri = g_strdup_printf ("file:%s?mode=ro&immutable=1", escaped);
-
-  g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==, SQLITE_OK);
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT Z_PLIST FROM Z_METADATA", -1, &statement, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
-  *metadata = g_bytes_new (sqlite3_column_blob (statement, 0), sqlite3_column_bytes (statement, 0));
-  sqlite3_finalize (statement);
-
-  *cache = NULL;
-  if (sqlite3_prepare_v2 (db, "SELECT Z_CONTENT FROM Z_MODELCACHE", -1, &statement, NULL) == SQLITE_OK)
-    {
-      if (sqlite3_step (statement) == SQLITE_ROW && sqlite3_column_bytes (statement, 0) > 0)
-        *cache = g_bytes_new (sqlite3_column_blob (statement, 0), sqlite3_column_bytes (statement, 0));
-      sqlite3_finalize (statement);
-    }
-
+  db = godwit_test_open_read_only (copy, TRUE);
+  *metadata = godwit_test_read_metadata (db);
+  *model = godwit_test_load_cached_model (db, path);
   sqlite3_close (db);
   godwit_test_rmdir (tmpdir);
 }
@@ -66,22 +51,14 @@ static GodwitModel *
 load_store_model (const char *relative_path)
 {
   g_autofree char *path = godwit_test_fixture_path (relative_path);
-  g_autoptr(GBytes) metadata = NULL;
-  g_autoptr(GBytes) cache = NULL;
-  g_autoptr(GError) error = NULL;
+  g_auto(plist_t) metadata = NULL;
   GodwitModel *model;
-  gsize length = 0;
-  const guint8 *data;
 
   if (path == NULL)
     return NULL;
 
-  read_store (path, &metadata, &cache);
-  g_assert_nonnull (cache);
-
-  data = g_bytes_get_data (cache, &length);
-  model = _godwit_model_new_from_model_cache (data, length, path, &error);
-  g_assert_no_error (error);
+  read_store (path, &metadata, &model);
+  g_assert_nonnull (model);
   g_assert_true (godwit_model_is_resolved (model));
   g_assert_cmpint (godwit_model_get_source (model), ==, GODWIT_MODEL_SOURCE_STORE_CACHE);
   g_assert_null (godwit_model_get_version_name (model));
@@ -89,21 +66,11 @@ load_store_model (const char *relative_path)
   return model;
 }
 
-static int
-compare_names (gconstpointer a,
-               gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 /* Every entity hash recomputed from the store's own model equals the hash
  * Core Data wrote in the store's metadata. */
 static void
 check_store (const char *path)
 {
-  g_autoptr(GBytes) metadata = NULL;
-  g_autoptr(GBytes) cache = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GodwitModel) model = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *checksum = NULL;
@@ -113,23 +80,13 @@ check_store (const char *path)
   plist_t hashes;
   plist_t identifiers;
   GPtrArray *entities;
-  gsize length = 0;
-  const guint8 *data;
 
-  read_store (path, &metadata, &cache);
-  if (cache == NULL)
+  read_store (path, &plist, &model);
+  if (model == NULL)
     {
       g_test_message ("%s: no Z_MODELCACHE", path);
       return;
     }
-
-  data = g_bytes_get_data (metadata, &length);
-  plist = godwit_plist_new_from_data (data, length, path, &error);
-  g_assert_no_error (error);
-
-  data = g_bytes_get_data (cache, &length);
-  model = _godwit_model_new_from_model_cache (data, length, path, &error);
-  g_assert_no_error (error);
 
   hashes = plist_dict_get_item (plist, "NSStoreModelVersionHashes");
   g_assert_nonnull (hashes);
@@ -174,9 +131,9 @@ check_store (const char *path)
       g_ptr_array_add (stored_identifiers,
                        (gpointer) plist_get_string_ptr (plist_array_get_item (identifiers, i), &identifier_length));
     }
-  g_ptr_array_sort (stored_identifiers, compare_names);
+  g_ptr_array_sort (stored_identifiers, godwit_test_compare_strings);
   g_ptr_array_extend (model_identifiers, godwit_model_get_version_identifiers (model), NULL, NULL);
-  g_ptr_array_sort (model_identifiers, compare_names);
+  g_ptr_array_sort (model_identifiers, godwit_test_compare_strings);
   g_assert_cmpuint (model_identifiers->len, ==, stored_identifiers->len);
   for (guint i = 0; i < model_identifiers->len; i++)
     g_assert_cmpstr (g_ptr_array_index (model_identifiers, i), ==, g_ptr_array_index (stored_identifiers, i));
@@ -193,45 +150,28 @@ test_fixture_hashes (void)
   for (guint i = 0; i < G_N_ELEMENTS (store_folders); i++)
     {
       g_autofree char *folder = godwit_test_fixture_path (store_folders[i]);
-      g_autoptr(GDir) dir = NULL;
-      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-      const char *name;
+      g_autofree char *listing = NULL;
+      g_auto(GStrv) names = NULL;
 
       if (folder == NULL)
         return;
 
-      dir = g_dir_open (folder, 0, NULL);
-      g_assert_nonnull (dir);
-      while ((name = g_dir_read_name (dir)) != NULL)
-        if (g_str_has_suffix (name, ".sqlite"))
-          g_ptr_array_add (names, g_strdup (name));
-      g_ptr_array_sort (names, compare_names);
-
-      for (guint j = 0; j < names->len; j++)
+      listing = godwit_test_list_directory (folder);
+      names = g_strsplit (listing, "\n", -1);
+      for (guint j = 0; names[j] != NULL; j++)
         {
-          g_autofree char *path = g_build_filename (folder, g_ptr_array_index (names, j), NULL);
+          g_autofree char *path = NULL;
 
+          if (!g_str_has_suffix (names[j], ".sqlite"))
+            continue;
+
+          path = g_build_filename (folder, names[j], NULL);
           check_store (path);
           checked++;
         }
     }
 
   g_assert_cmpuint (checked, >, 0);
-}
-
-static GodwitProperty *
-get_property (GodwitModel *model,
-              const char  *entity_name,
-              const char  *property_name)
-{
-  GodwitEntity *entity = godwit_model_get_entity (model, entity_name);
-  GodwitProperty *property;
-
-  g_assert_nonnull (entity);
-  property = godwit_entity_find_property (entity, property_name);
-  g_assert_nonnull (property);
-
-  return property;
 }
 
 static void
@@ -281,26 +221,26 @@ test_note_store (void)
   g_assert_cmpstr (property->version_hash_modifier, ==, "Section Reordering V1");
   g_assert_cmpint (property->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
 
-  property = get_property (model, "ICAttachment", "croppingQuadTopLeftY");
+  property = godwit_test_get_own_property (model, "ICAttachment", "croppingQuadTopLeftY");
   g_assert_cmpint (property->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_DOUBLE);
   g_assert_cmpstr (property->default_value, ==, "1");
 
-  property = get_property (model, "ICAttachment", "needsInitialRelationshipSetup");
+  property = godwit_test_get_own_property (model, "ICAttachment", "needsInitialRelationshipSetup");
   g_assert_cmpint (property->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
   g_assert_cmpstr (property->default_value, ==, "YES");
 
-  property = get_property (model, "ICCloudSyncingObject", "serverRecordData");
+  property = godwit_test_get_own_property (model, "ICCloudSyncingObject", "serverRecordData");
   g_assert_cmpstr (property->renaming_identifier, ==, "cachedRecord");
   g_assert_cmpint (property->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_BINARY);
 
   /* SELF >= 0 archived as a validation predicate */
-  property = get_property (model, "ICAccount", "serverSideUpdateTaskFailureCount");
+  property = godwit_test_get_own_property (model, "ICAccount", "serverSideUpdateTaskFailureCount");
   g_assert_cmpstr (property->min_value, ==, "0");
   g_assert_null (property->max_value);
   g_assert_cmpstr (property->default_value, ==, "0");
 
   /* An NSDate default value, in seconds since 2001 */
-  property = get_property (model, "ICNote", "lastViewedModificationDate");
+  property = godwit_test_get_own_property (model, "ICNote", "lastViewedModificationDate");
   g_assert_cmpint (property->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_DATE);
   g_assert_cmpstr (property->default_value, ==, "-541232580");
 }
@@ -336,11 +276,11 @@ test_admin_store (void)
   g_assert_true (element->ascending);
   g_assert_null (index->partial_index_predicate);
 
-  property = get_property (model, "InstalledApp", "bundleIdentifier");
+  property = godwit_test_get_own_property (model, "InstalledApp", "bundleIdentifier");
   g_assert_true (property->preserves_value_in_history_on_deletion);
   g_assert_false (property->allows_external_binary_data_storage);
 
-  property = get_property (model, "CoreUser", "passcodeEntryAttemptCount");
+  property = godwit_test_get_own_property (model, "CoreUser", "passcodeEntryAttemptCount");
   g_assert_cmpstr (property->min_value, ==, "0");
 
   g_assert_true (godwit_model_get_entity (model, "CoreOrganization")->abstract);
@@ -365,7 +305,7 @@ test_wibosco_store_3 (void)
 
   g_assert_cmpuint (godwit_model_get_entities (model)->len, ==, 2);
 
-  sections = get_property (model, "Post", "sections");
+  sections = godwit_test_get_own_property (model, "Post", "sections");
   g_assert_cmpint (sections->kind, ==, GODWIT_PROPERTY_KIND_RELATIONSHIP);
   g_assert_true (sections->to_many);
   g_assert_false (sections->ordered);
@@ -378,7 +318,7 @@ test_wibosco_store_3 (void)
   g_assert_cmpint (sections->delete_rule, ==, GODWIT_DELETE_RULE_CASCADE);
   g_assert_null (sections->renaming_identifier);
 
-  post = get_property (model, "Section", "post");
+  post = godwit_test_get_own_property (model, "Section", "post");
   g_assert_false (post->to_many);
   g_assert_true (post->optional);
   g_assert_cmpint (post->max_count, ==, 1);
@@ -386,7 +326,7 @@ test_wibosco_store_3 (void)
   g_assert_cmpstr (post->inverse_name, ==, "sections");
   g_assert_cmpint (post->delete_rule, ==, GODWIT_DELETE_RULE_NULLIFY);
 
-  index = get_property (model, "Section", "index");
+  index = godwit_test_get_own_property (model, "Section", "index");
   g_assert_cmpint (index->kind, ==, GODWIT_PROPERTY_KIND_ATTRIBUTE);
   g_assert_cmpint (index->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
   g_assert_cmpstr (index->default_value, ==, "0");
@@ -394,7 +334,7 @@ test_wibosco_store_3 (void)
   g_assert_true (index->optional);
   g_assert_false (index->transient);
 
-  date = get_property (model, "Post", "date");
+  date = godwit_test_get_own_property (model, "Post", "date");
   g_assert_cmpint (date->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_DATE);
   g_assert_null (date->default_value);
 
@@ -410,8 +350,9 @@ test_wibosco_store_2_renaming (void)
   if (model == NULL)
     return;
 
-  g_assert_cmpstr (get_property (model, "Post", "hexColor")->renaming_identifier, ==, "color");
-  g_assert_null (get_property (model, "Post", "postID")->renaming_identifier);
+  g_assert_cmpstr (godwit_test_get_own_property (model, "Post", "hexColor")->renaming_identifier,
+                   ==, "color");
+  g_assert_null (godwit_test_get_own_property (model, "Post", "postID")->renaming_identifier);
 }
 
 /* Building archives */
@@ -433,197 +374,91 @@ deflate_raw (const void *data,
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
-typedef struct
-{
-  plist_t     objects;
-  GHashTable *classes;   /* class name → index of its description */
-} Builder;
-
-static void
-builder_init (Builder *b)
-{
-  b->objects = plist_new_array ();
-  b->classes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  plist_array_append_item (b->objects, plist_new_string ("$null"));
-}
-
-static guint
-builder_add (Builder *b,
-             plist_t  object)
-{
-  plist_array_append_item (b->objects, object);
-
-  return plist_array_get_size (b->objects) - 1;
-}
-
-static guint
-builder_string (Builder    *b,
-                const char *text)
-{
-  return builder_add (b, plist_new_string (text));
-}
-
-/* A new object of @class_name; add members, then builder_add() it. */
-static plist_t
-builder_object (Builder    *b,
-                const char *class_name)
-{
-  plist_t object = plist_new_dict ();
-  gpointer index;
-
-  if (!g_hash_table_lookup_extended (b->classes, class_name, NULL, &index))
-    {
-      plist_t description = plist_new_dict ();
-      plist_t classes = plist_new_array ();
-
-      plist_array_append_item (classes, plist_new_string (class_name));
-      plist_array_append_item (classes, plist_new_string ("NSObject"));
-      plist_dict_set_item (description, "$classname", plist_new_string (class_name));
-      plist_dict_set_item (description, "$classes", classes);
-      index = GUINT_TO_POINTER (builder_add (b, description));
-      g_hash_table_insert (b->classes, g_strdup (class_name), index);
-    }
-
-  plist_dict_set_item (object, "$class", plist_new_uid (GPOINTER_TO_UINT (index)));
-
-  return object;
-}
-
 /* An NSDictionary of string keys and referenced values, @n pairs. */
 static guint
-builder_dictionary (Builder            *b,
-                    const char * const *keys,
-                    const guint        *values,
-                    guint               n)
+add_dictionary (GodwitTestArchive  *b,
+                const char * const *keys,
+                const guint        *values,
+                guint               n)
 {
-  plist_t dict = builder_object (b, "NSDictionary");
+  plist_t dict = godwit_test_archive_object (b, "NSDictionary");
   plist_t key_array = plist_new_array ();
-  plist_t value_array = plist_new_array ();
 
   for (guint i = 0; i < n; i++)
-    {
-      plist_array_append_item (key_array, plist_new_uid (builder_string (b, keys[i])));
-      plist_array_append_item (value_array, plist_new_uid (values[i]));
-    }
+    plist_array_append_item (key_array,
+                             plist_new_uid (godwit_test_archive_add_string (b, keys[i])));
   plist_dict_set_item (dict, "NS.keys", key_array);
-  plist_dict_set_item (dict, "NS.objects", value_array);
+  plist_dict_set_item (dict, "NS.objects", godwit_test_uid_array (values, n));
 
-  return builder_add (b, dict);
+  return godwit_test_archive_add (b, dict);
 }
 
 static guint
-builder_collection (Builder     *b,
-                    const char  *class_name,
-                    const guint *members,
-                    guint        n)
+add_attribute (GodwitTestArchive *b,
+               const char        *class_name,
+               const char        *name,
+               guint              flags,
+               gint64             type)
 {
-  plist_t collection = builder_object (b, class_name);
-  plist_t array = plist_new_array ();
+  plist_t attribute = godwit_test_archive_object (b, class_name);
 
-  for (guint i = 0; i < n; i++)
-    plist_array_append_item (array, plist_new_uid (members[i]));
-  plist_dict_set_item (collection, "NS.objects", array);
-
-  return builder_add (b, collection);
-}
-
-static void
-set_member (plist_t     object,
-            const char *key,
-            guint       index)
-{
-  plist_dict_set_item (object, key, plist_new_uid (index));
-}
-
-static guint
-builder_attribute (Builder    *b,
-                   const char *class_name,
-                   const char *name,
-                   guint       flags,
-                   gint64      type)
-{
-  plist_t attribute = builder_object (b, class_name);
-
-  set_member (attribute, "NSPropertyName", builder_string (b, name));
+  godwit_test_set_uid (attribute, "NSPropertyName", godwit_test_archive_add_string (b, name));
   plist_dict_set_item (attribute, "_P", plist_new_uint (flags));
   plist_dict_set_item (attribute, "NSAttributeType", plist_new_uint ((guint64) type));
 
-  return builder_add (b, attribute);
+  return godwit_test_archive_add (b, attribute);
 }
 
 /* SELF (or a key path) <operator> constant */
 static guint
-builder_comparison (Builder    *b,
-                    guint       left,
-                    gint64      operator_type,
-                    gint64      options,
-                    guint       right)
+add_comparison (GodwitTestArchive *b,
+                guint              left,
+                gint64             operator_type,
+                gint64             options,
+                guint              right)
 {
-  plist_t operator = builder_object (b, "NSComparisonPredicateOperator");
-  plist_t predicate = builder_object (b, "NSComparisonPredicate");
+  plist_t operator = godwit_test_archive_object (b, "NSComparisonPredicateOperator");
+  plist_t predicate = godwit_test_archive_object (b, "NSComparisonPredicate");
 
   plist_dict_set_item (operator, "NSOperatorType", plist_new_uint ((guint64) operator_type));
   plist_dict_set_item (operator, "NSModifier", plist_new_uint (0));
   plist_dict_set_item (operator, "NSOptions", plist_new_uint ((guint64) options));
-  set_member (predicate, "NSPredicateOperator", builder_add (b, operator));
-  set_member (predicate, "NSLeftExpression", left);
-  set_member (predicate, "NSRightExpression", right);
+  godwit_test_set_uid (predicate, "NSPredicateOperator", godwit_test_archive_add (b, operator));
+  godwit_test_set_uid (predicate, "NSLeftExpression", left);
+  godwit_test_set_uid (predicate, "NSRightExpression", right);
 
-  return builder_add (b, predicate);
+  return godwit_test_archive_add (b, predicate);
 }
 
 static guint
-builder_key_path (Builder    *b,
-                  const char *path)
+add_key_path (GodwitTestArchive *b,
+              const char        *path)
 {
-  plist_t specifier = builder_object (b, "NSKeyPathSpecifierExpression");
-  plist_t expression = builder_object (b, "NSKeyPathExpression");
-  plist_t self = builder_object (b, "NSSelfExpression");
+  plist_t specifier = godwit_test_archive_object (b, "NSKeyPathSpecifierExpression");
+  plist_t expression = godwit_test_archive_object (b, "NSKeyPathExpression");
+  plist_t self = godwit_test_archive_object (b, "NSSelfExpression");
   guint arguments;
 
-  set_member (specifier, "NSKeyPath", builder_string (b, path));
-  arguments = builder_collection (b, "NSArray", (const guint[]) { builder_add (b, specifier) }, 1);
-  set_member (expression, "NSOperand", builder_add (b, self));
-  set_member (expression, "NSSelectorName", builder_string (b, "valueForKeyPath:"));
-  set_member (expression, "NSArguments", arguments);
+  godwit_test_set_uid (specifier, "NSKeyPath", godwit_test_archive_add_string (b, path));
+  arguments = godwit_test_archive_collection (b, "NSArray", (const guint[]) {
+    godwit_test_archive_add (b, specifier) }, 1);
+  godwit_test_set_uid (expression, "NSOperand", godwit_test_archive_add (b, self));
+  godwit_test_set_uid (expression, "NSSelectorName",
+                       godwit_test_archive_add_string (b, "valueForKeyPath:"));
+  godwit_test_set_uid (expression, "NSArguments", arguments);
 
-  return builder_add (b, expression);
+  return godwit_test_archive_add (b, expression);
 }
 
 static guint
-builder_constant (Builder *b,
-                  plist_t  value)
+add_constant (GodwitTestArchive *b,
+              plist_t            value)
 {
-  plist_t expression = builder_object (b, "NSConstantValueExpression");
+  plist_t expression = godwit_test_archive_object (b, "NSConstantValueExpression");
 
-  set_member (expression, "NSConstantValue", builder_add (b, value));
+  godwit_test_set_uid (expression, "NSConstantValue", godwit_test_archive_add (b, value));
 
-  return builder_add (b, expression);
-}
-
-static GBytes *
-builder_finish (Builder *b,
-                guint    root)
-{
-  plist_t archive = plist_new_dict ();
-  plist_t top = plist_new_dict ();
-  char *bin = NULL;
-  uint32_t length = 0;
-  GBytes *bytes;
-
-  plist_dict_set_item (top, "root", plist_new_uid (root));
-  plist_dict_set_item (archive, "$archiver", plist_new_string ("NSKeyedArchiver"));
-  plist_dict_set_item (archive, "$version", plist_new_uint (100000));
-  plist_dict_set_item (archive, "$objects", b->objects);
-  plist_dict_set_item (archive, "$top", top);
-
-  plist_to_bin (archive, &bin, &length);
-  bytes = g_bytes_new (bin, length);
-  plist_to_bin_free (bin);
-  plist_free (archive);
-  g_hash_table_unref (b->classes);
-
-  return bytes;
+  return godwit_test_archive_add (b, expression);
 }
 
 /* A model of one entity "Post" with attribute "title" of @type and, in the
@@ -631,56 +466,49 @@ builder_finish (Builder *b,
 static GBytes *
 build_model (gint64 attribute_type)
 {
-  Builder b;
-  plist_t model = NULL;
-  plist_t post = NULL;
-  plist_t person = NULL;
-  plist_t title = NULL;
-  plist_t author = NULL;
+  GodwitTestArchive b;
+  plist_t model, post, person, title, author;
   guint model_index, post_index, person_index, title_index, author_index;
   guint entities, post_properties, person_properties;
   const char * const entity_names[] = { "Post", "Person" };
   const char * const post_property_names[] = { "title", "author" };
 
-  builder_init (&b);
+  godwit_test_archive_init (&b);
 
-  model = builder_object (&b, "NSManagedObjectModel");
-  model_index = builder_add (&b, model);
-  post = builder_object (&b, "NSEntityDescription");
-  post_index = builder_add (&b, post);
-  person = builder_object (&b, "NSEntityDescription");
-  person_index = builder_add (&b, person);
+  model = godwit_test_archive_add_object (&b, "NSManagedObjectModel", &model_index);
+  post = godwit_test_archive_add_object (&b, "NSEntityDescription", &post_index);
+  person = godwit_test_archive_add_object (&b, "NSEntityDescription", &person_index);
 
-  title = builder_object (&b, "NSAttributeDescription");
-  plist_dict_set_item (title, "NSPropertyName", plist_new_uid (builder_string (&b, "title")));
+  title = godwit_test_archive_object (&b, "NSAttributeDescription");
+  godwit_test_set_uid (title, "NSPropertyName", godwit_test_archive_add_string (&b, "title"));
   plist_dict_set_item (title, "NSAttributeType", plist_new_uint ((guint64) attribute_type));
   plist_dict_set_item (title, "NSIsOptional", plist_new_bool (1));
-  plist_dict_set_item (title, "NSDefaultValue", plist_new_uid (builder_string (&b, "Untitled")));
-  title_index = builder_add (&b, title);
+  godwit_test_set_uid (title, "NSDefaultValue", godwit_test_archive_add_string (&b, "Untitled"));
+  title_index = godwit_test_archive_add (&b, title);
 
-  author = builder_object (&b, "NSRelationshipDescription");
-  plist_dict_set_item (author, "NSPropertyName", plist_new_uid (builder_string (&b, "author")));
-  plist_dict_set_item (author, "NSDestinationEntity", plist_new_uid (person_index));
+  author = godwit_test_archive_object (&b, "NSRelationshipDescription");
+  godwit_test_set_uid (author, "NSPropertyName", godwit_test_archive_add_string (&b, "author"));
+  godwit_test_set_uid (author, "NSDestinationEntity", person_index);
   plist_dict_set_item (author, "NSMinCount", plist_new_uint (1));
   plist_dict_set_item (author, "NSMaxCount", plist_new_uint (1));
   plist_dict_set_item (author, "NSDeleteRule", plist_new_uint (GODWIT_DELETE_RULE_DENY));
   plist_dict_set_item (author, "NSIsOrdered", plist_new_bool (0));
-  author_index = builder_add (&b, author);
+  author_index = godwit_test_archive_add (&b, author);
 
-  post_properties = builder_dictionary (&b, post_property_names,
-                                        (const guint[]) { title_index, author_index }, 2);
-  person_properties = builder_dictionary (&b, NULL, NULL, 0);
+  post_properties = add_dictionary (&b, post_property_names,
+                                    (const guint[]) { title_index, author_index }, 2);
+  person_properties = add_dictionary (&b, NULL, NULL, 0);
 
-  plist_dict_set_item (post, "NSEntityName", plist_new_uid (builder_string (&b, "Post")));
-  plist_dict_set_item (post, "NSProperties", plist_new_uid (post_properties));
-  plist_dict_set_item (person, "NSEntityName", plist_new_uid (builder_string (&b, "Person")));
-  plist_dict_set_item (person, "NSProperties", plist_new_uid (person_properties));
+  godwit_test_set_uid (post, "NSEntityName", godwit_test_archive_add_string (&b, "Post"));
+  godwit_test_set_uid (post, "NSProperties", post_properties);
+  godwit_test_set_uid (person, "NSEntityName", godwit_test_archive_add_string (&b, "Person"));
+  godwit_test_set_uid (person, "NSProperties", person_properties);
   plist_dict_set_item (person, "NSIsAbstract", plist_new_bool (1));
 
-  entities = builder_dictionary (&b, entity_names, (const guint[]) { post_index, person_index }, 2);
-  plist_dict_set_item (model, "NSEntities", plist_new_uid (entities));
+  entities = add_dictionary (&b, entity_names, (const guint[]) { post_index, person_index }, 2);
+  godwit_test_set_uid (model, "NSEntities", entities);
 
-  return builder_finish (&b, model_index);
+  return godwit_test_archive_finish (&b, "NSKeyedArchiver", model_index);
 }
 
 static void
@@ -705,13 +533,13 @@ test_built_model (void)
   g_assert_cmpuint (godwit_model_get_entities (model)->len, ==, 2);
   g_assert_true (godwit_model_get_entity (model, "Person")->abstract);
 
-  title = get_property (model, "Post", "title");
+  title = godwit_test_get_own_property (model, "Post", "title");
   g_assert_true (title->optional);
   g_assert_false (title->transient);
   g_assert_cmpint (title->attribute_type, ==, GODWIT_ATTRIBUTE_TYPE_STRING);
   g_assert_cmpstr (title->default_value, ==, "Untitled");
 
-  author = get_property (model, "Post", "author");
+  author = godwit_test_get_own_property (model, "Post", "author");
   g_assert_false (author->optional);
   g_assert_false (author->to_many);
   g_assert_cmpint (author->min_count, ==, 1);
@@ -737,122 +565,130 @@ test_built_model (void)
 static GBytes *
 build_rich_model (void)
 {
-  Builder b;
+  GodwitTestArchive b;
   plist_t model, post, person, author, title, related, summary, request, template_request;
   plist_t author_score, person_age_copy, proxy, compound, variable;
   guint model_index, post_index, person_index, author_index, title_index, related_index, summary_index;
   guint person_age, person_name, person_score, author_score_index, proxy_index, age_copy_index;
-  guint fetch_source, adult, tags;
+  guint fetch_source, adult, tags, self, members, tuple, index;
 
-  builder_init (&b);
+  godwit_test_archive_init (&b);
 
-  model = builder_object (&b, "NSManagedObjectModel");
-  model_index = builder_add (&b, model);
-  post = builder_object (&b, "NSEntityDescription");
-  post_index = builder_add (&b, post);
-  person = builder_object (&b, "NSEntityDescription");
-  person_index = builder_add (&b, person);
-  author = builder_object (&b, "NSEntityDescription");
-  author_index = builder_add (&b, author);
+  model = godwit_test_archive_add_object (&b, "NSManagedObjectModel", &model_index);
+  post = godwit_test_archive_add_object (&b, "NSEntityDescription", &post_index);
+  person = godwit_test_archive_add_object (&b, "NSEntityDescription", &person_index);
+  author = godwit_test_archive_add_object (&b, "NSEntityDescription", &author_index);
 
   /* Post.title: optional, external storage, kept in history, 1 to 100
    * characters, renamed from "headline" */
-  title_index = builder_attribute (&b, "NSAttributeDescription", "title", 0x1 | 0x2, 700);
+  title_index = add_attribute (&b, "NSAttributeDescription", "title", 0x1 | 0x2, 700);
   title = plist_array_get_item (b.objects, title_index);
   plist_dict_set_item (title, "NSFlagsKey", plist_new_uint (4 | 16));
-  set_member (title, "NSRenamingIdentifier", builder_string (&b, "headline"));
-  set_member (title, "NSVersionHashModifier", builder_string (&b, "v2"));
-  set_member (title, "NSValidationPredicates",
-              builder_collection (&b, "NSArray", (const guint[]) {
-                builder_comparison (&b, builder_key_path (&b, "length"), 3, 0, builder_constant (&b, plist_new_uint (1))),
-                builder_comparison (&b, builder_key_path (&b, "length"), 1, 0, builder_constant (&b, plist_new_uint (100))),
-              }, 2));
+  godwit_test_set_uid (title, "NSRenamingIdentifier",
+                       godwit_test_archive_add_string (&b, "headline"));
+  godwit_test_set_uid (title, "NSVersionHashModifier", godwit_test_archive_add_string (&b, "v2"));
+  godwit_test_set_uid (title, "NSValidationPredicates",
+                       godwit_test_archive_collection (&b, "NSArray", (const guint[]) {
+                         add_comparison (&b, add_key_path (&b, "length"), 3, 0,
+                                         add_constant (&b, plist_new_uint (1))),
+                         add_comparison (&b, add_key_path (&b, "length"), 1, 0,
+                                         add_constant (&b, plist_new_uint (100))),
+                       }, 2));
 
-  summary_index = builder_attribute (&b, "NSDerivedAttributeDescription", "summary", 0x1 | 0x2, 700);
+  summary_index = add_attribute (&b, "NSDerivedAttributeDescription", "summary", 0x1 | 0x2, 700);
   summary = plist_array_get_item (b.objects, summary_index);
-  set_member (summary, "NSDerivationExpression", builder_key_path (&b, "author.name"));
+  godwit_test_set_uid (summary, "NSDerivationExpression", add_key_path (&b, "author.name"));
 
   /* Post.related: fetched property, SELF == $FETCH_SOURCE AND age >= 18 */
-  variable = builder_object (&b, "NSVariableExpression");
-  set_member (variable, "NSVariable", builder_string (&b, "FETCH_SOURCE"));
-  fetch_source = builder_comparison (&b, builder_add (&b, builder_object (&b, "NSSelfExpression")), 4, 0,
-                                     builder_add (&b, variable));
-  adult = builder_comparison (&b, builder_key_path (&b, "age"), 3, 0, builder_constant (&b, plist_new_uint (18)));
-  compound = builder_object (&b, "NSCompoundPredicate");
+  variable = godwit_test_archive_object (&b, "NSVariableExpression");
+  godwit_test_set_uid (variable, "NSVariable", godwit_test_archive_add_string (&b, "FETCH_SOURCE"));
+  self = godwit_test_archive_add (&b, godwit_test_archive_object (&b, "NSSelfExpression"));
+  fetch_source = add_comparison (&b, self, 4, 0, godwit_test_archive_add (&b, variable));
+  adult = add_comparison (&b, add_key_path (&b, "age"), 3, 0,
+                          add_constant (&b, plist_new_uint (18)));
+  compound = godwit_test_archive_object (&b, "NSCompoundPredicate");
   plist_dict_set_item (compound, "NSCompoundPredicateType", plist_new_uint (1));
-  set_member (compound, "NSSubpredicates",
-              builder_collection (&b, "NSArray", (const guint[]) { fetch_source, adult }, 2));
-  request = builder_object (&b, "NSFetchRequest");
-  set_member (request, "NSEntity", person_index);
-  set_member (request, "NSPredicate", builder_add (&b, compound));
-  related = builder_object (&b, "NSFetchedPropertyDescription");
-  set_member (related, "NSPropertyName", builder_string (&b, "related"));
+  godwit_test_set_uid (compound, "NSSubpredicates",
+                       godwit_test_archive_collection (&b, "NSArray",
+                                                       (const guint[]) { fetch_source, adult }, 2));
+  request = godwit_test_archive_object (&b, "NSFetchRequest");
+  godwit_test_set_uid (request, "NSEntity", person_index);
+  godwit_test_set_uid (request, "NSPredicate", godwit_test_archive_add (&b, compound));
+  related = godwit_test_archive_object (&b, "NSFetchedPropertyDescription");
+  godwit_test_set_uid (related, "NSPropertyName", godwit_test_archive_add_string (&b, "related"));
   plist_dict_set_item (related, "_P", plist_new_uint (0x1 | 0x2 | 0x8));
-  set_member (related, "NSFetchRequest", builder_add (&b, request));
-  related_index = builder_add (&b, related);
+  godwit_test_set_uid (related, "NSFetchRequest", godwit_test_archive_add (&b, request));
+  related_index = godwit_test_archive_add (&b, related);
 
-  set_member (post, "NSEntityName", builder_string (&b, "Post"));
-  set_member (post, "NSProperties",
-              builder_dictionary (&b, (const char * const[]) { "title", "summary", "related" },
-                                  (const guint[]) { title_index, summary_index, related_index }, 3));
-  set_member (post, "NSUniqueTuples",
-              builder_collection (&b, "NSArray", (const guint[]) {
-                builder_collection (&b, "NSArray", (const guint[]) { title_index }, 1) }, 1));
-  set_member (post, "NSCompoundIndexes",
-              builder_collection (&b, "NSArray", (const guint[]) {
-                builder_collection (&b, "NSArray", (const guint[]) { builder_string (&b, "title") }, 1) }, 1));
-  tags = builder_collection (&b, "NSArray", (const guint[]) {
-    builder_string (&b, "x"), builder_add (&b, plist_new_uint (1)) }, 2);
-  set_member (post, "NSUserInfo", builder_dictionary (&b, (const char * const[]) { "tags" },
-                                                      (const guint[]) { tags }, 1));
+  godwit_test_set_uid (post, "NSEntityName", godwit_test_archive_add_string (&b, "Post"));
+  members = add_dictionary (&b, (const char * const[]) { "title", "summary", "related" },
+                            (const guint[]) { title_index, summary_index, related_index }, 3);
+  godwit_test_set_uid (post, "NSProperties", members);
+  tuple = godwit_test_archive_collection (&b, "NSArray", (const guint[]) { title_index }, 1);
+  godwit_test_set_uid (post, "NSUniqueTuples",
+                       godwit_test_archive_collection (&b, "NSArray",
+                                                       (const guint[]) { tuple }, 1));
+  index = godwit_test_archive_collection (&b, "NSArray", (const guint[]) {
+    godwit_test_archive_add_string (&b, "title") }, 1);
+  godwit_test_set_uid (post, "NSCompoundIndexes",
+                       godwit_test_archive_collection (&b, "NSArray",
+                                                       (const guint[]) { index }, 1));
+  tags = godwit_test_archive_collection (&b, "NSArray", (const guint[]) {
+    godwit_test_archive_add_string (&b, "x"),
+    godwit_test_archive_add (&b, plist_new_uint (1)) }, 2);
+  godwit_test_set_uid (post, "NSUserInfo",
+                       add_dictionary (&b, (const char * const[]) { "tags" },
+                                       (const guint[]) { tags }, 1));
 
   /* Person (abstract) and its sub-entity Author */
-  person_age = builder_attribute (&b, "NSAttributeDescription", "age", 0x1, 100);
-  set_member (plist_array_get_item (b.objects, person_age), "NSDefaultValue", builder_add (&b, plist_new_uint (18)));
-  person_name = builder_attribute (&b, "NSAttributeDescription", "name", 0x1 | 0x2, 700);
-  person_score = builder_attribute (&b, "NSAttributeDescription", "score", 0x1 | 0x2, 500);
-  set_member (person, "NSEntityName", builder_string (&b, "Person"));
+  person_age = add_attribute (&b, "NSAttributeDescription", "age", 0x1, 100);
+  godwit_test_set_uid (plist_array_get_item (b.objects, person_age), "NSDefaultValue",
+                       godwit_test_archive_add (&b, plist_new_uint (18)));
+  person_name = add_attribute (&b, "NSAttributeDescription", "name", 0x1 | 0x2, 700);
+  person_score = add_attribute (&b, "NSAttributeDescription", "score", 0x1 | 0x2, 500);
+  godwit_test_set_uid (person, "NSEntityName", godwit_test_archive_add_string (&b, "Person"));
   plist_dict_set_item (person, "NSIsAbstract", plist_new_bool (1));
-  set_member (person, "NSProperties",
-              builder_dictionary (&b, (const char * const[]) { "age", "name", "score" },
-                                  (const guint[]) { person_age, person_name, person_score }, 3));
+  members = add_dictionary (&b, (const char * const[]) { "age", "name", "score" },
+                            (const guint[]) { person_age, person_name, person_score }, 3);
+  godwit_test_set_uid (person, "NSProperties", members);
 
-  age_copy_index = builder_attribute (&b, "NSAttributeDescription", "age", 0x1, 100);
+  age_copy_index = add_attribute (&b, "NSAttributeDescription", "age", 0x1, 100);
   person_age_copy = plist_array_get_item (b.objects, age_copy_index);
-  set_member (person_age_copy, "NSEntity", author_index);
-  proxy = builder_object (&b, "_NSPropertyDescriptionProxy");
-  set_member (proxy, "NSUnderlyingProperty", person_name);
-  proxy_index = builder_add (&b, proxy);
-  author_score_index = builder_attribute (&b, "NSAttributeDescription", "score", 0x1, 500);
+  godwit_test_set_uid (person_age_copy, "NSEntity", author_index);
+  proxy = godwit_test_archive_object (&b, "_NSPropertyDescriptionProxy");
+  godwit_test_set_uid (proxy, "NSUnderlyingProperty", person_name);
+  proxy_index = godwit_test_archive_add (&b, proxy);
+  author_score_index = add_attribute (&b, "NSAttributeDescription", "score", 0x1, 500);
   author_score = plist_array_get_item (b.objects, author_score_index);
-  set_member (author_score, "NSEntity", author_index);
-  set_member (author, "NSEntityName", builder_string (&b, "Author"));
-  set_member (author, "NSSuperentity", person_index);
-  set_member (author, "NSProperties",
-              builder_dictionary (&b, (const char * const[]) { "age", "name", "score" },
-                                  (const guint[]) { age_copy_index, proxy_index, author_score_index }, 3));
+  godwit_test_set_uid (author_score, "NSEntity", author_index);
+  godwit_test_set_uid (author, "NSEntityName", godwit_test_archive_add_string (&b, "Author"));
+  godwit_test_set_uid (author, "NSSuperentity", person_index);
+  members = add_dictionary (&b, (const char * const[]) { "age", "name", "score" },
+                            (const guint[]) { age_copy_index, proxy_index, author_score_index }, 3);
+  godwit_test_set_uid (author, "NSProperties", members);
 
   /* Model */
-  template_request = builder_object (&b, "NSFetchRequest");
-  set_member (template_request, "NSEntity", post_index);
-  set_member (template_request, "NSPredicate",
-              builder_comparison (&b, builder_key_path (&b, "title"), 8, 1,
-                                  builder_constant (&b, plist_new_string ("A \"quoted\""))));
-  set_member (model, "NSEntities",
-              builder_dictionary (&b, (const char * const[]) { "Post", "Person", "Author" },
-                                  (const guint[]) { post_index, person_index, author_index }, 3));
-  set_member (model, "NSFetchRequestTemplates",
-              builder_dictionary (&b, (const char * const[]) { "recent" },
-                                  (const guint[]) { builder_add (&b, template_request) }, 1));
-  set_member (model, "NSVersionIdentifiers",
-              builder_collection (&b, "NSSet", (const guint[]) {
-                builder_string (&b, "v2"), builder_string (&b, "beta") }, 2));
-  set_member (model, "NSConfigurations",
-              builder_dictionary (&b, (const char * const[]) { "Cloud" },
-                                  (const guint[]) {
-                                    builder_collection (&b, "NSSet", (const guint[]) { post_index }, 1) }, 1));
+  template_request = godwit_test_archive_object (&b, "NSFetchRequest");
+  godwit_test_set_uid (template_request, "NSEntity", post_index);
+  godwit_test_set_uid (template_request, "NSPredicate",
+                       add_comparison (&b, add_key_path (&b, "title"), 8, 1,
+                                       add_constant (&b, plist_new_string ("A \"quoted\""))));
+  members = add_dictionary (&b, (const char * const[]) { "Post", "Person", "Author" },
+                            (const guint[]) { post_index, person_index, author_index }, 3);
+  godwit_test_set_uid (model, "NSEntities", members);
+  members = add_dictionary (&b, (const char * const[]) { "recent" },
+                            (const guint[]) { godwit_test_archive_add (&b, template_request) }, 1);
+  godwit_test_set_uid (model, "NSFetchRequestTemplates", members);
+  godwit_test_set_uid (model, "NSVersionIdentifiers",
+                       godwit_test_archive_collection (&b, "NSSet", (const guint[]) {
+                         godwit_test_archive_add_string (&b, "v2"),
+                         godwit_test_archive_add_string (&b, "beta") }, 2));
+  members = godwit_test_archive_collection (&b, "NSSet", (const guint[]) { post_index }, 1);
+  godwit_test_set_uid (model, "NSConfigurations",
+                       add_dictionary (&b, (const char * const[]) { "Cloud" },
+                                       (const guint[]) { members }, 1));
 
-  return builder_finish (&b, model_index);
+  return godwit_test_archive_finish (&b, "NSKeyedArchiver", model_index);
 }
 
 static void
@@ -953,29 +789,28 @@ test_deep_hierarchy (void)
   guint root_index, previous = 0;
   gsize length = 0;
   const guint8 *data;
-  Builder b;
+  GodwitTestArchive b;
 
-  builder_init (&b);
-  root = builder_object (&b, "NSManagedObjectModel");
-  root_index = builder_add (&b, root);
+  godwit_test_archive_init (&b);
+  root = godwit_test_archive_add_object (&b, "NSManagedObjectModel", &root_index);
   for (guint i = 0; i < 300; i++)
     {
-      plist_t entity = builder_object (&b, "NSEntityDescription");
+      plist_t entity = godwit_test_archive_object (&b, "NSEntityDescription");
       char *name = g_strdup_printf ("E%u", i);
       guint index;
 
-      set_member (entity, "NSEntityName", builder_string (&b, name));
+      godwit_test_set_uid (entity, "NSEntityName", godwit_test_archive_add_string (&b, name));
       if (i > 0)
-        set_member (entity, "NSSuperentity", previous);
-      index = builder_add (&b, entity);
+        godwit_test_set_uid (entity, "NSSuperentity", previous);
+      index = godwit_test_archive_add (&b, entity);
       g_array_append_val (indexes, index);
       g_ptr_array_add (names, name);
       previous = index;
     }
-  set_member (root, "NSEntities",
-              builder_dictionary (&b, (const char * const *) names->pdata, (const guint *) (void *) indexes->data,
-                                  names->len));
-  archive = builder_finish (&b, root_index);
+  godwit_test_set_uid (root, "NSEntities",
+                       add_dictionary (&b, (const char * const *) names->pdata,
+                                       (const guint *) (void *) indexes->data, names->len));
+  archive = godwit_test_archive_finish (&b, "NSKeyedArchiver", root_index);
 
   data = g_bytes_get_data (archive, &length);
   model = _godwit_model_new_from_archive (data, length, NULL, GODWIT_MODEL_SOURCE_COMPILED, "deep.mom", &error);
@@ -1001,37 +836,36 @@ test_shared_properties (void)
   gsize length = 0;
   const guint8 *data;
   gint64 started;
-  Builder b;
+  GodwitTestArchive b;
 
-  builder_init (&b);
-  root = builder_object (&b, "NSManagedObjectModel");
-  root_index = builder_add (&b, root);
+  godwit_test_archive_init (&b);
+  root = godwit_test_archive_add_object (&b, "NSManagedObjectModel", &root_index);
   for (guint i = 0; i < 500; i++)
     {
       char *name = g_strdup_printf ("p%u", i);
-      guint index = builder_attribute (&b, "NSAttributeDescription", name, 0x3, 700);
+      guint index = add_attribute (&b, "NSAttributeDescription", name, 0x3, 700);
 
       g_array_append_val (properties, index);
       g_ptr_array_add (property_names, name);
     }
-  shared = builder_dictionary (&b, (const char * const *) property_names->pdata,
-                               (const guint *) (void *) properties->data, property_names->len);
+  shared = add_dictionary (&b, (const char * const *) property_names->pdata,
+                           (const guint *) (void *) properties->data, property_names->len);
   for (guint i = 0; i < 450; i++)
     {
-      plist_t entity = builder_object (&b, "NSEntityDescription");
+      plist_t entity = godwit_test_archive_object (&b, "NSEntityDescription");
       char *name = g_strdup_printf ("E%u", i);
       guint index;
 
-      set_member (entity, "NSEntityName", builder_string (&b, name));
-      set_member (entity, "NSProperties", shared);
-      index = builder_add (&b, entity);
+      godwit_test_set_uid (entity, "NSEntityName", godwit_test_archive_add_string (&b, name));
+      godwit_test_set_uid (entity, "NSProperties", shared);
+      index = godwit_test_archive_add (&b, entity);
       g_array_append_val (entities, index);
       g_ptr_array_add (entity_names, name);
     }
-  set_member (root, "NSEntities",
-              builder_dictionary (&b, (const char * const *) entity_names->pdata,
-                                  (const guint *) (void *) entities->data, entity_names->len));
-  archive = builder_finish (&b, root_index);
+  godwit_test_set_uid (root, "NSEntities",
+                       add_dictionary (&b, (const char * const *) entity_names->pdata,
+                                       (const guint *) (void *) entities->data, entity_names->len));
+  archive = godwit_test_archive_finish (&b, "NSKeyedArchiver", root_index);
 
   started = g_get_monotonic_time ();
   data = g_bytes_get_data (archive, &length);
@@ -1061,7 +895,7 @@ test_unknown_attribute_type (void)
 static void
 test_root_not_a_model (void)
 {
-  Builder b;
+  GodwitTestArchive b;
   plist_t text;
   guint root;
   g_autoptr(GBytes) archive = NULL;
@@ -1071,11 +905,11 @@ test_root_not_a_model (void)
   gsize length = 0;
   const guint8 *data;
 
-  builder_init (&b);
-  text = builder_object (&b, "NSMutableString");
+  godwit_test_archive_init (&b);
+  text = godwit_test_archive_object (&b, "NSMutableString");
   plist_dict_set_item (text, "NS.string", plist_new_string ("hello"));
-  root = builder_add (&b, text);
-  archive = builder_finish (&b, root);
+  root = godwit_test_archive_add (&b, text);
+  archive = godwit_test_archive_finish (&b, "NSKeyedArchiver", root);
 
   data = g_bytes_get_data (archive, &length);
   cache = deflate_raw (data, length);

@@ -11,12 +11,12 @@
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <plist/plist.h>
-#include <sqlite3.h>
 
 #include "godwit-error.h"
 #include "godwit-model-bundle.h"
+#include "godwit-plist.h"
+#include "godwit-test-archive.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 #define WIBOSCO_BUNDLE "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
@@ -42,17 +42,6 @@ static const char minimal_contents[] =
   "  </entity>\n"
   "</model>\n";
 
-static void
-write_file (const char *path,
-            const char *contents,
-            gssize      length)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, length, &error);
-  g_assert_no_error (error);
-}
-
 static char *
 make_folder (const char *parent,
              const char *name)
@@ -74,7 +63,7 @@ add_version (const char *bundle,
   g_autofree char *folder = make_folder (bundle, folder_name);
   g_autofree char *path = g_build_filename (folder, "contents", NULL);
 
-  write_file (path, contents, -1);
+  godwit_test_write_file (path, contents, -1);
 }
 
 static void
@@ -91,7 +80,7 @@ write_current_version (const char *bundle,
                           "\t<key>_XCCurrentVersionName</key>\n"
                           "\t<string>%s.xcdatamodel</string>\n"
                           "</dict>\n</plist>\n", name);
-  write_file (path, text, -1);
+  godwit_test_write_file (path, text, -1);
 }
 
 static void
@@ -131,51 +120,26 @@ assert_load_fails (const char  *path,
     g_error ("“%s” does not mention “%s”", error->message, mention);
 }
 
-static JsonObject *
-get_member (JsonObject *object,
-            const char *name)
-{
-  g_assert_true (json_object_has_member (object, name));
-
-  return json_object_get_object_member (object, name);
-}
-
 /* Every version's entity hashes, digest and checksum must be what the
  * reference implementation computes from the same files. */
 static void
 assert_matches_oracle (GodwitModelBundle *bundle)
 {
-  const char *oracle = g_getenv ("GODWIT_ORACLE");
-  g_autofree char *python = g_find_program_in_path ("python3");
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  const char *path = godwit_model_bundle_get_path (bundle);
+  g_autoptr(JsonNode) expected = godwit_test_oracle ("hashes", path);
   JsonObject *root;
 
-  if (oracle == NULL || python == NULL || !g_file_test (oracle, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("python3 or the oracle (GODWIT_ORACLE) is absent");
-      return;
-    }
+  if (expected == NULL)
+    return;
 
-  {
-    const char *argv[] = { python, oracle, "hashes", godwit_model_bundle_get_path (bundle), NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
-
-  parser = json_parser_new ();
-  json_parser_load_from_data (parser, out, -1, &error);
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (expected);
   g_assert_cmpuint (json_object_get_size (root), ==, godwit_model_bundle_get_n_versions (bundle));
 
   for (guint i = 0; i < godwit_model_bundle_get_n_versions (bundle); i++)
     {
       GodwitModel *model = godwit_model_bundle_get_version (bundle, i);
-      JsonObject *version = get_member (root, godwit_model_get_version_name (model));
-      JsonObject *hashes = get_member (version, "entities");
+      JsonObject *version = godwit_test_object_member (root, godwit_model_get_version_name (model));
+      JsonObject *hashes = godwit_test_object_member (version, "entities");
       GPtrArray *entities = godwit_model_get_entities (model);
       g_autofree char *digest = godwit_model_dup_version_hashes_digest (model);
       g_autofree char *checksum = godwit_model_dup_version_checksum (model);
@@ -304,7 +268,7 @@ test_numeric_order (void)
   for (guint i = 0; numeric[i] != NULL; i++)
     add_version (bundle_path, numeric[i], minimal_contents);
   /* macOS metadata beside a copied version is not a version */
-  write_file (apple_double, "\0\5\26\7", 4);
+  godwit_test_write_file (apple_double, "\0\5\26\7", 4);
 
   bundle = godwit_model_bundle_new_for_path (bundle_path, &error);
   g_assert_no_error (error);
@@ -447,8 +411,8 @@ test_legacy (void)
   g_autofree char *elements = g_build_filename (version_path, "elements", NULL);
   g_autofree char *layout = g_build_filename (version_path, "layout", NULL);
 
-  write_file (elements, "bplist00", 8);
-  write_file (layout, "bplist00", 8);
+  godwit_test_write_file (elements, "bplist00", 8);
+  godwit_test_write_file (layout, "bplist00", 8);
 
   assert_load_fails (bundle_path, GODWIT_ERROR_LEGACY_MODEL_FORMAT,
                      "legacy format: open and save it in a current Xcode");
@@ -469,8 +433,8 @@ test_no_versions (void)
   g_autofree char *omo = g_build_filename (empty_momd, "Empty.omo", NULL);
 
   /* A current-version file or an .omo alone make no version */
-  write_file (current, "", 0);
-  write_file (omo, "momv2", 5);
+  godwit_test_write_file (current, "", 0);
+  godwit_test_write_file (omo, "momv2", 5);
 
   assert_load_fails (empty, GODWIT_ERROR_NO_VERSIONS, empty);
   assert_load_fails (empty_momd, GODWIT_ERROR_NO_VERSIONS, empty_momd);
@@ -500,11 +464,11 @@ test_mix_ups (void)
   g_autofree char *broken = make_folder (tmpdir, "Broken.xcdatamodeld");
   g_autofree char *broken_contents = NULL;
 
-  write_file (file_bundle, minimal_contents, -1);
-  write_file (file_version, minimal_contents, -1);
-  write_file (file_momd, "bplist00", 8);
-  write_file (bundle_file_version, minimal_contents, -1);
-  write_file (text, "hello", 5);
+  godwit_test_write_file (file_bundle, minimal_contents, -1);
+  godwit_test_write_file (file_version, minimal_contents, -1);
+  godwit_test_write_file (file_momd, "bplist00", 8);
+  godwit_test_write_file (bundle_file_version, minimal_contents, -1);
+  godwit_test_write_file (text, "hello", 5);
 
   assert_load_fails (missing, GODWIT_ERROR_IO, missing);
   assert_load_fails (file_bundle, GODWIT_ERROR_WRONG_FILE_TYPE, file_bundle);
@@ -544,21 +508,6 @@ static const CompiledCase compiled_cases[] = {
 };
 
 static GBytes *
-read_blob (sqlite3    *db,
-           const char *sql)
-{
-  sqlite3_stmt *statement = NULL;
-  GBytes *bytes;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
-  bytes = g_bytes_new (sqlite3_column_blob (statement, 0), sqlite3_column_bytes (statement, 0));
-  sqlite3_finalize (statement);
-
-  return bytes;
-}
-
-static GBytes *
 inflate_raw (GBytes *compressed)
 {
   g_autoptr(GZlibDecompressor) decompressor = NULL;
@@ -585,49 +534,38 @@ make_momd (const char  *tmpdir,
            const char  *store_path,
            plist_t     *store_hashes)
 {
-  g_autofree char *uri = g_strconcat ("file:", store_path, "?immutable=1", NULL);
   g_autofree char *momd = make_folder (tmpdir, "Model.momd");
   g_autofree char *mom_path = g_build_filename (momd, "v3.mom", NULL);
   g_autofree char *info_path = g_build_filename (momd, "VersionInfo.plist", NULL);
   g_autoptr(GBytes) cache = NULL;
   g_autoptr(GBytes) mom = NULL;
-  g_autoptr(GBytes) metadata_bytes = NULL;
-  plist_t metadata = NULL;
-  plist_t info;
-  plist_t versions;
-  char *info_data = NULL;
-  uint32_t info_length = 0;
-  sqlite3 *db = NULL;
+  g_autoptr(GBytes) info_bytes = NULL;
+  g_auto(plist_t) metadata = NULL;
+  g_auto(plist_t) info = plist_new_dict ();
+  plist_t versions = plist_new_dict ();
+  sqlite3 *db = godwit_test_open_read_only (store_path, TRUE);
   gsize length;
   gconstpointer data;
 
-  g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
-                   ==, SQLITE_OK);
-  cache = read_blob (db, "SELECT Z_CONTENT FROM Z_MODELCACHE");
-  metadata_bytes = read_blob (db, "SELECT Z_PLIST FROM Z_METADATA");
+  cache = godwit_test_query_blob (db, "SELECT Z_CONTENT FROM Z_MODELCACHE");
+  metadata = godwit_test_read_metadata (db);
   sqlite3_close (db);
+  g_assert_nonnull (cache);
 
   mom = inflate_raw (cache);
   data = g_bytes_get_data (mom, &length);
   g_assert_cmpmem (data, 8, "bplist00", 8);
-  write_file (mom_path, data, length);
+  godwit_test_write_file (mom_path, data, length);
 
-  data = g_bytes_get_data (metadata_bytes, &length);
-  plist_from_bin (data, length, &metadata);
-  g_assert_nonnull (metadata);
   *store_hashes = plist_copy (plist_dict_get_item (metadata, "NSStoreModelVersionHashes"));
   g_assert_nonnull (*store_hashes);
-  plist_free (metadata);
 
-  info = plist_new_dict ();
-  versions = plist_new_dict ();
   plist_dict_set_item (versions, "v3", plist_copy (*store_hashes));
   plist_dict_set_item (info, "NSManagedObjectModel_VersionHashes", versions);
   plist_dict_set_item (info, "NSManagedObjectModel_CurrentVersionName", plist_new_string ("v3"));
-  plist_to_bin (info, &info_data, &info_length);
-  write_file (info_path, info_data, info_length);
-  plist_to_bin_free (info_data);
-  plist_free (info);
+  info_bytes = godwit_test_plist_to_bytes (info, GODWIT_TEST_PLIST_BINARY);
+  data = g_bytes_get_data (info_bytes, &length);
+  godwit_test_write_file (info_path, data, length);
 
   return g_steal_pointer (&momd);
 }
@@ -743,7 +681,7 @@ test_compiled (gconstpointer data)
   g_assert_null (godwit_model_bundle_get_declared_version_hashes (bundle, "v3"));
 
   /* A damaged VersionInfo.plist is an error, not a guess */
-  write_file (info_path, "bplist00garbage", 15);
+  godwit_test_write_file (info_path, "bplist00garbage", 15);
   g_clear_object (&bundle);
   bundle = godwit_model_bundle_new_for_path (momd, &error);
   g_assert_null (bundle);

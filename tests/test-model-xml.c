@@ -15,6 +15,7 @@
 
 #include "godwit-error.h"
 #include "godwit-model-xml-private.h"
+#include "godwit-test-model.h"
 #include "godwit-test-utils.h"
 
 #define WIBOSCO_V3 \
@@ -181,10 +182,7 @@ load_text (Fixture     *fixture,
            gssize       length,
            GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
-  g_file_set_contents (fixture->path, text, length, &local_error);
-  g_assert_no_error (local_error);
+  godwit_test_write_file (fixture->path, text, length);
 
   return _godwit_model_new_from_xml (fixture->path, "Test", error);
 }
@@ -209,22 +207,6 @@ assert_load_fails (Fixture    *fixture,
     g_error ("“%s” does not mention “%s”", error->message, mention);
 }
 
-static GodwitProperty *
-get_property (GodwitModel *model,
-              const char  *entity_name,
-              const char  *name)
-{
-  GodwitEntity *entity = godwit_model_get_entity (model, entity_name);
-  GodwitProperty *property;
-
-  g_assert_nonnull (entity);
-  property = godwit_entity_get_own_property (entity, name);
-  g_assert_nonnull (property);
-  g_assert_cmpstr (property->name, ==, name);
-
-  return property;
-}
-
 static void
 assert_entity_hash (GodwitModel *model,
                     const char  *entity_name,
@@ -235,6 +217,18 @@ assert_entity_hash (GodwitModel *model,
   g_assert_nonnull (godwit_model_get_entity (model, entity_name));
   actual = godwit_entity_dup_version_hash_hex (godwit_model_get_entity (model, entity_name));
   g_assert_cmpstr (actual, ==, hex);
+}
+
+static void
+assert_digest_and_checksum (GodwitModel *model,
+                            const char  *digest,
+                            const char  *checksum)
+{
+  g_autofree char *actual_digest = godwit_model_dup_version_hashes_digest (model);
+  g_autofree char *actual_checksum = godwit_model_dup_version_checksum (model);
+
+  g_assert_cmpstr (actual_digest, ==, digest);
+  g_assert_cmpstr (actual_checksum, ==, checksum);
 }
 
 static void
@@ -293,8 +287,6 @@ test_wibosco_v3 (void)
   g_autofree char *path = godwit_test_fixture_path (WIBOSCO_V3);
   g_autoptr(GodwitModel) model = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *digest = NULL;
-  g_autofree char *checksum = NULL;
   GPtrArray *identifiers;
   GodwitEntity *post;
   GodwitEntity *section;
@@ -327,21 +319,26 @@ test_wibosco_v3 (void)
   g_assert_cmpuint (post->properties->len, ==, 4);
   g_assert_cmpuint (section->properties->len, ==, 4);
 
-  assert_attribute (get_property (model, "Post", "date"), GODWIT_ATTRIBUTE_TYPE_DATE, TRUE);
-  assert_attribute (get_property (model, "Post", "hexColor"), GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
-  assert_attribute (get_property (model, "Post", "postID"), GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
-  property = get_property (model, "Post", "sections");
+  assert_attribute (godwit_test_get_own_property (model, "Post", "date"),
+                    GODWIT_ATTRIBUTE_TYPE_DATE, TRUE);
+  assert_attribute (godwit_test_get_own_property (model, "Post", "hexColor"),
+                    GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
+  assert_attribute (godwit_test_get_own_property (model, "Post", "postID"),
+                    GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
+  property = godwit_test_get_own_property (model, "Post", "sections");
   assert_relationship (property, "Section", "post", TRUE, 0, 0, GODWIT_DELETE_RULE_CASCADE);
   g_assert_false (property->optional);
   g_assert_false (property->ordered);
 
-  assert_attribute (get_property (model, "Section", "body"), GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
-  assert_attribute (get_property (model, "Section", "title"), GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
-  property = get_property (model, "Section", "index");
+  assert_attribute (godwit_test_get_own_property (model, "Section", "body"),
+                    GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
+  assert_attribute (godwit_test_get_own_property (model, "Section", "title"),
+                    GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
+  property = godwit_test_get_own_property (model, "Section", "index");
   assert_attribute (property, GODWIT_ATTRIBUTE_TYPE_INTEGER_16, TRUE);
   g_assert_cmpstr (property->default_value, ==, "0");
-  g_assert_null (get_property (model, "Section", "body")->default_value);
-  property = get_property (model, "Section", "post");
+  g_assert_null (godwit_test_get_own_property (model, "Section", "body")->default_value);
+  property = godwit_test_get_own_property (model, "Section", "post");
   assert_relationship (property, "Post", "sections", FALSE, 0, 1, GODWIT_DELETE_RULE_NULLIFY);
   g_assert_true (property->optional);
 
@@ -350,12 +347,10 @@ test_wibosco_v3 (void)
                       "304e1bb646c24daafd47abcf4b0e8c929dfe0e106a99fb8092da1efce1f1117c");
   assert_entity_hash (model, "Section",
                       "007e65c75946655c0442a2a86ed3497b67baa758042cd926ab325267484ec40e");
-  digest = godwit_model_dup_version_hashes_digest (model);
-  checksum = godwit_model_dup_version_checksum (model);
-  g_assert_cmpstr (digest, ==,
-                   "/HcNEIaL13YLjRXBRcDtthx7fAN/Qy0suoxvay4UYW+FBItOW+HHSuGKuvVc"
-                   "pctUZFD+L9/CsFUhc8p4NNNemQ==");
-  g_assert_cmpstr (checksum, ==, "ljDUMWf8O7MG7TlV6c8qJIiHghM09rYUmYCDnFsPz2Q=");
+  assert_digest_and_checksum (model,
+                              "/HcNEIaL13YLjRXBRcDtthx7fAN/Qy0suoxvay4UYW+FBItOW+HHSuGKuvVc"
+                              "pctUZFD+L9/CsFUhc8p4NNNemQ==",
+                              "ljDUMWf8O7MG7TlV6c8qJIiHghM09rYUmYCDnFsPz2Q=");
 
   g_assert_cmpuint (g_hash_table_size (godwit_model_get_configurations (model)), ==, 0);
   g_assert_cmpuint (godwit_model_get_fetch_request_templates (model)->len, ==, 0);
@@ -396,8 +391,6 @@ test_rich_model (Fixture       *fixture,
   static const char * const cloud_members[] = { "Book", "Chapter", NULL };
   g_autoptr(GodwitModel) model = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *digest = NULL;
-  g_autofree char *checksum = NULL;
   GodwitFetchRequestTemplate *template;
   GodwitFetchIndex *index;
   GodwitEntity *item;
@@ -450,13 +443,13 @@ test_rich_model (Fixture       *fixture,
   assert_tuple (item, 0, uuid_tuple);
   assert_user_info (item->user_info, "kind", "base");
 
-  p = get_property (model, "Item", "created");
+  p = godwit_test_get_own_property (model, "Item", "created");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_DATE, TRUE);
   assert_no_extras (p);
   g_assert_cmpstr (p->default_value, ==, "599616000");
   g_assert_cmpstr (p->min_value, ==, "0");
   g_assert_cmpstr (p->max_value, ==, "978307200");
-  p = get_property (model, "Item", "uuid");
+  p = godwit_test_get_own_property (model, "Item", "uuid");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_UUID, FALSE);
   assert_no_extras (p);
   g_assert_null (p->default_value);
@@ -472,40 +465,41 @@ test_rich_model (Fixture       *fixture,
   g_assert_cmpuint (g_hash_table_size (book->user_info), ==, 0);
   g_assert_cmpuint (book->properties->len, ==, 17);
   g_assert_true (godwit_entity_find_property (book, "uuid") ==
-                 get_property (model, "Item", "uuid"));
+                 godwit_test_get_own_property (model, "Item", "uuid"));
 
-  p = get_property (model, "Book", "available");
+  p = godwit_test_get_own_property (model, "Book", "available");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_BOOLEAN, FALSE);
   g_assert_cmpstr (p->default_value, ==, "YES");
-  assert_attribute (get_property (model, "Book", "count16"),
+  assert_attribute (godwit_test_get_own_property (model, "Book", "count16"),
                     GODWIT_ATTRIBUTE_TYPE_INTEGER_16, TRUE);
-  p = get_property (model, "Book", "cover");
+  p = godwit_test_get_own_property (model, "Book", "cover");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_BINARY, TRUE);
   g_assert_true (p->allows_external_binary_data_storage);
   g_assert_false (p->preserves_value_in_history_on_deletion);
-  assert_attribute (get_property (model, "Book", "link"), GODWIT_ATTRIBUTE_TYPE_URI, TRUE);
-  p = get_property (model, "Book", "pages");
+  assert_attribute (godwit_test_get_own_property (model, "Book", "link"),
+                    GODWIT_ATTRIBUTE_TYPE_URI, TRUE);
+  p = godwit_test_get_own_property (model, "Book", "pages");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_INTEGER_32, TRUE);
   g_assert_cmpstr (p->default_value, ==, "0");
-  p = get_property (model, "Book", "price");
+  p = godwit_test_get_own_property (model, "Book", "price");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_DECIMAL, TRUE);
   g_assert_cmpstr (p->default_value, ==, "9.99");
   g_assert_cmpstr (p->min_value, ==, "0");
   g_assert_cmpstr (p->max_value, ==, "1000");
-  p = get_property (model, "Book", "rating");
+  p = godwit_test_get_own_property (model, "Book", "rating");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_FLOAT, TRUE);
   g_assert_cmpstr (p->default_value, ==, "0.0");
-  p = get_property (model, "Book", "scratch");
+  p = godwit_test_get_own_property (model, "Book", "scratch");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_UNDEFINED, TRUE);
   g_assert_true (p->transient);
   g_assert_false (godwit_property_is_stored (p));
-  p = get_property (model, "Book", "tags");
+  p = godwit_test_get_own_property (model, "Book", "tags");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE, TRUE);
   g_assert_cmpstr (p->value_transformer_name, ==, "NSSecureUnarchiveFromData");
   g_assert_cmpstr (p->value_class_name, ==, "[String]");
   assert_no_extras (p);
 
-  p = get_property (model, "Book", "title");
+  p = godwit_test_get_own_property (model, "Book", "title");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_STRING, FALSE);
   g_assert_cmpstr (p->default_value, ==, "Untitled");
   g_assert_null (p->min_value);
@@ -520,33 +514,34 @@ test_rich_model (Fixture       *fixture,
   g_assert_false (p->transient);
   assert_user_info (p->user_info, "maxLength", "200");
 
-  p = get_property (model, "Book", "titleLength");
+  p = godwit_test_get_own_property (model, "Book", "titleLength");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_INTEGER_64, TRUE);
   g_assert_true (p->derived);
   g_assert_cmpstr (p->derivation_expression, ==, "title.length");
-  p = get_property (model, "Book", "total");
+  p = godwit_test_get_own_property (model, "Book", "total");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_INTEGER_64, TRUE);
   g_assert_false (p->derived);
   g_assert_null (p->derivation_expression);
-  assert_attribute (get_property (model, "Book", "weight"), GODWIT_ATTRIBUTE_TYPE_DOUBLE, TRUE);
+  assert_attribute (godwit_test_get_own_property (model, "Book", "weight"),
+                    GODWIT_ATTRIBUTE_TYPE_DOUBLE, TRUE);
 
-  p = get_property (model, "Book", "chapters");
+  p = godwit_test_get_own_property (model, "Book", "chapters");
   assert_relationship (p, "Chapter", "book", TRUE, 1, 50, GODWIT_DELETE_RULE_CASCADE);
   g_assert_true (p->ordered);
   g_assert_true (p->optional);
   assert_no_extras (p);
-  p = get_property (model, "Book", "related");
+  p = godwit_test_get_own_property (model, "Book", "related");
   assert_relationship (p, "Book", NULL, TRUE, 0, 0, GODWIT_DELETE_RULE_NO_ACTION);
   g_assert_true (p->transient);
   g_assert_false (p->ordered);
-  p = get_property (model, "Book", "shelf");
+  p = godwit_test_get_own_property (model, "Book", "shelf");
   assert_relationship (p, "Shelf", "books", FALSE, 0, 1, GODWIT_DELETE_RULE_DENY);
   g_assert_cmpstr (p->renaming_identifier, ==, "location");
   g_assert_cmpstr (p->version_hash_modifier, ==, "r2");
   g_assert_true (p->indexed);
   g_assert_false (p->ordered);
 
-  p = get_property (model, "Book", "longChapters");
+  p = godwit_test_get_own_property (model, "Book", "longChapters");
   g_assert_cmpint (p->kind, ==, GODWIT_PROPERTY_KIND_FETCHED);
   g_assert_true (p->optional);
   g_assert_true (p->transient);
@@ -576,15 +571,16 @@ test_rich_model (Fixture       *fixture,
 
   /* Chapter and Shelf: the other ends */
   g_assert_cmpuint (chapter->properties->len, ==, 2);
-  p = get_property (model, "Chapter", "pages");
+  p = godwit_test_get_own_property (model, "Chapter", "pages");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_INTEGER_16, FALSE);
   g_assert_cmpstr (p->default_value, ==, "1");
-  assert_relationship (get_property (model, "Chapter", "book"), "Book", "chapters", FALSE, 0, 1,
-                       GODWIT_DELETE_RULE_NULLIFY);
+  assert_relationship (godwit_test_get_own_property (model, "Chapter", "book"),
+                       "Book", "chapters", FALSE, 0, 1, GODWIT_DELETE_RULE_NULLIFY);
   g_assert_cmpuint (shelf->properties->len, ==, 2);
-  assert_attribute (get_property (model, "Shelf", "label"), GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
-  assert_relationship (get_property (model, "Shelf", "books"), "Book", "shelf", TRUE, 0, 0,
-                       GODWIT_DELETE_RULE_NULLIFY);
+  assert_attribute (godwit_test_get_own_property (model, "Shelf", "label"),
+                    GODWIT_ATTRIBUTE_TYPE_STRING, TRUE);
+  assert_relationship (godwit_test_get_own_property (model, "Shelf", "books"),
+                       "Book", "shelf", TRUE, 0, 0, GODWIT_DELETE_RULE_NULLIFY);
 
   assert_entity_hash (model, "Book",
                       "35a701dad5e7e6134490a134895fb5a5735cca9238904c009a51579b2f9ac1b2");
@@ -594,12 +590,10 @@ test_rich_model (Fixture       *fixture,
                       "65ce930730b6052232b78a0a06a6f6291c0ea2ea6e5c275cecd86e151633d14e");
   assert_entity_hash (model, "Shelf",
                       "b4e3873b375c2e5cf854617a2cc951c6bca59d4899ccc523e0c24f6cc0f972ec");
-  digest = godwit_model_dup_version_hashes_digest (model);
-  checksum = godwit_model_dup_version_checksum (model);
-  g_assert_cmpstr (digest, ==,
-                   "PT+kXzKszyjQn5Hl1RB1ytL1wJzeT3lFnzzRuVXy2raTmVAtIO2mEQSr/exx"
-                   "UeEBuAYufsR/Ox3ZEZg/GogtBQ==");
-  g_assert_cmpstr (checksum, ==, "5lzZlQ5bhJc96rKIWD4Myei1YFEm20s2qFF4qn/Oi2I=");
+  assert_digest_and_checksum (model,
+                              "PT+kXzKszyjQn5Hl1RB1ytL1wJzeT3lFnzzRuVXy2raTmVAtIO2mEQSr/exx"
+                              "UeEBuAYufsR/Ox3ZEZg/GogtBQ==",
+                              "5lzZlQ5bhJc96rKIWD4Myei1YFEm20s2qFF4qn/Oi2I=");
 }
 
 /* What absent attributes mean */
@@ -627,17 +621,17 @@ test_defaults (Fixture       *fixture,
    * framework-241 store of a model without one records [] */
   g_assert_cmpuint (godwit_model_get_version_identifiers (model)->len, ==, 0);
 
-  p = get_property (model, "A", "x");
+  p = godwit_test_get_own_property (model, "A", "x");
   assert_attribute (p, GODWIT_ATTRIBUTE_TYPE_UNDEFINED, FALSE);
   assert_no_extras (p);
   g_assert_null (p->default_value);
   g_assert_null (p->value_class_name);
   g_assert_null (p->value_transformer_name);
-  p = get_property (model, "A", "one");
+  p = godwit_test_get_own_property (model, "A", "one");
   assert_relationship (p, "B", NULL, FALSE, 0, 1, GODWIT_DELETE_RULE_NO_ACTION);
   g_assert_false (p->optional);
   assert_no_extras (p);
-  assert_relationship (get_property (model, "A", "many"), "B", NULL, TRUE, 0, 0,
+  assert_relationship (godwit_test_get_own_property (model, "A", "many"), "B", NULL, TRUE, 0, 0,
                        GODWIT_DELETE_RULE_NO_ACTION);
   g_assert_null (godwit_model_get_entity (model, "A")->class_name);
 }

@@ -7,12 +7,12 @@
 
 #include "config.h"
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "godwit-error.h"
-#include "godwit-model-archive-private.h"
 #include "godwit-store-layout.h"
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 /* Real stores with a model cache; the layout computed from that model must
@@ -301,49 +301,20 @@ compare_attribute_columns (sqlite3           *real,
     }
 }
 
-static void
-copy_store (const char *source,
-            const char *destination)
-{
-  const char *suffixes[] = { "", "-wal", "-shm" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *from = g_strconcat (source, suffixes[i], NULL);
-      g_autofree char *to = g_strconcat (destination, suffixes[i], NULL);
-
-      if (g_file_test (from, G_FILE_TEST_EXISTS))
-        godwit_test_copy_file (from, to);
-    }
-}
-
-/* Decodes the model a store caches in Z_MODELCACHE. */
-static GodwitModel *
-load_cached_model (sqlite3    *db,
-                   const char *origin)
-{
-  g_autoptr(GError) error = NULL;
-  sqlite3_stmt *statement = NULL;
-  GodwitModel *model;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT Z_CONTENT FROM Z_MODELCACHE", -1,
-                                       &statement, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
-  model = _godwit_model_new_from_model_cache (sqlite3_column_blob (statement, 0),
-                                              sqlite3_column_bytes (statement, 0), origin, &error);
-  sqlite3_finalize (statement);
-  g_assert_no_error (error);
-
-  return model;
-}
-
+/* A read-only connection to a copy of @fixture, a store, and the model its
+ * Z_MODELCACHE holds. */
 static sqlite3 *
-open_read_only (const char *uri)
+open_store_copy (const char   *fixture,
+                 const char   *tmpdir,
+                 GodwitModel **model)
 {
-  sqlite3 *db = NULL;
+  g_autofree char *copy = g_build_filename (tmpdir, "store.sqlite", NULL);
+  sqlite3 *db;
 
-  g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
-                   ==, SQLITE_OK);
+  godwit_test_copy_store (fixture, copy);
+  db = godwit_test_open_read_only (copy, FALSE);
+  *model = godwit_test_load_cached_model (db, fixture);
+  g_assert_nonnull (*model);
 
   return db;
 }
@@ -354,9 +325,6 @@ test_real_store (gconstpointer data)
   const char *relative = data;
   g_autofree char *fixture = godwit_test_fixture_path (relative);
   g_autofree char *tmpdir = NULL;
-  g_autofree char *copy = NULL;
-  g_autofree char *uri = NULL;
-  g_autofree char *history = NULL;
   g_autoptr(GodwitModel) model = NULL;
   g_autoptr(GodwitStoreLayout) layout = NULL;
   g_autoptr(GError) error = NULL;
@@ -369,14 +337,10 @@ test_real_store (gconstpointer data)
     return;
 
   tmpdir = godwit_test_make_tmpdir ();
-  copy = g_build_filename (tmpdir, "store.sqlite", NULL);
-  copy_store (fixture, copy);
-  uri = g_strdup_printf ("file:%s?mode=ro", copy);
-  real = open_read_only (uri);
-  model = load_cached_model (real, fixture);
+  real = open_store_copy (fixture, tmpdir, &model);
 
-  history = query_joined (real, "SELECT count(*) FROM sqlite_master WHERE name = 'ACHANGE'", 0);
-  has_history = g_strcmp0 (history, "1") == 0;
+  has_history = godwit_test_query_int (real, "SELECT count(*) FROM sqlite_master "
+                                              "WHERE name = 'ACHANGE'") == 1;
   layout = godwit_store_layout_new (model, has_history, &error);
   g_assert_no_error (error);
   g_assert_true (godwit_store_layout_get_persistent_history (layout) == has_history);
@@ -417,8 +381,6 @@ test_real_store_details (void)
   g_autoptr(GodwitStoreLayout) layout = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = NULL;
-  g_autofree char *copy = NULL;
-  g_autofree char *uri = NULL;
   const GodwitJoinTable *join;
   GodwitEntity *blueprint;
   GodwitEntity *core_user;
@@ -430,11 +392,7 @@ test_real_store_details (void)
     return;
 
   tmpdir = godwit_test_make_tmpdir ();
-  copy = g_build_filename (tmpdir, "store.sqlite", NULL);
-  copy_store (fixture, copy);
-  uri = g_strdup_printf ("file:%s?mode=ro", copy);
-  real = open_read_only (uri);
-  model = load_cached_model (real, fixture);
+  real = open_store_copy (fixture, tmpdir, &model);
   sqlite3_close (real);
   godwit_test_rmdir (tmpdir);
   blueprint = godwit_model_get_entity (model, "Blueprint");
@@ -466,62 +424,6 @@ test_real_store_details (void)
 
 /* ---- programmatic models ------------------------------------------------ */
 
-static GodwitEntity *
-add_entity (GodwitModel *model,
-            const char  *name,
-            const char  *parent)
-{
-  GodwitEntity *entity = godwit_entity_new (name);
-
-  entity->parent_name = g_strdup (parent);
-  godwit_model_add_entity (model, entity);
-
-  return entity;
-}
-
-static GodwitProperty *
-add_attribute (GodwitEntity        *entity,
-               const char          *name,
-               GodwitAttributeType  type)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_ATTRIBUTE, name);
-
-  property->attribute_type = type;
-  property->optional = TRUE;
-  godwit_entity_add_property (entity, property);
-
-  return property;
-}
-
-static GodwitProperty *
-add_relationship (GodwitEntity *entity,
-                  const char   *name,
-                  const char   *destination,
-                  const char   *inverse,
-                  gboolean      to_many,
-                  gboolean      ordered)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_RELATIONSHIP, name);
-
-  property->destination_entity = g_strdup (destination);
-  property->inverse_name = g_strdup (inverse);
-  property->inverse_entity = g_strdup (inverse != NULL ? destination : NULL);
-  property->to_many = to_many;
-  property->max_count = to_many ? 0 : 1;
-  property->ordered = ordered;
-  property->optional = TRUE;
-  godwit_entity_add_property (entity, property);
-
-  return property;
-}
-
-static void
-add_uniqueness_constraint (GodwitEntity       *entity,
-                           const char * const *properties)
-{
-  g_ptr_array_add (entity->uniqueness_constraints, g_strdupv ((char **) properties));
-}
-
 static void
 assert_schema (GodwitStoreLayout  *layout,
                const char * const *expected)
@@ -544,27 +446,25 @@ static GodwitModel *
 new_inheritance_model (void)
 {
   GodwitModel *model = godwit_model_new ("inheritance", GODWIT_MODEL_SOURCE_WRITER);
-  GodwitEntity *item = add_entity (model, "Item", NULL);
-  GodwitEntity *document = add_entity (model, "Document", "Item");
-  GodwitEntity *report = add_entity (model, "Report", "Document");
-  GodwitEntity *note = add_entity (model, "Note", "Item");
-  GodwitEntity *zone = add_entity (model, "Zone", NULL);
-  g_autoptr(GError) error = NULL;
+  GodwitEntity *item = godwit_test_add_entity (model, "Item", NULL);
+  GodwitEntity *document = godwit_test_add_entity (model, "Document", "Item");
+  GodwitEntity *report = godwit_test_add_entity (model, "Report", "Document");
+  GodwitEntity *note = godwit_test_add_entity (model, "Note", "Item");
+  GodwitEntity *zone = godwit_test_add_entity (model, "Zone", NULL);
 
-  add_attribute (item, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_attribute (item, "created", GODWIT_ATTRIBUTE_TYPE_DATE);
-  add_relationship (item, "zones", "Zone", "item", TRUE, FALSE);
-  add_attribute (document, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_attribute (document, "pages", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
-  add_attribute (report, "summary", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_attribute (report, "flagged", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
-  add_attribute (note, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_attribute (note, "body", GODWIT_ATTRIBUTE_TYPE_BINARY);
-  add_relationship (zone, "item", "Item", "zones", FALSE, FALSE);
+  godwit_test_add_attribute (item, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (item, "created", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_relationship (item, "zones", "Zone", "item", TRUE, FALSE);
+  godwit_test_add_attribute (document, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (document, "pages", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  godwit_test_add_attribute (report, "summary", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (report, "flagged", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
+  godwit_test_add_attribute (note, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (note, "body", GODWIT_ATTRIBUTE_TYPE_BINARY);
+  godwit_test_add_relationship (zone, "item", "Item", "zones", FALSE, FALSE);
   item->abstract = TRUE;
 
-  g_assert_true (godwit_model_resolve (model, &error));
-  g_assert_no_error (error);
+  godwit_test_resolve_model (model);
 
   return model;
 }
@@ -644,37 +544,36 @@ static GodwitModel *
 new_relationship_model (void)
 {
   GodwitModel *model = godwit_model_new ("relationships", GODWIT_MODEL_SOURCE_WRITER);
-  GodwitEntity *album = add_entity (model, "Album", NULL);
-  GodwitEntity *photo = add_entity (model, "Photo", NULL);
-  GodwitEntity *track = add_entity (model, "Track", NULL);
+  GodwitEntity *album = godwit_test_add_entity (model, "Album", NULL);
+  GodwitEntity *photo = godwit_test_add_entity (model, "Photo", NULL);
+  GodwitEntity *track = godwit_test_add_entity (model, "Track", NULL);
   g_autoptr(GodwitFetchIndex) by_title = godwit_fetch_index_new ("byTitle");
   g_autoptr(GodwitFetchIndex) by_album = godwit_fetch_index_new ("byAlbum");
   g_autoptr(GodwitFetchIndex) by_album_and_position = godwit_fetch_index_new ("byAlbumAndPosition");
-  g_autoptr(GError) error = NULL;
 
-  add_attribute (album, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_relationship (album, "tracks", "Track", "album", TRUE, TRUE);
-  add_relationship (album, "photos", "Photo", "albums", TRUE, TRUE);
-  add_uniqueness_constraint (album, (const char * const[]) { "title", NULL });
+  godwit_test_add_attribute (album, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (album, "tracks", "Track", "album", TRUE, TRUE);
+  godwit_test_add_relationship (album, "photos", "Photo", "albums", TRUE, TRUE);
+  godwit_test_add_uniqueness_constraint (album, (const char * const[]) { "title", NULL });
   godwit_fetch_index_add_element (by_title, "title", "Binary", FALSE);
   g_ptr_array_add (album->fetch_indexes, g_steal_pointer (&by_title));
 
-  add_attribute (photo, "taken", GODWIT_ATTRIBUTE_TYPE_DATE)->indexed = TRUE;
-  add_relationship (photo, "albums", "Album", "photos", TRUE, FALSE);
-  add_relationship (photo, "related", "Photo", "relatedInverse", TRUE, FALSE);
-  add_relationship (photo, "relatedInverse", "Photo", "related", TRUE, FALSE);
+  godwit_test_add_attribute (photo, "taken", GODWIT_ATTRIBUTE_TYPE_DATE)->indexed = TRUE;
+  godwit_test_add_relationship (photo, "albums", "Album", "photos", TRUE, FALSE);
+  godwit_test_add_relationship (photo, "related", "Photo", "relatedInverse", TRUE, FALSE);
+  godwit_test_add_relationship (photo, "relatedInverse", "Photo", "related", TRUE, FALSE);
 
-  add_attribute (track, "position", GODWIT_ATTRIBUTE_TYPE_INTEGER_64);
-  add_relationship (track, "album", "Album", "tracks", FALSE, FALSE);
-  add_uniqueness_constraint (track, (const char * const[]) { "album", "position", NULL });
+  godwit_test_add_attribute (track, "position", GODWIT_ATTRIBUTE_TYPE_INTEGER_64);
+  godwit_test_add_relationship (track, "album", "Album", "tracks", FALSE, FALSE);
+  godwit_test_add_uniqueness_constraint (track,
+                                         (const char * const[]) { "album", "position", NULL });
   godwit_fetch_index_add_element (by_album, "album", "Binary", TRUE);
   g_ptr_array_add (track->fetch_indexes, g_steal_pointer (&by_album));
   godwit_fetch_index_add_element (by_album_and_position, "album", "Binary", TRUE);
   godwit_fetch_index_add_element (by_album_and_position, "position", "Binary", TRUE);
   g_ptr_array_add (track->fetch_indexes, g_steal_pointer (&by_album_and_position));
 
-  g_assert_true (godwit_model_resolve (model, &error));
-  g_assert_no_error (error);
+  godwit_test_resolve_model (model);
 
   return model;
 }
@@ -797,28 +696,27 @@ test_column_classes_and_history (void)
     NULL
   };
   g_autoptr(GodwitModel) model = godwit_model_new ("classes", GODWIT_MODEL_SOURCE_WRITER);
-  GodwitEntity *thing = add_entity (model, "Thing", NULL);
-  GodwitEntity *part = add_entity (model, "Part", NULL);
+  GodwitEntity *thing = godwit_test_add_entity (model, "Thing", NULL);
+  GodwitEntity *part = godwit_test_add_entity (model, "Part", NULL);
   g_autoptr(GodwitStoreLayout) layout = NULL;
   g_autoptr(GError) error = NULL;
   const GodwitColumn *column;
   GodwitProperty *data;
   GodwitProperty *identifier;
 
-  data = add_attribute (thing, "data", GODWIT_ATTRIBUTE_TYPE_BINARY);
+  data = godwit_test_add_attribute (thing, "data", GODWIT_ATTRIBUTE_TYPE_BINARY);
   data->preserves_value_in_history_on_deletion = TRUE;
-  add_attribute (thing, "value", GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE);
-  identifier = add_attribute (thing, "identifier", GODWIT_ATTRIBUTE_TYPE_UUID);
+  godwit_test_add_attribute (thing, "value", GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE);
+  identifier = godwit_test_add_attribute (thing, "identifier", GODWIT_ATTRIBUTE_TYPE_UUID);
   identifier->preserves_value_in_history_on_deletion = TRUE;
-  add_attribute (thing, "link", GODWIT_ATTRIBUTE_TYPE_URI);
-  add_attribute (thing, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_attribute (thing, "amount", GODWIT_ATTRIBUTE_TYPE_DECIMAL);
-  add_attribute (thing, "ratio", GODWIT_ATTRIBUTE_TYPE_FLOAT);
-  add_attribute (thing, "scratch", GODWIT_ATTRIBUTE_TYPE_STRING)->transient = TRUE;
-  add_relationship (thing, "parts", "Part", NULL, TRUE, TRUE);
-  add_attribute (part, "count", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
-  g_assert_true (godwit_model_resolve (model, &error));
-  g_assert_no_error (error);
+  godwit_test_add_attribute (thing, "link", GODWIT_ATTRIBUTE_TYPE_URI);
+  godwit_test_add_attribute (thing, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (thing, "amount", GODWIT_ATTRIBUTE_TYPE_DECIMAL);
+  godwit_test_add_attribute (thing, "ratio", GODWIT_ATTRIBUTE_TYPE_FLOAT);
+  godwit_test_add_attribute (thing, "scratch", GODWIT_ATTRIBUTE_TYPE_STRING)->transient = TRUE;
+  godwit_test_add_relationship (thing, "parts", "Part", NULL, TRUE, TRUE);
+  godwit_test_add_attribute (part, "count", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
+  godwit_test_resolve_model (model);
 
   layout = godwit_store_layout_new (model, TRUE, &error);
   g_assert_no_error (error);
@@ -861,24 +759,25 @@ test_errors (void)
   g_autoptr(GodwitFetchIndex) index = godwit_fetch_index_new ("byNothing");
   GodwitEntity *entity;
 
-  add_entity (unresolved, "Post", NULL);
+  godwit_test_add_entity (unresolved, "Post", NULL);
   assert_layout_error (unresolved, "must be resolved");
 
-  add_entity (bad_entity, "Post; DROP TABLE x", NULL);
+  godwit_test_add_entity (bad_entity, "Post; DROP TABLE x", NULL);
   g_assert_true (godwit_model_resolve (bad_entity, NULL));
   assert_layout_error (bad_entity, "cannot name an SQLite table");
 
   bad_property = godwit_model_new ("bad-property", GODWIT_MODEL_SOURCE_WRITER);
-  add_attribute (add_entity (bad_property, "Post", NULL), "ti\"tle", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (godwit_test_add_entity (bad_property, "Post", NULL), "ti\"tle",
+                             GODWIT_ATTRIBUTE_TYPE_STRING);
   g_assert_true (godwit_model_resolve (bad_property, NULL));
   assert_layout_error (bad_property, "“ti\"tle” of entity Post");
 
-  add_entity (clash, "Post", NULL);
-  add_entity (clash, "POST", NULL);
+  godwit_test_add_entity (clash, "Post", NULL);
+  godwit_test_add_entity (clash, "POST", NULL);
   g_assert_true (godwit_model_resolve (clash, NULL));
   assert_layout_error (clash, "“ZPOST”");
 
-  entity = add_entity (bad_index, "Post", NULL);
+  entity = godwit_test_add_entity (bad_index, "Post", NULL);
   godwit_fetch_index_add_element (index, "missing", "Binary", TRUE);
   g_ptr_array_add (entity->fetch_indexes, g_steal_pointer (&index));
   g_assert_true (godwit_model_resolve (bad_index, NULL));

@@ -8,15 +8,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <plist/plist.h>
-#include <sqlite3.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "godwit-error.h"
 #include "godwit-model-xml-private.h"
-#include "godwit-store-writer.h"
+#include "godwit-value.h"
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 #define WIBOSCO_V3 "wibosco-revised/CoreDataMigration_Example.xcdatamodeld/" \
@@ -25,150 +24,12 @@
 
 /* ---- helpers ------------------------------------------------------------ */
 
-/* Inserts an object from NULL-terminated (name, GVariant *) pairs. */
-static gint64
-insert_object (GodwitStoreWriter  *writer,
-               const char         *entity,
-               GError            **error,
-               ...)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-  const char *name;
-  va_list args;
-
-  va_start (args, error);
-  while ((name = va_arg (args, const char *)) != NULL)
-    {
-      g_ptr_array_add (names, (gpointer) name);
-      g_ptr_array_add (values, va_arg (args, GVariant *));
-    }
-  va_end (args);
-
-  return godwit_store_writer_insert (writer, entity, (const char * const *) names->pdata,
-                                     (GVariant * const *) values->pdata, names->len, error);
-}
-
-static gint64
-insert_ok (GodwitStoreWriter *writer,
-           const char        *entity,
-           ...)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autoptr(GPtrArray) values = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *name;
-  va_list args;
-  gint64 pk;
-
-  va_start (args, entity);
-  while ((name = va_arg (args, const char *)) != NULL)
-    {
-      g_ptr_array_add (names, (gpointer) name);
-      g_ptr_array_add (values, va_arg (args, GVariant *));
-    }
-  va_end (args);
-
-  pk = godwit_store_writer_insert (writer, entity, (const char * const *) names->pdata,
-                                   (GVariant * const *) values->pdata, names->len, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (pk, >, 0);
-
-  return pk;
-}
-
-static void
-relate_ok (GodwitStoreWriter *writer,
-           const char        *entity,
-           gint64             pk,
-           const char        *relationship,
-           const char        *destination,
-           gint64             destination_pk)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (godwit_store_writer_relate (writer, entity, pk, relationship,
-                                             destination, destination_pk, &error));
-  g_assert_no_error (error);
-}
-
-static GVariant *
-bytes_value (const void *data,
-             gsize       length)
-{
-  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, length, 1);
-}
-
-static sqlite3 *
-open_read_only (const char *path)
-{
-  g_autofree char *uri = g_strdup_printf ("file:%s?mode=ro", path);
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL),
-                   ==, SQLITE_OK);
-
-  return db;
-}
-
-/* Rows of a query, columns separated by "|", rows by "\n"; NULL as "NULL",
- * blobs as x'hex', reals with %g. */
-static char *
-query (sqlite3    *db,
-       const char *sql)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-  sqlite3_stmt *statement = NULL;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-
-  while (sqlite3_step (statement) == SQLITE_ROW)
-    {
-      if (out->len > 0)
-        g_string_append_c (out, '\n');
-      for (int i = 0; i < sqlite3_column_count (statement); i++)
-        {
-          const guint8 *blob;
-
-          if (i > 0)
-            g_string_append_c (out, '|');
-          switch (sqlite3_column_type (statement, i))
-            {
-            case SQLITE_NULL:
-              g_string_append (out, "NULL");
-              break;
-            case SQLITE_INTEGER:
-              g_string_append_printf (out, "%" G_GINT64_FORMAT,
-                                      (gint64) sqlite3_column_int64 (statement, i));
-              break;
-            case SQLITE_FLOAT:
-              g_string_append_printf (out, "%.17g", sqlite3_column_double (statement, i));
-              break;
-            case SQLITE_BLOB:
-              blob = sqlite3_column_blob (statement, i);
-              g_string_append (out, "x'");
-              for (int j = 0; j < sqlite3_column_bytes (statement, i); j++)
-                g_string_append_printf (out, "%02x", blob[j]);
-              g_string_append_c (out, '\'');
-              break;
-            default:
-              g_string_append (out, (const char *) sqlite3_column_text (statement, i));
-              break;
-            }
-        }
-    }
-  sqlite3_finalize (statement);
-
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
 static void
 assert_query (sqlite3    *db,
               const char *sql,
               const char *expected)
 {
-  g_autofree char *result = query (db, sql);
+  g_autofree char *result = godwit_test_query (db, sql);
 
   g_assert_cmpstr (result, ==, expected);
 }
@@ -184,26 +45,15 @@ assert_schema_is_layout (sqlite3           *db,
   assert_query (db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid", joined);
 }
 
+/* The single Z_METADATA row: version 1, the UUID in @uuid and the plist. */
 static plist_t
 read_metadata (sqlite3  *db,
                char    **uuid)
 {
-  sqlite3_stmt *statement = NULL;
-  plist_t metadata = NULL;
+  assert_query (db, "SELECT count(*), Z_VERSION FROM Z_METADATA", "1|1");
+  *uuid = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT Z_VERSION, Z_UUID, Z_PLIST FROM Z_METADATA", -1,
-                                       &statement, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (statement, 0), ==, 1);
-  *uuid = g_strdup ((const char *) sqlite3_column_text (statement, 1));
-  plist_from_bin (sqlite3_column_blob (statement, 2), sqlite3_column_bytes (statement, 2),
-                  &metadata);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
-  sqlite3_finalize (statement);
-  g_assert_nonnull (metadata);
-  g_assert_cmpint (plist_get_node_type (metadata), ==, PLIST_DICT);
-
-  return metadata;
+  return godwit_test_read_metadata (db);
 }
 
 static char *
@@ -238,13 +88,6 @@ metadata_uint (plist_t     metadata,
   return value;
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 /* "Name=hex,…" of NSStoreModelVersionHashes, by name. */
 static char *
 metadata_hashes (plist_t metadata)
@@ -260,22 +103,17 @@ metadata_hashes (plist_t metadata)
   for (plist_dict_next_item (hashes, iter, &key, &value); key != NULL;
        plist_dict_next_item (hashes, iter, &key, &value))
     {
-      char *data = NULL;
       uint64_t length = 0;
-      g_autoptr(GString) entry = g_string_new (key);
+      const char *data = plist_get_data_ptr (value, &length);
+      g_autofree char *hex = godwit_hex_encode ((const guint8 *) data, length);
 
-      plist_get_data_val (value, &data, &length);
-      g_string_append_c (entry, '=');
-      for (uint64_t i = 0; i < length; i++)
-        g_string_append_printf (entry, "%02x", (guint8) data[i]);
-      g_ptr_array_add (entries, g_string_free (g_steal_pointer (&entry), FALSE));
-      free (data);
+      g_ptr_array_add (entries, g_strdup_printf ("%s=%s", key, hex));
       free (key);
       key = NULL;
     }
   free (iter);
 
-  g_ptr_array_sort (entries, compare_strings);
+  g_ptr_array_sort (entries, godwit_test_compare_strings);
   g_ptr_array_add (entries, NULL);
 
   return g_strjoinv (",", (char **) entries->pdata);
@@ -343,7 +181,6 @@ test_wibosco_v3 (void)
 {
   g_autoptr(GodwitModel) model = load_wibosco_v3 ();
   g_autoptr(GodwitStoreWriter) writer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *real_path = NULL;
@@ -366,33 +203,30 @@ test_wibosco_v3 (void)
 
   tmpdir = godwit_test_make_tmpdir ();
   path = g_build_filename (tmpdir, "Example_3.sqlite", NULL);
-  writer = godwit_store_writer_new (model, path, &error);
-  g_assert_no_error (error);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
-  g_assert_no_error (error);
+  writer = godwit_test_writer_new (model, path);
+  godwit_test_writer_begin (writer);
 
   /* 2019-01-01T00:00:00Z and 2019-06-01T12:30:00Z, seconds since 2001. */
-  post1 = insert_ok (writer, "Post", "date", g_variant_new_double (567993600.0),
-                     "hexColor", g_variant_new_string ("#FF0000"),
-                     "postID", g_variant_new_string ("p1"), NULL);
-  post2 = insert_ok (writer, "Post", "postID", g_variant_new_string ("p2"),
-                     "date", g_variant_new_double (581085000.5), NULL);
-  section1 = insert_ok (writer, "Section", "body", g_variant_new_string ("Hello world"),
-                        "title", g_variant_new_string ("Hell..."), NULL);
-  section2 = insert_ok (writer, "Section", "body", g_variant_new_string ("Second"),
-                        "index", g_variant_new_int64 (1), NULL);
-  section3 = insert_ok (writer, "Section", "title", NULL, NULL);
+  post1 = godwit_test_insert (writer, "Post", "date", g_variant_new_double (567993600.0),
+                              "hexColor", g_variant_new_string ("#FF0000"),
+                              "postID", g_variant_new_string ("p1"), NULL);
+  post2 = godwit_test_insert (writer, "Post", "postID", g_variant_new_string ("p2"),
+                              "date", g_variant_new_double (581085000.5), NULL);
+  section1 = godwit_test_insert (writer, "Section", "body", g_variant_new_string ("Hello world"),
+                                 "title", g_variant_new_string ("Hell..."), NULL);
+  section2 = godwit_test_insert (writer, "Section", "body", g_variant_new_string ("Second"),
+                                 "index", g_variant_new_int64 (1), NULL);
+  section3 = godwit_test_insert (writer, "Section", "title", NULL, NULL);
   g_assert_cmpint (post1, ==, 1);
   g_assert_cmpint (post2, ==, 2);
   g_assert_cmpint (section3, ==, 3);
 
-  relate_ok (writer, "Section", section1, "post", "Post", post1);
-  relate_ok (writer, "Post", post1, "sections", "Section", section2);
-  relate_ok (writer, "Post", post2, "sections", "Section", section3);
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_relate (writer, "Section", section1, "post", "Post", post1);
+  godwit_test_relate (writer, "Post", post1, "sections", "Section", section2);
+  godwit_test_relate (writer, "Post", post2, "sections", "Section", section3);
+  godwit_test_writer_commit (writer);
 
-  db = open_read_only (path);
+  db = godwit_test_open_read_only (path, FALSE);
   assert_schema_is_layout (db, godwit_store_writer_get_layout (writer));
   assert_query (db, "PRAGMA journal_mode", "wal");
   assert_query (db, "PRAGMA auto_vacuum", "2");
@@ -449,7 +283,7 @@ test_wibosco_v3 (void)
    * model version, and the same schema. */
   real_copy = g_build_filename (tmpdir, "real.sqlite", NULL);
   godwit_test_copy_file (real_path, real_copy);
-  real = open_read_only (real_copy);
+  real = godwit_test_open_read_only (real_copy, FALSE);
   real_metadata = read_metadata (real, &real_uuid);
   string = metadata_hashes (real_metadata);
   other = metadata_hashes (metadata);
@@ -461,8 +295,9 @@ test_wibosco_v3 (void)
   g_assert_cmpstr (string, ==, other);
   g_clear_pointer (&other, g_free);
   g_free (string);
-  string = query (real, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid");
-  db = open_read_only (path);
+  string = godwit_test_query (real, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
+                                    "ORDER BY rowid");
+  db = godwit_test_open_read_only (path, FALSE);
   assert_query (db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid", string);
   sqlite3_close (db);
   sqlite3_close (real);
@@ -474,53 +309,6 @@ test_wibosco_v3 (void)
 
 /* ---- a rich programmatic model ----------------------------------------- */
 
-static GodwitEntity *
-add_entity (GodwitModel *model,
-            const char  *name,
-            const char  *parent)
-{
-  GodwitEntity *entity = godwit_entity_new (name);
-
-  entity->parent_name = g_strdup (parent);
-  godwit_model_add_entity (model, entity);
-
-  return entity;
-}
-
-static GodwitProperty *
-add_attribute (GodwitEntity        *entity,
-               const char          *name,
-               GodwitAttributeType  type)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_ATTRIBUTE, name);
-
-  property->attribute_type = type;
-  property->optional = TRUE;
-  godwit_entity_add_property (entity, property);
-
-  return property;
-}
-
-static void
-add_relationship (GodwitEntity *entity,
-                  const char   *name,
-                  const char   *destination,
-                  const char   *inverse,
-                  gboolean      to_many,
-                  gboolean      ordered)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_RELATIONSHIP, name);
-
-  property->destination_entity = g_strdup (destination);
-  property->inverse_name = g_strdup (inverse);
-  property->inverse_entity = g_strdup (inverse != NULL ? destination : NULL);
-  property->to_many = to_many;
-  property->max_count = to_many ? 0 : 1;
-  property->ordered = ordered;
-  property->optional = TRUE;
-  godwit_entity_add_property (entity, property);
-}
-
 /* Library: Shelf ←ordered→> Book; Book <<→> Tag (ordered on Book's side);
  * Book <<→> Book (similar, reflexive); Book ↔ Cover (one-to-one);
  * Loan → Item (abstract, with sub-entities Book and Magazine);
@@ -529,58 +317,55 @@ static GodwitModel *
 new_library_model (void)
 {
   GodwitModel *model = godwit_model_new ("library", GODWIT_MODEL_SOURCE_WRITER);
-  GodwitEntity *item = add_entity (model, "Item", NULL);
-  GodwitEntity *book = add_entity (model, "Book", "Item");
-  GodwitEntity *magazine = add_entity (model, "Magazine", "Item");
-  GodwitEntity *shelf = add_entity (model, "Shelf", NULL);
-  GodwitEntity *tag = add_entity (model, "Tag", NULL);
-  GodwitEntity *cover = add_entity (model, "Cover", NULL);
-  GodwitEntity *loan = add_entity (model, "Loan", NULL);
-  GodwitEntity *note = add_entity (model, "Note", NULL);
-  g_autoptr(GError) error = NULL;
+  GodwitEntity *item = godwit_test_add_entity (model, "Item", NULL);
+  GodwitEntity *book = godwit_test_add_entity (model, "Book", "Item");
+  GodwitEntity *magazine = godwit_test_add_entity (model, "Magazine", "Item");
+  GodwitEntity *shelf = godwit_test_add_entity (model, "Shelf", NULL);
+  GodwitEntity *tag = godwit_test_add_entity (model, "Tag", NULL);
+  GodwitEntity *cover = godwit_test_add_entity (model, "Cover", NULL);
+  GodwitEntity *loan = godwit_test_add_entity (model, "Loan", NULL);
+  GodwitEntity *note = godwit_test_add_entity (model, "Note", NULL);
 
   item->abstract = TRUE;
-  add_attribute (item, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_attribute (item, "identifier", GODWIT_ATTRIBUTE_TYPE_UUID);
-  add_relationship (item, "loans", "Loan", "item", TRUE, FALSE);
-  g_ptr_array_add (item->uniqueness_constraints, g_strsplit ("identifier", ",", -1));
+  godwit_test_add_attribute (item, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (item, "identifier", GODWIT_ATTRIBUTE_TYPE_UUID);
+  godwit_test_add_relationship (item, "loans", "Loan", "item", TRUE, FALSE);
+  godwit_test_add_uniqueness_constraint (item, (const char * const[]) { "identifier", NULL });
 
-  add_attribute (book, "pages", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
-  add_attribute (book, "words", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
-  add_attribute (book, "isbn", GODWIT_ATTRIBUTE_TYPE_INTEGER_64);
-  add_attribute (book, "signed", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
-  add_attribute (book, "rating", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
-  add_attribute (book, "weight", GODWIT_ATTRIBUTE_TYPE_FLOAT);
-  add_attribute (book, "published", GODWIT_ATTRIBUTE_TYPE_DATE);
-  add_attribute (book, "price", GODWIT_ATTRIBUTE_TYPE_DECIMAL);
-  add_attribute (book, "link", GODWIT_ATTRIBUTE_TYPE_URI);
-  add_attribute (book, "scan", GODWIT_ATTRIBUTE_TYPE_BINARY);
-  add_attribute (book, "extra", GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE);
-  add_relationship (book, "shelf", "Shelf", "books", FALSE, FALSE);
-  add_relationship (book, "tags", "Tag", "books", TRUE, TRUE);
-  add_relationship (book, "similar", "Book", "similarInverse", TRUE, FALSE);
-  add_relationship (book, "similarInverse", "Book", "similar", TRUE, FALSE);
-  add_relationship (book, "cover", "Cover", "book", FALSE, FALSE);
+  godwit_test_add_attribute (book, "pages", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
+  godwit_test_add_attribute (book, "words", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  godwit_test_add_attribute (book, "isbn", GODWIT_ATTRIBUTE_TYPE_INTEGER_64);
+  godwit_test_add_attribute (book, "signed", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
+  godwit_test_add_attribute (book, "rating", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_add_attribute (book, "weight", GODWIT_ATTRIBUTE_TYPE_FLOAT);
+  godwit_test_add_attribute (book, "published", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_attribute (book, "price", GODWIT_ATTRIBUTE_TYPE_DECIMAL);
+  godwit_test_add_attribute (book, "link", GODWIT_ATTRIBUTE_TYPE_URI);
+  godwit_test_add_attribute (book, "scan", GODWIT_ATTRIBUTE_TYPE_BINARY);
+  godwit_test_add_attribute (book, "extra", GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE);
+  godwit_test_add_relationship (book, "shelf", "Shelf", "books", FALSE, FALSE);
+  godwit_test_add_relationship (book, "tags", "Tag", "books", TRUE, TRUE);
+  godwit_test_add_relationship (book, "similar", "Book", "similarInverse", TRUE, FALSE);
+  godwit_test_add_relationship (book, "similarInverse", "Book", "similar", TRUE, FALSE);
+  godwit_test_add_relationship (book, "cover", "Cover", "book", FALSE, FALSE);
 
-  add_attribute (magazine, "issue", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  godwit_test_add_attribute (magazine, "issue", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
 
-  add_attribute (shelf, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_relationship (shelf, "books", "Book", "shelf", TRUE, TRUE);
-  add_relationship (shelf, "notes", "Note", NULL, TRUE, TRUE);
+  godwit_test_add_attribute (shelf, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (shelf, "books", "Book", "shelf", TRUE, TRUE);
+  godwit_test_add_relationship (shelf, "notes", "Note", NULL, TRUE, TRUE);
 
-  add_attribute (tag, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_relationship (tag, "books", "Book", "tags", TRUE, FALSE);
+  godwit_test_add_attribute (tag, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (tag, "books", "Book", "tags", TRUE, FALSE);
 
-  add_attribute (cover, "color", GODWIT_ATTRIBUTE_TYPE_STRING);
-  add_relationship (cover, "book", "Book", "cover", FALSE, FALSE);
+  godwit_test_add_attribute (cover, "color", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (cover, "book", "Book", "cover", FALSE, FALSE);
 
-  add_attribute (loan, "due", GODWIT_ATTRIBUTE_TYPE_DATE);
-  add_relationship (loan, "item", "Item", "loans", FALSE, FALSE);
+  godwit_test_add_attribute (loan, "due", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_relationship (loan, "item", "Item", "loans", FALSE, FALSE);
 
-  add_attribute (note, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
-
-  g_assert_true (godwit_model_resolve (model, &error));
-  g_assert_no_error (error);
+  godwit_test_add_attribute (note, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_resolve_model (model);
 
   return model;
 }
@@ -593,7 +378,6 @@ test_library (void)
   static const guint8 scan[3] = { 0x00, 0xff, 0x10 };
   g_autoptr(GodwitModel) model = new_library_model ();
   g_autoptr(GodwitStoreWriter) writer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = godwit_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (tmpdir, "library.sqlite", NULL);
   g_autofree char *uuid = NULL;
@@ -603,43 +387,41 @@ test_library (void)
   plist_t metadata;
   sqlite3 *db;
 
-  writer = godwit_store_writer_new (model, path, &error);
-  g_assert_no_error (error);
+  writer = godwit_test_writer_new (model, path);
   godwit_store_writer_set_persistent_history (writer, TRUE);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_writer_begin (writer);
   layout = godwit_store_writer_get_layout (writer);
   g_assert_true (godwit_store_layout_get_persistent_history (layout));
 
-  book1 = insert_ok (writer, "Book",
-                     "title", g_variant_new_string ("Dune"),
-                     "identifier", bytes_value (uuid_bytes, 16),
-                     "pages", g_variant_new_int64 (-32768),
-                     "words", g_variant_new_int64 (2147483647),
-                     "isbn", g_variant_new_int64 (G_GINT64_CONSTANT (9780441013593)),
-                     "signed", g_variant_new_boolean (TRUE),
-                     "rating", g_variant_new_double (4.25),
-                     "weight", g_variant_new_double (0.5),
-                     "published", g_variant_new_double (-1009843200.25),
-                     "price", g_variant_new_string ("9.99"),
-                     "link", g_variant_new_string ("https://example.org/dune"),
-                     "scan", bytes_value (scan, sizeof scan),
-                     "extra", bytes_value ("", 0),
-                     NULL);
-  book2 = insert_ok (writer, "Book", "title", g_variant_new_string ("Emma"),
-                     "signed", g_variant_new_int64 (7), NULL);
-  magazine = insert_ok (writer, "Magazine", "title", g_variant_new_string ("Wired"),
-                        "issue", g_variant_new_int64 (12), NULL);
-  book3 = insert_ok (writer, "Book", "signed", g_variant_new_boolean (FALSE), NULL);
-  shelf1 = insert_ok (writer, "Shelf", "name", g_variant_new_string ("A"), NULL);
-  shelf2 = insert_ok (writer, "Shelf", "name", g_variant_new_string ("B"), NULL);
-  tag1 = insert_ok (writer, "Tag", "name", g_variant_new_string ("classic"), NULL);
-  tag2 = insert_ok (writer, "Tag", "name", g_variant_new_string ("scifi"), NULL);
-  cover = insert_ok (writer, "Cover", "color", g_variant_new_string ("blue"), NULL);
-  loan1 = insert_ok (writer, "Loan", "due", g_variant_new_double (0.0), NULL);
-  loan2 = insert_ok (writer, "Loan", NULL);
-  note1 = insert_ok (writer, "Note", "text", g_variant_new_string ("first"), NULL);
-  note2 = insert_ok (writer, "Note", "text", g_variant_new_string ("second"), NULL);
+  book1 = godwit_test_insert (writer, "Book",
+                              "title", g_variant_new_string ("Dune"),
+                              "identifier", godwit_test_bytes_value (uuid_bytes, 16),
+                              "pages", g_variant_new_int64 (-32768),
+                              "words", g_variant_new_int64 (2147483647),
+                              "isbn", g_variant_new_int64 (G_GINT64_CONSTANT (9780441013593)),
+                              "signed", g_variant_new_boolean (TRUE),
+                              "rating", g_variant_new_double (4.25),
+                              "weight", g_variant_new_double (0.5),
+                              "published", g_variant_new_double (-1009843200.25),
+                              "price", g_variant_new_string ("9.99"),
+                              "link", g_variant_new_string ("https://example.org/dune"),
+                              "scan", godwit_test_bytes_value (scan, sizeof scan),
+                              "extra", godwit_test_bytes_value ("", 0),
+                              NULL);
+  book2 = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Emma"),
+                              "signed", g_variant_new_int64 (7), NULL);
+  magazine = godwit_test_insert (writer, "Magazine", "title", g_variant_new_string ("Wired"),
+                                 "issue", g_variant_new_int64 (12), NULL);
+  book3 = godwit_test_insert (writer, "Book", "signed", g_variant_new_boolean (FALSE), NULL);
+  shelf1 = godwit_test_insert (writer, "Shelf", "name", g_variant_new_string ("A"), NULL);
+  shelf2 = godwit_test_insert (writer, "Shelf", "name", g_variant_new_string ("B"), NULL);
+  tag1 = godwit_test_insert (writer, "Tag", "name", g_variant_new_string ("classic"), NULL);
+  tag2 = godwit_test_insert (writer, "Tag", "name", g_variant_new_string ("scifi"), NULL);
+  cover = godwit_test_insert (writer, "Cover", "color", g_variant_new_string ("blue"), NULL);
+  loan1 = godwit_test_insert (writer, "Loan", "due", g_variant_new_double (0.0), NULL);
+  loan2 = godwit_test_insert (writer, "Loan", NULL);
+  note1 = godwit_test_insert (writer, "Note", "text", g_variant_new_string ("first"), NULL);
+  note2 = godwit_test_insert (writer, "Note", "text", g_variant_new_string ("second"), NULL);
   /* One Z_PK sequence per hierarchy. */
   g_assert_cmpint (book1, ==, 1);
   g_assert_cmpint (book2, ==, 2);
@@ -648,31 +430,30 @@ test_library (void)
   g_assert_cmpint (shelf1, ==, 1);
 
   /* Ordered one-to-many from both sides, appends interleaved between owners. */
-  relate_ok (writer, "Shelf", shelf1, "books", "Book", book2);
-  relate_ok (writer, "Book", book1, "shelf", "Shelf", shelf2);
-  relate_ok (writer, "Book", book3, "shelf", "Shelf", shelf1);
-  relate_ok (writer, "Shelf", shelf1, "books", "Book", book1);
+  godwit_test_relate (writer, "Shelf", shelf1, "books", "Book", book2);
+  godwit_test_relate (writer, "Book", book1, "shelf", "Shelf", shelf2);
+  godwit_test_relate (writer, "Book", book3, "shelf", "Shelf", shelf1);
+  godwit_test_relate (writer, "Shelf", shelf1, "books", "Book", book1);
   /* Ordered many-to-many from both sides. */
-  relate_ok (writer, "Book", book1, "tags", "Tag", tag2);
-  relate_ok (writer, "Book", book1, "tags", "Tag", tag1);
-  relate_ok (writer, "Tag", tag1, "books", "Book", book2);
+  godwit_test_relate (writer, "Book", book1, "tags", "Tag", tag2);
+  godwit_test_relate (writer, "Book", book1, "tags", "Tag", tag1);
+  godwit_test_relate (writer, "Tag", tag1, "books", "Book", book2);
   /* Reflexive. */
-  relate_ok (writer, "Book", book1, "similar", "Book", book3);
-  relate_ok (writer, "Book", book2, "similarInverse", "Book", book1);
+  godwit_test_relate (writer, "Book", book1, "similar", "Book", book3);
+  godwit_test_relate (writer, "Book", book2, "similarInverse", "Book", book1);
   /* One-to-one sets both sides. */
-  relate_ok (writer, "Cover", cover, "book", "Book", book2);
+  godwit_test_relate (writer, "Cover", cover, "book", "Book", book2);
   /* To-one into a hierarchy records the concrete entity; the to-many side
    * of the inverse works too. */
-  relate_ok (writer, "Loan", loan1, "item", "Magazine", magazine);
-  relate_ok (writer, "Book", book3, "loans", "Loan", loan2);
+  godwit_test_relate (writer, "Loan", loan1, "item", "Magazine", magazine);
+  godwit_test_relate (writer, "Book", book3, "loans", "Loan", loan2);
   /* Ordered to-many without inverse. */
-  relate_ok (writer, "Shelf", shelf2, "notes", "Note", note2);
-  relate_ok (writer, "Shelf", shelf2, "notes", "Note", note1);
+  godwit_test_relate (writer, "Shelf", shelf2, "notes", "Note", note2);
+  godwit_test_relate (writer, "Shelf", shelf2, "notes", "Note", note1);
 
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_writer_commit (writer);
 
-  db = open_read_only (path);
+  db = godwit_test_open_read_only (path, FALSE);
   assert_schema_is_layout (db, layout);
   assert_query (db, "SELECT * FROM Z_PRIMARYKEY ORDER BY Z_ENT",
                 "1|Cover|0|1\n2|Item|0|4\n3|Book|2|0\n4|Magazine|2|0\n"
@@ -730,21 +511,18 @@ test_framework_version (void)
 {
   g_autoptr(GodwitModel) model = new_library_model ();
   g_autoptr(GodwitStoreWriter) writer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = godwit_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (tmpdir, "old.sqlite", NULL);
   g_autofree char *uuid = NULL;
   plist_t metadata;
   sqlite3 *db;
 
-  writer = godwit_store_writer_new (model, path, &error);
-  g_assert_no_error (error);
+  writer = godwit_test_writer_new (model, path);
   godwit_store_writer_set_framework_version (writer, 866);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_writer_begin (writer);
+  godwit_test_writer_commit (writer);
 
-  db = open_read_only (path);
+  db = godwit_test_open_read_only (path, FALSE);
   metadata = read_metadata (db, &uuid);
   g_assert_cmpuint (metadata_uint (metadata, "NSPersistenceFrameworkVersion"), ==, 866);
   /* Stores of framework 866 carry neither key. */
@@ -805,7 +583,8 @@ assert_insert_error (GodwitStoreWriter *writer,
   g_autoptr(GError) error = NULL;
   gint64 pk;
 
-  pk = insert_object (writer, entity, &error, attribute, value, NULL);
+  pk = godwit_store_writer_insert (writer, entity, &attribute, &value, attribute != NULL ? 1 : 0,
+                                   &error);
   g_assert_cmpint (pk, ==, 0);
   g_assert_error (error, GODWIT_ERROR, code);
   g_assert_nonnull (strstr (error->message, part));
@@ -836,15 +615,13 @@ test_errors (void)
   const int invalid = GODWIT_ERROR_INVALID_MODEL;
   g_autoptr(GodwitModel) model = new_library_model ();
   g_autoptr(GodwitStoreWriter) writer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = godwit_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (tmpdir, "errors.sqlite", NULL);
   gint64 book, shelf;
   sqlite3 *db;
 
-  writer = godwit_store_writer_new (model, path, &error);
-  g_assert_no_error (error);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
+  writer = godwit_test_writer_new (model, path);
+  godwit_test_writer_begin (writer);
 
   assert_insert_error (writer, "Nope", NULL, NULL, GODWIT_ERROR_UNKNOWN_ENTITY, "“Nope”");
   assert_insert_error (writer, "Nope", NULL, NULL, GODWIT_ERROR_UNKNOWN_ENTITY, path);
@@ -856,18 +633,20 @@ test_errors (void)
                        "of type “s” for Book.published");
   assert_insert_error (writer, "Book", "pages", g_variant_new_int64 (40000), invalid,
                        "Book.pages");
-  assert_insert_error (writer, "Book", "identifier", bytes_value (short_uuid, sizeof short_uuid),
-                       invalid, "Book.identifier");
+  assert_insert_error (writer, "Book", "identifier",
+                       godwit_test_bytes_value (short_uuid, sizeof short_uuid), invalid,
+                       "Book.identifier");
   assert_insert_error (writer, "Book", "price", g_variant_new_string ("cheap"), invalid,
                        "Book.price");
 
   /* Failed inserts use no Z_PK; the uniqueness constraint holds and a
    * violation leaves the writer usable. */
-  book = insert_ok (writer, "Book", "identifier", bytes_value ("0123456789abcdef", 16), NULL);
+  book = godwit_test_insert (writer, "Book",
+                             "identifier", godwit_test_bytes_value ("0123456789abcdef", 16), NULL);
   g_assert_cmpint (book, ==, 1);
-  assert_insert_error (writer, "Magazine", "identifier", bytes_value ("0123456789abcdef", 16),
-                       GODWIT_ERROR_IO, "UNIQUE");
-  shelf = insert_ok (writer, "Shelf", NULL);
+  assert_insert_error (writer, "Magazine", "identifier",
+                       godwit_test_bytes_value ("0123456789abcdef", 16), GODWIT_ERROR_IO, "UNIQUE");
+  shelf = godwit_test_insert (writer, "Shelf", NULL);
 
   assert_relate_error (writer, "Book", book, "shelves", "Shelf", shelf, invalid,
                        "Book has no stored relationship “shelves”");
@@ -884,17 +663,16 @@ test_errors (void)
                        GODWIT_ERROR_UNKNOWN_ENTITY, "“Nope”");
 
   /* A duplicate many-to-many row is refused. */
-  relate_ok (writer, "Book", book, "similar", "Book", book);
+  godwit_test_relate (writer, "Book", book, "similar", "Book", book);
   assert_relate_error (writer, "Book", book, "similar", "Book", book, GODWIT_ERROR_IO,
                        "cannot add to a many-to-many relationship");
 
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_writer_commit (writer);
 
   /* After commit nothing more is written. */
   assert_insert_error (writer, "Book", NULL, NULL, GODWIT_ERROR_IO, "not open for writing");
 
-  db = open_read_only (path);
+  db = godwit_test_open_read_only (path, FALSE);
   assert_query (db, "SELECT Z_PK, Z_ENT FROM ZITEM", "1|3");
   assert_query (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME IN ('Item', 'Shelf') "
                     "ORDER BY Z_ENT", "1\n1");
@@ -907,16 +685,14 @@ static void
 test_abandoned (void)
 {
   g_autoptr(GodwitModel) model = new_library_model ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = godwit_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (tmpdir, "abandoned.sqlite", NULL);
   g_autofree char *listing = NULL;
   GodwitStoreWriter *writer;
 
-  writer = godwit_store_writer_new (model, path, &error);
-  g_assert_no_error (error);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
-  insert_ok (writer, "Tag", "name", g_variant_new_string ("lost"), NULL);
+  writer = godwit_test_writer_new (model, path);
+  godwit_test_writer_begin (writer);
+  godwit_test_insert (writer, "Tag", "name", g_variant_new_string ("lost"), NULL);
   g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
   g_object_unref (writer);
 
@@ -930,20 +706,17 @@ test_keep_wal (void)
 {
   g_autoptr(GodwitModel) model = new_library_model ();
   g_autoptr(GodwitStoreWriter) writer = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = godwit_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (tmpdir, "wal.sqlite", NULL);
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   GStatBuf buf;
   sqlite3 *db = NULL;
 
-  writer = godwit_store_writer_new (model, path, &error);
-  g_assert_no_error (error);
+  writer = godwit_test_writer_new (model, path);
   godwit_store_writer_set_keep_wal (writer, TRUE);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
-  insert_ok (writer, "Tag", "name", g_variant_new_string ("in the log"), NULL);
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_writer_begin (writer);
+  godwit_test_insert (writer, "Tag", "name", g_variant_new_string ("in the log"), NULL);
+  godwit_test_writer_commit (writer);
 
   g_assert_cmpint (g_stat (wal, &buf), ==, 0);
   g_assert_cmpint (buf.st_size, >, 0);
@@ -971,9 +744,8 @@ test_many_objects (void)
   gint64 start = g_get_monotonic_time ();
   sqlite3 *db;
 
-  writer = godwit_store_writer_new (model, path, &error);
-  g_assert_no_error (error);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
+  writer = godwit_test_writer_new (model, path);
+  godwit_test_writer_begin (writer);
 
   for (guint i = 0; i < n; i++)
     {
@@ -991,16 +763,15 @@ test_many_objects (void)
       g_assert_cmpint (pk, ==, i + 1);
 
       if (i % 100 == 0)
-        shelf = insert_ok (writer, "Shelf", NULL);
+        shelf = godwit_test_insert (writer, "Shelf", NULL);
       if (!godwit_store_writer_relate (writer, "Book", pk, "shelf", "Shelf", shelf, &error))
         g_error ("%s", error->message);
     }
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
+  godwit_test_writer_commit (writer);
   g_test_message ("%u objects and relationships written in %.2f s", n,
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
 
-  db = open_read_only (path);
+  db = godwit_test_open_read_only (path, FALSE);
   expected = g_strdup_printf ("%u|%u|100", n, n);
   assert_query (db, "SELECT count(*), max(Z_PK), max(Z_FOK_SHELF) FROM ZITEM", expected);
   g_free (expected);

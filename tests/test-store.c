@@ -8,53 +8,18 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <plist/plist.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "godwit-error.h"
 #include "godwit-model-bundle.h"
 #include "godwit-store.h"
-#include "godwit-store-writer.h"
 #include "godwit-version-match.h"
+#include "godwit-test-archive.h"
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 /* ---- a generated store ------------------------------------------------ */
-
-static GodwitProperty *
-attribute (GodwitEntity        *entity,
-           const char          *name,
-           GodwitAttributeType  type)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_ATTRIBUTE, name);
-
-  property->attribute_type = type;
-  property->optional = TRUE;
-  godwit_entity_add_property (entity, property);
-
-  return property;
-}
-
-static GodwitProperty *
-relationship (GodwitEntity *entity,
-              const char   *name,
-              const char   *destination,
-              const char   *inverse,
-              gboolean      to_many,
-              gboolean      ordered)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_RELATIONSHIP, name);
-
-  property->destination_entity = g_strdup (destination);
-  property->inverse_name = g_strdup (inverse);
-  property->optional = TRUE;
-  property->to_many = to_many;
-  property->ordered = ordered;
-  property->max_count = to_many ? 0 : 1;
-  godwit_entity_add_property (entity, property);
-
-  return property;
-}
 
 /* Person (with sub-entity Employee) owns Pets (to-one into a hierarchy on
  * the Pet side), belongs to Groups (many-to-many) and keeps an ordered
@@ -63,47 +28,38 @@ static GodwitModel *
 build_people_model (void)
 {
   GodwitModel *model = godwit_model_new ("People 1", GODWIT_MODEL_SOURCE_WRITER);
-  GodwitEntity *person = godwit_entity_new ("Person");
-  GodwitEntity *employee = godwit_entity_new ("Employee");
-  GodwitEntity *pet = godwit_entity_new ("Pet");
-  GodwitEntity *group = godwit_entity_new ("Group");
-  GodwitEntity *note = godwit_entity_new ("Note");
-  g_autoptr(GError) error = NULL;
+  GodwitEntity *person = godwit_test_add_entity (model, "Person", NULL);
+  GodwitEntity *employee = godwit_test_add_entity (model, "Employee", "Person");
+  GodwitEntity *pet = godwit_test_add_entity (model, "Pet", NULL);
+  GodwitEntity *group = godwit_test_add_entity (model, "Group", NULL);
+  GodwitEntity *note = godwit_test_add_entity (model, "Note", NULL);
 
-  attribute (person, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
-  attribute (person, "born", GODWIT_ATTRIBUTE_TYPE_DATE);
-  attribute (person, "identifier", GODWIT_ATTRIBUTE_TYPE_UUID);
-  attribute (person, "active", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
-  attribute (person, "photo", GODWIT_ATTRIBUTE_TYPE_BINARY);
-  attribute (person, "score", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
-  attribute (person, "tags", GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE);
-  relationship (person, "pets", "Pet", "owner", TRUE, FALSE);
-  relationship (person, "groups", "Group", "members", TRUE, FALSE);
-  relationship (person, "notes", "Note", "author", TRUE, TRUE);
+  godwit_test_add_attribute (person, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (person, "born", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_attribute (person, "identifier", GODWIT_ATTRIBUTE_TYPE_UUID);
+  godwit_test_add_attribute (person, "active", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
+  godwit_test_add_attribute (person, "photo", GODWIT_ATTRIBUTE_TYPE_BINARY);
+  godwit_test_add_attribute (person, "score", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_add_attribute (person, "tags", GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE);
+  godwit_test_add_relationship (person, "pets", "Pet", "owner", TRUE, FALSE);
+  godwit_test_add_relationship (person, "groups", "Group", "members", TRUE, FALSE);
+  godwit_test_add_relationship (person, "notes", "Note", "author", TRUE, TRUE);
 
-  employee->parent_name = g_strdup ("Person");
-  attribute (employee, "level", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  godwit_test_add_attribute (employee, "level", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
 
-  attribute (pet, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
-  relationship (pet, "owner", "Person", "pets", FALSE, FALSE);
+  godwit_test_add_attribute (pet, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (pet, "owner", "Person", "pets", FALSE, FALSE);
 
-  attribute (group, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
-  relationship (group, "members", "Person", "groups", TRUE, FALSE);
+  godwit_test_add_attribute (group, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (group, "members", "Person", "groups", TRUE, FALSE);
   /* No inverse: Core Data keeps the owner in the Note's row. */
-  relationship (group, "pinned", "Note", NULL, TRUE, FALSE);
+  godwit_test_add_relationship (group, "pinned", "Note", NULL, TRUE, FALSE);
 
-  attribute (note, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
-  relationship (note, "author", "Person", "notes", FALSE, FALSE);
+  godwit_test_add_attribute (note, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (note, "author", "Person", "notes", FALSE, FALSE);
 
-  godwit_model_add_entity (model, person);
-  godwit_model_add_entity (model, employee);
-  godwit_model_add_entity (model, pet);
-  godwit_model_add_entity (model, group);
-  godwit_model_add_entity (model, note);
   godwit_model_add_version_identifier (model, "1");
-
-  g_assert_true (godwit_model_resolve (model, &error));
-  g_assert_no_error (error);
+  godwit_test_resolve_model (model);
 
   return model;
 }
@@ -112,42 +68,17 @@ build_people_model (void)
 static GVariant *
 archived_tags (void)
 {
-  plist_t root = plist_new_dict ();
-  plist_t objects = plist_new_array ();
-  plist_t array = plist_new_dict ();
-  plist_t members = plist_new_array ();
-  plist_t klass = plist_new_dict ();
-  plist_t classes = plist_new_array ();
-  plist_t top = plist_new_dict ();
-  char *bytes = NULL;
-  uint32_t length = 0;
-  GVariant *value;
+  g_autoptr(GBytes) bytes = NULL;
+  GodwitTestArchive archive;
+  guint array;
 
-  plist_array_append_item (members, plist_new_uid (2));
-  plist_array_append_item (members, plist_new_uid (3));
-  plist_dict_set_item (array, "NS.objects", members);
-  plist_dict_set_item (array, "$class", plist_new_uid (4));
-  plist_array_append_item (classes, plist_new_string ("NSArray"));
-  plist_array_append_item (classes, plist_new_string ("NSObject"));
-  plist_dict_set_item (klass, "$classname", plist_new_string ("NSArray"));
-  plist_dict_set_item (klass, "$classes", classes);
-  plist_array_append_item (objects, plist_new_string ("$null"));
-  plist_array_append_item (objects, array);
-  plist_array_append_item (objects, plist_new_string ("a"));
-  plist_array_append_item (objects, plist_new_string ("b"));
-  plist_array_append_item (objects, klass);
-  plist_dict_set_item (top, "root", plist_new_uid (1));
-  plist_dict_set_item (root, "$archiver", plist_new_string ("NSKeyedArchiver"));
-  plist_dict_set_item (root, "$version", plist_new_uint (100000));
-  plist_dict_set_item (root, "$top", top);
-  plist_dict_set_item (root, "$objects", objects);
+  godwit_test_archive_init (&archive);
+  array = godwit_test_archive_collection (&archive, "NSArray", (const guint[]) {
+    godwit_test_archive_add_string (&archive, "a"),
+    godwit_test_archive_add_string (&archive, "b") }, 2);
+  bytes = godwit_test_archive_finish (&archive, "NSKeyedArchiver", array);
 
-  plist_to_bin (root, &bytes, &length);
-  value = g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, bytes, length, 1);
-  plist_to_bin_free (bytes);
-  plist_free (root);
-
-  return value;
+  return g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE);
 }
 
 static const guint8 uuid_bytes[16] = {
@@ -156,52 +87,12 @@ static const guint8 uuid_bytes[16] = {
 
 typedef struct
 {
-  char *dir;
-  char *path;
-  char *uuid;
+  GodwitTestStore store;
   gint64 alice, bob, carol;    /* Person, Employee, Person */
   gint64 rex, tom;             /* Pets */
   gint64 knitting;             /* Group */
   gint64 first_note, second_note;
 } PeopleStore;
-
-static gint64
-insert (GodwitStoreWriter  *writer,
-        const char         *entity,
-        const char * const *names,
-        GVariant          **values,
-        guint               n)
-{
-  g_autoptr(GError) error = NULL;
-  gint64 pk;
-
-  for (guint i = 0; i < n; i++)
-    g_variant_ref_sink (values[i]);
-
-  pk = godwit_store_writer_insert (writer, entity, names, (GVariant * const *) values, n, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (pk, >, 0);
-
-  for (guint i = 0; i < n; i++)
-    g_variant_unref (values[i]);
-
-  return pk;
-}
-
-static void
-relate (GodwitStoreWriter *writer,
-        const char        *entity,
-        gint64             pk,
-        const char        *relationship_name,
-        const char        *destination,
-        gint64             destination_pk)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (godwit_store_writer_relate (writer, entity, pk, relationship_name, destination,
-                                             destination_pk, &error));
-  g_assert_no_error (error);
-}
 
 static void
 people_store_write (PeopleStore *store,
@@ -209,101 +100,44 @@ people_store_write (PeopleStore *store,
 {
   g_autoptr(GodwitModel) model = build_people_model ();
   g_autoptr(GodwitStoreWriter) writer = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *person_names[] = { "name", "born", "identifier", "active", "photo", "score", "tags" };
-  const char *name_only[] = { "name" };
-  const char *employee_names[] = { "name", "level" };
-  const char *title[] = { "title" };
-  const char *text[] = { "text" };
   const guint8 photo[40] = { 0x89, 'P', 'N', 'G' };
 
-  store->dir = godwit_test_make_tmpdir ();
-  store->path = g_build_filename (store->dir, "People.sqlite", NULL);
+  godwit_test_store_init (&store->store, "People.sqlite");
+  writer = godwit_test_store_begin (&store->store, model, keep_wal);
 
-  writer = godwit_store_writer_new (model, store->path, &error);
-  g_assert_no_error (error);
-  godwit_store_writer_set_keep_wal (writer, keep_wal);
-  g_assert_true (godwit_store_writer_begin (writer, &error));
-  g_assert_no_error (error);
-  store->uuid = g_strdup (godwit_store_writer_get_uuid (writer));
+  store->alice = godwit_test_insert (writer, "Person",
+                                     "name", g_variant_new_string ("Alice"),
+                                     /* 2000-01-01T00:00:00Z: 366 days before */
+                                     "born", g_variant_new_double (-31622400.0),
+                                     "identifier", godwit_test_bytes_value (uuid_bytes, 16),
+                                     "active", g_variant_new_boolean (TRUE),
+                                     "photo", godwit_test_bytes_value (photo, sizeof photo),
+                                     "score", g_variant_new_double (2.5),
+                                     "tags", archived_tags (),
+                                     NULL);
+  store->bob = godwit_test_insert (writer, "Employee", "name", g_variant_new_string ("Bob"),
+                                   "level", g_variant_new_int64 (3), NULL);
+  store->carol = godwit_test_insert (writer, "Person",
+                                     "name", g_variant_new_string ("Carol"), NULL);
+  store->rex = godwit_test_insert (writer, "Pet", "name", g_variant_new_string ("Rex"), NULL);
+  store->tom = godwit_test_insert (writer, "Pet", "name", g_variant_new_string ("Tom"), NULL);
+  store->knitting = godwit_test_insert (writer, "Group",
+                                        "title", g_variant_new_string ("Knitting"), NULL);
+  store->first_note = godwit_test_insert (writer, "Note",
+                                          "text", g_variant_new_string ("first"), NULL);
+  store->second_note = godwit_test_insert (writer, "Note",
+                                           "text", g_variant_new_string ("second"), NULL);
 
-  {
-    GVariant *values[] = {
-      g_variant_new_string ("Alice"),
-      g_variant_new_double (-31622400.0),  /* 2000-01-01T00:00:00Z: 366 days before */
-      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, uuid_bytes, 16, 1),
-      g_variant_new_boolean (TRUE),
-      g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, photo, sizeof photo, 1),
-      g_variant_new_double (2.5),
-      archived_tags (),
-    };
-
-    store->alice = insert (writer, "Person", person_names, values, G_N_ELEMENTS (values));
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Bob"), g_variant_new_int64 (3) };
-
-    store->bob = insert (writer, "Employee", employee_names, values, 2);
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Carol") };
-
-    store->carol = insert (writer, "Person", name_only, values, 1);
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Rex") };
-
-    store->rex = insert (writer, "Pet", name_only, values, 1);
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Tom") };
-
-    store->tom = insert (writer, "Pet", name_only, values, 1);
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("Knitting") };
-
-    store->knitting = insert (writer, "Group", title, values, 1);
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("first") };
-
-    store->first_note = insert (writer, "Note", text, values, 1);
-  }
-  {
-    GVariant *values[] = { g_variant_new_string ("second") };
-
-    store->second_note = insert (writer, "Note", text, values, 1);
-  }
-
-  relate (writer, "Pet", store->rex, "owner", "Employee", store->bob);
-  relate (writer, "Pet", store->tom, "owner", "Person", store->alice);
-  relate (writer, "Person", store->alice, "groups", "Group", store->knitting);
-  relate (writer, "Employee", store->bob, "groups", "Group", store->knitting);
+  godwit_test_relate (writer, "Pet", store->rex, "owner", "Employee", store->bob);
+  godwit_test_relate (writer, "Pet", store->tom, "owner", "Person", store->alice);
+  godwit_test_relate (writer, "Person", store->alice, "groups", "Group", store->knitting);
+  godwit_test_relate (writer, "Employee", store->bob, "groups", "Group", store->knitting);
   /* Ordered: second before first. */
-  relate (writer, "Person", store->alice, "notes", "Note", store->second_note);
-  relate (writer, "Person", store->alice, "notes", "Note", store->first_note);
-  relate (writer, "Group", store->knitting, "pinned", "Note", store->second_note);
+  godwit_test_relate (writer, "Person", store->alice, "notes", "Note", store->second_note);
+  godwit_test_relate (writer, "Person", store->alice, "notes", "Note", store->first_note);
+  godwit_test_relate (writer, "Group", store->knitting, "pinned", "Note", store->second_note);
 
-  g_assert_true (godwit_store_writer_commit (writer, &error));
-  g_assert_no_error (error);
-}
-
-static void
-people_store_clear (PeopleStore *store)
-{
-  godwit_test_rmdir (store->dir);
-  g_free (store->dir);
-  g_free (store->path);
-  g_free (store->uuid);
-}
-
-static char *
-uri (PeopleStore *store,
-     const char  *entity,
-     gint64       pk)
-{
-  return g_strdup_printf ("x-coredata://%s/%s/p%" G_GINT64_FORMAT, store->uuid, entity, pk);
+  godwit_test_writer_commit (writer);
 }
 
 static GodwitObject *
@@ -372,10 +206,10 @@ test_generated_objects (void)
   g_autofree char *tom_uri = NULL;
 
   people_store_write (&people, FALSE);
-  store = open_with_model (people.path, model);
+  store = open_with_model (people.store.path, model);
 
   g_assert_cmpuint (godwit_store_get_schema_warnings (store)->len, ==, 0);
-  g_assert_cmpstr (godwit_store_get_uuid (store), ==, people.uuid);
+  g_assert_cmpstr (godwit_store_get_uuid (store), ==, people.store.uuid);
   g_assert_cmpint (godwit_store_count_objects (store, "Person", TRUE, NULL, &error), ==, 3);
   g_assert_cmpint (godwit_store_count_objects (store, "Person", FALSE, NULL, &error), ==, 2);
   g_assert_cmpint (godwit_store_count_objects (store, "Employee", TRUE, NULL, &error), ==, 1);
@@ -408,13 +242,13 @@ test_generated_objects (void)
   g_assert_cmpint (json_object_get_int_member (bob->attributes, "level"), ==, 3);
   g_assert_true (json_object_get_null_member (bob->attributes, "born"));
 
-  bob_uri = uri (&people, "Employee", people.bob);
-  alice_uri = uri (&people, "Person", people.alice);
-  knitting_uri = uri (&people, "Group", people.knitting);
-  first_uri = uri (&people, "Note", people.first_note);
-  second_uri = uri (&people, "Note", people.second_note);
-  rex_uri = uri (&people, "Pet", people.rex);
-  tom_uri = uri (&people, "Pet", people.tom);
+  bob_uri = godwit_test_store_dup_uri (&people.store, "Employee", people.bob);
+  alice_uri = godwit_test_store_dup_uri (&people.store, "Person", people.alice);
+  knitting_uri = godwit_test_store_dup_uri (&people.store, "Group", people.knitting);
+  first_uri = godwit_test_store_dup_uri (&people.store, "Note", people.first_note);
+  second_uri = godwit_test_store_dup_uri (&people.store, "Note", people.second_note);
+  rex_uri = godwit_test_store_dup_uri (&people.store, "Pet", people.rex);
+  tom_uri = godwit_test_store_dup_uri (&people.store, "Pet", people.tom);
   g_assert_cmpstr (alice->uri, ==, alice_uri);
 
   {
@@ -472,25 +306,7 @@ test_generated_objects (void)
   }
 
   g_clear_object (&store);
-  people_store_clear (&people);
-}
-
-static char *
-snapshot_folder (const char *dir)
-{
-  g_autofree char *listing = godwit_test_list_directory (dir);
-  g_auto(GStrv) names = g_strsplit (listing, "\n", -1);
-  GString *snapshot = g_string_new (listing);
-
-  for (guint i = 0; names[i] != NULL; i++)
-    {
-      g_autofree char *path = g_build_filename (dir, names[i], NULL);
-      g_autofree char *sum = godwit_test_file_checksum (path);
-
-      g_string_append_printf (snapshot, "\n%s %s", names[i], sum ? sum : "-");
-    }
-
-  return g_string_free (snapshot, FALSE);
+  godwit_test_store_clear (&people.store);
 }
 
 /* Un-checkpointed WAL content is seen, and nothing beside the store
@@ -506,20 +322,20 @@ test_wal_untouched (void)
   GStatBuf st;
 
   people_store_write (&people, TRUE);
-  wal = g_strconcat (people.path, "-wal", NULL);
+  wal = g_strconcat (people.store.path, "-wal", NULL);
   g_assert_cmpint (g_stat (wal, &st), ==, 0);
   g_assert_cmpint (st.st_size, >, 0);
 
   for (guint with_shm = 0; with_shm < 2; with_shm++)
     {
-      g_autofree char *shm = g_strconcat (people.path, "-shm", NULL);
+      g_autofree char *shm = g_strconcat (people.store.path, "-shm", NULL);
 
       if (!with_shm)
         g_unlink (shm);
 
-      before = snapshot_folder (people.dir);
+      before = godwit_test_snapshot_directory (people.store.dir);
       {
-        g_autoptr(GodwitStore) store = open_with_model (people.path, model);
+        g_autoptr(GodwitStore) store = open_with_model (people.store.path, model);
         g_autoptr(GPtrArray) notes = NULL;
         g_autoptr(GError) error = NULL;
 
@@ -529,13 +345,13 @@ test_wal_untouched (void)
         g_assert_no_error (error);
         g_assert_cmpuint (notes->len, ==, 2);
       }
-      after = snapshot_folder (people.dir);
+      after = godwit_test_snapshot_directory (people.store.dir);
       g_assert_cmpstr (before, ==, after);
       g_clear_pointer (&before, g_free);
       g_clear_pointer (&after, g_free);
     }
 
-  people_store_clear (&people);
+  godwit_test_store_clear (&people.store);
 }
 
 /* A writer keeps writing while the store is open: the reader sees the
@@ -552,10 +368,10 @@ test_concurrent_writer (void)
   char *message = NULL;
 
   people_store_write (&people, TRUE);
-  store = open_with_model (people.path, model);
+  store = open_with_model (people.store.path, model);
   g_assert_cmpint (godwit_store_count_objects (store, "Note", FALSE, NULL, &error), ==, 2);
 
-  g_assert_cmpint (sqlite3_open (people.path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (people.store.path, &db), ==, SQLITE_OK);
   for (guint i = 0; i < 200; i++)
     {
       g_assert_cmpint (sqlite3_exec (db, "INSERT INTO ZNOTE (Z_ENT, Z_OPT, ZTEXT) "
@@ -575,11 +391,11 @@ test_concurrent_writer (void)
   g_clear_object (&store);
 
   /* Reopened, the new rows are there. */
-  store = open_with_model (people.path, model);
+  store = open_with_model (people.store.path, model);
   g_assert_cmpint (godwit_store_count_objects (store, "Note", FALSE, NULL, &error), ==, 202);
 
   g_clear_object (&store);
-  people_store_clear (&people);
+  godwit_test_store_clear (&people.store);
 }
 
 /* ---- real stores -------------------------------------------------------- */
@@ -588,16 +404,9 @@ static gint64
 count_rows (const char *path,
             const char *sql)
 {
-  g_autofree char *uri_string = g_strdup_printf ("file:%s?mode=ro&immutable=1", path);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
-  gint64 count;
+  sqlite3 *db = godwit_test_open_read_only (path, TRUE);
+  gint64 count = godwit_test_query_int (db, sql);
 
-  g_assert_cmpint (sqlite3_open_v2 (uri_string, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
-  count = sqlite3_column_int64 (statement, 0);
-  sqlite3_finalize (statement);
   sqlite3_close (db);
 
   return count;
@@ -771,21 +580,6 @@ test_version_match (void)
 
 /* ---- bad input ------------------------------------------------------------ */
 
-static char *
-write_file (const char   *dir,
-            const char   *name,
-            const guint8 *data,
-            gsize         size)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, (const char *) data, size, &error);
-  g_assert_no_error (error);
-
-  return path;
-}
-
 static void
 assert_open_fails (const char *path,
                    int         code,
@@ -802,39 +596,22 @@ assert_open_fails (const char *path,
 }
 
 static void
-set_metadata_plist (const char   *path,
-                    const guint8 *data,
-                    gsize         size)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE Z_METADATA SET Z_PLIST = ?1", -1, &statement, NULL), ==, SQLITE_OK);
-  if (data != NULL)
-    sqlite3_bind_blob (statement, 1, data, size, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
-  sqlite3_finalize (statement);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
-}
-
-static void
 test_bad_input (void)
 {
   PeopleStore people = { 0 };
   g_autofree char *dir = godwit_test_make_tmpdir ();
   g_autofree char *missing = g_build_filename (dir, "missing.sqlite", NULL);
-  g_autofree char *empty = write_file (dir, "empty.sqlite", (const guint8 *) "", 0);
-  g_autofree char *text = write_file (dir, "text.sqlite", (const guint8 *) "hello, I am not a database at all", 33);
+  g_autofree char *empty = g_build_filename (dir, "empty.sqlite", NULL);
+  g_autofree char *text = g_build_filename (dir, "text.sqlite", NULL);
   g_autofree char *plain = g_build_filename (dir, "plain.sqlite", NULL);
-  g_autofree char *truncated = NULL;
-  g_autofree char *garbage = NULL;
-  g_autofree char *null_plist = NULL;
-  g_autofree gchar *contents = NULL;
-  gsize length = 0;
+  g_autofree char *truncated = g_build_filename (dir, "truncated.sqlite", NULL);
+  g_autofree char *garbage = g_build_filename (dir, "garbage.sqlite", NULL);
+  g_autofree char *null_plist = g_build_filename (dir, "null.sqlite", NULL);
+  g_autoptr(GBytes) garbage_plist = g_bytes_new_static ("bplist00garbagegarbage", 22);
   sqlite3 *db = NULL;
 
+  godwit_test_write_file (empty, "", 0);
+  godwit_test_write_file (text, "hello, I am not a database at all", 33);
   assert_open_fails (missing, GODWIT_ERROR_IO, NULL);
   assert_open_fails (dir, GODWIT_ERROR_WRONG_FILE_TYPE, "directory");
   assert_open_fails (empty, GODWIT_ERROR_NOT_SQLITE, "not an SQLite database");
@@ -857,14 +634,12 @@ test_bad_input (void)
 
   /* Garbage and NULL metadata plists. */
   people_store_write (&people, FALSE);
-  garbage = g_build_filename (dir, "garbage.sqlite", NULL);
-  godwit_test_copy_file (people.path, garbage);
-  set_metadata_plist (garbage, (const guint8 *) "bplist00garbagegarbage", 22);
+  godwit_test_copy_file (people.store.path, garbage);
+  godwit_test_execute_sql (garbage, "UPDATE Z_METADATA SET Z_PLIST = ?1", garbage_plist);
   assert_open_fails (garbage, GODWIT_ERROR_INVALID_PLIST, "Z_METADATA");
 
-  null_plist = g_build_filename (dir, "null.sqlite", NULL);
-  godwit_test_copy_file (people.path, null_plist);
-  set_metadata_plist (null_plist, NULL, 0);
+  godwit_test_copy_file (people.store.path, null_plist);
+  godwit_test_execute_sql (null_plist, "UPDATE Z_METADATA SET Z_PLIST = NULL", NULL);
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(GodwitStore) store = godwit_store_open (null_plist, NULL, &error);
@@ -876,8 +651,7 @@ test_bad_input (void)
   }
 
   /* Truncated pages: the open or the first read fails with a clear error. */
-  g_assert_true (g_file_get_contents (people.path, &contents, &length, NULL));
-  truncated = write_file (dir, "truncated.sqlite", (const guint8 *) contents, length / 2);
+  godwit_test_copy_first_half (people.store.path, truncated);
   {
     g_autoptr(GError) error = NULL;
     g_autoptr(GodwitModel) model = build_people_model ();
@@ -901,7 +675,7 @@ test_bad_input (void)
     g_assert_nonnull (strstr (error->message, truncated));
   }
 
-  people_store_clear (&people);
+  godwit_test_store_clear (&people.store);
   godwit_test_rmdir (dir);
 }
 

@@ -7,90 +7,34 @@
 
 #include "config.h"
 
-#include <plist/plist.h>
-#include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "godwit-error.h"
-#include "godwit-model.h"
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
-
-static GodwitProperty *
-attribute (const char          *name,
-           GodwitAttributeType  type,
-           gboolean             optional)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_ATTRIBUTE, name);
-
-  property->attribute_type = type;
-  property->optional = optional;
-
-  return property;
-}
-
-static GodwitProperty *
-relationship (const char *name,
-              const char *destination,
-              const char *inverse,
-              gboolean    to_many,
-              gboolean    optional)
-{
-  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_RELATIONSHIP, name);
-
-  property->destination_entity = g_strdup (destination);
-  property->inverse_name = g_strdup (inverse);
-  property->optional = optional;
-  property->to_many = to_many;
-  property->max_count = to_many ? 0 : 1;
-
-  return property;
-}
 
 /* wibosco CoreDataMigration_Example 3, as in coredata-format.md §2.4 */
 static GodwitModel *
 build_wibosco_v3 (void)
 {
   GodwitModel *model = godwit_model_new ("CoreDataMigration_Example 3", GODWIT_MODEL_SOURCE_WRITER);
-  GodwitEntity *post = godwit_entity_new ("Post");
-  GodwitEntity *section = godwit_entity_new ("Section");
-  g_autoptr(GError) error = NULL;
+  GodwitEntity *section = godwit_test_add_entity (model, "Section", NULL);
+  GodwitEntity *post = godwit_test_add_entity (model, "Post", NULL);
 
-  godwit_entity_add_property (post, attribute ("date", GODWIT_ATTRIBUTE_TYPE_DATE, TRUE));
-  godwit_entity_add_property (post, attribute ("hexColor", GODWIT_ATTRIBUTE_TYPE_STRING, TRUE));
-  godwit_entity_add_property (post, attribute ("postID", GODWIT_ATTRIBUTE_TYPE_STRING, TRUE));
-  godwit_entity_add_property (post, relationship ("sections", "Section", "post", TRUE, FALSE));
-  godwit_entity_add_property (section, attribute ("body", GODWIT_ATTRIBUTE_TYPE_STRING, TRUE));
-  godwit_entity_add_property (section, attribute ("index", GODWIT_ATTRIBUTE_TYPE_INTEGER_16, TRUE));
-  godwit_entity_add_property (section, attribute ("title", GODWIT_ATTRIBUTE_TYPE_STRING, TRUE));
-  godwit_entity_add_property (section, relationship ("post", "Post", "sections", FALSE, TRUE));
-  godwit_model_add_entity (model, section);
-  godwit_model_add_entity (model, post);
+  godwit_test_add_attribute (post, "date", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_attribute (post, "hexColor", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (post, "postID", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (post, "sections", "Section", "post", TRUE, FALSE)->optional = FALSE;
+  godwit_test_add_attribute (section, "body", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (section, "index", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
+  godwit_test_add_attribute (section, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (section, "post", "Post", "sections", FALSE, FALSE);
   godwit_model_add_version_identifier (model, "");
-
-  g_assert_true (godwit_model_resolve (model, &error));
-  g_assert_no_error (error);
+  godwit_test_resolve_model (model);
 
   return model;
-}
-
-static plist_t
-read_store_metadata (const char *path)
-{
-  g_autofree char *uri = g_strdup_printf ("file:%s?mode=ro&immutable=1", path);
-  sqlite3 *db = NULL;
-  sqlite3_stmt *statement = NULL;
-  plist_t metadata = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (uri, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT Z_PLIST FROM Z_METADATA", -1, &statement, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
-  plist_from_bin (sqlite3_column_blob (statement, 0), sqlite3_column_bytes (statement, 0), &metadata);
-  sqlite3_finalize (statement);
-  sqlite3_close (db);
-
-  g_assert_nonnull (metadata);
-
-  return metadata;
 }
 
 static void
@@ -118,12 +62,15 @@ test_real_store_hashes (void)
   plist_t hashes;
   plist_t stored_digest;
   char *stored = NULL;
+  sqlite3 *db;
 
   if (fixture == NULL)
     return;
 
   model = build_wibosco_v3 ();
-  metadata = read_store_metadata (fixture);
+  db = godwit_test_open_read_only (fixture, TRUE);
+  metadata = godwit_test_read_metadata (db);
+  sqlite3_close (db);
   hashes = plist_dict_get_item (metadata, "NSStoreModelVersionHashes");
 
   g_assert_cmpuint (plist_dict_get_size (hashes), ==, 2);
@@ -198,22 +145,18 @@ test_model_errors (void)
   g_autoptr(GodwitModel) cycle = godwit_model_new ("cycle", GODWIT_MODEL_SOURCE_WRITER);
   g_autoptr(GodwitModel) missing = godwit_model_new ("missing", GODWIT_MODEL_SOURCE_WRITER);
   g_autoptr(GodwitModel) duplicate = godwit_model_new ("duplicate", GODWIT_MODEL_SOURCE_WRITER);
-  GodwitEntity *a = godwit_entity_new ("A");
-  GodwitEntity *b = godwit_entity_new ("B");
-  GodwitEntity *c = godwit_entity_new ("C");
   g_autoptr(GError) error = NULL;
+  GodwitEntity *c;
 
-  a->parent_name = g_strdup ("B");
-  b->parent_name = g_strdup ("A");
-  godwit_model_add_entity (cycle, a);
-  godwit_model_add_entity (cycle, b);
+  godwit_test_add_entity (cycle, "A", "B");
+  godwit_test_add_entity (cycle, "B", "A");
   g_assert_false (godwit_model_resolve (cycle, &error));
   g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
   g_assert_nonnull (strstr (error->message, "cycle"));
   g_clear_error (&error);
 
-  godwit_entity_add_property (c, relationship ("owner", "Nobody", NULL, FALSE, TRUE));
-  godwit_model_add_entity (missing, c);
+  c = godwit_test_add_entity (missing, "C", NULL);
+  godwit_test_add_relationship (c, "owner", "Nobody", NULL, FALSE, FALSE);
   g_assert_false (godwit_model_resolve (missing, &error));
   g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
   g_assert_nonnull (strstr (error->message, "C.owner"));
@@ -233,22 +176,16 @@ test_inheritance (void)
 {
   g_autoptr(GodwitModel) first = godwit_model_new ("1", GODWIT_MODEL_SOURCE_WRITER);
   g_autoptr(GodwitModel) second = godwit_model_new ("2", GODWIT_MODEL_SOURCE_WRITER);
-  g_autoptr(GError) error = NULL;
-
   for (guint i = 0; i < 2; i++)
     {
       GodwitModel *model = i == 0 ? first : second;
-      GodwitEntity *root = godwit_entity_new ("Root");
-      GodwitEntity *leaf = godwit_entity_new ("Leaf");
+      GodwitEntity *leaf = godwit_test_add_entity (model, "Leaf", "Root");
+      GodwitEntity *root = godwit_test_add_entity (model, "Root", NULL);
 
       root->abstract = TRUE;
-      godwit_entity_add_property (root, attribute ("name", GODWIT_ATTRIBUTE_TYPE_STRING, i == 0));
-      leaf->parent_name = g_strdup ("Root");
-      godwit_entity_add_property (leaf, attribute ("size", GODWIT_ATTRIBUTE_TYPE_INTEGER_64, TRUE));
-      godwit_model_add_entity (model, leaf);
-      godwit_model_add_entity (model, root);
-      g_assert_true (godwit_model_resolve (model, &error));
-      g_assert_no_error (error);
+      godwit_test_add_attribute (root, "name", GODWIT_ATTRIBUTE_TYPE_STRING)->optional = i == 0;
+      godwit_test_add_attribute (leaf, "size", GODWIT_ATTRIBUTE_TYPE_INTEGER_64);
+      godwit_test_resolve_model (model);
     }
 
   g_assert_true (godwit_model_get_entity (first, "Leaf")->parent == godwit_model_get_entity (first, "Root"));

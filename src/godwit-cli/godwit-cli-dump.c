@@ -87,11 +87,9 @@ dump_entity (Dump        *dump,
   for (;;)
     {
       g_autoptr(GPtrArray) page = NULL;
-      guint page_size = GODWIT_CLI_PAGE_SIZE;
+      guint page_size = _godwit_cli_next_page_size (dump->limit, printed);
       GodwitObject *last;
 
-      if (dump->limit >= 0)
-        page_size = (guint) MIN ((gint64) page_size, dump->limit - printed);
       if (page_size == 0)
         return TRUE;
 
@@ -172,8 +170,7 @@ _godwit_cli_dump (const GodwitCliCommand  *command,
   if (!_godwit_cli_parse (command, entries, &argc, &argv, &error))
     return _godwit_cli_fail (error);
 
-  if ((limit_text != NULL && !_godwit_cli_parse_number ("--limit", limit_text, 1, &dump.limit, &error)) ||
-      (after_text != NULL && !_godwit_cli_parse_number ("--after", after_text, 0, &dump.after_pk, &error)))
+  if (!_godwit_cli_parse_paging (limit_text, after_text, &dump.limit, &dump.after_pk, &error))
     return _godwit_cli_fail (error);
 
   cli_store = _godwit_cli_store_open (argv[1], bundle_path, &error);

@@ -145,8 +145,7 @@ _godwit_cli_history (const GodwitCliCommand  *command,
   if (!_godwit_cli_parse (command, entries, &argc, &argv, &error))
     return _godwit_cli_fail (error);
 
-  if ((limit_text != NULL && !_godwit_cli_parse_number ("--limit", limit_text, 1, &limit, &error)) ||
-      (after_text != NULL && !_godwit_cli_parse_number ("--after", after_text, 0, &after_pk, &error)))
+  if (!_godwit_cli_parse_paging (limit_text, after_text, &limit, &after_pk, &error))
     return _godwit_cli_fail (error);
 
   store = godwit_store_open (argv[1], NULL, &error);
@@ -166,11 +165,9 @@ _godwit_cli_history (const GodwitCliCommand  *command,
   for (;;)
     {
       g_autoptr(GPtrArray) page = NULL;
-      guint page_size = GODWIT_CLI_PAGE_SIZE;
+      guint page_size = _godwit_cli_next_page_size (limit, printed);
       GodwitHistoryTransaction *last;
 
-      if (limit >= 0)
-        page_size = (guint) MIN ((gint64) page_size, limit - printed);
       if (page_size == 0)
         break;
 

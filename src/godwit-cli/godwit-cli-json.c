@@ -214,6 +214,19 @@ _godwit_cli_model_source_to_string (GodwitCliModelSource source)
     }
 }
 
+/* The member @name: @value, or null. */
+void
+_godwit_cli_add_nullable_string (JsonBuilder *builder,
+                                 const char  *name,
+                                 const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
 /* The members every entity object has, in `model` and in `inspect`. */
 void
 _godwit_cli_add_entity (JsonBuilder *builder,
@@ -224,18 +237,10 @@ _godwit_cli_add_entity (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "parent");
-  if (parent_name != NULL)
-    json_builder_add_string_value (builder, parent_name);
-  else
-    json_builder_add_null_value (builder);
+  _godwit_cli_add_nullable_string (builder, "parent", parent_name);
   json_builder_set_member_name (builder, "abstract");
   json_builder_add_boolean_value (builder, abstract);
-  json_builder_set_member_name (builder, "version_hash");
-  if (version_hash_hex != NULL)
-    json_builder_add_string_value (builder, version_hash_hex);
-  else
-    json_builder_add_null_value (builder);
+  _godwit_cli_add_nullable_string (builder, "version_hash", version_hash_hex);
 }
 
 void

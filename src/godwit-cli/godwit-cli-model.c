@@ -25,7 +25,6 @@ add_version (JsonBuilder *builder,
   g_autofree char *digest = godwit_model_dup_version_hashes_digest (version);
   g_autofree char *checksum = godwit_model_dup_version_checksum (version);
   GPtrArray *entities = godwit_model_get_entities (version);
-  const char *path = godwit_model_get_path (version);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "name");
@@ -34,11 +33,7 @@ add_version (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, current);
   json_builder_set_member_name (builder, "source");
   json_builder_add_string_value (builder, godwit_model_get_source_name (version));
-  json_builder_set_member_name (builder, "path");
-  if (path != NULL)
-    json_builder_add_string_value (builder, path);
-  else
-    json_builder_add_null_value (builder);
+  _godwit_cli_add_nullable_string (builder, "path", godwit_model_get_path (version));
   json_builder_set_member_name (builder, "version_identifiers");
   _godwit_cli_add_string_array (builder, godwit_model_get_version_identifiers (version));
   json_builder_set_member_name (builder, "version_hashes_digest");
@@ -75,11 +70,9 @@ print_json (GodwitModelBundle *bundle)
   json_builder_add_string_value (builder, godwit_model_bundle_get_path (bundle));
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, godwit_model_bundle_get_kind_name (bundle));
-  json_builder_set_member_name (builder, "current_version");
-  if (current != NULL)
-    json_builder_add_string_value (builder, godwit_model_get_version_name (current));
-  else
-    json_builder_add_null_value (builder);
+  _godwit_cli_add_nullable_string (builder, "current_version",
+                                   current != NULL
+                                   ? godwit_model_get_version_name (current) : NULL);
 
   json_builder_set_member_name (builder, "versions");
   json_builder_begin_array (builder);

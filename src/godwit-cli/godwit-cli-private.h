@@ -68,11 +68,13 @@ gboolean         _godwit_cli_parse                 (const GodwitCliCommand  *com
                                                     int                     *argc,
                                                     char                  ***argv,
                                                     GError                 **error);
-gboolean         _godwit_cli_parse_number          (const char              *option,
-                                                    const char              *text,
-                                                    gint64                   minimum,
-                                                    gint64                  *value,
+gboolean         _godwit_cli_parse_paging          (const char              *limit_text,
+                                                    const char              *after_text,
+                                                    gint64                  *limit,
+                                                    gint64                  *after_pk,
                                                     GError                 **error);
+guint            _godwit_cli_next_page_size        (gint64                   limit,
+                                                    gint64                   printed);
 
 /* godwit-cli-store.c */
 GodwitCliStore  *_godwit_cli_store_open            (const char              *path,
@@ -115,6 +117,9 @@ char            *_godwit_cli_dup_short_hash        (const char              *hex
 char            *_godwit_cli_dup_node_text         (JsonNode                *node,
                                                     guint                    max_chars);
 const char      *_godwit_cli_model_source_to_string (GodwitCliModelSource    source);
+void             _godwit_cli_add_nullable_string   (JsonBuilder             *builder,
+                                                    const char              *name,
+                                                    const char              *value);
 void             _godwit_cli_add_entity            (JsonBuilder             *builder,
                                                     const char              *name,
                                                     const char              *parent_name,

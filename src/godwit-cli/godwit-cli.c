@@ -80,12 +80,12 @@ _godwit_cli_parse (const GodwitCliCommand   *command,
 
 /* Option values are read as strings so that a bad one is named plainly,
  * with its bounds. */
-gboolean
-_godwit_cli_parse_number (const char  *option,
-                          const char  *text,
-                          gint64       minimum,
-                          gint64      *value,
-                          GError     **error)
+static gboolean
+parse_number (const char  *option,
+              const char  *text,
+              gint64       minimum,
+              gint64      *value,
+              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   guint64 number = 0;
@@ -101,6 +101,31 @@ _godwit_cli_parse_number (const char  *option,
   *value = (gint64) number;
 
   return TRUE;
+}
+
+/* --limit and --after, of the commands that print page by page; an
+ * option not given (NULL) leaves its value alone. */
+gboolean
+_godwit_cli_parse_paging (const char  *limit_text,
+                          const char  *after_text,
+                          gint64      *limit,
+                          gint64      *after_pk,
+                          GError     **error)
+{
+  return (limit_text == NULL || parse_number ("--limit", limit_text, 1, limit, error)) &&
+         (after_text == NULL || parse_number ("--after", after_text, 0, after_pk, error));
+}
+
+/* How many rows the next page may hold once @printed of at most @limit
+ * (-1: no limit) are printed: 0 when the limit is reached. */
+guint
+_godwit_cli_next_page_size (gint64 limit,
+                            gint64 printed)
+{
+  if (limit < 0)
+    return GODWIT_CLI_PAGE_SIZE;
+
+  return (guint) MIN ((gint64) GODWIT_CLI_PAGE_SIZE, limit - printed);
 }
 
 static char *

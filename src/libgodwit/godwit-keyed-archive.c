@@ -305,6 +305,63 @@ godwit_keyed_archive_get_member (GodwitKeyedArchive *self,
   return godwit_keyed_archive_resolve (self, plist_dict_get_item (object, key));
 }
 
+/* Whether @node is a reference to "$null"; a reference outside the
+ * archive is not nil but an error, left to the caller to report. */
+static gboolean
+is_nil (GodwitKeyedArchive *self,
+        plist_t             node)
+{
+  plist_t resolved = NULL;
+
+  return resolve_uid (self, node, &resolved) && is_null_string (resolved);
+}
+
+/**
+ * godwit_keyed_archive_foreach_member:
+ * @object: (nullable): an archived object
+ *
+ * Calls @func with each member of @object, in the archive's order, but
+ * "$class" and the nil ones, until @func returns %FALSE.
+ *
+ * Returns: %FALSE if @func stopped
+ */
+gboolean
+godwit_keyed_archive_foreach_member (GodwitKeyedArchive           *self,
+                                     plist_t                       object,
+                                     GodwitKeyedArchiveMemberFunc  func,
+                                     gpointer                      user_data)
+{
+  plist_dict_iter iter = NULL;
+  gboolean go_on = TRUE;
+
+  g_return_val_if_fail (GODWIT_IS_KEYED_ARCHIVE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (object == NULL || plist_get_node_type (object) != PLIST_DICT)
+    return TRUE;
+
+  plist_dict_new_iter (object, &iter);
+  while (go_on)
+    {
+      char *key = NULL;
+      plist_t member = NULL;
+
+      plist_dict_next_item (object, iter, &key, &member);
+      if (member == NULL)
+        {
+          free (key);
+          break;
+        }
+
+      if (strcmp (key, "$class") != 0 && !is_nil (self, member))
+        go_on = func (key, member, user_data);
+      free (key);
+    }
+  free (iter);
+
+  return go_on;
+}
+
 /* A plain string or an NSString / NSMutableString object. */
 static const char *
 string_value (GodwitKeyedArchive *self,
@@ -573,17 +630,6 @@ godwit_keyed_archive_get_dictionary (GodwitKeyedArchive  *self,
 
 /* Unpacking */
 
-/* Whether @node is a reference to "$null"; a reference outside the
- * archive is not nil but an error, left to unpack_node() to report. */
-static gboolean
-is_nil (GodwitKeyedArchive *self,
-        plist_t             node)
-{
-  plist_t resolved = NULL;
-
-  return resolve_uid (self, node, &resolved) && is_null_string (resolved);
-}
-
 typedef struct
 {
   GodwitKeyedArchive *self;
@@ -764,6 +810,30 @@ unpack_plain_array (Unpacker  *u,
   return g_steal_pointer (&result);
 }
 
+typedef struct
+{
+  Unpacker  *u;
+  plist_t    dict;
+  guint      depth;
+  GError   **error;
+} MemberUnpacking;
+
+static gboolean
+unpack_member (const char *key,
+               plist_t     member,
+               gpointer    user_data)
+{
+  MemberUnpacking *m = user_data;
+  plist_t value = unpack_node (m->u, member, m->depth + 1, m->error);
+
+  if (value == NULL)
+    return FALSE;
+
+  plist_dict_set_item (m->dict, key, value);
+
+  return TRUE;
+}
+
 /* A dictionary of every member, for classes without a plain equivalent;
  * nil members are left out. */
 static plist_t
@@ -774,39 +844,12 @@ unpack_members (Unpacker    *u,
                 GError     **error)
 {
   g_auto(plist_t) dict = plist_new_dict ();
-  plist_dict_iter iter = NULL;
-  gboolean ok = TRUE;
+  MemberUnpacking m = { u, dict, depth, error };
 
   if (class_name != NULL)
     plist_dict_set_item (dict, "$class", plist_new_string (class_name));
 
-  plist_dict_new_iter (object, &iter);
-  while (ok)
-    {
-      char *key = NULL;
-      plist_t member = NULL;
-      plist_t value;
-
-      plist_dict_next_item (object, iter, &key, &member);
-      if (member == NULL)
-        {
-          free (key);
-          break;
-        }
-
-      if (strcmp (key, "$class") != 0 && !is_nil (u->self, member))
-        {
-          value = unpack_node (u, member, depth + 1, error);
-          if (value != NULL)
-            plist_dict_set_item (dict, key, value);
-          else
-            ok = FALSE;
-        }
-      free (key);
-    }
-  free (iter);
-
-  if (!ok)
+  if (!godwit_keyed_archive_foreach_member (u->self, object, unpack_member, &m))
     return NULL;
 
   return g_steal_pointer (&dict);

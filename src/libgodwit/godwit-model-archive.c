@@ -561,6 +561,38 @@ format_predicate (Decoder            *d,
   return NULL;
 }
 
+typedef struct
+{
+  Decoder    *d;
+  const char *class_suffix;
+  const char *key_part;
+  plist_t     found;
+} MemberSearch;
+
+static gboolean
+match_member (const char *key,
+              plist_t     member,
+              gpointer    user_data)
+{
+  MemberSearch *search = user_data;
+  Decoder *d = search->d;
+  plist_t resolved;
+
+  if (!spend_on_text (d))
+    return FALSE;
+
+  resolved = godwit_keyed_archive_resolve (d->archive, member);
+  if (resolved != NULL
+      && ((search->class_suffix != NULL && class_has_suffix (d, resolved, search->class_suffix))
+          || (search->key_part != NULL && strstr (key, search->key_part) != NULL)))
+    {
+      search->found = resolved;
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Members found by their class or name: the keys of fetch requests and
  * derived attributes are not documented, their classes are. */
 static plist_t
@@ -569,36 +601,11 @@ find_member (Decoder            *d,
              const char         *class_suffix,
              const char         *key_part)
 {
-  plist_dict_iter iter = NULL;
-  plist_t found = NULL;
+  MemberSearch search = { d, class_suffix, key_part, NULL };
 
-  if (object == NULL || plist_get_node_type (object) != PLIST_DICT)
-    return NULL;
+  godwit_keyed_archive_foreach_member (d->archive, object, match_member, &search);
 
-  plist_dict_new_iter (object, &iter);
-  while (found == NULL && spend_on_text (d))
-    {
-      char *key = NULL;
-      plist_t member = NULL;
-      plist_t resolved;
-
-      plist_dict_next_item (object, iter, &key, &member);
-      if (member == NULL)
-        {
-          free (key);
-          break;
-        }
-
-      resolved = godwit_keyed_archive_resolve (d->archive, member);
-      if (resolved != NULL && strcmp (key, "$class") != 0
-          && ((class_suffix != NULL && class_has_suffix (d, resolved, class_suffix))
-              || (key_part != NULL && strstr (key, key_part) != NULL)))
-        found = resolved;
-      free (key);
-    }
-  free (iter);
-
-  return found;
+  return search.found;
 }
 
 static void

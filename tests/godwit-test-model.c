@@ -1,0 +1,91 @@
+/* godwit-test-model.c
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "godwit-test-model.h"
+
+GodwitEntity *
+godwit_test_add_entity (GodwitModel *model,
+                        const char  *name,
+                        const char  *parent)
+{
+  GodwitEntity *entity = godwit_entity_new (name);
+
+  entity->parent_name = g_strdup (parent);
+  godwit_model_add_entity (model, entity);
+
+  return entity;
+}
+
+GodwitProperty *
+godwit_test_add_attribute (GodwitEntity        *entity,
+                           const char          *name,
+                           GodwitAttributeType  type)
+{
+  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_ATTRIBUTE, name);
+
+  property->attribute_type = type;
+  property->optional = TRUE;
+  godwit_entity_add_property (entity, property);
+
+  return property;
+}
+
+GodwitProperty *
+godwit_test_add_relationship (GodwitEntity *entity,
+                              const char   *name,
+                              const char   *destination,
+                              const char   *inverse,
+                              gboolean      to_many,
+                              gboolean      ordered)
+{
+  GodwitProperty *property = godwit_property_new (GODWIT_PROPERTY_KIND_RELATIONSHIP, name);
+
+  property->destination_entity = g_strdup (destination);
+  property->inverse_name = g_strdup (inverse);
+  property->inverse_entity = g_strdup (inverse != NULL ? destination : NULL);
+  property->to_many = to_many;
+  property->max_count = to_many ? 0 : 1;
+  property->ordered = ordered;
+  property->optional = TRUE;
+  godwit_entity_add_property (entity, property);
+
+  return property;
+}
+
+void
+godwit_test_add_uniqueness_constraint (GodwitEntity       *entity,
+                                       const char * const *properties)
+{
+  g_ptr_array_add (entity->uniqueness_constraints, g_strdupv ((char **) properties));
+}
+
+void
+godwit_test_resolve_model (GodwitModel *model)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (godwit_model_resolve (model, &error));
+  g_assert_no_error (error);
+}
+
+GodwitProperty *
+godwit_test_get_own_property (GodwitModel *model,
+                              const char  *entity_name,
+                              const char  *name)
+{
+  GodwitEntity *entity = godwit_model_get_entity (model, entity_name);
+  GodwitProperty *property;
+
+  g_assert_nonnull (entity);
+  property = godwit_entity_get_own_property (entity, name);
+  g_assert_nonnull (property);
+  g_assert_cmpstr (property->name, ==, name);
+
+  return property;
+}

@@ -1,0 +1,86 @@
+/* godwit-test-store.h
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <plist/plist.h>
+#include <sqlite3.h>
+
+#include "godwit-store-writer.h"
+
+G_BEGIN_DECLS
+
+/* Writing stores; each function aborts the test on an error. */
+
+GodwitStoreWriter *godwit_test_writer_new        (GodwitModel         *model,
+                                                  const char          *path);
+void               godwit_test_writer_begin      (GodwitStoreWriter   *writer);
+void               godwit_test_writer_commit     (GodwitStoreWriter   *writer);
+/* Inserts an object from NULL-terminated (attribute name, GVariant *)
+ * pairs, a NULL value for NULL; returns its Z_PK. */
+gint64             godwit_test_insert            (GodwitStoreWriter   *writer,
+                                                  const char          *entity,
+                                                  ...) G_GNUC_NULL_TERMINATED;
+void               godwit_test_relate            (GodwitStoreWriter   *writer,
+                                                  const char          *entity,
+                                                  gint64               pk,
+                                                  const char          *relationship,
+                                                  const char          *destination,
+                                                  gint64               destination_pk);
+/* A floating "ay" value. */
+GVariant          *godwit_test_bytes_value       (const void          *data,
+                                                  gsize                length);
+
+/* A store written in a fresh temporary directory. */
+typedef struct
+{
+  char *dir;    /* removed with its content by godwit_test_store_clear() */
+  char *path;   /* the store file in @dir */
+  char *uuid;   /* (nullable) the store's UUID, once writing began */
+} GodwitTestStore;
+
+/* Makes the directory; the store file is named @name. */
+void               godwit_test_store_init        (GodwitTestStore     *store,
+                                                  const char          *name);
+/* A writer of @model for the store, begun; @keep_wal leaves the committed
+ * content in the -wal file. */
+GodwitStoreWriter *godwit_test_store_begin       (GodwitTestStore     *store,
+                                                  GodwitModel         *model,
+                                                  gboolean             keep_wal);
+/* The x-coredata URI of an object of the store. */
+char              *godwit_test_store_dup_uri     (GodwitTestStore     *store,
+                                                  const char          *entity,
+                                                  gint64               pk);
+void               godwit_test_store_clear       (GodwitTestStore     *store);
+
+/* Reading stores with SQLite itself, not with the code under test. */
+
+/* With @immutable, SQLite neither locks the file nor looks for a -wal. */
+sqlite3           *godwit_test_open_read_only    (const char          *path,
+                                                  gboolean             immutable);
+/* The rows of @sql: columns separated by "|", rows by "\n"; NULL as
+ * "NULL", blobs as x'hex', reals with %.17g. */
+char              *godwit_test_query             (sqlite3             *db,
+                                                  const char          *sql);
+/* The first column of @sql's first row, which must be there. */
+gint64             godwit_test_query_int         (sqlite3             *db,
+                                                  const char          *sql);
+/* The first column of @sql's first row, or NULL when there is no row. */
+GBytes            *godwit_test_query_blob        (sqlite3             *db,
+                                                  const char          *sql);
+/* Z_METADATA's Z_PLIST, parsed by libplist: a dictionary. */
+plist_t            godwit_test_read_metadata     (sqlite3             *db);
+/* The model cached in Z_MODELCACHE, decoded; NULL when the store caches
+ * none. @origin names the store in errors. */
+GodwitModel       *godwit_test_load_cached_model (sqlite3             *db,
+                                                  const char          *origin);
+/* Runs @sql on the store at @path, binding @blob (nullable) as ?1. */
+void               godwit_test_execute_sql       (const char          *path,
+                                                  const char          *sql,
+                                                  GBytes              *blob);
+
+G_END_DECLS

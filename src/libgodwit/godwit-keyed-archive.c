@@ -316,6 +316,26 @@ is_nil (GodwitKeyedArchive *self,
   return resolve_uid (self, node, &resolved) && is_null_string (resolved);
 }
 
+typedef struct
+{
+  GodwitKeyedArchive           *self;
+  GodwitKeyedArchiveMemberFunc  func;
+  gpointer                      user_data;
+} MemberVisit;
+
+static gboolean
+visit_member (const char *key,
+              plist_t     member,
+              gpointer    user_data)
+{
+  MemberVisit *visit = user_data;
+
+  if (strcmp (key, "$class") == 0 || is_nil (visit->self, member))
+    return TRUE;
+
+  return visit->func (key, member, visit->user_data);
+}
+
 /**
  * godwit_keyed_archive_foreach_member:
  * @object: (nullable): an archived object
@@ -331,35 +351,12 @@ godwit_keyed_archive_foreach_member (GodwitKeyedArchive           *self,
                                      GodwitKeyedArchiveMemberFunc  func,
                                      gpointer                      user_data)
 {
-  plist_dict_iter iter = NULL;
-  gboolean go_on = TRUE;
+  MemberVisit visit = { self, func, user_data };
 
   g_return_val_if_fail (GODWIT_IS_KEYED_ARCHIVE (self), FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  if (object == NULL || plist_get_node_type (object) != PLIST_DICT)
-    return TRUE;
-
-  plist_dict_new_iter (object, &iter);
-  while (go_on)
-    {
-      char *key = NULL;
-      plist_t member = NULL;
-
-      plist_dict_next_item (object, iter, &key, &member);
-      if (member == NULL)
-        {
-          free (key);
-          break;
-        }
-
-      if (strcmp (key, "$class") != 0 && !is_nil (self, member))
-        go_on = func (key, member, user_data);
-      free (key);
-    }
-  free (iter);
-
-  return go_on;
+  return godwit_plist_dict_foreach (object, visit_member, &visit);
 }
 
 /* A plain string or an NSString / NSMutableString object. */

@@ -227,6 +227,18 @@ scalar_to_string (Decoder            *d,
     }
 }
 
+static guint count_values (plist_t node);
+
+static gboolean
+count_member_values (const char *key,
+                     plist_t     value,
+                     gpointer    user_data)
+{
+  *(guint *) user_data += count_values (value);
+
+  return TRUE;
+}
+
 /* Unpacked values are at most GODWIT_KEYED_ARCHIVE_MAX_DEPTH deep. */
 static guint
 count_values (plist_t node)
@@ -244,17 +256,7 @@ count_values (plist_t node)
       free (iter);
     }
   else if (plist_get_node_type (node) == PLIST_DICT)
-    {
-      plist_dict_iter iter = NULL;
-      plist_t value = NULL;
-
-      plist_dict_new_iter (node, &iter);
-      for (plist_dict_next_item (node, iter, NULL, &value);
-           value != NULL;
-           plist_dict_next_item (node, iter, NULL, &value))
-        count += count_values (value);
-      free (iter);
-    }
+    godwit_plist_dict_foreach (node, count_member_values, &count);
 
   return count;
 }

@@ -353,14 +353,37 @@ load_xcdatamodeld (GodwitModelBundle  *self,
   return set_current_version (self, current_name, current_path, error);
 }
 
+typedef struct
+{
+  GodwitModelBundle  *self;
+  const char         *plist_path;
+  GError            **error;
+} DeclaredHashes;
+
+static gboolean
+add_declared_version (const char *version,
+                      plist_t     entities,
+                      gpointer    user_data)
+{
+  DeclaredHashes *d = user_data;
+  g_autofree char *origin = g_strdup_printf ("%s: version “%s”", d->plist_path, version);
+  GHashTable *hashes = godwit_plist_dup_version_hashes (entities, origin, d->error);
+
+  if (hashes == NULL)
+    return FALSE;
+
+  g_hash_table_replace (d->self->declared_hashes, g_strdup (version), hashes);
+
+  return TRUE;
+}
+
 static gboolean
 read_declared_hashes (GodwitModelBundle  *self,
                       const char         *plist_path,
                       plist_t             versions,
                       GError            **error)
 {
-  plist_dict_iter iter = NULL;
-  gboolean ok = TRUE;
+  DeclaredHashes d = { self, plist_path, error };
 
   if (plist_get_node_type (versions) != PLIST_DICT)
     {
@@ -369,74 +392,7 @@ read_declared_hashes (GodwitModelBundle  *self,
       return FALSE;
     }
 
-  plist_dict_new_iter (versions, &iter);
-
-  while (ok)
-    {
-      g_autoptr(GHashTable) hashes = NULL;
-      plist_dict_iter entity_iter = NULL;
-      char *version = NULL;
-      plist_t entities = NULL;
-
-      plist_dict_next_item (versions, iter, &version, &entities);
-      if (entities == NULL)
-        {
-          free (version);
-          break;
-        }
-
-      if (plist_get_node_type (entities) != PLIST_DICT)
-        {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: the version hashes of “%s” are not a dictionary",
-                       plist_path, version);
-          free (version);
-          ok = FALSE;
-          break;
-        }
-
-      hashes = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                      g_free, (GDestroyNotify) g_bytes_unref);
-      plist_dict_new_iter (entities, &entity_iter);
-
-      for (;;)
-        {
-          char *entity = NULL;
-          plist_t hash = NULL;
-          const char *data;
-          uint64_t length = 0;
-
-          plist_dict_next_item (entities, entity_iter, &entity, &hash);
-          if (hash == NULL)
-            {
-              free (entity);
-              break;
-            }
-
-          if (plist_get_node_type (hash) != PLIST_DATA)
-            {
-              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                           "%s: the version hash of %s in “%s” is not data",
-                           plist_path, entity, version);
-              free (entity);
-              ok = FALSE;
-              break;
-            }
-
-          data = plist_get_data_ptr (hash, &length);
-          g_hash_table_replace (hashes, g_strdup (entity), g_bytes_new (data, length));
-          free (entity);
-        }
-
-      free (entity_iter);
-      if (ok)
-        g_hash_table_replace (self->declared_hashes, g_strdup (version), g_steal_pointer (&hashes));
-      free (version);
-    }
-
-  free (iter);
-
-  return ok;
+  return godwit_plist_dict_foreach (versions, add_declared_version, &d);
 }
 
 static gboolean

@@ -694,6 +694,28 @@ valid_utf8 (const char *text)
   return g_utf8_make_valid (text, -1);
 }
 
+static JsonNode *to_json (plist_t node,
+                          guint   depth);
+
+typedef struct
+{
+  JsonObject *object;
+  guint       depth;
+} ToJsonMember;
+
+static gboolean
+add_json_member (const char *key,
+                 plist_t     value,
+                 gpointer    user_data)
+{
+  ToJsonMember *member = user_data;
+  g_autofree char *valid_key = valid_utf8 (key);
+
+  json_object_set_member (member->object, valid_key, to_json (value, member->depth));
+
+  return TRUE;
+}
+
 static JsonNode *
 to_json (plist_t node,
          guint   depth)
@@ -789,28 +811,9 @@ to_json (plist_t node,
     case PLIST_DICT:
       {
         g_autoptr(JsonObject) object = json_object_new ();
-        plist_dict_iter iter = NULL;
+        ToJsonMember member = { object, depth + 1 };
 
-        plist_dict_new_iter (node, &iter);
-        for (;;)
-          {
-            char *key = NULL;
-            plist_t value = NULL;
-
-            plist_dict_next_item (node, iter, &key, &value);
-            if (value == NULL)
-              {
-                free (key);
-                break;
-              }
-            {
-              g_autofree char *valid_key = valid_utf8 (key);
-
-              json_object_set_member (object, valid_key, to_json (value, depth + 1));
-            }
-            free (key);
-          }
-        free (iter);
+        godwit_plist_dict_foreach (node, add_json_member, &member);
         return json_node_init_object (json, object);
       }
 
@@ -916,4 +919,105 @@ godwit_plist_get_int (plist_t  node,
     default:
       return FALSE;
     }
+}
+
+/**
+ * godwit_plist_dict_foreach:
+ *
+ * Calls @func for every key of @dict in order, until it returns %FALSE.
+ * Anything but a dictionary has no keys.
+ *
+ * Returns: %FALSE if @func stopped the walk.
+ */
+gboolean
+godwit_plist_dict_foreach (plist_t              dict,
+                           GodwitPlistDictFunc  func,
+                           gpointer             user_data)
+{
+  plist_dict_iter iter = NULL;
+  gboolean go_on = TRUE;
+
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  if (dict == NULL || plist_get_node_type (dict) != PLIST_DICT)
+    return TRUE;
+
+  plist_dict_new_iter (dict, &iter);
+  while (go_on)
+    {
+      char *key = NULL;
+      plist_t value = NULL;
+
+      plist_dict_next_item (dict, iter, &key, &value);
+      if (value == NULL)
+        {
+          free (key);
+          break;
+        }
+
+      go_on = func (key, value, user_data);
+      free (key);
+    }
+  free (iter);
+
+  return go_on;
+}
+
+typedef struct
+{
+  GHashTable *hashes;
+  const char *origin;
+  GError    **error;
+} VersionHashes;
+
+static gboolean
+add_version_hash (const char *entity,
+                  plist_t     value,
+                  gpointer    user_data)
+{
+  VersionHashes *v = user_data;
+  const char *data;
+  uint64_t length = 0;
+
+  if (plist_get_node_type (value) != PLIST_DATA)
+    {
+      g_set_error (v->error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                   "%s: the version hash of %s is not data", describe_origin (v->origin), entity);
+      return FALSE;
+    }
+
+  data = plist_get_data_ptr (value, &length);
+  g_hash_table_replace (v->hashes, g_strdup (entity), g_bytes_new (data, length));
+
+  return TRUE;
+}
+
+/**
+ * godwit_plist_dup_version_hashes:
+ * @dict: an entity name → version hash dictionary, as
+ *   NSStoreModelVersionHashes and VersionInfo.plist hold them
+ *
+ * Returns: (transfer full) (element-type utf8 GBytes): the hashes, or
+ *   %NULL with @error set when @dict is not such a dictionary.
+ */
+GHashTable *
+godwit_plist_dup_version_hashes (plist_t      dict,
+                                 const char  *origin,
+                                 GError     **error)
+{
+  g_autoptr(GHashTable) hashes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_bytes_unref);
+  VersionHashes v = { hashes, origin, error };
+
+  if (dict == NULL || plist_get_node_type (dict) != PLIST_DICT)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                   "%s: the version hashes are not a dictionary", describe_origin (origin));
+      return NULL;
+    }
+
+  if (!godwit_plist_dict_foreach (dict, add_version_hash, &v))
+    return NULL;
+
+  return g_steal_pointer (&hashes);
 }

@@ -43,4 +43,16 @@ char     *godwit_plist_dup_string    (plist_t        dict,
 gboolean  godwit_plist_get_int       (plist_t        node,
                                       gint64        *value);
 
+/* Called for each key of a dictionary, in order; return FALSE to stop. */
+typedef gboolean (*GodwitPlistDictFunc) (const char *key,
+                                         plist_t     value,
+                                         gpointer    user_data);
+
+gboolean    godwit_plist_dict_foreach       (plist_t              dict,
+                                             GodwitPlistDictFunc  func,
+                                             gpointer             user_data);
+GHashTable *godwit_plist_dup_version_hashes (plist_t              dict,
+                                             const char          *origin,
+                                             GError             **error);
+
 G_END_DECLS

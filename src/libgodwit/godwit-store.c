@@ -450,31 +450,15 @@ load_metadata (GodwitStore  *self,
     }
 
   hashes = plist_dict_get_item (self->metadata, "NSStoreModelVersionHashes");
-  if (hashes != NULL && plist_get_node_type (hashes) == PLIST_DICT)
+  if (hashes != NULL)
     {
-      plist_dict_iter iter = NULL;
-      char *key = NULL;
-      plist_t value = NULL;
+      GHashTable *version_hashes = godwit_plist_dup_version_hashes (hashes, origin, error);
 
-      plist_dict_new_iter (hashes, &iter);
-      for (plist_dict_next_item (hashes, iter, &key, &value);
-           value != NULL;
-           plist_dict_next_item (hashes, iter, &key, &value))
-        {
-          if (plist_get_node_type (value) == PLIST_DATA)
-            {
-              char *data = NULL;
-              uint64_t length = 0;
+      if (version_hashes == NULL)
+        return FALSE;
 
-              plist_get_data_val (value, &data, &length);
-              g_hash_table_replace (self->version_hashes, g_strdup (key),
-                                    g_bytes_new_take (data, length));
-            }
-          free (key);
-          key = NULL;
-        }
-      free (key);
-      free (iter);
+      g_hash_table_unref (self->version_hashes);
+      self->version_hashes = version_hashes;
     }
 
   return TRUE;

@@ -189,14 +189,13 @@ values_add (Values     *values,
             GVariant   *value)
 {
   GodwitProperty *property = godwit_entity_find_property (values->entity, name);
+  g_autoptr(GVariant) sunk = g_variant_ref_sink (value);
 
-  g_variant_ref_sink (value);
   if (property != NULL && property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
     {
       g_ptr_array_add (values->names, (gpointer) name);
-      g_ptr_array_add (values->values, g_variant_ref (value));
+      g_ptr_array_add (values->values, g_steal_pointer (&sunk));
     }
-  g_variant_unref (value);
 }
 
 static gint64
@@ -306,12 +305,12 @@ write_beds_and_gardeners (Garden  *garden,
 /* Versions with a Note entity keep a plant's notes as its journal, an
  * ordered to-many; older ones in the plant's notes attribute. */
 static gboolean
-write_journal (Garden      *garden,
-               GodwitEntity *note,
-               const char  *plant_entity,
-               gint64       plant_pk,
-               double       planted,
-               GError     **error)
+write_journal (Garden        *garden,
+               GodwitEntity  *note,
+               const char    *plant_entity,
+               gint64         plant_pk,
+               double         planted,
+               GError       **error)
 {
   guint n_notes = g_rand_int_range (garden->rand, 0, 4);
   double written = planted;

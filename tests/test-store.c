@@ -216,9 +216,17 @@ test_generated_objects (void)
   g_assert_cmpint (godwit_store_count_objects (store, "Pet", FALSE, NULL, &error), ==, 2);
   g_assert_no_error (error);
 
-  persons = godwit_store_fetch_objects (store, "Person", 0, 100, NULL, &error);
+  persons = godwit_store_fetch_objects (store, "Person", TRUE, 0, 100, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (persons->len, ==, 3);
+
+  {
+    g_autoptr(GPtrArray) own = godwit_store_fetch_objects (store, "Person", FALSE, 0, 100, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (own->len, ==, 2);
+    g_assert_null (find_object (own, people.bob));
+  }
 
   alice = find_object (persons, people.alice);
   bob = find_object (persons, people.bob);
@@ -265,9 +273,9 @@ test_generated_objects (void)
   }
 
   {
-    g_autoptr(GPtrArray) pets = godwit_store_fetch_objects (store, "Pet", 0, 10, NULL, &error);
-    g_autoptr(GPtrArray) groups = godwit_store_fetch_objects (store, "Group", 0, 10, NULL, &error);
-    g_autoptr(GPtrArray) notes = godwit_store_fetch_objects (store, "Note", 0, 10, NULL, &error);
+    g_autoptr(GPtrArray) pets = godwit_store_fetch_objects (store, "Pet", TRUE, 0, 10, NULL, &error);
+    g_autoptr(GPtrArray) groups = godwit_store_fetch_objects (store, "Group", TRUE, 0, 10, NULL, &error);
+    g_autoptr(GPtrArray) notes = godwit_store_fetch_objects (store, "Note", TRUE, 0, 10, NULL, &error);
     char *members[] = { alice_uri, bob_uri, NULL };
     char *pinned[] = { second_uri, NULL };
 
@@ -284,12 +292,12 @@ test_generated_objects (void)
 
   /* Keyset paging. */
   {
-    g_autoptr(GPtrArray) first = godwit_store_fetch_objects (store, "Person", 0, 2, NULL, &error);
+    g_autoptr(GPtrArray) first = godwit_store_fetch_objects (store, "Person", TRUE, 0, 2, NULL, &error);
     g_autoptr(GPtrArray) rest = NULL;
 
     g_assert_no_error (error);
     g_assert_cmpuint (first->len, ==, 2);
-    rest = godwit_store_fetch_objects (store, "Person",
+    rest = godwit_store_fetch_objects (store, "Person", TRUE,
                                        ((GodwitObject *) g_ptr_array_index (first, 1))->pk, 2, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (rest->len, ==, 1);
@@ -298,7 +306,7 @@ test_generated_objects (void)
   }
 
   {
-    g_autoptr(GPtrArray) none = godwit_store_fetch_objects (store, "Nobody", 0, 2, NULL, &error);
+    g_autoptr(GPtrArray) none = godwit_store_fetch_objects (store, "Nobody", TRUE, 0, 2, NULL, &error);
 
     g_assert_null (none);
     g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY);
@@ -341,7 +349,7 @@ test_wal_untouched (void)
 
         g_assert_cmpstr (godwit_store_get_journal_mode (store), ==, "wal");
         g_assert_cmpint (godwit_store_count_objects (store, "Person", TRUE, NULL, &error), ==, 3);
-        notes = godwit_store_fetch_objects (store, "Note", 0, 10, NULL, &error);
+        notes = godwit_store_fetch_objects (store, "Note", TRUE, 0, 10, NULL, &error);
         g_assert_no_error (error);
         g_assert_cmpuint (notes->len, ==, 2);
       }
@@ -381,7 +389,7 @@ test_concurrent_writer (void)
   /* A passive checkpoint must not backfill under a reader. */
   g_assert_cmpint (sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL), ==, SQLITE_OK);
 
-  notes = godwit_store_fetch_objects (store, "Note", 0, 1000, NULL, &error);
+  notes = godwit_store_fetch_objects (store, "Note", TRUE, 0, 1000, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (notes->len, ==, 2);
   g_assert_cmpstr (json_object_get_string_member (((GodwitObject *) g_ptr_array_index (notes, 0))->attributes, "text"),
@@ -450,7 +458,7 @@ test_note_store (void)
                    count_rows (fixture, "SELECT COUNT(*) FROM ZICCLOUDSYNCINGOBJECT"));
   g_assert_no_error (error);
 
-  notes = godwit_store_fetch_objects (store, "ICNote", 0, 1000, NULL, &error);
+  notes = godwit_store_fetch_objects (store, "ICNote", TRUE, 0, 1000, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (notes->len, ==, count_rows (fixture, "SELECT COUNT(*) FROM ZICCLOUDSYNCINGOBJECT WHERE Z_ENT = 11"));
   for (guint i = 0; i < notes->len; i++)
@@ -510,7 +518,7 @@ test_schema_only (void)
       g_assert_no_error (error);
       g_assert_cmpint (count, ==, count_rows (fixture, sql));
 
-      objects = godwit_store_fetch_objects (store, entity->name, 0, 5, NULL, &error);
+      objects = godwit_store_fetch_objects (store, entity->name, TRUE, 0, 5, NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (objects->len, <=, 5);
     }
@@ -665,7 +673,7 @@ test_bad_input (void)
         for (guint i = 0; i < godwit_store_get_entities (store)->len && !failed; i++)
           {
             GodwitStoreEntity *entity = g_ptr_array_index (godwit_store_get_entities (store), i);
-            g_autoptr(GPtrArray) objects = godwit_store_fetch_objects (store, entity->name, 0, 100, NULL, &error);
+            g_autoptr(GPtrArray) objects = godwit_store_fetch_objects (store, entity->name, TRUE, 0, 100, NULL, &error);
 
             failed = objects == NULL;
           }

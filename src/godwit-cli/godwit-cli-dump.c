@@ -73,12 +73,12 @@ print_object_text (GodwitObject *object)
   fputc ('\n', stdout);
 }
 
-/* With @own_objects_only, the objects of sub-entities are left to their
- * own entity (the store returns an entity's with its sub-entities'). */
+/* Without @include_subentities, the objects of sub-entities are left to
+ * their own entity. */
 static gboolean
 dump_entity (Dump        *dump,
              const char  *entity_name,
-             gboolean     own_objects_only,
+             gboolean     include_subentities,
              GError     **error)
 {
   gint64 after_pk = dump->after_pk;
@@ -93,16 +93,14 @@ dump_entity (Dump        *dump,
       if (page_size == 0)
         return TRUE;
 
-      page = godwit_store_fetch_objects (dump->store, entity_name, after_pk, page_size, NULL, error);
+      page = godwit_store_fetch_objects (dump->store, entity_name, include_subentities, after_pk, page_size,
+                                         NULL, error);
       if (page == NULL)
         return FALSE;
 
       for (guint i = 0; i < page->len; i++)
         {
           GodwitObject *object = g_ptr_array_index (page, i);
-
-          if (own_objects_only && g_strcmp0 (object->entity, entity_name) != 0)
-            continue;
 
           if (dump->generator != NULL)
             print_object_json (dump, object);
@@ -135,7 +133,7 @@ dump_all_entities (Dump    *dump,
       if (entity->table == NULL || entity->entity_number == 0 || entity->abstract)
         continue;
 
-      if (!dump_entity (dump, entity->name, TRUE, error))
+      if (!dump_entity (dump, entity->name, FALSE, error))
         return FALSE;
     }
 
@@ -184,7 +182,7 @@ _godwit_cli_dump (const GodwitCliCommand  *command,
   dump.generator = generator;
 
   if (argc > 2)
-    ok = dump_entity (&dump, argv[2], FALSE, &error);
+    ok = dump_entity (&dump, argv[2], TRUE, &error);
   else
     ok = dump_all_entities (&dump, &error);
 

@@ -46,7 +46,7 @@ typedef struct
   GodwitEntity   *destination;     /* (unowned) declared destination */
   int             fk_index;        /* LINK_TO_ONE: select-list index of the FK */
   int             fk_entity_index; /* LINK_TO_ONE: of Z<n>_REL, or -1 */
-  char           *sql;             /* LINK_TO_MANY, LINK_JOIN_TABLE: rows of (Z_PK, Z_ENT) */
+  char           *sql;             /* LINK_TO_MANY, LINK_JOIN_TABLE: rows of (owner, Z_PK, Z_ENT) */
 } Link;
 
 typedef struct
@@ -103,6 +103,7 @@ struct _GodwitStore
   GHashTable        *counts;           /* (element-type uint gint64*): objects per Z_ENT, cached */
   GHashTable        *counted_tables;   /* (element-type utf8) */
   GHashTable        *statements;       /* (element-type utf8 sqlite3_stmt) */
+  GHashTable        *uri_prefixes;     /* (element-type uint utf8) */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitStore, godwit_store, G_TYPE_OBJECT)
@@ -195,6 +196,7 @@ godwit_store_finalize (GObject *object)
 
   clear_bound_model (self);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->uri_prefixes, g_hash_table_unref);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
   g_clear_pointer (&self->path, g_free);
@@ -244,6 +246,7 @@ godwit_store_init (GodwitStore *self)
   self->counts = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   self->counted_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, statement_free);
+  self->uri_prefixes = g_hash_table_new_full (NULL, NULL, NULL, g_free);
 }
 
 /* Maps an SQLite failure to the error a user can act on. */
@@ -1001,7 +1004,8 @@ store_entity_for_model_entity (GodwitStore  *self,
   return g_hash_table_lookup (self->entities_by_name, entity->name);
 }
 
-/* Rows of (Z_PK, Z_ENT) of the objects a one-to-many relationship holds:
+/* Rows of (owner Z_PK, Z_PK, Z_ENT) of the objects a one-to-many
+ * relationship holds, for a range of owners (one query serves a page):
  * the destination rows whose foreign key names the owner. That key is the
  * inverse to-one's column, or for a to-many without inverse the Z<n><REL>
  * column Core Data adds to the destination's table. */
@@ -1069,8 +1073,9 @@ to_many_sql (GodwitStore    *self,
       entity_filter = g_strdup_printf (" AND %s", filter);
     }
 
-  return g_strdup_printf ("SELECT Z_PK, Z_ENT FROM %s WHERE %s = ?1%s ORDER BY %s",
-                          quoted_table, quoted_fk, entity_filter ? entity_filter : "", order_by);
+  return g_strdup_printf ("SELECT %s, Z_PK, Z_ENT FROM %s WHERE %s BETWEEN ?1 AND ?2%s ORDER BY %s, %s",
+                          quoted_fk, quoted_table, quoted_fk, entity_filter ? entity_filter : "",
+                          quoted_fk, order_by);
 }
 
 static char *
@@ -1116,14 +1121,15 @@ join_table_sql (GodwitStore    *self,
     {
       g_autofree char *quoted_order = quote_identifier (order_column);
 
-      return g_strdup_printf ("SELECT d.Z_PK, d.Z_ENT FROM %s j JOIN %s d ON d.Z_PK = j.%s"
-                              " WHERE j.%s = ?1 ORDER BY j.%s, d.Z_PK",
-                              quoted_join, quoted_destination, quoted_other, quoted_own, quoted_order);
+      return g_strdup_printf ("SELECT j.%s, d.Z_PK, d.Z_ENT FROM %s j JOIN %s d ON d.Z_PK = j.%s"
+                              " WHERE j.%s BETWEEN ?1 AND ?2 ORDER BY j.%s, j.%s, d.Z_PK",
+                              quoted_own, quoted_join, quoted_destination, quoted_other, quoted_own,
+                              quoted_own, quoted_order);
     }
 
-  return g_strdup_printf ("SELECT d.Z_PK, d.Z_ENT FROM %s j JOIN %s d ON d.Z_PK = j.%s"
-                          " WHERE j.%s = ?1 ORDER BY d.Z_PK",
-                          quoted_join, quoted_destination, quoted_other, quoted_own);
+  return g_strdup_printf ("SELECT j.%s, d.Z_PK, d.Z_ENT FROM %s j JOIN %s d ON d.Z_PK = j.%s"
+                          " WHERE j.%s BETWEEN ?1 AND ?2 ORDER BY j.%s, d.Z_PK",
+                          quoted_own, quoted_join, quoted_destination, quoted_other, quoted_own, quoted_own);
 }
 
 static EntityPlan *
@@ -1552,56 +1558,145 @@ godwit_store_dup_object_uri (GodwitStore *self,
                           self->uuid != NULL ? self->uuid : "", entity_name, pk);
 }
 
+/* "x-coredata://UUID/Entity/p" is the same for every object of an entity:
+ * dump builds millions of these. Called with the mutex held. */
+static char *
+object_uri (GodwitStore  *self,
+            guint         entity_number,
+            GodwitEntity *fallback,
+            gint64        pk)
+{
+  const char *prefix = g_hash_table_lookup (self->uri_prefixes, GUINT_TO_POINTER (entity_number));
+  char digits[24];
+  guint64 magnitude = pk < 0 ? -(guint64) pk : (guint64) pk;
+  gsize n = 0;
+  gsize prefix_length;
+  char *uri;
+  char *p;
+
+  if (prefix == NULL)
+    {
+      GodwitPrimaryKeyRow *row = row_for_number (self, entity_number);
+      const char *name = row != NULL ? row->name : fallback != NULL ? fallback->name : "?";
+      char *built = g_strdup_printf ("x-coredata://%s/%s/p", self->uuid != NULL ? self->uuid : "", name);
+
+      g_hash_table_insert (self->uri_prefixes, GUINT_TO_POINTER (entity_number), built);
+      prefix = built;
+    }
+
+  do
+    {
+      digits[n++] = '0' + magnitude % 10;
+      magnitude /= 10;
+    }
+  while (magnitude != 0);
+
+  prefix_length = strlen (prefix);
+  uri = g_malloc (prefix_length + n + 2);
+  memcpy (uri, prefix, prefix_length);
+  p = uri + prefix_length;
+  if (pk < 0)
+    *p++ = '-';
+  while (n > 0)
+    *p++ = digits[--n];
+  *p = '\0';
+
+  return uri;
+}
+
 static JsonNode *
 uri_node (GodwitStore  *self,
           guint         entity_number,
           GodwitEntity *fallback,
           gint64        pk)
 {
-  GodwitPrimaryKeyRow *row = row_for_number (self, entity_number);
-  const char *name = row != NULL ? row->name : fallback != NULL ? fallback->name : "?";
-  g_autofree char *uri = godwit_store_dup_object_uri (self, name, pk);
   JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *uri = object_uri (self, entity_number, fallback, pk);
 
   json_node_set_string (node, uri);
 
   return node;
 }
 
+/* Fills the to-many relationships of a page of objects: one query per
+ * relationship for the page's range of Z_PKs, not one per object. */
 static gboolean
-read_to_many (GodwitStore  *self,
-              Link         *link,
-              gint64        pk,
-              JsonArray    *array,
+fill_to_many (GodwitStore  *self,
+              GPtrArray    *objects,
               GError      **error)
 {
-  sqlite3_stmt *statement = prepare (self, link->sql, error);
-  int rc;
+  g_autoptr(GHashTable) by_pk = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) links = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer value;
+  gint64 first;
+  gint64 last;
 
-  if (statement == NULL)
-    return FALSE;
+  if (objects->len == 0 || self->model == NULL)
+    return TRUE;
 
-  sqlite3_bind_int64 (statement, 1, pk);
+  for (guint i = 0; i < objects->len; i++)
+    {
+      GodwitObject *object = g_ptr_array_index (objects, i);
+      EntityPlan *plan = g_hash_table_lookup (self->entity_plans, object->entity);
 
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    json_array_add_element (array, uri_node (self, (guint) sqlite3_column_int64 (statement, 1),
-                                             link->destination, sqlite3_column_int64 (statement, 0)));
+      g_hash_table_insert (by_pk, &object->pk, object);
 
-  sqlite3_reset (statement);
+      /* An inherited relationship has the same query in every sub-entity. */
+      for (guint j = 0; plan != NULL && j < plan->links->len; j++)
+        {
+          Link *link = &g_array_index (plan->links, Link, j);
 
-  if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, "reading a to-many relationship", error);
+          if (link->sql != NULL)
+            g_hash_table_insert (links, link->sql, link);
+        }
+    }
+
+  first = ((GodwitObject *) g_ptr_array_index (objects, 0))->pk;
+  last = ((GodwitObject *) g_ptr_array_index (objects, objects->len - 1))->pk;
+
+  g_hash_table_iter_init (&iter, links);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Link *link = value;
+      sqlite3_stmt *statement = prepare (self, link->sql, error);
+      int rc;
+
+      if (statement == NULL)
+        return FALSE;
+
+      sqlite3_bind_int64 (statement, 1, first);
+      sqlite3_bind_int64 (statement, 2, last);
+
+      while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+        {
+          gint64 owner = sqlite3_column_int64 (statement, 0);
+          GodwitObject *object = g_hash_table_lookup (by_pk, &owner);
+          JsonArray *array;
+
+          if (object == NULL || !json_object_has_member (object->relationships, link->property->name))
+            continue;
+
+          array = json_object_get_array_member (object->relationships, link->property->name);
+          if (array != NULL)
+            json_array_add_element (array, uri_node (self, (guint) sqlite3_column_int64 (statement, 2),
+                                                     link->destination, sqlite3_column_int64 (statement, 1)));
+        }
+
+      sqlite3_reset (statement);
+
+      if (rc != SQLITE_DONE)
+        return set_sqlite_error (self, rc, "reading a to-many relationship", error);
+    }
 
   return TRUE;
 }
 
-static gboolean
+static void
 decode_relationships (GodwitStore   *self,
                       EntityPlan    *plan,
                       sqlite3_stmt  *row,
-                      gint64         pk,
-                      JsonObject    *relationships,
-                      GError       **error)
+                      JsonObject    *relationships)
 {
   for (guint i = 0; i < plan->links->len; i++)
     {
@@ -1630,14 +1725,8 @@ decode_relationships (GodwitStore   *self,
 
         case LINK_TO_MANY:
         case LINK_JOIN_TABLE:
-          {
-            g_autoptr(JsonArray) array = json_array_new ();
-
-            if (!read_to_many (self, link, pk, array, error))
-              return FALSE;
-
-            json_object_set_array_member (relationships, name, g_steal_pointer (&array));
-          }
+          /* Filled for the whole page by fill_to_many(). */
+          json_object_set_array_member (relationships, name, json_array_new ());
           break;
 
         case LINK_NONE:
@@ -1646,7 +1735,6 @@ decode_relationships (GodwitStore   *self,
         }
     }
 
-  return TRUE;
 }
 
 static GodwitObject *
@@ -1666,7 +1754,7 @@ decode_object (GodwitStore   *self,
 
   entity_row = row_for_number (self, object->entity_number);
   object->entity = g_strdup (entity_row != NULL ? entity_row->name : "?");
-  object->uri = godwit_store_dup_object_uri (self, object->entity, object->pk);
+  object->uri = object_uri (self, object->entity_number, NULL, object->pk);
 
   if (self->model != NULL)
     {
@@ -1688,8 +1776,7 @@ decode_object (GodwitStore   *self,
                                   _godwit_value_to_json (slot->property->attribute_type, row, slot->index));
         }
 
-      if (!decode_relationships (self, plan, row, object->pk, object->relationships, error))
-        return NULL;
+      decode_relationships (self, plan, row, object->relationships);
     }
   else
     {
@@ -1759,8 +1846,9 @@ ensure_schema_only_plan (GodwitStore  *self,
  * @after_pk: return objects whose Z_PK is greater (0 for the first page)
  * @limit: at most this many objects
  *
- * A page of the entity's objects, its sub-entities' included (as a Core
- * Data fetch request returns them), in Z_PK order. Paging by Z_PK keeps
+ * A page of the entity's objects, with @include_subentities its
+ * sub-entities' too (as a Core Data fetch request returns them by default),
+ * in Z_PK order. Paging by Z_PK keeps
  * every page equally fast however deep into the table it is.
  *
  * Returns: (transfer full) (element-type GodwitObject): the objects, or
@@ -1769,6 +1857,7 @@ ensure_schema_only_plan (GodwitStore  *self,
 GPtrArray *
 godwit_store_fetch_objects (GodwitStore   *self,
                             const char    *entity_name,
+                            gboolean       include_subentities,
                             gint64         after_pk,
                             guint          limit,
                             GCancellable  *cancellable,
@@ -1797,11 +1886,12 @@ godwit_store_fetch_objects (GodwitStore   *self,
   g_mutex_lock (&self->mutex);
   self->cancellable = cancellable;
 
+  collect_entity_numbers (self, entity->entity_number, numbers);
+
   if (self->model != NULL)
     {
       /* Plan the whole hierarchy so that the select list covers every
        * sub-entity's columns too. */
-      collect_entity_numbers (self, entity->entity_number, numbers);
       for (guint i = 0; i < numbers->len; i++)
         {
           GodwitPrimaryKeyRow *row = row_for_number (self, g_array_index (numbers, guint, i));
@@ -1813,9 +1903,12 @@ godwit_store_fetch_objects (GodwitStore   *self,
       table_plan = g_hash_table_lookup (self->table_plans, entity->table);
     }
   else
+    table_plan = ensure_schema_only_plan (self, entity->table, error);
+
+  if (!include_subentities)
     {
-      collect_entity_numbers (self, entity->entity_number, numbers);
-      table_plan = ensure_schema_only_plan (self, entity->table, error);
+      g_array_set_size (numbers, 0);
+      g_array_append_val (numbers, entity->entity_number);
     }
 
   if (table_plan == NULL)
@@ -1836,7 +1929,7 @@ godwit_store_fetch_objects (GodwitStore   *self,
   quoted_table = quote_identifier (entity->table);
   filter = entity_filter_sql (numbers);
   g_string_append_printf (sql, " FROM %s WHERE Z_PK > ?1", quoted_table);
-  if (!table_holds_one_entity (self, entity->table))
+  if (!include_subentities || !table_holds_one_entity (self, entity->table))
     g_string_append_printf (sql, " AND %s", filter);
   g_string_append (sql, " ORDER BY Z_PK LIMIT ?2");
 
@@ -1869,6 +1962,9 @@ godwit_store_fetch_objects (GodwitStore   *self,
       set_sqlite_error (self, rc, "reading objects", error);
       goto out;
     }
+
+  if (!fill_to_many (self, objects, error))
+    goto out;
 
   ok = TRUE;
 

@@ -129,6 +129,7 @@ gint64        godwit_store_count_objects          (GodwitStore          *self,
                                                    GError              **error);
 GPtrArray    *godwit_store_fetch_objects          (GodwitStore          *self,
                                                    const char           *entity_name,
+                                                   gboolean              include_subentities,
                                                    gint64                after_pk,
                                                    guint                 limit,
                                                    GCancellable         *cancellable,

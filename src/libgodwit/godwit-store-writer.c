@@ -27,13 +27,11 @@
 #include <unistd.h>
 
 #include "godwit-error.h"
-#include "godwit-store-writer.h"
+#include "godwit-store-writer-private.h"
 
 /* First framework versions seen writing NSStoreModelVersionHashesDigest
  * (977; absent at 866) and NSStoreModelVersionChecksumKey (1345; absent at
  * 1145 and below). */
-#define DIGEST_FRAMEWORK_VERSION   977
-#define CHECKSUM_FRAMEWORK_VERSION 1345
 
 static const char * const file_suffixes[] = { "", "-wal", "-shm", "-journal" };
 
@@ -398,12 +396,21 @@ step_done (GodwitStoreWriter  *self,
   return TRUE;
 }
 
-static plist_t
-new_metadata (GodwitStoreWriter *self)
+/**
+ * _godwit_store_metadata_set_version:
+ *
+ * Sets the model version keys of a store's metadata: the entity version
+ * hashes, the version identifiers, and the digest and checksum where the
+ * framework version has them (or the metadata had them already). Every
+ * other key is left as it is: unknown keys belong to the app.
+ */
+void
+_godwit_store_metadata_set_version (plist_t      metadata,
+                                    GodwitModel *model,
+                                    gint64       framework_version)
 {
-  GPtrArray *entities = godwit_model_get_entities (self->model);
-  GPtrArray *identifiers = godwit_model_get_version_identifiers (self->model);
-  plist_t metadata = plist_new_dict ();
+  GPtrArray *entities = godwit_model_get_entities (model);
+  GPtrArray *identifiers = godwit_model_get_version_identifiers (model);
   plist_t hashes = plist_new_dict ();
   plist_t identifier_array = plist_new_array ();
 
@@ -416,31 +423,38 @@ new_metadata (GodwitStoreWriter *self)
                                            GODWIT_VERSION_HASH_LENGTH));
     }
   for (guint i = 0; i < identifiers->len; i++)
-    {
-      const char *identifier = g_ptr_array_index (identifiers, i);
+    plist_array_append_item (identifier_array,
+                             plist_new_string (g_ptr_array_index (identifiers, i)));
 
-      plist_array_append_item (identifier_array, plist_new_string (identifier));
-    }
-
-  plist_dict_set_item (metadata, "NSPersistenceFrameworkVersion",
-                       plist_new_uint ((uint64_t) self->framework_version));
   plist_dict_set_item (metadata, "NSStoreModelVersionHashes", hashes);
-  plist_dict_set_item (metadata, "NSStoreModelVersionHashesVersion", plist_new_uint (3));
   plist_dict_set_item (metadata, "NSStoreModelVersionIdentifiers", identifier_array);
-  plist_dict_set_item (metadata, "NSStoreType", plist_new_string ("SQLite"));
-  plist_dict_set_item (metadata, "_NSAutoVacuumLevel", plist_new_string ("2"));
-  if (self->framework_version >= DIGEST_FRAMEWORK_VERSION)
+  if (framework_version >= GODWIT_DIGEST_FRAMEWORK_VERSION ||
+      plist_dict_get_item (metadata, "NSStoreModelVersionHashesDigest") != NULL)
     {
-      g_autofree char *digest = godwit_model_dup_version_hashes_digest (self->model);
+      g_autofree char *digest = godwit_model_dup_version_hashes_digest (model);
 
       plist_dict_set_item (metadata, "NSStoreModelVersionHashesDigest", plist_new_string (digest));
     }
-  if (self->framework_version >= CHECKSUM_FRAMEWORK_VERSION)
+  if (framework_version >= GODWIT_CHECKSUM_FRAMEWORK_VERSION ||
+      plist_dict_get_item (metadata, "NSStoreModelVersionChecksumKey") != NULL)
     {
-      g_autofree char *checksum = godwit_model_dup_version_checksum (self->model);
+      g_autofree char *checksum = godwit_model_dup_version_checksum (model);
 
       plist_dict_set_item (metadata, "NSStoreModelVersionChecksumKey", plist_new_string (checksum));
     }
+}
+
+static plist_t
+new_metadata (GodwitStoreWriter *self)
+{
+  plist_t metadata = plist_new_dict ();
+
+  plist_dict_set_item (metadata, "NSPersistenceFrameworkVersion",
+                       plist_new_uint ((uint64_t) self->framework_version));
+  plist_dict_set_item (metadata, "NSStoreModelVersionHashesVersion", plist_new_uint (3));
+  plist_dict_set_item (metadata, "NSStoreType", plist_new_string ("SQLite"));
+  plist_dict_set_item (metadata, "_NSAutoVacuumLevel", plist_new_string ("2"));
+  _godwit_store_metadata_set_version (metadata, self->model, self->framework_version);
 
   return metadata;
 }
@@ -620,10 +634,15 @@ lookup_entity (GodwitStoreWriter  *self,
   return entity;
 }
 
-/* A default value as the model states it (Xcode's defaultValueString),
- * or %NULL when the attribute has none the writer can store. */
-static GVariant *
-parse_default_value (GodwitProperty *attribute)
+/**
+ * _godwit_attribute_dup_default_value:
+ *
+ * Returns: (transfer full) (nullable): the default value as the model
+ *   states it (Xcode's defaultValueString), typed as the writer stores it,
+ *   or %NULL when the attribute has none that can be stored.
+ */
+GVariant *
+_godwit_attribute_dup_default_value (GodwitProperty *attribute)
 {
   const char *text = attribute->default_value;
   gint64 integer;
@@ -866,7 +885,7 @@ get_inserter (GodwitStoreWriter  *self,
         continue;
 
       g_ptr_array_add (inserter->attributes, property);
-      g_ptr_array_add (inserter->defaults, parse_default_value (property));
+      g_ptr_array_add (inserter->defaults, _godwit_attribute_dup_default_value (property));
       g_hash_table_insert (inserter->slots, property->name,
                            GUINT_TO_POINTER (inserter->attributes->len));
       g_string_append_printf (sql, ", %s", column->name);

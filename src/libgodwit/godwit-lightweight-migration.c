@@ -722,43 +722,6 @@ rebuild_table (Builder           *builder,
                  g_strdup_printf ("ALTER TABLE %s RENAME TO %s", new_name, to->name));
 }
 
-/* The SQL literal of @attribute's default value, or %NULL. */
-static char *
-dup_default_literal (GodwitProperty *attribute)
-{
-  g_autoptr(GVariant) value = _godwit_attribute_dup_default_value (attribute);
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (value == NULL)
-    return NULL;
-
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-    return g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value));
-
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
-    return g_strdup (g_variant_get_boolean (value) ? "1" : "0");
-
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
-    {
-      double number = g_variant_get_double (value);
-
-      if (!isfinite (number))
-        return NULL;
-      return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, number));
-    }
-
-  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    {
-      char *quoted = sqlite3_mprintf ("%Q", g_variant_get_string (value, NULL));
-      char *literal = g_strdup (quoted);
-
-      sqlite3_free (quoted);
-      return literal;
-    }
-
-  return NULL;
-}
-
 /* Added attributes and attributes becoming non-optional get their default
  * value where they have none, as Core Data's new objects would; those
  * without a default are checked before anything runs. */
@@ -806,7 +769,7 @@ add_values (Builder           *builder,
       if (change == NULL)
         continue;
 
-      literal = dup_default_literal (column->property);
+      literal = _godwit_attribute_dup_default_literal (column->property);
       if (literal != NULL)
         add_statement (builder->fills, NULL,
                        g_strdup_printf ("UPDATE %s SET %s = %s WHERE %s IS NULL AND Z_ENT IN (%s)",

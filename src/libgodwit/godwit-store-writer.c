@@ -79,6 +79,7 @@ struct _GodwitStoreWriter
   gboolean           persistent_history;
   gboolean           keep_wal;
   gint64             framework_version;
+  plist_t            metadata;      /* (nullable) the dictionary new metadata starts from */
   WriterState        state;
   sqlite3           *db;
   GHashTable        *last_pks;      /* (element-type GodwitEntity gint64): per root entity */
@@ -178,6 +179,7 @@ godwit_store_writer_finalize (GObject *object)
   g_clear_object (&self->model);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->uuid, g_free);
+  g_clear_pointer (&self->metadata, plist_free);
 
   G_OBJECT_CLASS (godwit_store_writer_parent_class)->finalize (object);
 }
@@ -301,6 +303,79 @@ godwit_store_writer_set_keep_wal (GodwitStoreWriter *self,
   g_return_if_fail (self->state == STATE_NEW);
 
   self->keep_wal = !!keep;
+}
+
+/**
+ * godwit_store_writer_set_uuid:
+ * @uuid: the Z_UUID to write instead of a random one
+ *
+ * For a store that replaces another, such as a migrated one: object URIs
+ * (x-coredata://UUID/…) stay valid. Call before godwit_store_writer_begin().
+ */
+void
+godwit_store_writer_set_uuid (GodwitStoreWriter *self,
+                              const char        *uuid)
+{
+  g_return_if_fail (GODWIT_IS_STORE_WRITER (self));
+  g_return_if_fail (self->state == STATE_NEW);
+  g_return_if_fail (uuid != NULL);
+
+  g_free (self->uuid);
+  self->uuid = g_strdup (uuid);
+}
+
+/**
+ * godwit_store_writer_set_metadata:
+ * @plist: a binary property list: the Z_PLIST of another store
+ *
+ * The new store's metadata starts from @plist: every key is kept (unknown
+ * keys belong to the app) except the model version keys, which are set for
+ * the writer's model. Its NSPersistenceFrameworkVersion, when it has one,
+ * replaces godwit_store_writer_set_framework_version()'s. Call before
+ * godwit_store_writer_begin().
+ *
+ * Returns: %FALSE with %GODWIT_ERROR_INVALID_PLIST when @plist is not a
+ *   binary property list holding a dictionary
+ */
+gboolean
+godwit_store_writer_set_metadata (GodwitStoreWriter  *self,
+                                  GBytes             *plist,
+                                  GError            **error)
+{
+  plist_t metadata = NULL;
+  plist_t framework_version;
+  gsize length = 0;
+  const char *data;
+
+  g_return_val_if_fail (GODWIT_IS_STORE_WRITER (self), FALSE);
+  g_return_val_if_fail (self->state == STATE_NEW, FALSE);
+  g_return_val_if_fail (plist != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = g_bytes_get_data (plist, &length);
+  if (length > 0 && length <= G_MAXUINT32)
+    plist_from_bin (data, (uint32_t) length, &metadata);
+  if (metadata == NULL || plist_get_node_type (metadata) != PLIST_DICT)
+    {
+      g_clear_pointer (&metadata, plist_free);
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
+                   "%s: the metadata to start from is not a binary property list holding a "
+                   "dictionary", self->path);
+      return FALSE;
+    }
+
+  framework_version = plist_dict_get_item (metadata, "NSPersistenceFrameworkVersion");
+  if (framework_version != NULL && plist_get_node_type (framework_version) == PLIST_UINT)
+    {
+      uint64_t version = 0;
+
+      plist_get_uint_val (framework_version, &version);
+      self->framework_version = (gint64) MIN (version, G_MAXINT64);
+    }
+  g_clear_pointer (&self->metadata, plist_free);
+  self->metadata = metadata;
+
+  return TRUE;
 }
 
 /**
@@ -447,7 +522,16 @@ _godwit_store_metadata_set_version (plist_t      metadata,
 static plist_t
 new_metadata (GodwitStoreWriter *self)
 {
-  plist_t metadata = plist_new_dict ();
+  plist_t metadata;
+
+  if (self->metadata != NULL)
+    {
+      metadata = plist_copy (self->metadata);
+      _godwit_store_metadata_set_version (metadata, self->model, self->framework_version);
+      return metadata;
+    }
+
+  metadata = plist_new_dict ();
 
   plist_dict_set_item (metadata, "NSPersistenceFrameworkVersion",
                        plist_new_uint ((uint64_t) self->framework_version));
@@ -688,6 +772,48 @@ _godwit_attribute_dup_default_value (GodwitProperty *attribute)
     default:
       return NULL;
     }
+}
+
+/**
+ * _godwit_attribute_dup_default_literal:
+ *
+ * Returns: (transfer full) (nullable): the default value as an SQL literal,
+ *   for migrations that fill it in with SQL.
+ */
+char *
+_godwit_attribute_dup_default_literal (GodwitProperty *attribute)
+{
+  g_autoptr(GVariant) value = _godwit_attribute_dup_default_value (attribute);
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (value == NULL)
+    return NULL;
+
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+    return g_strdup_printf ("%" G_GINT64_FORMAT, g_variant_get_int64 (value));
+
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_BOOLEAN))
+    return g_strdup (g_variant_get_boolean (value) ? "1" : "0");
+
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    {
+      double number = g_variant_get_double (value);
+
+      if (!isfinite (number))
+        return NULL;
+      return g_strdup (g_ascii_dtostr (buffer, sizeof buffer, number));
+    }
+
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    {
+      char *quoted = sqlite3_mprintf ("%Q", g_variant_get_string (value, NULL));
+      char *literal = g_strdup (quoted);
+
+      sqlite3_free (quoted);
+      return literal;
+    }
+
+  return NULL;
 }
 
 static const char *

@@ -28,6 +28,11 @@ void               godwit_store_writer_set_framework_version  (GodwitStoreWriter
                                                                gint64               version);
 void               godwit_store_writer_set_keep_wal           (GodwitStoreWriter   *self,
                                                                gboolean             keep);
+void               godwit_store_writer_set_uuid               (GodwitStoreWriter   *self,
+                                                               const char          *uuid);
+gboolean           godwit_store_writer_set_metadata           (GodwitStoreWriter   *self,
+                                                               GBytes              *plist,
+                                                               GError             **error);
 gboolean           godwit_store_writer_begin                  (GodwitStoreWriter   *self,
                                                                GError             **error);
 GodwitStoreLayout *godwit_store_writer_get_layout             (GodwitStoreWriter   *self);

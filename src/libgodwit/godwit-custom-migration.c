@@ -1,0 +1,1262 @@
+/* godwit-custom-migration.c
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* One custom migration step (NSCustomMigrationStage) of a migration plan
+ * (docs/migration-plan.md), done with SQL into a new store: will-migrate
+ * runs on the source, the destination is created by the store writer, the
+ * source is attached, and each entity mapping (explicit, or an implicit
+ * <Source>To<Destination> copy) is one INSERT … SELECT over a view of its
+ * source entity's objects, so that memory does not grow with the store.
+ * Links between objects are resolved through one temporary table per
+ * mapping, source Z_PK → destination Z_PK, filled before any object is
+ * made. Then did-migrate runs on the destination.
+ *
+ * Persistent history is copied when the source has it, with ACHANGE's
+ * entity numbers renumbered (changes of entities the destination lacks
+ * are dropped).
+ *
+ * Left out: order columns of ordered many-to-many join tables and the
+ * owner columns of to-many relationships without inverse are left NULL.
+ */
+
+#define G_LOG_DOMAIN "godwit-custom-migration"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "godwit-custom-migration.h"
+#include "godwit-error.h"
+#include "godwit-store-layout.h"
+#include "godwit-store-writer-private.h"
+
+/* Steps of the SQLite virtual machine between cancellation checks. */
+#define PROGRESS_HANDLER_STEPS 10000
+
+static const char * const file_suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+typedef enum
+{
+  PHASE_WILL_MIGRATE,   /* on the source store */
+  PHASE_MIGRATE,        /* on the destination, the source attached as "source" */
+  PHASE_DID_MIGRATE,    /* on the destination, after the persistent history is copied */
+} Phase;
+
+/* An entity mapping, explicit or implicit. */
+typedef struct
+{
+  char         *name;
+  char         *where;        /* "stages[1].entity-mappings[0] (PostToSection)", for messages */
+  GodwitEntity *source;       /* (unowned) */
+  GodwitEntity *destination;  /* (unowned) */
+  const GodwitPlanEntityMapping *plan;  /* (nullable) (unowned): NULL for an implicit mapping */
+  gboolean      keeps_pk;     /* the copy of a source entity: objects keep Z_PK and Z_OPT */
+  guint         index;        /* its table is temp.godwit_map_<index> */
+  guint         view;         /* its source objects are temp.godwit_source_<view> */
+} Mapping;
+
+typedef struct
+{
+  Phase    phase;
+  char    *sql;
+  char    *where;       /* the plan's part the statement comes from, for messages */
+  char    *progress;    /* (nullable) mapping name: progress is reported … */
+  char    *count_sql;   /* (nullable) … out of this many rows */
+} Statement;
+
+struct _GodwitCustomMigration
+{
+  GObject            parent_instance;
+
+  GodwitModel       *destination;
+  GodwitStoreLayout *source_layout;
+  GodwitStoreLayout *destination_layout;
+  GPtrArray         *mappings;     /* (element-type Mapping) */
+  GPtrArray         *statements;   /* (element-type Statement) in order */
+  char              *stage_path;   /* "stages[1]" */
+  char              *renumber_sql; /* source ZENTITY → destination Z_ENT, NULL when gone */
+};
+
+G_DEFINE_FINAL_TYPE (GodwitCustomMigration, godwit_custom_migration, G_TYPE_OBJECT)
+
+static void
+mapping_free (gpointer data)
+{
+  Mapping *mapping = data;
+
+  g_free (mapping->name);
+  g_free (mapping->where);
+  g_free (mapping);
+}
+
+static void
+statement_free (gpointer data)
+{
+  Statement *statement = data;
+
+  g_free (statement->sql);
+  g_free (statement->where);
+  g_free (statement->progress);
+  g_free (statement->count_sql);
+  g_free (statement);
+}
+
+static void
+godwit_custom_migration_finalize (GObject *object)
+{
+  GodwitCustomMigration *self = GODWIT_CUSTOM_MIGRATION (object);
+
+  g_clear_object (&self->destination);
+  g_clear_object (&self->source_layout);
+  g_clear_object (&self->destination_layout);
+  g_clear_pointer (&self->mappings, g_ptr_array_unref);
+  g_clear_pointer (&self->statements, g_ptr_array_unref);
+  g_clear_pointer (&self->stage_path, g_free);
+  g_clear_pointer (&self->renumber_sql, g_free);
+
+  G_OBJECT_CLASS (godwit_custom_migration_parent_class)->finalize (object);
+}
+
+static void
+godwit_custom_migration_class_init (GodwitCustomMigrationClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = godwit_custom_migration_finalize;
+}
+
+static void
+godwit_custom_migration_init (GodwitCustomMigration *self)
+{
+  self->mappings = g_ptr_array_new_with_free_func (mapping_free);
+  self->statements = g_ptr_array_new_with_free_func (statement_free);
+}
+
+static Statement *
+add_statement (GodwitCustomMigration *self,
+               Phase                  phase,
+               const char            *where,
+               char                  *sql)
+{
+  Statement *statement = g_new0 (Statement, 1);
+
+  statement->phase = phase;
+  statement->sql = sql;
+  statement->where = g_strdup (where);
+  g_ptr_array_add (self->statements, statement);
+
+  return statement;
+}
+
+/* A quoted SQL identifier. */
+static char *
+quote (const char *name)
+{
+  char *quoted = sqlite3_mprintf ("\"%w\"", name);
+  char *copy = g_strdup (quoted);
+
+  sqlite3_free (quoted);
+  return copy;
+}
+
+/* The property of @entity that @property matches: the one its renaming
+ * identifier names, else the one with its name; of the same kind and
+ * stored. */
+static GodwitProperty *
+find_matching_property (GodwitEntity   *entity,
+                        GodwitProperty *property)
+{
+  const char *names[] = { property->renaming_identifier, property->name };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GodwitProperty *match;
+
+      if (names[i] == NULL || *names[i] == '\0')
+        continue;
+      match = godwit_entity_find_property (entity, names[i]);
+      if (match != NULL && match->kind == property->kind && godwit_property_is_stored (match) &&
+          match->to_many == property->to_many)
+        return match;
+    }
+
+  return NULL;
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+/* The mappings of the stage: explicit ones in the plan's order, then the
+ * implicit copy of each destination entity that no mapping makes. */
+static gboolean
+collect_mappings (GodwitCustomMigration       *self,
+                  GodwitModel                 *source,
+                  const GodwitMigrationStage  *stage,
+                  GodwitModelDiff             *diff,
+                  GError                     **error)
+{
+  g_autoptr(GHashTable) made = g_hash_table_new (g_str_hash, g_str_equal);
+  GPtrArray *entities = godwit_model_get_entities (self->destination);
+
+  for (guint i = 0; i < stage->entity_mappings->len; i++)
+    {
+      const GodwitPlanEntityMapping *plan = g_ptr_array_index (stage->entity_mappings, i);
+      Mapping *mapping = g_new0 (Mapping, 1);
+
+      mapping->name = g_strdup (plan->name);
+      mapping->where = g_strdup_printf ("%s (%s)", plan->json_path, plan->name);
+      mapping->plan = plan;
+      mapping->source = godwit_model_get_entity (source, plan->source);
+      mapping->destination = godwit_model_get_entity (self->destination, plan->destination);
+      g_ptr_array_add (self->mappings, mapping);
+      if (mapping->source == NULL || mapping->destination == NULL)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
+                       "%s: the versions have no entity “%s” or “%s”: validate the plan first",
+                       mapping->where, plan->source, plan->destination);
+          return FALSE;
+        }
+      g_hash_table_add (made, plan->destination);
+    }
+
+  for (guint i = 0; i < entities->len; i++)
+    {
+      GodwitEntity *destination = g_ptr_array_index (entities, i);
+      const GodwitEntityChange *change;
+      Mapping *mapping;
+
+      if (g_hash_table_contains (made, destination->name))
+        continue;
+      change = godwit_model_diff_find_destination_entity (diff, destination->name);
+      if (change == NULL || change->source == NULL)
+        continue;
+
+      mapping = g_new0 (Mapping, 1);
+      mapping->name = g_strdup_printf ("%sTo%s", change->source->name, destination->name);
+      mapping->where = g_strdup_printf ("%s (%s, implicit)", stage->json_path, mapping->name);
+      mapping->source = change->source;
+      mapping->destination = destination;
+      g_ptr_array_add (self->mappings, mapping);
+    }
+
+  /* The first mapping copying a source entity to its matching destination
+   * entity keeps object identity, unless another source hierarchy already
+   * keeps its Z_PKs in the same destination table. */
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+      const GodwitEntityChange *change =
+        godwit_model_diff_find_destination_entity (diff, mapping->destination->name);
+      gboolean free_slot = change != NULL && change->source == mapping->source;
+
+      for (guint j = 0; free_slot && j < i; j++)
+        {
+          Mapping *other = g_ptr_array_index (self->mappings, j);
+
+          if (other->keeps_pk &&
+              ((other->source == mapping->source && other->destination == mapping->destination) ||
+               (godwit_entity_get_root (other->destination) == godwit_entity_get_root (mapping->destination) &&
+                godwit_entity_get_root (other->source) != godwit_entity_get_root (mapping->source))))
+            free_slot = FALSE;
+        }
+      mapping->keeps_pk = free_slot;
+      mapping->index = i;
+    }
+
+  return TRUE;
+}
+
+/* CREATE TEMP VIEW godwit_source_<n>: Z_PK, Z_ENT, Z_OPT and each stored
+ * attribute and to-one relationship of @entity under its name, and the
+ * position in an ordered inverse as "godwit$order$<name>". */
+static char *
+dup_source_view (GodwitCustomMigration *self,
+                 GodwitEntity          *entity,
+                 guint                  n)
+{
+  g_autoptr(GPtrArray) properties = godwit_entity_dup_all_properties (entity);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const GodwitTable *table = godwit_store_layout_get_table (self->source_layout, entity);
+  g_autofree char *table_name = quote (table->name);
+  GString *sql = g_string_new (NULL);
+
+  g_string_append_printf (sql, "CREATE TEMP VIEW godwit_source_%u AS SELECT Z_PK, Z_ENT, Z_OPT", n);
+  g_hash_table_add (seen, g_strdup ("z_pk"));
+  g_hash_table_add (seen, g_strdup ("z_ent"));
+  g_hash_table_add (seen, g_strdup ("z_opt"));
+  for (guint i = 0; i < properties->len; i++)
+    {
+      GodwitProperty *property = g_ptr_array_index (properties, i);
+      GodwitColumnRole role = property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE
+                              ? GODWIT_COLUMN_ROLE_ATTRIBUTE : GODWIT_COLUMN_ROLE_TO_ONE;
+      const GodwitColumn *column;
+      const GodwitColumn *order;
+      g_autofree char *column_name = NULL;
+      g_autofree char *name = NULL;
+
+      /* SQL names are case-insensitive: of names differing only in case,
+       * the first counts, as when the plan was validated. */
+      if (!godwit_property_is_stored (property) ||
+          property->kind == GODWIT_PROPERTY_KIND_FETCHED ||
+          (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && property->to_many) ||
+          !g_hash_table_add (seen, g_ascii_strdown (property->name, -1)))
+        continue;
+
+      column = godwit_store_layout_find_column (self->source_layout, entity, property->name, role);
+      name = quote (property->name);
+      if (column == NULL)
+        {
+          g_string_append_printf (sql, ", NULL AS %s", name);
+          continue;
+        }
+      column_name = quote (column->name);
+      g_string_append_printf (sql, ", %s AS %s", column_name, name);
+
+      order = godwit_store_layout_find_column (self->source_layout, entity, property->name,
+                                               GODWIT_COLUMN_ROLE_ORDER);
+      if (order != NULL)
+        {
+          g_autofree char *order_name = quote (order->name);
+          g_autofree char *alias = g_strdup_printf ("godwit$order$%s", property->name);
+          g_autofree char *quoted_alias = quote (alias);
+
+          g_string_append_printf (sql, ", %s AS %s", order_name, quoted_alias);
+        }
+    }
+  g_string_append_printf (sql, " FROM source.%s WHERE Z_ENT = %u", table_name,
+                          godwit_store_layout_get_entity_number (self->source_layout, entity));
+
+  return g_string_free (sql, FALSE);
+}
+
+/* The destination Z_PK that @mapping made from the source object whose
+ * Z_PK @key gives, or NULL. */
+static char *
+dup_lookup (const Mapping *mapping,
+            const char    *key)
+{
+  return g_strdup_printf ("(SELECT \"godwit$made\" FROM temp.godwit_map_%u WHERE \"godwit$source\" = (\n%s\n))",
+                          mapping->index, key);
+}
+
+/* The mappings a copied relationship can link through: they make objects
+ * of @destination (or a sub-entity) from objects stored with @source's. */
+static GPtrArray *
+dup_candidates (GodwitCustomMigration *self,
+                GodwitEntity          *destination,
+                GodwitEntity          *source)
+{
+  GPtrArray *candidates = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+
+      if (godwit_entity_is_kind_of (mapping->destination, destination) &&
+          godwit_entity_get_root (mapping->source) == godwit_entity_get_root (source))
+        g_ptr_array_add (candidates, mapping);
+    }
+
+  return candidates;
+}
+
+/* The foreign key (or, with @entity_number, the Z_ENT) of the object one of
+ * @candidates made from the source object whose Z_PK @key gives. */
+static char *
+dup_link_value (GodwitCustomMigration *self,
+                GPtrArray             *candidates,
+                const char            *key,
+                gboolean               entity_number)
+{
+  GString *sql = g_string_new (NULL);
+
+  if (candidates->len == 0)
+    {
+      g_string_free (sql, TRUE);
+      return g_strdup ("NULL");
+    }
+
+  if (entity_number)
+    g_string_append (sql, "CASE");
+  else if (candidates->len > 1)
+    g_string_append (sql, "COALESCE (");
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const Mapping *mapping = g_ptr_array_index (candidates, i);
+      g_autofree char *lookup = dup_lookup (mapping, key);
+
+      if (entity_number)
+        g_string_append_printf (sql, " WHEN %s IS NOT NULL THEN %u", lookup,
+                                godwit_store_layout_get_entity_number (self->destination_layout,
+                                                                       mapping->destination));
+      else
+        g_string_append_printf (sql, "%s%s", i > 0 ? ", " : "", lookup);
+    }
+  if (entity_number)
+    g_string_append (sql, " END");
+  else if (candidates->len > 1)
+    g_string_append (sql, ")");
+
+  return g_string_free (sql, FALSE);
+}
+
+static const GodwitPlanValue *
+find_plan_value (const Mapping *mapping,
+                 const char    *attribute)
+{
+  for (guint i = 0; mapping->plan != NULL && i < mapping->plan->attributes->len; i++)
+    {
+      const GodwitPlanValue *value = g_ptr_array_index (mapping->plan->attributes, i);
+
+      if (strcmp (value->attribute, attribute) == 0)
+        return value;
+    }
+
+  return NULL;
+}
+
+static const GodwitPlanLink *
+find_plan_link (const Mapping *mapping,
+                const char    *relationship)
+{
+  for (guint i = 0; mapping->plan != NULL && i < mapping->plan->relationships->len; i++)
+    {
+      const GodwitPlanLink *link = g_ptr_array_index (mapping->plan->relationships, i);
+
+      if (strcmp (link->relationship, relationship) == 0)
+        return link;
+    }
+
+  return NULL;
+}
+
+static const Mapping *
+find_mapping (GodwitCustomMigration *self,
+              const char            *name)
+{
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      const Mapping *mapping = g_ptr_array_index (self->mappings, i);
+
+      if (strcmp (mapping->name, name) == 0)
+        return mapping;
+    }
+
+  return NULL;
+}
+
+/* The value of one destination column for objects @mapping makes, as an
+ * SQL expression over its source view, or %NULL to leave the column out. */
+static char *
+dup_column_value (GodwitCustomMigration  *self,
+                  const Mapping          *mapping,
+                  GodwitModel            *source,
+                  const GodwitColumn     *column,
+                  GError                **error)
+{
+  GodwitProperty *property = column->property;
+  GodwitProperty *matching;
+  const GodwitPlanLink *link;
+
+  if (property == NULL || !godwit_entity_is_kind_of (mapping->destination, column->entity))
+    return NULL;
+
+  switch (column->role)
+    {
+    case GODWIT_COLUMN_ROLE_ATTRIBUTE:
+      {
+        const GodwitPlanValue *value = find_plan_value (mapping, property->name);
+
+        if (value != NULL)
+          return g_strdup_printf ("(\n%s\n)", value->expression);
+        matching = find_matching_property (mapping->source, property);
+        if (matching != NULL)
+          return quote (matching->name);
+        return _godwit_attribute_dup_default_literal (property);
+      }
+
+    case GODWIT_COLUMN_ROLE_TO_ONE:
+    case GODWIT_COLUMN_ROLE_TO_ONE_ENTITY:
+      {
+        gboolean entity_number = column->role == GODWIT_COLUMN_ROLE_TO_ONE_ENTITY;
+        GodwitEntity *target = godwit_model_get_entity (self->destination,
+                                                        property->destination_entity);
+        g_autoptr(GPtrArray) candidates = NULL;
+        g_autofree char *key = NULL;
+        GodwitEntity *source_target;
+
+        link = find_plan_link (mapping, property->name);
+        if (link != NULL)
+          {
+            const Mapping *linked = find_mapping (self, link->mapping);
+
+            if (linked == NULL)
+              {
+                g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                             "%s: relationships.%s: this stage has no entity mapping “%s”",
+                             mapping->where, property->name, link->mapping);
+                return NULL;
+              }
+            candidates = g_ptr_array_new ();
+            g_ptr_array_add (candidates, (gpointer) linked);
+            return dup_link_value (self, candidates, link->source_key, entity_number);
+          }
+
+        matching = find_matching_property (mapping->source, property);
+        if (matching == NULL || target == NULL)
+          return NULL;
+        source_target = godwit_model_get_entity (source, matching->destination_entity);
+        if (source_target == NULL)
+          return NULL;
+        candidates = dup_candidates (self, target, source_target);
+        key = quote (matching->name);
+        return dup_link_value (self, candidates, key, entity_number);
+      }
+
+    case GODWIT_COLUMN_ROLE_ORDER:
+      /* The source position where there was one; the numbering after
+       * every object is made fills the rest. */
+      matching = find_matching_property (mapping->source, property);
+      if (matching != NULL && find_plan_link (mapping, property->name) == NULL &&
+          godwit_store_layout_find_column (self->source_layout, mapping->source, matching->name,
+                                           GODWIT_COLUMN_ROLE_ORDER) != NULL)
+        {
+          g_autofree char *alias = g_strdup_printf ("godwit$order$%s", matching->name);
+
+          return quote (alias);
+        }
+      return NULL;
+
+    case GODWIT_COLUMN_ROLE_PRIMARY_KEY:
+    case GODWIT_COLUMN_ROLE_ENTITY:
+    case GODWIT_COLUMN_ROLE_OPT:
+    case GODWIT_COLUMN_ROLE_TO_MANY_OWNER:
+    default:
+      return NULL;
+    }
+}
+
+/* The highest destination Z_PK made so far in @mapping's hierarchy, by
+ * the mappings before it in @order. */
+static char *
+dup_base_pk (GPtrArray     *order,
+             const Mapping *mapping)
+{
+  GString *sql = g_string_new ("(SELECT MAX (m) FROM (SELECT 0 AS m");
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      const Mapping *other = g_ptr_array_index (order, i);
+
+      if (other == mapping)
+        break;
+      if (godwit_entity_get_root (other->destination) == godwit_entity_get_root (mapping->destination))
+        g_string_append_printf (sql, " UNION ALL SELECT MAX (\"godwit$made\") FROM temp.godwit_map_%u",
+                                other->index);
+    }
+  g_string_append (sql, "))");
+
+  return g_string_free (sql, FALSE);
+}
+
+static gboolean
+add_object_inserts (GodwitCustomMigration  *self,
+                    GodwitModel            *source,
+                    const Mapping          *mapping,
+                    GError                **error)
+{
+  const GodwitTable *table = godwit_store_layout_get_table (self->destination_layout,
+                                                            mapping->destination);
+  g_autofree char *table_name = quote (table->name);
+  g_autoptr(GString) columns = g_string_new ("Z_PK, Z_ENT, Z_OPT");
+  g_autoptr(GString) values = g_string_new (NULL);
+  Statement *statement;
+
+  g_string_append_printf (values, "m.\"godwit$made\", %u, %s",
+                          godwit_store_layout_get_entity_number (self->destination_layout,
+                                                                 mapping->destination),
+                          mapping->keeps_pk ? "Z_OPT" : "1");
+  for (guint i = 0; i < table->columns->len; i++)
+    {
+      const GodwitColumn *column = g_ptr_array_index (table->columns, i);
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *value = dup_column_value (self, mapping, source, column, &local_error);
+      g_autofree char *column_name = NULL;
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (value == NULL)
+        continue;
+      column_name = quote (column->name);
+      g_string_append_printf (columns, ", %s", column_name);
+      g_string_append_printf (values, ", %s", value);
+    }
+
+  statement = add_statement (self, PHASE_MIGRATE, mapping->where,
+                             g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM temp.godwit_map_%u "
+                                              "AS m JOIN temp.godwit_source_%u ON Z_PK = m.\"godwit$source\"",
+                                              table_name, columns->str, values->str, mapping->index,
+                                              mapping->view));
+  statement->progress = g_strdup (mapping->name);
+  statement->count_sql = g_strdup_printf ("SELECT COUNT(*) FROM temp.godwit_map_%u", mapping->index);
+
+  return TRUE;
+}
+
+/* Numbers each ordered to-many relationship's objects from 1, keeping the
+ * source order where there was one, then the order they were made in. */
+static void
+add_order_numbering (GodwitCustomMigration *self)
+{
+  GPtrArray *tables = godwit_store_layout_get_tables (self->destination_layout);
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const GodwitTable *table = g_ptr_array_index (tables, i);
+      g_autofree char *table_name = quote (table->name);
+
+      for (guint j = 0; j < table->columns->len; j++)
+        {
+          const GodwitColumn *column = g_ptr_array_index (table->columns, j);
+          const GodwitColumn *key;
+          g_autofree char *order_name = NULL;
+          g_autofree char *key_name = NULL;
+
+          if (column->role != GODWIT_COLUMN_ROLE_ORDER || column->property == NULL)
+            continue;
+          key = godwit_store_layout_find_column (self->destination_layout, column->entity,
+                                                 column->property->name, GODWIT_COLUMN_ROLE_TO_ONE);
+          if (key == NULL)
+            continue;
+          order_name = quote (column->name);
+          key_name = quote (key->name);
+          add_statement (self, PHASE_MIGRATE, self->stage_path,
+                         g_strdup_printf ("UPDATE main.%s SET %s = o.position FROM (SELECT Z_PK AS pk, "
+                                          "row_number () OVER (PARTITION BY %s ORDER BY %s IS NULL, %s, Z_PK) "
+                                          "AS position FROM main.%s WHERE %s IS NOT NULL) AS o "
+                                          "WHERE %s.Z_PK = o.pk",
+                                          table_name, order_name, key_name, order_name, order_name,
+                                          table_name, key_name, table_name));
+        }
+    }
+}
+
+/* Many-to-many relationships of copied entities: each source row whose two
+ * objects were both mapped. */
+static void
+add_join_tables (GodwitCustomMigration *self,
+                 GodwitModel           *source,
+                 GodwitModelDiff       *diff)
+{
+  GPtrArray *joins = godwit_store_layout_get_join_tables (self->destination_layout);
+
+  for (guint i = 0; i < joins->len; i++)
+    {
+      const GodwitJoinTable *join = g_ptr_array_index (joins, i);
+      const GodwitEntityChange *change = godwit_model_diff_find_destination_entity (diff, join->entity->name);
+      const GodwitJoinTable *source_join;
+      GodwitProperty *relationship;
+      GodwitEntity *inverse_source;
+      g_autoptr(GPtrArray) ends = NULL;
+      g_autoptr(GPtrArray) inverse_ends = NULL;
+      g_autofree char *join_name = NULL;
+      g_autofree char *source_join_name = NULL;
+      g_autofree char *column = NULL;
+      g_autofree char *inverse_column = NULL;
+      g_autofree char *key = NULL;
+      g_autofree char *inverse_key = NULL;
+      g_autofree char *value = NULL;
+      g_autofree char *inverse_value = NULL;
+      gboolean same_side;
+
+      if (change == NULL || change->source == NULL)
+        continue;
+      relationship = find_matching_property (change->source, join->relationship);
+      if (relationship == NULL)
+        continue;
+      source_join = godwit_store_layout_find_join_table (self->source_layout, change->source,
+                                                         relationship->name);
+      inverse_source = godwit_model_get_entity (source, relationship->destination_entity);
+      if (source_join == NULL || inverse_source == NULL)
+        continue;
+      same_side = source_join->relationship == relationship;
+
+      ends = dup_candidates (self, join->entity, change->source);
+      inverse_ends = dup_candidates (self, join->inverse_entity, inverse_source);
+      key = g_strdup_printf ("j.%s", same_side ? source_join->column : source_join->inverse_column);
+      inverse_key = g_strdup_printf ("j.%s", same_side ? source_join->inverse_column : source_join->column);
+      value = dup_link_value (self, ends, key, FALSE);
+      inverse_value = dup_link_value (self, inverse_ends, inverse_key, FALSE);
+      join_name = quote (join->name);
+      source_join_name = quote (source_join->name);
+      column = quote (join->column);
+      inverse_column = quote (join->inverse_column);
+      add_statement (self, PHASE_MIGRATE, self->stage_path,
+                     g_strdup_printf ("INSERT INTO main.%s (%s, %s) SELECT a, b FROM (SELECT %s AS a, %s AS b "
+                                      "FROM source.%s AS j) WHERE a IS NOT NULL AND b IS NOT NULL",
+                                      join_name, column, inverse_column, value, inverse_value,
+                                      source_join_name));
+    }
+}
+
+static gboolean
+build (GodwitCustomMigration       *self,
+       GodwitModel                 *source,
+       const GodwitMigrationStage  *stage,
+       GodwitModelDiff             *diff,
+       GError                     **error)
+{
+  g_autoptr(GHashTable) views = g_hash_table_new (NULL, NULL);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  GPtrArray *tables;
+
+  for (guint i = 0; stage->will_migrate[i] != NULL; i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.will-migrate[%u]", stage->json_path, i);
+
+      add_statement (self, PHASE_WILL_MIGRATE, where, g_strdup (stage->will_migrate[i]));
+    }
+
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+      gpointer view;
+
+      if (!g_hash_table_lookup_extended (views, mapping->source, NULL, &view))
+        {
+          view = GUINT_TO_POINTER (g_hash_table_size (views));
+          g_hash_table_insert (views, mapping->source, view);
+          add_statement (self, PHASE_MIGRATE, mapping->where,
+                         dup_source_view (self, mapping->source, GPOINTER_TO_UINT (view)));
+        }
+      mapping->view = GPOINTER_TO_UINT (view);
+      add_statement (self, PHASE_MIGRATE, mapping->where,
+                     g_strdup_printf ("CREATE TEMP TABLE godwit_map_%u (\"godwit$source\" INTEGER PRIMARY KEY, "
+                                      "\"godwit$made\" INTEGER NOT NULL)", mapping->index));
+    }
+
+  /* Copies keep their Z_PKs; new objects are numbered after them. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < self->mappings->len; i++)
+      {
+        Mapping *mapping = g_ptr_array_index (self->mappings, i);
+
+        if (mapping->keeps_pk == (pass == 0))
+          g_ptr_array_add (order, mapping);
+      }
+  for (guint i = 0; i < order->len; i++)
+    {
+      const Mapping *mapping = g_ptr_array_index (order, i);
+      g_autofree char *filter = NULL;
+      g_autofree char *made = NULL;
+
+      if (mapping->plan != NULL && mapping->plan->filter != NULL)
+        filter = g_strdup_printf (" WHERE (\n%s\n)", mapping->plan->filter);
+      if (mapping->keeps_pk)
+        made = g_strdup ("Z_PK");
+      else
+        {
+          g_autofree char *base = dup_base_pk (order, mapping);
+
+          made = g_strdup_printf ("%s + row_number () OVER (ORDER BY Z_PK)", base);
+        }
+      add_statement (self, PHASE_MIGRATE, mapping->where,
+                     g_strdup_printf ("INSERT INTO temp.godwit_map_%u (\"godwit$source\", \"godwit$made\") "
+                                      "SELECT Z_PK, %s FROM temp.godwit_source_%u%s",
+                                      mapping->index, made, mapping->view, filter != NULL ? filter : ""));
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    if (!add_object_inserts (self, source, g_ptr_array_index (order, i), error))
+      return FALSE;
+
+  add_join_tables (self, source, diff);
+  add_order_numbering (self);
+
+  tables = godwit_store_layout_get_tables (self->destination_layout);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const GodwitTable *table = g_ptr_array_index (tables, i);
+      g_autofree char *table_name = quote (table->name);
+
+      add_statement (self, PHASE_MIGRATE, self->stage_path,
+                     g_strdup_printf ("UPDATE main.Z_PRIMARYKEY SET Z_MAX = (SELECT COALESCE (MAX (Z_PK), 0) "
+                                      "FROM main.%s) WHERE Z_ENT = %u", table_name,
+                                      godwit_store_layout_get_entity_number (self->destination_layout,
+                                                                             table->root)));
+    }
+
+  for (guint i = 0; stage->did_migrate[i] != NULL; i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s.did-migrate[%u]", stage->json_path, i);
+
+      add_statement (self, PHASE_DID_MIGRATE, where, g_strdup (stage->did_migrate[i]));
+    }
+
+  return TRUE;
+}
+
+/* CASE over ACHANGE.ZENTITY: each source entity's number → its matching
+ * destination entity's. */
+static char *
+dup_renumber_sql (GodwitCustomMigration *self,
+                  GodwitModel           *source,
+                  GodwitModelDiff       *diff)
+{
+  GPtrArray *entities = godwit_model_get_entities (source);
+  GString *sql = g_string_new ("CASE ZENTITY");
+
+  for (guint i = 0; i < entities->len; i++)
+    {
+      GodwitEntity *entity = g_ptr_array_index (entities, i);
+      const GodwitEntityChange *change = godwit_model_diff_find_source_entity (diff, entity->name);
+
+      if (change != NULL && change->destination != NULL)
+        g_string_append_printf (sql, " WHEN %u THEN %u",
+                                godwit_store_layout_get_entity_number (self->source_layout, entity),
+                                godwit_store_layout_get_entity_number (self->destination_layout,
+                                                                       change->destination));
+    }
+  g_string_append (sql, " END");
+
+  return g_string_free (sql, FALSE);
+}
+
+/**
+ * godwit_custom_migration_new:
+ * @source: the resolved model of the stage's "from" version
+ * @destination: the resolved model of its "to" version
+ * @stage: a custom stage of a migration plan validated against the bundle
+ *   of both
+ *
+ * Plans the step: the statements run() executes.
+ *
+ * Returns: (transfer full) (nullable):
+ */
+GodwitCustomMigration *
+godwit_custom_migration_new (GodwitModel                 *source,
+                             GodwitModel                 *destination,
+                             const GodwitMigrationStage  *stage,
+                             GError                     **error)
+{
+  g_autoptr(GodwitCustomMigration) self = NULL;
+  g_autoptr(GodwitModelDiff) diff = NULL;
+
+  g_return_val_if_fail (GODWIT_IS_MODEL (source), NULL);
+  g_return_val_if_fail (GODWIT_IS_MODEL (destination), NULL);
+  g_return_val_if_fail (stage != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (stage->kind != GODWIT_MIGRATION_STAGE_CUSTOM)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                   "%s: not a custom stage", stage->json_path);
+      return NULL;
+    }
+
+  self = g_object_new (GODWIT_TYPE_CUSTOM_MIGRATION, NULL);
+  self->destination = g_object_ref (destination);
+  self->stage_path = g_strdup (stage->json_path);
+  self->source_layout = godwit_store_layout_new (source, FALSE, error);
+  if (self->source_layout == NULL)
+    return NULL;
+  self->destination_layout = godwit_store_layout_new (destination, FALSE, error);
+  if (self->destination_layout == NULL)
+    return NULL;
+
+  diff = godwit_model_diff_new (source, destination);
+  self->renumber_sql = dup_renumber_sql (self, source, diff);
+  if (!collect_mappings (self, source, stage, diff, error) ||
+      !build (self, source, stage, diff, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * godwit_custom_migration_dup_sql:
+ *
+ * The statements run() executes, in order: will-migrate on the source
+ * store, then on the new store with the source attached as "source" the
+ * views of the source objects, the tables of each mapping (source Z_PK →
+ * destination Z_PK), the objects, the many-to-many rows, the order of
+ * ordered relationships, Z_PRIMARYKEY's Z_MAX, and did-migrate. The copy
+ * of persistent history, on stores that have it, is built when it runs
+ * from the columns both stores have, and comes before did-migrate.
+ *
+ * Returns: (transfer full) (element-type utf8):
+ */
+GPtrArray *
+godwit_custom_migration_dup_sql (GodwitCustomMigration *self)
+{
+  GPtrArray *sql;
+
+  g_return_val_if_fail (GODWIT_IS_CUSTOM_MIGRATION (self), NULL);
+
+  sql = g_ptr_array_new_full (self->statements->len, g_free);
+  for (guint i = 0; i < self->statements->len; i++)
+    g_ptr_array_add (sql, g_strdup (((const Statement *) g_ptr_array_index (self->statements, i))->sql));
+
+  return sql;
+}
+
+/* ---- running ------------------------------------------------------------ */
+
+typedef struct
+{
+  sqlite3      *db;
+  const char   *path;
+  GCancellable *cancellable;
+} Run;
+
+static int
+progress_handler (void *data)
+{
+  Run *run = data;
+
+  return g_cancellable_is_cancelled (run->cancellable) ? 1 : 0;
+}
+
+static gboolean
+set_sqlite_error (Run         *run,
+                  const char  *where,
+                  GError     **error)
+{
+  if (sqlite3_errcode (run->db) == SQLITE_INTERRUPT &&
+      g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return FALSE;
+
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL, "%s: %s: %s", run->path, where,
+               sqlite3_errmsg (run->db));
+  return FALSE;
+}
+
+static gboolean
+execute (Run         *run,
+         const char  *where,
+         const char  *sql,
+         GError     **error)
+{
+  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
+    return FALSE;
+  if (sqlite3_exec (run->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_sqlite_error (run, where, error);
+  return TRUE;
+}
+
+static gboolean
+query_int (Run         *run,
+           const char  *where,
+           const char  *sql,
+           gint64      *value,
+           GError     **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int result;
+
+  if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
+    return set_sqlite_error (run, where, error);
+  result = sqlite3_step (statement);
+  *value = result == SQLITE_ROW ? sqlite3_column_int64 (statement, 0) : 0;
+  sqlite3_finalize (statement);
+  if (result != SQLITE_ROW && result != SQLITE_DONE)
+    return set_sqlite_error (run, where, error);
+
+  return TRUE;
+}
+
+static gboolean
+open_store (Run         *run,
+            const char  *path,
+            GError     **error)
+{
+  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
+
+  run->path = path;
+  /* SQLite reads a name starting with "file:" as a URI; an absolute path
+   * never does. */
+  if (sqlite3_open_v2 (absolute, &run->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot open the store: %s", path,
+                   run->db != NULL ? sqlite3_errmsg (run->db) : "out of memory");
+      return FALSE;
+    }
+  if (run->cancellable != NULL)
+    sqlite3_progress_handler (run->db, PROGRESS_HANDLER_STEPS, progress_handler, run);
+
+  return TRUE;
+}
+
+static void
+close_store (Run *run)
+{
+  if (run->db != NULL && !sqlite3_get_autocommit (run->db))
+    sqlite3_exec (run->db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close_v2 (run->db);
+  run->db = NULL;
+}
+
+/* will-migrate, in one transaction; then the store's Z_UUID and metadata,
+ * which the new store keeps. */
+static gboolean
+prepare_source (GodwitCustomMigration  *self,
+                Run                    *run,
+                char                  **uuid,
+                GBytes                **metadata,
+                gboolean               *history,
+                GError                **error)
+{
+  sqlite3_stmt *statement = NULL;
+  gint64 n_history = 0;
+  int result;
+
+  if (!execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; i < self->statements->len; i++)
+    {
+      const Statement *will = g_ptr_array_index (self->statements, i);
+
+      if (will->phase == PHASE_WILL_MIGRATE && !execute (run, will->where, will->sql, error))
+        return FALSE;
+    }
+  if (!execute (run, self->stage_path, "COMMIT", error) ||
+      !query_int (run, self->stage_path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+                  "AND name IN ('ACHANGE', 'ATRANSACTION', 'ATRANSACTIONSTRING')", &n_history, error))
+    return FALSE;
+  *history = n_history == 3;
+
+  if (sqlite3_prepare_v2 (run->db, "SELECT Z_UUID, Z_PLIST FROM Z_METADATA WHERE Z_VERSION = 1",
+                          -1, &statement, NULL) != SQLITE_OK)
+    return set_sqlite_error (run, "Z_METADATA", error);
+  result = sqlite3_step (statement);
+  if (result == SQLITE_ROW)
+    {
+      *uuid = g_strdup ((const char *) sqlite3_column_text (statement, 0));
+      if (sqlite3_column_bytes (statement, 1) > 0)
+        *metadata = g_bytes_new (sqlite3_column_blob (statement, 1),
+                                 (gsize) sqlite3_column_bytes (statement, 1));
+    }
+  sqlite3_finalize (statement);
+  if (result != SQLITE_ROW)
+    {
+      if (result == SQLITE_DONE)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_CORE_DATA_STORE,
+                     "%s: Z_METADATA has no row", run->path);
+      else
+        set_sqlite_error (run, "Z_METADATA", error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+create_destination (GodwitCustomMigration  *self,
+                    const char             *path,
+                    const char             *uuid,
+                    GBytes                 *metadata,
+                    gboolean                history,
+                    GError                **error)
+{
+  g_autoptr(GodwitStoreWriter) writer = godwit_store_writer_new (self->destination, path, error);
+
+  if (writer == NULL)
+    return FALSE;
+  if (uuid != NULL)
+    godwit_store_writer_set_uuid (writer, uuid);
+  if (metadata != NULL && !godwit_store_writer_set_metadata (writer, metadata, error))
+    return FALSE;
+  godwit_store_writer_set_persistent_history (writer, history);
+
+  return godwit_store_writer_begin (writer, error) && godwit_store_writer_commit (writer, error);
+}
+
+/* The rows of @table, in the columns both stores have; @value_of_entity
+ * (nullable) replaces ZENTITY's values. */
+static gboolean
+copy_history_table (GodwitCustomMigration  *self,
+                    Run                    *run,
+                    const char             *table,
+                    const char             *value_of_entity,
+                    GError                **error)
+{
+  g_autoptr(GString) columns = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *statement = NULL;
+  int result;
+
+  if (sqlite3_prepare_v2 (run->db, "SELECT d.name FROM pragma_table_info (?1, 'main') AS d "
+                          "JOIN pragma_table_info (?1, 'source') AS s ON s.name = d.name ORDER BY d.cid",
+                          -1, &statement, NULL) != SQLITE_OK)
+    return set_sqlite_error (run, table, error);
+  sqlite3_bind_text (statement, 1, table, -1, SQLITE_STATIC);
+  while ((result = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      g_autofree char *column = quote ((const char *) sqlite3_column_text (statement, 0));
+      gboolean entity = value_of_entity != NULL && strcmp (column, "\"ZENTITY\"") == 0;
+
+      g_string_append_printf (columns, "%s%s", columns->len > 0 ? ", " : "", column);
+      g_string_append_printf (values, "%s%s", values->len > 0 ? ", " : "",
+                              entity ? value_of_entity : column);
+    }
+  sqlite3_finalize (statement);
+  if (result != SQLITE_DONE)
+    return set_sqlite_error (run, table, error);
+
+  if (value_of_entity != NULL)
+    sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM source.%s WHERE (%s) IS NOT NULL",
+                           table, columns->str, values->str, table, value_of_entity);
+  else
+    sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM source.%s", table, columns->str,
+                           values->str, table);
+
+  return execute (run, self->stage_path, sql, error);
+}
+
+static gboolean
+copy_history (GodwitCustomMigration  *self,
+              Run                    *run,
+              GError                **error)
+{
+  return copy_history_table (self, run, "ATRANSACTIONSTRING", NULL, error) &&
+         copy_history_table (self, run, "ATRANSACTION", NULL, error) &&
+         copy_history_table (self, run, "ACHANGE", self->renumber_sql, error) &&
+         execute (run, self->stage_path,
+                  "UPDATE main.Z_PRIMARYKEY SET Z_MAX = s.Z_MAX FROM source.Z_PRIMARYKEY AS s "
+                  "WHERE s.Z_ENT = Z_PRIMARYKEY.Z_ENT AND s.Z_ENT >= "
+                  G_STRINGIFY (GODWIT_STORE_LAYOUT_CHANGE_ENTITY_NUMBER), error);
+}
+
+static gboolean
+migrate (GodwitCustomMigration        *self,
+         Run                          *run,
+         const char                   *source_path,
+         gboolean                      history,
+         GodwitMigrationProgressFunc   progress,
+         gpointer                      user_data,
+         GError                      **error)
+{
+  g_autofree char *absolute = g_canonicalize_filename (source_path, NULL);
+  sqlite3_stmt *attach = NULL;
+  gboolean copied_history = FALSE;
+  int result;
+
+  /* Core Data declares no foreign keys. */
+  if (!execute (run, self->stage_path, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (run->db, "ATTACH DATABASE ? AS source", -1, &attach, NULL) != SQLITE_OK)
+    return set_sqlite_error (run, source_path, error);
+  sqlite3_bind_text (attach, 1, absolute, -1, SQLITE_STATIC);
+  result = sqlite3_step (attach);
+  sqlite3_finalize (attach);
+  if (result != SQLITE_DONE)
+    return set_sqlite_error (run, source_path, error);
+
+  if (!execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  for (guint i = 0; i < self->statements->len; i++)
+    {
+      const Statement *statement = g_ptr_array_index (self->statements, i);
+      gint64 total = 0;
+
+      if (statement->phase == PHASE_DID_MIGRATE && history && !copied_history)
+        {
+          if (!copy_history (self, run, error))
+            return FALSE;
+          copied_history = TRUE;
+        }
+      if (statement->phase == PHASE_WILL_MIGRATE)
+        continue;
+      if (statement->count_sql != NULL)
+        {
+          if (!query_int (run, statement->where, statement->count_sql, &total, error))
+            return FALSE;
+          if (progress != NULL)
+            progress (statement->progress, 0, total, user_data);
+        }
+      if (!execute (run, statement->where, statement->sql, error))
+        return FALSE;
+      if (statement->count_sql != NULL && progress != NULL)
+        progress (statement->progress, total, total, user_data);
+    }
+
+  if (history && !copied_history && !copy_history (self, run, error))
+    return FALSE;
+
+  return execute (run, self->stage_path, "COMMIT", error) &&
+         execute (run, self->stage_path, "DETACH DATABASE source", error);
+}
+
+static void
+remove_destination (const char *path)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (file_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, file_suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        g_warning ("%s: cannot remove a half-migrated store file: %s", file, g_strerror (errno));
+    }
+}
+
+/**
+ * godwit_custom_migration_run:
+ * @source_path: a work copy of the store in the source version; will-migrate
+ *   changes it
+ * @destination_path: where the migrated store goes; nothing may be there
+ *
+ * Migrates the store into a new one in the destination version. It keeps
+ * the source's Z_UUID and every metadata key but the version keys; copied
+ * objects keep their Z_PK and Z_OPT. On failure or cancellation no
+ * destination file is left, and the error names the part of the plan at
+ * fault ("…: stages[1].entity-mappings[0] (PostToSection): …").
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+godwit_custom_migration_run (GodwitCustomMigration        *self,
+                             const char                   *source_path,
+                             const char                   *destination_path,
+                             GodwitMigrationProgressFunc   progress,
+                             gpointer                      user_data,
+                             GCancellable                 *cancellable,
+                             GError                      **error)
+{
+  g_autofree char *uuid = NULL;
+  g_autoptr(GBytes) metadata = NULL;
+  Run run = { NULL, NULL, cancellable };
+  gboolean history = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (GODWIT_IS_CUSTOM_MIGRATION (self), FALSE);
+  g_return_val_if_fail (source_path != NULL, FALSE);
+  g_return_val_if_fail (destination_path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  ok = open_store (&run, source_path, error) &&
+       prepare_source (self, &run, &uuid, &metadata, &history, error);
+  close_store (&run);
+  if (!ok || !create_destination (self, destination_path, uuid, metadata, history, error))
+    return FALSE;
+
+  ok = open_store (&run, destination_path, error) &&
+       migrate (self, &run, source_path, history, progress, user_data, error);
+  close_store (&run);
+  if (!ok)
+    remove_destination (destination_path);
+
+  return ok;
+}

@@ -1,0 +1,754 @@
+/* test-custom-migration.c
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "godwit-custom-migration.h"
+#include "godwit-error.h"
+#include "godwit-model-bundle.h"
+#include "godwit-store.h"
+#include "godwit-version-match.h"
+#include "godwit-test-store.h"
+#include "godwit-test-utils.h"
+
+#define WIBOSCO_BUNDLE  "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
+#define WIBOSCO_STORE_2 "wibosco-revised/stores/CoreDataMigration_Example_2.sqlite"
+#define WIBOSCO_2       "CoreDataMigration_Example 2"
+#define WIBOSCO_3       "CoreDataMigration_Example 3"
+
+static GodwitMigrationPlan *
+load_plan (const char        *name,
+           GodwitModelBundle *bundle)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "plans", name, NULL);
+  g_autoptr(GError) error = NULL;
+  GodwitMigrationPlan *plan = godwit_migration_plan_new_for_path (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (godwit_migration_plan_validate (plan, bundle, &error));
+  g_assert_no_error (error);
+
+  return plan;
+}
+
+static GodwitModelBundle *
+load_garden (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo",
+                                                 "Garden.xcdatamodeld", NULL);
+  g_autoptr(GError) error = NULL;
+  GodwitModelBundle *bundle = godwit_model_bundle_new_for_path (path, &error);
+
+  g_assert_no_error (error);
+
+  return bundle;
+}
+
+static GodwitCustomMigration *
+new_migration (GodwitModelBundle   *bundle,
+               GodwitMigrationPlan *plan,
+               const char          *from,
+               const char          *to)
+{
+  const GodwitMigrationStage *stage = godwit_migration_plan_find_stage (plan, from, to);
+  g_autoptr(GError) error = NULL;
+  GodwitCustomMigration *migration;
+
+  g_assert_nonnull (stage);
+  migration = godwit_custom_migration_new (godwit_model_bundle_find_version (bundle, from),
+                                           godwit_model_bundle_find_version (bundle, to),
+                                           stage, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (migration);
+
+  return migration;
+}
+
+static char *
+dump_sql (GodwitCustomMigration *migration)
+{
+  g_autoptr(GPtrArray) sql = godwit_custom_migration_dup_sql (migration);
+
+  g_ptr_array_add (sql, NULL);
+  return g_strjoinv (";\n", (char **) sql->pdata);
+}
+
+static GPtrArray *
+query_strings (sqlite3    *db,
+               const char *sql)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (statement, 0);
+
+      g_ptr_array_add (rows, g_strdup (text != NULL ? text : "NULL"));
+    }
+  sqlite3_finalize (statement);
+
+  return rows;
+}
+
+static char *
+query_sorted (sqlite3    *db,
+              const char *sql)
+{
+  g_autoptr(GPtrArray) rows = query_strings (db, sql);
+
+  g_ptr_array_sort (rows, godwit_test_compare_strings);
+  g_ptr_array_add (rows, NULL);
+
+  return g_strjoinv (", ", (char **) rows->pdata);
+}
+
+/* Tables with their columns and types, and index names: as sets. */
+static char *
+describe_schema (sqlite3 *db)
+{
+  g_autoptr(GPtrArray) tables = query_strings (db, "SELECT name FROM sqlite_master WHERE "
+                                                   "type = 'table' AND name NOT LIKE 'sqlite_%'");
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_autofree char *sql = g_strdup_printf ("SELECT name || ' ' || type FROM pragma_table_info('%s')",
+                                              table);
+      g_autofree char *columns = query_sorted (db, sql);
+
+      g_ptr_array_add (lines, g_strdup_printf ("table %s (%s)", table, columns));
+    }
+  g_ptr_array_add (lines, query_sorted (db, "SELECT 'index ' || name || ' on ' || tbl_name FROM "
+                                            "sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"));
+  g_ptr_array_sort (lines, godwit_test_compare_strings);
+  g_ptr_array_add (lines, NULL);
+
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
+static char *
+describe_layout (GodwitModel *model)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (model, FALSE, &error);
+  g_auto(GStrv) schema = NULL;
+  sqlite3 *db = NULL;
+  char *description;
+
+  g_assert_no_error (error);
+  schema = godwit_store_layout_dup_schema_sql (layout);
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  for (guint i = 0; schema[i] != NULL; i++)
+    g_assert_cmpint (sqlite3_exec (db, schema[i], NULL, NULL, NULL), ==, SQLITE_OK);
+  description = describe_schema (db);
+  sqlite3_close (db);
+
+  return description;
+}
+
+static char *
+dump_rows (sqlite3    *db,
+           const char *sql)
+{
+  g_autoptr(GPtrArray) rows = query_strings (db, sql);
+
+  g_ptr_array_add (rows, NULL);
+  return g_strjoinv ("\n", (char **) rows->pdata);
+}
+
+/* The store matches exactly @expected of @bundle by its version hashes. */
+static void
+assert_store_version (const char        *path,
+                      GodwitModelBundle *bundle,
+                      const char        *expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GodwitStore) store = godwit_store_open (path, NULL, &error);
+  g_autoptr(GodwitVersionMatch) match = NULL;
+  GodwitModel *matched;
+
+  g_assert_no_error (error);
+  match = godwit_version_match_new (godwit_store_get_version_hashes (store), NULL, bundle);
+  matched = godwit_version_match_get_matched_version (match);
+  g_assert_nonnull (matched);
+  g_assert_cmpstr (godwit_model_get_version_name (matched), ==, expected);
+}
+
+typedef struct
+{
+  GPtrArray *calls;
+} Progress;
+
+static void
+record_progress (const char *entity,
+                 gint64      done,
+                 gint64      total,
+                 gpointer    user_data)
+{
+  Progress *progress = user_data;
+
+  g_ptr_array_add (progress->calls, g_strdup_printf ("%s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                                     entity, done, total));
+}
+
+/* ---- wibosco 2 → 3 ------------------------------------------------------ */
+
+static void
+test_wibosco_2_to_3 (void)
+{
+  g_autofree char *fixture = godwit_test_fixture_path (WIBOSCO_STORE_2);
+  g_autofree char *bundle_path = NULL;
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GodwitMigrationPlan) plan = NULL;
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL;
+  g_autofree char *source_path = NULL;
+  g_autofree char *destination_path = NULL;
+  g_autofree char *posts_before = NULL;
+  g_autofree char *posts_after = NULL;
+  g_autofree char *uuid_before = NULL;
+  g_autofree char *uuid_after = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected_schema = NULL;
+  g_autofree char *sql = NULL;
+  Progress progress = { calls };
+  GodwitModel *v3;
+  plist_t metadata_before, metadata_after;
+  gint64 n_posts;
+  sqlite3 *db;
+
+  if (fixture == NULL)
+    return;
+  bundle_path = godwit_test_fixture_path (WIBOSCO_BUNDLE);
+  bundle = godwit_model_bundle_new_for_path (bundle_path, &error);
+  g_assert_no_error (error);
+  plan = load_plan ("wibosco.godwit-plan.json", bundle);
+  migration = new_migration (bundle, plan, WIBOSCO_2, WIBOSCO_3);
+  v3 = godwit_model_bundle_find_version (bundle, WIBOSCO_3);
+
+  sql = dump_sql (migration);
+  g_test_message ("wibosco 2 → 3:\n%s", sql);
+  g_assert_nonnull (strstr (sql, "INSERT INTO main.\"ZSECTION\""));
+  g_assert_nonnull (strstr (sql, "substr(content, 1, 4) || '...'"));
+
+  dir = godwit_test_make_tmpdir ();
+  source_path = g_build_filename (dir, "source.sqlite", NULL);
+  destination_path = g_build_filename (dir, "migrated.sqlite", NULL);
+  godwit_test_copy_store (fixture, source_path);
+
+  db = godwit_test_open_read_only (source_path, FALSE);
+  posts_before = dump_rows (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
+                                "ZPOSTID FROM ZPOST ORDER BY Z_PK");
+  uuid_before = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
+  metadata_before = godwit_test_read_metadata (db);
+  n_posts = godwit_test_query_int (db, "SELECT COUNT(*) FROM ZPOST");
+  sqlite3_close (db);
+  g_assert_cmpint (n_posts, >, 0);
+
+  g_assert_true (godwit_custom_migration_run (migration, source_path, destination_path,
+                                              record_progress, &progress, NULL, &error));
+  g_assert_no_error (error);
+
+  assert_store_version (destination_path, bundle, WIBOSCO_3);
+
+  db = godwit_test_open_read_only (destination_path, FALSE);
+  schema = describe_schema (db);
+  expected_schema = describe_layout (v3);
+  g_assert_cmpstr (schema, ==, expected_schema);
+
+  uuid_after = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
+  g_assert_cmpstr (uuid_after, ==, uuid_before);
+  metadata_after = godwit_test_read_metadata (db);
+  /* Every key but the version keys is kept, the framework version too. */
+  {
+    plist_dict_iter iter = NULL;
+    char *key = NULL;
+    plist_t value = NULL;
+
+    plist_dict_new_iter (metadata_before, &iter);
+    for (plist_dict_next_item (metadata_before, iter, &key, &value); key != NULL;
+         plist_dict_next_item (metadata_before, iter, &key, &value))
+      {
+        if (!g_str_has_prefix (key, "NSStoreModelVersion"))
+          {
+            plist_t kept = plist_dict_get_item (metadata_after, key);
+
+            g_assert_nonnull (kept);
+            g_assert_true (plist_compare_node_value (kept, value));
+          }
+        free (key);
+        key = NULL;
+      }
+    free (iter);
+  }
+  plist_free (metadata_before);
+  plist_free (metadata_after);
+
+  /* Posts keep Z_PK, Z_OPT and values. */
+  posts_after = dump_rows (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
+                               "ZPOSTID FROM ZPOST ORDER BY Z_PK");
+  g_assert_cmpstr (posts_after, ==, posts_before);
+
+  /* Each Post has exactly one Section made from its content. */
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZSECTION"), ==, n_posts);
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZPOST p WHERE "
+                                              "(SELECT COUNT(*) FROM ZSECTION s WHERE s.ZPOST = p.Z_PK) != 1"),
+                   ==, 0);
+  sqlite3_close (db);
+
+  {
+    g_autofree char *uri = NULL;
+    sqlite3 *pair;
+    char *attach;
+
+    g_assert_cmpint (sqlite3_open_v2 (destination_path, &pair, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+    attach = sqlite3_mprintf ("ATTACH DATABASE %Q AS old", source_path);
+    g_assert_cmpint (sqlite3_exec (pair, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_free (attach);
+    g_assert_cmpint (godwit_test_query_int (pair, "SELECT COUNT(*) FROM ZSECTION s JOIN old.ZPOST p "
+                                                  "ON s.ZPOST = p.Z_PK WHERE s.ZTITLE IS substr(p.ZCONTENT, 1, 4) || '...' "
+                                                  "AND s.ZBODY IS p.ZCONTENT AND s.ZINDEX = 0 AND s.Z_ENT = "
+                                                  "(SELECT Z_ENT FROM Z_PRIMARYKEY WHERE Z_NAME = 'Section') "
+                                                  "AND s.Z_OPT = 1"), ==, n_posts);
+    g_assert_cmpint (godwit_test_query_int (pair, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Section'"),
+                     ==, godwit_test_query_int (pair, "SELECT MAX(Z_PK) FROM ZSECTION"));
+    g_assert_cmpint (godwit_test_query_int (pair, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Post'"),
+                     ==, godwit_test_query_int (pair, "SELECT MAX(Z_PK) FROM ZPOST"));
+    sqlite3_close (pair);
+  }
+
+  /* The store reader sees Section.post and its inverse Post.sections. */
+  {
+    g_autoptr(GodwitStore) store = godwit_store_open (destination_path, NULL, &error);
+    g_autoptr(GPtrArray) sections = NULL;
+    g_autoptr(GPtrArray) posts = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (godwit_store_set_model (store, v3, &error));
+    g_assert_no_error (error);
+    sections = godwit_store_fetch_objects (store, "Section", TRUE, 0, 1000, NULL, &error);
+    g_assert_no_error (error);
+    posts = godwit_store_fetch_objects (store, "Post", TRUE, 0, 1000, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (sections->len, ==, (guint) n_posts);
+    g_assert_cmpuint (posts->len, ==, (guint) n_posts);
+    for (guint i = 0; i < posts->len; i++)
+      {
+        GodwitObject *post = g_ptr_array_index (posts, i);
+        JsonArray *linked = json_object_get_array_member (post->relationships, "sections");
+        const char *section_uri;
+        gboolean found = FALSE;
+
+        g_assert_cmpuint (json_array_get_length (linked), ==, 1);
+        section_uri = json_array_get_string_element (linked, 0);
+        for (guint j = 0; j < sections->len; j++)
+          {
+            GodwitObject *section = g_ptr_array_index (sections, j);
+
+            if (g_strcmp0 (section->uri, section_uri) != 0)
+              continue;
+            found = TRUE;
+            g_assert_cmpstr (json_object_get_string_member (section->relationships, "post"), ==, post->uri);
+            g_assert_cmpint (json_object_get_int_member (section->attributes, "index"), ==, 0);
+            g_assert_true (g_str_has_suffix (json_object_get_string_member (section->attributes, "title"),
+                                             "..."));
+          }
+        g_assert_true (found);
+      }
+  }
+
+  /* Progress per mapping: PostToPost first (it keeps Z_PKs), then PostToSection. */
+  g_assert_cmpuint (calls->len, ==, 4);
+  {
+    g_autofree char *expected = g_strdup_printf ("PostToPost %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, n_posts, n_posts);
+
+    g_assert_cmpstr (g_ptr_array_index (calls, 1), ==, expected);
+  }
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (calls, 3), "PostToSection "));
+
+  godwit_test_rmdir (dir);
+}
+
+/* ---- Garden 2 → 3 ------------------------------------------------------- */
+
+/* A Garden 2 store: plants and trees with notes, blank notes and none. */
+static void
+write_garden_store (GodwitModelBundle *bundle,
+                    GodwitTestStore   *store,
+                    gboolean           history)
+{
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  gint64 bed, ann, bob, tomato, basil, oak;
+
+  godwit_test_store_init (store, "Garden.sqlite");
+  writer = godwit_test_writer_new (godwit_model_bundle_find_version (bundle, "Garden 2"), store->path);
+  godwit_store_writer_set_persistent_history (writer, history);
+  godwit_test_writer_begin (writer);
+  store->uuid = g_strdup (godwit_store_writer_get_uuid (writer));
+  bed = godwit_test_insert (writer, "Bed", "name", g_variant_new_string ("South"),
+                            "sunny", g_variant_new_boolean (TRUE), NULL);
+  ann = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Ann"), NULL);
+  bob = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Bob"), NULL);
+  tomato = godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Tomato"),
+                               "notes", g_variant_new_string ("  water daily "),
+                               "planted", g_variant_new_double (100.0), NULL);
+  basil = godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Basil"),
+                              "notes", g_variant_new_string ("   "),
+                              "planted", g_variant_new_double (200.0), NULL);
+  godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Mint"), NULL);
+  oak = godwit_test_insert (writer, "Tree", "commonName", g_variant_new_string ("Oak"),
+                            "notes", g_variant_new_string ("old tree"),
+                            "planted", g_variant_new_double (300.0),
+                            "height", g_variant_new_double (12.5), NULL);
+  godwit_test_insert (writer, "Tree", "commonName", g_variant_new_string ("Birch"), NULL);
+  godwit_test_relate (writer, "Plant", tomato, "bed", "Bed", bed);
+  godwit_test_relate (writer, "Plant", basil, "bed", "Bed", bed);
+  godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", ann);
+  godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", bob);
+  godwit_test_relate (writer, "Tree", oak, "gardeners", "Gardener", bob);
+  godwit_test_writer_commit (writer);
+
+  /* One transaction: the tomato (Plant, Z_ENT 3) and the oak (Tree, 4) inserted. */
+  if (history)
+    {
+      static const char * const rows[] = {
+        "INSERT INTO ATRANSACTIONSTRING (Z_PK, Z_ENT, Z_OPT, ZNAME) VALUES (1, 16003, 1, 'app')",
+        "INSERT INTO ATRANSACTION (Z_PK, Z_ENT, Z_OPT, ZAUTHORTS, ZTIMESTAMP) "
+        "VALUES (1, 16002, 1, 1, 700000000.5)",
+        "INSERT INTO ACHANGE (Z_PK, Z_ENT, Z_OPT, ZCHANGETYPE, ZENTITY, ZENTITYPK, ZTRANSACTIONID) "
+        "VALUES (1, 16001, 1, 0, 3, 1, 1), (2, 16001, 1, 0, 4, 4, 1)",
+        "UPDATE Z_PRIMARYKEY SET Z_MAX = 2 WHERE Z_ENT = 16001",
+        "UPDATE Z_PRIMARYKEY SET Z_MAX = 1 WHERE Z_ENT IN (16002, 16003)",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+        godwit_test_execute_sql (store->path, rows[i], NULL);
+    }
+}
+
+#define PLANTS_SQL \
+  "SELECT Z_PK || '|' || (SELECT Z_NAME FROM Z_PRIMARYKEY k WHERE k.Z_ENT = p.Z_ENT) || '|' || " \
+  "Z_OPT || '|' || ZCOMMONNAME || '|' || IFNULL(ZBED, '-') || '|' || IFNULL(ZHEIGHT, '-') " \
+  "FROM ZPLANT p ORDER BY Z_PK"
+
+static void
+test_garden_2_to_3 (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
+  g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination_path = NULL;
+  g_autofree char *plants_before = NULL;
+  g_autofree char *plants_after = NULL;
+  g_autofree char *notes = NULL;
+  g_autofree char *gardeners_before = NULL;
+  g_autofree char *gardeners_after = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected_schema = NULL;
+  g_autofree char *uuid = NULL;
+  GodwitModel *v3 = godwit_model_bundle_find_version (bundle, "Garden 3");
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  write_garden_store (bundle, &store, FALSE);
+  destination_path = g_build_filename (store.dir, "Garden 3.sqlite", NULL);
+
+  db = godwit_test_open_read_only (store.path, FALSE);
+  plants_before = dump_rows (db, PLANTS_SQL);
+  gardeners_before = query_sorted (db, "SELECT p.ZCOMMONNAME || '-' || g.ZNAME FROM Z_2PLANTS j "
+                                       "JOIN ZPLANT p ON p.Z_PK = j.Z_3PLANTS JOIN ZGARDENER g ON "
+                                       "g.Z_PK = j.Z_2GARDENERS");
+  sqlite3_close (db);
+
+  g_assert_true (godwit_custom_migration_run (migration, store.path, destination_path, NULL, NULL,
+                                              NULL, &error));
+  g_assert_no_error (error);
+  assert_store_version (destination_path, bundle, "Garden 3");
+
+  db = godwit_test_open_read_only (destination_path, FALSE);
+  schema = describe_schema (db);
+  expected_schema = describe_layout (v3);
+  g_assert_cmpstr (schema, ==, expected_schema);
+  uuid = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
+  g_assert_cmpstr (uuid, ==, store.uuid);
+
+  /* Plants and trees keep Z_PK, entity, Z_OPT, values and bed. */
+  plants_after = dump_rows (db, PLANTS_SQL);
+  g_assert_cmpstr (plants_after, ==,
+                   "1|Plant|1|Tomato|1|-\n2|Plant|1|Basil|1|-\n3|Plant|1|Mint|-|-\n"
+                   "4|Tree|1|Oak|-|12.5\n5|Tree|1|Birch|-|0.0");
+  g_assert_cmpstr (plants_after, ==, plants_before);
+  gardeners_after = query_sorted (db, "SELECT p.ZCOMMONNAME || '-' || g.ZNAME FROM Z_2PLANTS j "
+                                      "JOIN ZPLANT p ON p.Z_PK = j.Z_4PLANTS JOIN ZGARDENER g ON "
+                                      "g.Z_PK = j.Z_2GARDENERS");
+  g_assert_cmpstr (gardeners_after, ==, gardeners_before);
+
+  /* Notes: trimmed text, written = planted, linked with entity and order. */
+  notes = dump_rows (db, "SELECT n.ZTEXT || '|' || printf('%g', n.ZWRITTEN) || '|' || p.ZCOMMONNAME || '|' || "
+                         "(SELECT Z_NAME FROM Z_PRIMARYKEY k WHERE k.Z_ENT = n.Z4_PLANT) || '|' || "
+                         "n.Z_FOK_PLANT || '|' || n.Z_OPT FROM ZNOTE n JOIN ZPLANT p ON p.Z_PK = n.ZPLANT "
+                         "ORDER BY n.Z_PK");
+  g_assert_cmpstr (notes, ==, "water daily|100|Tomato|Plant|1|1\nold tree|300|Oak|Tree|1|1");
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZNOTE"), ==, 2);
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Note'"), ==, 2);
+  sqlite3_close (db);
+
+  /* The store reader sees the journals. */
+  {
+    g_autoptr(GodwitStore) migrated = godwit_store_open (destination_path, NULL, &error);
+    g_autoptr(GPtrArray) plants = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (godwit_store_set_model (migrated, v3, &error));
+    g_assert_no_error (error);
+    plants = godwit_store_fetch_objects (migrated, "Plant", TRUE, 0, 100, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (plants->len, ==, 5);
+    for (guint i = 0; i < plants->len; i++)
+      {
+        GodwitObject *plant = g_ptr_array_index (plants, i);
+        JsonArray *journal = json_object_get_array_member (plant->relationships, "journal");
+        gboolean has_note = plant->pk == 1 || plant->pk == 4;
+
+        g_assert_cmpuint (json_array_get_length (journal), ==, has_note ? 1 : 0);
+        if (has_note)
+          g_assert_true (g_str_has_suffix (json_array_get_string_element (journal, 0),
+                                           plant->pk == 1 ? "/Note/p1" : "/Note/p2"));
+      }
+  }
+
+  godwit_test_store_clear (&store);
+}
+
+/* ---- failures ----------------------------------------------------------- */
+
+#define GARDEN_FAILING_PLAN \
+  "{\"godwit-migration-plan\": 1, \"stages\": [{\"kind\": \"custom\", \"from\": \"Garden 2\", " \
+  "\"to\": \"Garden 3\", \"entity-mappings\": [{\"name\": \"PlantToNote\", \"source\": \"Plant\", " \
+  "\"destination\": \"Note\", \"filter\": \"notes IS NOT NULL\", " \
+  "\"attributes\": {\"text\": \"json_extract(notes, '$.text')\"}}]}]}"
+
+static void
+test_runtime_error (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitMigrationPlan) plan = NULL;
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GodwitTestStore store;
+
+  plan = godwit_migration_plan_new_for_data (GARDEN_FAILING_PLAN, strlen (GARDEN_FAILING_PLAN),
+                                             "failing.godwit-plan.json", &error);
+  g_assert_no_error (error);
+  /* Valid SQL: it only fails on the notes that are not JSON. */
+  g_assert_true (godwit_migration_plan_validate (plan, bundle, &error));
+  g_assert_no_error (error);
+  migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
+
+  write_garden_store (bundle, &store, FALSE);
+  destination_path = g_build_filename (store.dir, "Garden 3.sqlite", NULL);
+  before = godwit_test_list_directory (store.dir);
+  g_assert_false (godwit_custom_migration_run (migration, store.path, destination_path, NULL, NULL,
+                                               NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, destination_path));
+  g_assert_nonnull (strstr (error->message, ": stages[0].entity-mappings[0] (PlantToNote): "));
+  g_assert_nonnull (strstr (error->message, "JSON"));
+  after = godwit_test_list_directory (store.dir);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (g_file_test (destination_path, G_FILE_TEST_EXISTS));
+
+  godwit_test_store_clear (&store);
+}
+
+static void
+cancel_on_progress (const char *entity,
+                    gint64      done,
+                    gint64      total,
+                    gpointer    user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancelled (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
+  g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination_path = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GodwitTestStore store;
+
+  write_garden_store (bundle, &store, FALSE);
+  destination_path = g_build_filename (store.dir, "Garden 3.sqlite", NULL);
+  before = godwit_test_list_directory (store.dir);
+
+  /* Cancelled half-way, when the first mapping starts. */
+  g_assert_false (godwit_custom_migration_run (migration, store.path, destination_path,
+                                               cancel_on_progress, cancellable, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  after = godwit_test_list_directory (store.dir);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_error (&error);
+
+  /* Cancelled before it starts: nothing is touched. */
+  g_assert_false (godwit_custom_migration_run (migration, store.path, destination_path, NULL, NULL,
+                                               cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (g_file_test (destination_path, G_FILE_TEST_EXISTS));
+
+  godwit_test_store_clear (&store);
+}
+
+static void
+test_lightweight_stage_refused (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
+  const GodwitMigrationStage *stage = godwit_migration_plan_find_stage (plan, "Garden", "Garden 2");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+
+  g_assert_nonnull (stage);
+  migration = godwit_custom_migration_new (godwit_model_bundle_find_version (bundle, "Garden"),
+                                           godwit_model_bundle_find_version (bundle, "Garden 2"),
+                                           stage, &error);
+  g_assert_null (migration);
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
+  g_assert_nonnull (strstr (error->message, "stages[0]: not a custom stage"));
+}
+
+/* Persistent history is copied, its entity numbers renumbered (Plant and
+ * Tree move from 3 and 4 to 4 and 5: Note comes before them). */
+static void
+test_garden_history (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
+  g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *destination_path = NULL;
+  g_autofree char *changes = NULL;
+  g_autofree char *transactions = NULL;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  write_garden_store (bundle, &store, TRUE);
+  destination_path = g_build_filename (store.dir, "Garden 3.sqlite", NULL);
+  g_assert_true (godwit_custom_migration_run (migration, store.path, destination_path, NULL, NULL,
+                                              NULL, &error));
+  g_assert_no_error (error);
+
+  db = godwit_test_open_read_only (destination_path, FALSE);
+  changes = godwit_test_query (db, "SELECT Z_PK, ZCHANGETYPE, ZENTITY, ZENTITYPK, ZTRANSACTIONID "
+                                   "FROM ACHANGE ORDER BY Z_PK");
+  g_assert_cmpstr (changes, ==, "1|0|4|1|1\n2|0|5|4|1");
+  transactions = godwit_test_query (db, "SELECT t.Z_PK, t.ZTIMESTAMP, s.ZNAME FROM ATRANSACTION t, "
+                                        "ATRANSACTIONSTRING s");
+  g_assert_cmpstr (transactions, ==, "1|700000000.5|app");
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_ENT = 16001"), ==, 2);
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_ENT = 16003"), ==, 1);
+  sqlite3_close (db);
+
+  godwit_test_store_clear (&store);
+}
+
+/* The store writer starts from another store's metadata and UUID. */
+static void
+test_writer_metadata (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  GodwitModel *model = godwit_model_bundle_find_version (bundle, "Garden 3");
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) not_plist = g_bytes_new_static ("nope", 4);
+  g_autofree char *dir = godwit_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "new.sqlite", NULL);
+  g_autofree char *uuid = NULL;
+  plist_t base = plist_new_dict ();
+  plist_t metadata;
+  plist_t hashes;
+  char *binary = NULL;
+  uint32_t length = 0;
+  uint64_t version = 0;
+  char *text = NULL;
+  sqlite3 *db;
+
+  plist_dict_set_item (base, "NSPersistenceFrameworkVersion", plist_new_uint (866));
+  plist_dict_set_item (base, "AppKey", plist_new_string ("kept"));
+  plist_dict_set_item (base, "NSStoreModelVersionHashes", plist_new_dict ());
+  plist_to_bin (base, &binary, &length);
+  bytes = g_bytes_new (binary, length);
+  plist_to_bin_free (binary);
+  plist_free (base);
+
+  writer = godwit_test_writer_new (model, path);
+  g_assert_false (godwit_store_writer_set_metadata (writer, not_plist, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+  g_assert_true (godwit_store_writer_set_metadata (writer, bytes, &error));
+  g_assert_no_error (error);
+  godwit_store_writer_set_uuid (writer, "0A1B2C3D-0000-4000-8000-000000000001");
+  g_assert_cmpstr (godwit_store_writer_get_uuid (writer), ==, "0A1B2C3D-0000-4000-8000-000000000001");
+  godwit_test_writer_begin (writer);
+  godwit_test_writer_commit (writer);
+
+  db = godwit_test_open_read_only (path, FALSE);
+  uuid = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
+  g_assert_cmpstr (uuid, ==, "0A1B2C3D-0000-4000-8000-000000000001");
+  metadata = godwit_test_read_metadata (db);
+  sqlite3_close (db);
+  plist_get_uint_val (plist_dict_get_item (metadata, "NSPersistenceFrameworkVersion"), &version);
+  g_assert_cmpuint (version, ==, 866);
+  plist_get_string_val (plist_dict_get_item (metadata, "AppKey"), &text);
+  g_assert_cmpstr (text, ==, "kept");
+  free (text);
+  hashes = plist_dict_get_item (metadata, "NSStoreModelVersionHashes");
+  g_assert_cmpuint (plist_dict_get_size (hashes), ==, godwit_model_get_entities (model)->len);
+  /* Framework 866 had neither digest nor checksum. */
+  g_assert_null (plist_dict_get_item (metadata, "NSStoreModelVersionHashesDigest"));
+  g_assert_null (plist_dict_get_item (metadata, "NSStoreModelVersionChecksumKey"));
+  plist_free (metadata);
+  godwit_test_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/custom-migration/wibosco-2-to-3", test_wibosco_2_to_3);
+  g_test_add_func ("/custom-migration/garden-2-to-3", test_garden_2_to_3);
+  g_test_add_func ("/custom-migration/garden-history", test_garden_history);
+  g_test_add_func ("/custom-migration/runtime-error", test_runtime_error);
+  g_test_add_func ("/custom-migration/cancelled", test_cancelled);
+  g_test_add_func ("/custom-migration/lightweight-stage-refused", test_lightweight_stage_refused);
+  g_test_add_func ("/custom-migration/writer-metadata", test_writer_metadata);
+
+  return g_test_run ();
+}

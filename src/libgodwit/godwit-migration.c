@@ -1,0 +1,884 @@
+/* godwit-migration.c
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* A progressive migration: the store's version is found by its hashes,
+ * the chain to the target is planned step by step (inferred, a plan's
+ * custom stage, or not migratable with the reason), and running it never
+ * touches the user's file until the end: a snapshot of the store is
+ * migrated in a work folder beside it, the result is verified, and only
+ * then does it replace the store, the original kept as a backup.
+ */
+
+#define G_LOG_DOMAIN "godwit-migration"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "godwit-custom-migration.h"
+#include "godwit-error.h"
+#include "godwit-lightweight-migration.h"
+#include "godwit-migration.h"
+#include "godwit-store.h"
+#include "godwit-store-layout.h"
+#include "godwit-version-match.h"
+
+struct _GodwitMigration
+{
+  GObject                          parent_instance;
+
+  char                            *store_path;
+  GodwitModelBundle               *bundle;
+  GodwitMigrationPlan             *plan;
+  GodwitModel                     *source_version;
+  GodwitModel                     *target_version;
+  GPtrArray                       *steps;          /* (element-type GodwitMigrationStep) */
+  GodwitStoreBackup               *backup;
+  GPtrArray                       *verification;   /* (element-type utf8) */
+  GodwitMigrationProgressCallback  progress;
+  gpointer                         progress_data;
+};
+
+G_DEFINE_FINAL_TYPE (GodwitMigration, godwit_migration, G_TYPE_OBJECT)
+
+static void
+step_free (gpointer data)
+{
+  GodwitMigrationStep *step = data;
+
+  g_clear_object (&step->diff);
+  g_clear_object (&step->mapping_model);
+  g_ptr_array_unref (step->blockers);
+  g_free (step);
+}
+
+static void
+godwit_migration_finalize (GObject *object)
+{
+  GodwitMigration *self = (GodwitMigration *) object;
+
+  g_clear_pointer (&self->store_path, g_free);
+  g_clear_pointer (&self->steps, g_ptr_array_unref);
+  g_clear_object (&self->bundle);
+  g_clear_object (&self->plan);
+  g_clear_pointer (&self->backup, godwit_store_backup_free);
+  g_clear_pointer (&self->verification, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (godwit_migration_parent_class)->finalize (object);
+}
+
+static void
+godwit_migration_class_init (GodwitMigrationClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = godwit_migration_finalize;
+}
+
+static void
+godwit_migration_init (GodwitMigration *self)
+{
+  self->steps = g_ptr_array_new_with_free_func (step_free);
+  self->verification = g_ptr_array_new_with_free_func (g_free);
+}
+
+const char *
+godwit_migration_step_kind_to_string (GodwitMigrationStepKind kind)
+{
+  switch (kind)
+    {
+    case GODWIT_MIGRATION_STEP_INFERRED:
+      return "inferred";
+    case GODWIT_MIGRATION_STEP_PLAN:
+      return "migration-plan";
+    case GODWIT_MIGRATION_STEP_MAPPING_MODEL:
+      return "mapping-model";
+    case GODWIT_MIGRATION_STEP_NOT_MIGRATABLE:
+    default:
+      return "not-migratable";
+    }
+}
+
+static GodwitMappingModel *
+find_mapping_model (GPtrArray   *mapping_models,
+                    GodwitModel *source,
+                    GodwitModel *destination)
+{
+  for (guint i = 0; mapping_models != NULL && i < mapping_models->len; i++)
+    {
+      GodwitMappingModel *mapping = g_ptr_array_index (mapping_models, i);
+      g_autofree char *from = godwit_mapping_model_dup_source_version_name (mapping);
+      g_autofree char *to = godwit_mapping_model_dup_destination_version_name (mapping);
+
+      if (g_strcmp0 (from, godwit_model_get_version_name (source)) == 0 &&
+          g_strcmp0 (to, godwit_model_get_version_name (destination)) == 0)
+        return mapping;
+    }
+
+  return NULL;
+}
+
+/* A plan's custom stage wins; an Xcode mapping model comes next, as in
+ * Core Data; otherwise the step is inferred when the diff allows it. */
+static GodwitMigrationStep *
+plan_step (GodwitMigration *self,
+           GodwitModel     *source,
+           GodwitModel     *destination,
+           GPtrArray       *mapping_models)
+{
+  GodwitMigrationStep *step = g_new0 (GodwitMigrationStep, 1);
+  const GodwitMigrationStage *stage = NULL;
+  GodwitMappingModel *mapping;
+
+  step->source = source;
+  step->destination = destination;
+  step->diff = godwit_model_diff_new (source, destination);
+  step->blockers = g_ptr_array_new_with_free_func (g_free);
+
+  if (self->plan != NULL)
+    stage = godwit_migration_plan_find_stage (self->plan, godwit_model_get_version_name (source),
+                                              godwit_model_get_version_name (destination));
+
+  if (stage != NULL && stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
+    {
+      step->kind = GODWIT_MIGRATION_STEP_PLAN;
+      step->stage = stage;
+      return step;
+    }
+
+  mapping = find_mapping_model (mapping_models, source, destination);
+  if (mapping != NULL && (stage == NULL || stage->kind != GODWIT_MIGRATION_STAGE_LIGHTWEIGHT))
+    {
+      g_autoptr(GPtrArray) reasons = godwit_mapping_model_dup_unrunnable_reasons (mapping);
+
+      step->kind = GODWIT_MIGRATION_STEP_MAPPING_MODEL;
+      step->mapping_model = g_object_ref (mapping);
+      for (guint i = 0; i < reasons->len; i++)
+        g_ptr_array_add (step->blockers, g_strdup (g_ptr_array_index (reasons, i)));
+      /* Even a mapping model without policy classes is not run yet: its
+       * expressions would have to become a plan stage first. */
+      if (reasons->len == 0)
+        g_ptr_array_add (step->blockers,
+                         g_strdup_printf ("%s: running Xcode mapping models is not supported yet: "
+                                          "give this step as a custom stage in a migration plan",
+                                          godwit_mapping_model_get_path (mapping)));
+      return step;
+    }
+
+  step->kind = GODWIT_MIGRATION_STEP_INFERRED;
+  if (!godwit_model_diff_is_inferable (step->diff))
+    {
+      g_autoptr(GPtrArray) blockers = godwit_model_diff_dup_blockers (step->diff);
+      gboolean only_values = TRUE;
+
+      /* A missing value is checked against the data when the step runs:
+       * every other blocker makes the step impossible to infer. */
+      for (guint i = 0; i < blockers->len; i++)
+        if (strstr (g_ptr_array_index (blockers, i), "without a default value") == NULL)
+          only_values = FALSE;
+
+      if (!only_values)
+        {
+          step->kind = GODWIT_MIGRATION_STEP_NOT_MIGRATABLE;
+          for (guint i = 0; i < blockers->len; i++)
+            g_ptr_array_add (step->blockers, g_strdup (g_ptr_array_index (blockers, i)));
+        }
+    }
+
+  return step;
+}
+
+static gint
+version_index (GodwitModelBundle *bundle,
+               GodwitModel       *version)
+{
+  for (guint i = 0; i < godwit_model_bundle_get_n_versions (bundle); i++)
+    if (godwit_model_bundle_get_version (bundle, i) == version)
+      return i;
+
+  return -1;
+}
+
+/**
+ * godwit_migration_new:
+ * @plan: (nullable): a migration plan; its version order is applied to @bundle
+ * @mapping_models: (nullable) (element-type GodwitMappingModel): Xcode mapping models
+ * @target_version: (nullable): the version to reach; the bundle's current one by default
+ *
+ * Plans the migration of the store at @store_path, which is only read.
+ */
+GodwitMigration *
+godwit_migration_new (const char           *store_path,
+                      GodwitModelBundle    *bundle,
+                      GodwitMigrationPlan  *plan,
+                      GPtrArray            *mapping_models,
+                      const char           *target_version,
+                      GError              **error)
+{
+  g_autoptr(GodwitMigration) self = NULL;
+  g_autoptr(GodwitStore) store = NULL;
+  g_autoptr(GodwitVersionMatch) match = NULL;
+  gint from, to;
+
+  g_return_val_if_fail (store_path != NULL, NULL);
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (bundle), NULL);
+
+  if (plan != NULL)
+    {
+      const char * const *order = godwit_migration_plan_get_order (plan);
+
+      if (!godwit_migration_plan_validate (plan, bundle, error))
+        return NULL;
+      if (order != NULL && !godwit_model_bundle_set_version_order (bundle, order, error))
+        return NULL;
+    }
+
+  store = godwit_store_open (store_path, NULL, error);
+  if (store == NULL)
+    return NULL;
+
+  self = g_object_new (GODWIT_TYPE_MIGRATION, NULL);
+  self->store_path = g_strdup (store_path);
+  self->bundle = g_object_ref (bundle);
+  self->plan = plan != NULL ? g_object_ref (plan) : NULL;
+
+  match = godwit_version_match_new (godwit_store_get_version_hashes (store), NULL, bundle);
+  self->source_version = godwit_version_match_get_matched_version (match);
+  if (self->source_version == NULL)
+    {
+      GodwitModel *nearest = godwit_version_match_get_nearest_version (match);
+
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
+                   "%s: the store matches no version of %s (the nearest is “%s”): "
+                   "Godwit cannot tell where to migrate from",
+                   store_path, godwit_model_bundle_get_path (bundle) ? godwit_model_bundle_get_path (bundle) : "the bundle",
+                   nearest != NULL ? godwit_model_get_version_name (nearest) : "none");
+      return NULL;
+    }
+
+  self->target_version = target_version != NULL ? godwit_model_bundle_find_version (bundle, target_version)
+                                                 : godwit_model_bundle_get_current_version (bundle);
+  if (self->target_version == NULL)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
+                   "%s: no version named “%s”", godwit_model_bundle_get_path (bundle), target_version);
+      return NULL;
+    }
+
+  from = version_index (bundle, self->source_version);
+  to = version_index (bundle, self->target_version);
+  if (to < from)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
+                   "%s: the store is at “%s”, after the target “%s”: migrations only go forward "
+                   "(use rollback to return to a backup)",
+                   store_path, godwit_model_get_version_name (self->source_version),
+                   godwit_model_get_version_name (self->target_version));
+      return NULL;
+    }
+
+  for (gint i = from; i < to; i++)
+    g_ptr_array_add (self->steps, plan_step (self, godwit_model_bundle_get_version (bundle, i),
+                                             godwit_model_bundle_get_version (bundle, i + 1),
+                                             mapping_models));
+
+  return g_steal_pointer (&self);
+}
+
+GodwitModel *
+godwit_migration_get_source_version (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), NULL);
+
+  return self->source_version;
+}
+
+GodwitModel *
+godwit_migration_get_target_version (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), NULL);
+
+  return self->target_version;
+}
+
+/**
+ * godwit_migration_get_steps:
+ *
+ * Returns: (transfer none) (element-type GodwitMigrationStep): one step per
+ *   pair of adjacent versions from the store's version to the target.
+ */
+GPtrArray *
+godwit_migration_get_steps (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), NULL);
+
+  return self->steps;
+}
+
+gboolean
+godwit_migration_is_up_to_date (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), FALSE);
+
+  return self->steps->len == 0;
+}
+
+gboolean
+godwit_migration_can_run (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), FALSE);
+
+  for (guint i = 0; i < self->steps->len; i++)
+    if (((GodwitMigrationStep *) g_ptr_array_index (self->steps, i))->blockers->len > 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+/**
+ * godwit_migration_dup_step_sql:
+ *
+ * Returns: (transfer full) (element-type utf8): the statements the step
+ *   runs, or %NULL with @error set for a step that cannot run.
+ */
+GPtrArray *
+godwit_migration_dup_step_sql (GodwitMigration  *self,
+                               guint             index,
+                               GError          **error)
+{
+  GodwitMigrationStep *step;
+
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), NULL);
+  g_return_val_if_fail (index < self->steps->len, NULL);
+
+  step = g_ptr_array_index (self->steps, index);
+
+  if (step->kind == GODWIT_MIGRATION_STEP_INFERRED)
+    {
+      g_autoptr(GodwitLightweightMigration) lightweight =
+        godwit_lightweight_migration_new (step->source, step->destination, error);
+
+      return lightweight != NULL ? godwit_lightweight_migration_dup_sql (lightweight) : NULL;
+    }
+
+  if (step->kind == GODWIT_MIGRATION_STEP_PLAN)
+    {
+      g_autoptr(GodwitCustomMigration) custom =
+        godwit_custom_migration_new (step->source, step->destination, step->stage, error);
+
+      return custom != NULL ? godwit_custom_migration_dup_sql (custom) : NULL;
+    }
+
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL, "%s",
+               (const char *) g_ptr_array_index (step->blockers, 0));
+  return NULL;
+}
+
+void
+godwit_migration_set_progress_callback (GodwitMigration                 *self,
+                                        GodwitMigrationProgressCallback  callback,
+                                        gpointer                         user_data)
+{
+  g_return_if_fail (GODWIT_IS_MIGRATION (self));
+
+  self->progress = callback;
+  self->progress_data = user_data;
+}
+
+typedef struct
+{
+  GodwitMigration *self;
+  guint            step;
+} StepProgress;
+
+static void
+report (GodwitMigration *self,
+        guint            step,
+        const char      *phase,
+        const char      *entity,
+        gint64           done,
+        gint64           total)
+{
+  GodwitMigrationProgress progress = { step, self->steps->len, phase, entity, done, total };
+
+  if (self->progress != NULL)
+    self->progress (&progress, self->progress_data);
+}
+
+static void
+on_step_progress (const char *entity,
+                  gint64      done,
+                  gint64      total,
+                  gpointer    user_data)
+{
+  StepProgress *p = user_data;
+
+  report (p->self, p->step, "migrate", entity, done, total);
+}
+
+static void
+remove_store_files (const char *path)
+{
+  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+}
+
+static void
+remove_work_dir (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (listing == NULL)
+    return;
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+
+  g_rmdir (dir);
+}
+
+static gboolean
+run_inferred (GodwitMigration      *self,
+              GodwitMigrationStep  *step,
+              guint                 number,
+              const char           *path,
+              GCancellable         *cancellable,
+              GError              **error)
+{
+  g_autoptr(GodwitLightweightMigration) lightweight = NULL;
+  StepProgress progress = { self, number };
+  sqlite3 *db = NULL;
+  gboolean ok;
+
+  lightweight = godwit_lightweight_migration_new (step->source, step->destination, error);
+  if (lightweight == NULL)
+    return FALSE;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, sqlite3_errmsg (db));
+      sqlite3_close (db);
+      return FALSE;
+    }
+
+  ok = godwit_lightweight_migration_run (lightweight, db, on_step_progress, &progress, cancellable, error);
+
+  /* Closing checkpoints the WAL: the step's result is one file. */
+  sqlite3_close (db);
+
+  return ok;
+}
+
+static gboolean
+run_custom (GodwitMigration      *self,
+            GodwitMigrationStep  *step,
+            guint                 number,
+            const char           *path,
+            const char           *next_path,
+            GCancellable         *cancellable,
+            GError              **error)
+{
+  g_autoptr(GodwitCustomMigration) custom = NULL;
+  StepProgress progress = { self, number };
+
+  custom = godwit_custom_migration_new (step->source, step->destination, step->stage, error);
+  if (custom == NULL)
+    return FALSE;
+
+  return godwit_custom_migration_run (custom, path, next_path, on_step_progress, &progress,
+                                      cancellable, error);
+}
+
+static gint64
+query_count (sqlite3    *db,
+             const char *sql)
+{
+  sqlite3_stmt *statement = NULL;
+  gint64 count = -1;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) == SQLITE_OK &&
+      sqlite3_step (statement) == SQLITE_ROW)
+    count = sqlite3_column_int64 (statement, 0);
+  sqlite3_finalize (statement);
+
+  return count;
+}
+
+/* Every to-one foreign key and every join-table row points at an existing
+ * object of the right hierarchy. */
+static gboolean
+verify_relationships (GodwitMigration  *self,
+                      sqlite3          *db,
+                      const char       *path,
+                      GError          **error)
+{
+  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (self->target_version, FALSE, error);
+  GPtrArray *tables;
+  GPtrArray *joins;
+  guint checked = 0;
+
+  if (layout == NULL)
+    return FALSE;
+
+  tables = godwit_store_layout_get_tables (layout);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const GodwitTable *table = g_ptr_array_index (tables, i);
+
+      for (guint j = 0; j < table->columns->len; j++)
+        {
+          const GodwitColumn *column = g_ptr_array_index (table->columns, j);
+          GodwitEntity *destination;
+          const GodwitTable *destination_table;
+          g_autofree char *sql = NULL;
+          gint64 orphans;
+
+          if (column->role != GODWIT_COLUMN_ROLE_TO_ONE)
+            continue;
+
+          destination = godwit_model_get_entity (self->target_version, column->property->destination_entity);
+          destination_table = godwit_store_layout_get_table (layout, destination);
+          sql = g_strdup_printf ("SELECT COUNT(*) FROM %s t WHERE t.%s IS NOT NULL AND NOT EXISTS "
+                                 "(SELECT 1 FROM %s d WHERE d.Z_PK = t.%s)",
+                                 table->name, column->name, destination_table->name, column->name);
+          orphans = query_count (db, sql);
+          checked++;
+
+          if (orphans != 0)
+            {
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                           "%s: verification failed: %" G_GINT64_FORMAT " %s objects point with %s.%s "
+                           "at objects that do not exist",
+                           path, orphans, column->entity->name, column->entity->name, column->property->name);
+              return FALSE;
+            }
+        }
+    }
+
+  joins = godwit_store_layout_get_join_tables (layout);
+  for (guint i = 0; i < joins->len; i++)
+    {
+      const GodwitJoinTable *join = g_ptr_array_index (joins, i);
+      const GodwitTable *own = godwit_store_layout_get_table (layout, join->entity);
+      const GodwitTable *other = godwit_store_layout_get_table (layout, join->inverse_entity);
+      g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM %s j WHERE "
+                                              "NOT EXISTS (SELECT 1 FROM %s a WHERE a.Z_PK = j.%s) OR "
+                                              "NOT EXISTS (SELECT 1 FROM %s b WHERE b.Z_PK = j.%s)",
+                                              join->name, own->name, join->column,
+                                              other->name, join->inverse_column);
+      gint64 orphans = query_count (db, sql);
+
+      checked++;
+      if (orphans != 0)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                       "%s: verification failed: %" G_GINT64_FORMAT " rows of %s point at objects that do not exist",
+                       path, orphans, join->name);
+          return FALSE;
+        }
+    }
+
+  g_ptr_array_add (self->verification,
+                   g_strdup_printf ("relationships: %u foreign keys and join tables checked, every one resolves",
+                                    checked));
+
+  return TRUE;
+}
+
+/* The result must open as Core Data would see it: intact, at the target
+ * version by every entity's hash, its relationships whole. */
+static gboolean
+verify (GodwitMigration  *self,
+        const char       *path,
+        GError          **error)
+{
+  g_autoptr(GodwitStore) result = NULL;
+  g_autoptr(GodwitModelBundle) target = NULL;
+  g_autoptr(GodwitVersionMatch) match = NULL;
+  sqlite3_stmt *statement = NULL;
+  sqlite3 *db = NULL;
+  gboolean ok = FALSE;
+
+  g_ptr_array_set_size (self->verification, 0);
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, sqlite3_errmsg (db));
+      goto out;
+    }
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &statement, NULL) != SQLITE_OK ||
+      sqlite3_step (statement) != SQLITE_ROW ||
+      g_strcmp0 ((const char *) sqlite3_column_text (statement, 0), "ok") != 0)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                   "%s: verification failed: integrity check says “%s”", path,
+                   statement != NULL ? (const char *) sqlite3_column_text (statement, 0) : sqlite3_errmsg (db));
+      goto out;
+    }
+  g_ptr_array_add (self->verification, g_strdup ("integrity check: ok"));
+
+  if (!verify_relationships (self, db, path, error))
+    goto out;
+
+  result = godwit_store_open (path, NULL, error);
+  if (result == NULL)
+    goto out;
+
+  target = godwit_model_bundle_new_for_model (self->target_version, GODWIT_MODEL_BUNDLE_KIND_XCDATAMODEL);
+  match = godwit_version_match_new (godwit_store_get_version_hashes (result), NULL, target);
+  if (godwit_version_match_get_matched_version (match) == NULL)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                   "%s: verification failed: the metadata does not match version “%s”",
+                   path, godwit_model_get_version_name (self->target_version));
+      goto out;
+    }
+  g_ptr_array_add (self->verification,
+                   g_strdup_printf ("metadata: every entity's version hash matches “%s”",
+                                    godwit_model_get_version_name (self->target_version)));
+
+  ok = TRUE;
+
+out:
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+
+  return ok;
+}
+
+static char *
+dup_step_path (const char *work_dir,
+               guint       number)
+{
+  g_autofree char *name = g_strdup_printf ("step-%u.sqlite", number);
+
+  return g_build_filename (work_dir, name, NULL);
+}
+
+/**
+ * godwit_migration_run:
+ * @backup_dir: (nullable): where to keep the original; beside the store by default
+ * @dry_run: run every step and verify, then throw the result away
+ *
+ * Runs the planned steps on a snapshot of the store in a work folder
+ * beside it, verifies the result, and only then replaces the store,
+ * keeping the original as a backup. Failure or cancellation at any point
+ * leaves the store as it was.
+ */
+gboolean
+godwit_migration_run (GodwitMigration  *self,
+                      const char       *backup_dir,
+                      gboolean          dry_run,
+                      GCancellable     *cancellable,
+                      GError          **error)
+{
+  g_autofree char *work_dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *description = NULL;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), FALSE);
+
+  if (!godwit_migration_can_run (self))
+    {
+      g_autoptr(GString) reasons = g_string_new (NULL);
+
+      for (guint i = 0; i < self->steps->len; i++)
+        {
+          GodwitMigrationStep *step = g_ptr_array_index (self->steps, i);
+
+          for (guint j = 0; j < step->blockers->len; j++)
+            g_string_append_printf (reasons, "%s%s", reasons->len ? "; " : "",
+                                    (const char *) g_ptr_array_index (step->blockers, j));
+        }
+
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                   "%s: cannot migrate to “%s”: %s", self->store_path,
+                   godwit_model_get_version_name (self->target_version), reasons->str);
+      return FALSE;
+    }
+
+  if (godwit_migration_is_up_to_date (self))
+    return TRUE;
+
+  /* Beside the store, so the final rename stays on one filesystem; a
+   * folder left by a run that was killed is cleared first. */
+  work_dir = g_strconcat (self->store_path, ".godwit-work", NULL);
+  remove_work_dir (work_dir);
+  if (g_mkdir (work_dir, 0700) != 0)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", work_dir, g_strerror (errno));
+      return FALSE;
+    }
+
+  report (self, 0, "snapshot", NULL, 0, 1);
+  path = dup_step_path (work_dir, 0);
+  if (!godwit_store_snapshot (self->store_path, path, cancellable, error))
+    goto out;
+
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      GodwitMigrationStep *step = g_ptr_array_index (self->steps, i);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      report (self, i + 1, "migrate", NULL, 0, 0);
+
+      if (step->kind == GODWIT_MIGRATION_STEP_INFERRED)
+        {
+          if (!run_inferred (self, step, i + 1, path, cancellable, error))
+            goto out;
+        }
+      else
+        {
+          g_autofree char *next_path = dup_step_path (work_dir, i + 1);
+
+          if (!run_custom (self, step, i + 1, path, next_path, cancellable, error))
+            goto out;
+
+          remove_store_files (path);
+          g_free (path);
+          path = g_steal_pointer (&next_path);
+        }
+    }
+
+  report (self, self->steps->len, "verify", NULL, 0, 1);
+  if (!verify (self, path, error))
+    goto out;
+
+  if (dry_run)
+    {
+      ok = TRUE;
+      goto out;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+
+  report (self, self->steps->len, "replace", NULL, 0, 1);
+  description = g_strdup_printf ("before migrating from “%s” to “%s”",
+                                 godwit_model_get_version_name (self->source_version),
+                                 godwit_model_get_version_name (self->target_version));
+  g_clear_pointer (&self->backup, godwit_store_backup_free);
+  ok = godwit_store_replace (self->store_path, path, backup_dir, description, &self->backup,
+                             cancellable, error);
+
+out:
+  remove_work_dir (work_dir);
+
+  return ok;
+}
+
+typedef struct
+{
+  char     *backup_dir;
+  gboolean  dry_run;
+} RunData;
+
+static void
+run_data_free (gpointer data)
+{
+  RunData *run = data;
+
+  g_free (run->backup_dir);
+  g_free (run);
+}
+
+static void
+run_thread (GTask        *task,
+            gpointer      source_object,
+            gpointer      task_data,
+            GCancellable *cancellable)
+{
+  RunData *run = task_data;
+  GError *error = NULL;
+
+  if (godwit_migration_run (source_object, run->backup_dir, run->dry_run, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * godwit_migration_run_async:
+ *
+ * godwit_migration_run() in a worker thread. The progress callback is
+ * called from that thread.
+ */
+void
+godwit_migration_run_async (GodwitMigration     *self,
+                            const char          *backup_dir,
+                            gboolean             dry_run,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RunData *run;
+
+  g_return_if_fail (GODWIT_IS_MIGRATION (self));
+
+  run = g_new0 (RunData, 1);
+  run->backup_dir = g_strdup (backup_dir);
+  run->dry_run = dry_run;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, godwit_migration_run_async);
+  g_task_set_task_data (task, run, run_data_free);
+  g_task_run_in_thread (task, run_thread);
+}
+
+gboolean
+godwit_migration_run_finish (GodwitMigration  *self,
+                             GAsyncResult     *result,
+                             GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * godwit_migration_get_backup:
+ *
+ * Returns: (transfer none) (nullable): the backup of the original made by
+ *   the last run that replaced the store.
+ */
+GodwitStoreBackup *
+godwit_migration_get_backup (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), NULL);
+
+  return self->backup;
+}
+
+/**
+ * godwit_migration_get_verification:
+ *
+ * Returns: (transfer none) (element-type utf8): what the last run checked
+ *   on its result before the swap, in words.
+ */
+GPtrArray *
+godwit_migration_get_verification (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), NULL);
+
+  return self->verification;
+}

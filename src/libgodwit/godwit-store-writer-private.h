@@ -22,5 +22,6 @@ void      _godwit_store_metadata_set_version  (plist_t         metadata,
                                                GodwitModel    *model,
                                                gint64          framework_version);
 GVariant *_godwit_attribute_dup_default_value (GodwitProperty *attribute);
+char     *_godwit_attribute_dup_default_literal (GodwitProperty *attribute);
 
 G_END_DECLS

@@ -253,6 +253,36 @@ _godwit_cli_add_string_array (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
+/* A backup folder as `backups`, `rollback` and `migrate` describe it. */
+void
+_godwit_cli_add_backup (JsonBuilder             *builder,
+                        const GodwitStoreBackup *backup)
+{
+  g_autofree char *created = g_date_time_format_iso8601 (backup->created);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, backup->path);
+  json_builder_set_member_name (builder, "created");
+  json_builder_add_string_value (builder, created);
+  _godwit_cli_add_nullable_string (builder, "description", backup->description);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, backup->size);
+  json_builder_end_object (builder);
+}
+
+/* The same, as a row of a four-column table: created, size, description,
+ * path. */
+void
+_godwit_cli_add_backup_row (GodwitCliTable          *table,
+                            const GodwitStoreBackup *backup)
+{
+  g_autofree char *created = g_date_time_format_iso8601 (backup->created);
+  g_autofree char *size = g_format_size ((guint64) MAX (backup->size, 0));
+
+  _godwit_cli_table_add_row (table, created, size, backup->description, backup->path);
+}
+
 /* An array of GodwitEntityDifference (empty for NULL). */
 void
 _godwit_cli_add_differences (JsonBuilder *builder,

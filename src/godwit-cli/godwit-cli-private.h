@@ -11,6 +11,7 @@
 
 #include "godwit-model-bundle.h"
 #include "godwit-store.h"
+#include "godwit-store-backup.h"
 #include "godwit-version-match.h"
 
 G_BEGIN_DECLS
@@ -68,6 +69,11 @@ gboolean         _godwit_cli_parse                 (const GodwitCliCommand  *com
                                                     int                     *argc,
                                                     char                  ***argv,
                                                     GError                 **error);
+gboolean         _godwit_cli_parse_number          (const char              *option,
+                                                    const char              *text,
+                                                    gint64                   minimum,
+                                                    gint64                  *value,
+                                                    GError                 **error);
 gboolean         _godwit_cli_parse_paging          (const char              *limit_text,
                                                     const char              *after_text,
                                                     gint64                  *limit,
@@ -95,6 +101,18 @@ int              _godwit_cli_dump                  (const GodwitCliCommand  *com
                                                     int                      argc,
                                                     char                   **argv);
 int              _godwit_cli_history               (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_plan                  (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_migrate               (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_rollback              (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_backups               (const GodwitCliCommand  *command,
                                                     int                      argc,
                                                     char                   **argv);
 
@@ -130,6 +148,10 @@ void             _godwit_cli_add_differences       (JsonBuilder             *bui
 void             _godwit_cli_print_differences     (GPtrArray               *differences);
 void             _godwit_cli_add_string_array      (JsonBuilder             *builder,
                                                     GPtrArray               *strings);
+void             _godwit_cli_add_backup            (JsonBuilder             *builder,
+                                                    const GodwitStoreBackup *backup);
+void             _godwit_cli_add_backup_row        (GodwitCliTable          *table,
+                                                    const GodwitStoreBackup *backup);
 JsonGenerator   *_godwit_cli_json_generator_new    (gboolean                 pretty);
 void             _godwit_cli_write_json            (JsonGenerator           *generator,
                                                     JsonNode                *root);

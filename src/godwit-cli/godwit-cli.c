@@ -29,6 +29,18 @@ static const GodwitCliCommand commands[] = {
   { "history", N_("STORE"),
     N_("Print a store’s persistent-history transactions and their changes"),
     1, 1, _godwit_cli_history },
+  { "plan", N_("STORE"),
+    N_("Show the steps that migrate a store to a model version, and whether they can run"),
+    1, 1, _godwit_cli_plan },
+  { "migrate", N_("STORE"),
+    N_("Migrate a store to a model version, keeping the original as a backup"),
+    1, 1, _godwit_cli_migrate },
+  { "rollback", N_("STORE"),
+    N_("Put a store back as it was in a backup"),
+    1, 1, _godwit_cli_rollback },
+  { "backups", N_("STORE"),
+    N_("List a store’s backups, newest first, and prune old ones"),
+    1, 1, _godwit_cli_backups },
 };
 
 /**
@@ -80,12 +92,12 @@ _godwit_cli_parse (const GodwitCliCommand   *command,
 
 /* Option values are read as strings so that a bad one is named plainly,
  * with its bounds. */
-static gboolean
-parse_number (const char  *option,
-              const char  *text,
-              gint64       minimum,
-              gint64      *value,
-              GError     **error)
+gboolean
+_godwit_cli_parse_number (const char  *option,
+                          const char  *text,
+                          gint64       minimum,
+                          gint64      *value,
+                          GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   guint64 number = 0;
@@ -112,8 +124,8 @@ _godwit_cli_parse_paging (const char  *limit_text,
                           gint64      *after_pk,
                           GError     **error)
 {
-  return (limit_text == NULL || parse_number ("--limit", limit_text, 1, limit, error)) &&
-         (after_text == NULL || parse_number ("--after", after_text, 0, after_pk, error));
+  return (limit_text == NULL || _godwit_cli_parse_number ("--limit", limit_text, 1, limit, error)) &&
+         (after_text == NULL || _godwit_cli_parse_number ("--after", after_text, 0, after_pk, error));
 }
 
 /* How many rows the next page may hold once @printed of at most @limit

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "godwit-test-model.h"
+#include "godwit-test-utils.h"
 
 GodwitEntity *
 godwit_test_add_entity (GodwitModel *model,
@@ -88,4 +89,69 @@ godwit_test_get_own_property (GodwitModel *model,
   g_assert_cmpstr (property->name, ==, name);
 
   return property;
+}
+
+const char * const godwit_test_wibosco_versions[] = {
+  "CoreDataMigration_Example",
+  "CoreDataMigration_Example 2",
+  "CoreDataMigration_Example 3",
+  "CoreDataMigration_Example 4",
+  NULL
+};
+
+const char * const godwit_test_bergier_versions[] = {
+  "v1.0.0", "v1.1.0", "v1.1.2", "v1.2.0", "v2.0.0", NULL
+};
+
+GodwitModelBundle *
+godwit_test_load_bundle (const char *relative_path)
+{
+  g_autofree char *path = godwit_test_fixture_path (relative_path);
+  g_autoptr(GError) error = NULL;
+  GodwitModelBundle *bundle;
+
+  if (path == NULL)
+    return NULL;
+
+  bundle = godwit_model_bundle_new_for_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bundle);
+
+  return bundle;
+}
+
+GodwitModelBundle *
+godwit_test_load_garden (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo",
+                                                 "Garden.xcdatamodeld", NULL);
+  g_autoptr(GError) error = NULL;
+  GodwitModelBundle *bundle = godwit_model_bundle_new_for_path (path, &error);
+
+  g_assert_no_error (error);
+
+  return bundle;
+}
+
+GodwitModel *
+godwit_test_find_version (GodwitModelBundle *bundle,
+                          const char        *name)
+{
+  GodwitModel *model = godwit_model_bundle_find_version (bundle, name);
+
+  g_assert_nonnull (model);
+
+  return model;
+}
+
+GodwitMigrationPlan *
+godwit_test_load_plan (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "plans", name, NULL);
+  g_autoptr(GError) error = NULL;
+  GodwitMigrationPlan *plan = godwit_migration_plan_new_for_path (path, &error);
+
+  g_assert_no_error (error);
+
+  return plan;
 }

@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include "godwit-migration-plan.h"
+#include "godwit-model-bundle.h"
 #include "godwit-model.h"
 
 G_BEGIN_DECLS
@@ -39,5 +41,25 @@ void            godwit_test_resolve_model             (GodwitModel         *mode
 GodwitProperty *godwit_test_get_own_property          (GodwitModel         *model,
                                                        const char          *entity_name,
                                                        const char          *name);
+
+/* Bundles and plans read from files. */
+
+#define GODWIT_TEST_WIBOSCO_BUNDLE "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
+#define GODWIT_TEST_BERGIER_BUNDLE "bergier/Model.xcdatamodeld"
+
+/* The fixtures' model versions, oldest first, NULL-terminated. */
+extern const char * const godwit_test_wibosco_versions[];
+extern const char * const godwit_test_bergier_versions[];
+
+/* The bundle at @relative_path under the fixtures, or NULL (after marking
+ * the test skipped) when they are absent; aborts the test on an error. */
+GodwitModelBundle   *godwit_test_load_bundle              (const char          *relative_path);
+/* The demo Garden.xcdatamodeld of data/demo. */
+GodwitModelBundle   *godwit_test_load_garden              (void);
+/* The version @name of @bundle, which must be there. */
+GodwitModel         *godwit_test_find_version             (GodwitModelBundle   *bundle,
+                                                           const char          *name);
+/* tests/plans/@name, read without validation. */
+GodwitMigrationPlan *godwit_test_load_plan                (const char          *name);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 
 #include "godwit-model-archive-private.h"
+#include "godwit-store-layout.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 #include "godwit-value.h"
@@ -293,4 +294,98 @@ godwit_test_execute_sql (const char *path,
   g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_DONE);
   sqlite3_finalize (statement);
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+}
+
+static GPtrArray *
+query_strings (sqlite3    *db,
+               const char *sql)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *statement = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (statement) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (statement, 0);
+
+      g_ptr_array_add (rows, g_strdup (text != NULL ? text : "NULL"));
+    }
+  sqlite3_finalize (statement);
+
+  return rows;
+}
+
+char *
+godwit_test_query_sorted (sqlite3    *db,
+                          const char *sql)
+{
+  g_autoptr(GPtrArray) rows = query_strings (db, sql);
+
+  g_ptr_array_sort (rows, godwit_test_compare_strings);
+  g_ptr_array_add (rows, NULL);
+
+  return g_strjoinv (", ", (char **) rows->pdata);
+}
+
+char *
+godwit_test_describe_schema (sqlite3 *db)
+{
+  g_autoptr(GPtrArray) tables = NULL;
+  g_autoptr(GPtrArray) indexes = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  tables = query_strings (db, "SELECT name FROM sqlite_master WHERE "
+                              "type = 'table' AND name NOT LIKE 'sqlite_%'");
+  indexes = query_strings (db, "SELECT name FROM sqlite_master WHERE "
+                               "type = 'index' AND name NOT LIKE 'sqlite_%'");
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const char *table = g_ptr_array_index (tables, i);
+      g_autofree char *sql = g_strdup_printf ("SELECT name || ' ' || type || "
+                                              "(CASE pk WHEN 0 THEN '' ELSE ' PK' END) "
+                                              "FROM pragma_table_info('%s')", table);
+      g_autofree char *columns = godwit_test_query_sorted (db, sql);
+
+      g_ptr_array_add (lines, g_strdup_printf ("table %s (%s)", table, columns));
+    }
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      const char *index = g_ptr_array_index (indexes, i);
+      g_autofree char *sql = g_strdup_printf ("SELECT group_concat(name, ', ') FROM "
+                                              "(SELECT name FROM pragma_index_info('%s') "
+                                              "ORDER BY seqno)", index);
+      g_autofree char *unique_sql = g_strdup_printf ("SELECT il.\"unique\" || ' ' || m.tbl_name "
+                                                     "FROM sqlite_master m, "
+                                                     "pragma_index_list(m.tbl_name) il WHERE "
+                                                     "m.name = '%s' AND il.name = m.name", index);
+      g_autofree char *columns = godwit_test_query_sorted (db, sql);
+      g_autofree char *table = godwit_test_query_sorted (db, unique_sql);
+
+      g_ptr_array_add (lines, g_strdup_printf ("index %s on %s (%s)", index, table, columns));
+    }
+
+  g_ptr_array_sort (lines, godwit_test_compare_strings);
+  g_ptr_array_add (lines, NULL);
+
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
+char *
+godwit_test_describe_layout (GodwitModel *model)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (model, FALSE, &error);
+  g_auto(GStrv) schema = NULL;
+  sqlite3 *db = NULL;
+  char *description;
+
+  g_assert_no_error (error);
+  schema = godwit_store_layout_dup_schema_sql (layout);
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  for (guint i = 0; schema[i] != NULL; i++)
+    g_assert_cmpint (sqlite3_exec (db, schema[i], NULL, NULL, NULL), ==, SQLITE_OK);
+  description = godwit_test_describe_schema (db);
+  sqlite3_close (db);
+
+  return description;
 }

@@ -82,5 +82,14 @@ GodwitModel       *godwit_test_load_cached_model (sqlite3             *db,
 void               godwit_test_execute_sql       (const char          *path,
                                                   const char          *sql,
                                                   GBytes              *blob);
+/* The first column of @sql's rows, NULL as "NULL", sorted and joined
+ * with ", ". */
+char              *godwit_test_query_sorted      (sqlite3             *db,
+                                                  const char          *sql);
+/* Tables with their columns and types, indexes with their table, columns
+ * and uniqueness, as sorted lines: orders do not count. */
+char              *godwit_test_describe_schema   (sqlite3             *db);
+/* godwit_test_describe_schema() of @model's store layout. */
+char              *godwit_test_describe_layout   (GodwitModel         *model);
 
 G_END_DECLS

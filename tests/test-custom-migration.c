@@ -16,6 +16,7 @@
 #include "godwit-model-bundle.h"
 #include "godwit-store.h"
 #include "godwit-version-match.h"
+#include "godwit-test-model.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
@@ -28,28 +29,13 @@ static GodwitMigrationPlan *
 load_plan (const char        *name,
            GodwitModelBundle *bundle)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "plans", name, NULL);
   g_autoptr(GError) error = NULL;
-  GodwitMigrationPlan *plan = godwit_migration_plan_new_for_path (path, &error);
+  GodwitMigrationPlan *plan = godwit_test_load_plan (name);
 
-  g_assert_no_error (error);
   g_assert_true (godwit_migration_plan_validate (plan, bundle, &error));
   g_assert_no_error (error);
 
   return plan;
-}
-
-static GodwitModelBundle *
-load_garden (void)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo",
-                                                 "Garden.xcdatamodeld", NULL);
-  g_autoptr(GError) error = NULL;
-  GodwitModelBundle *bundle = godwit_model_bundle_new_for_path (path, &error);
-
-  g_assert_no_error (error);
-
-  return bundle;
 }
 
 static GodwitCustomMigration *
@@ -79,92 +65,6 @@ dump_sql (GodwitCustomMigration *migration)
 
   g_ptr_array_add (sql, NULL);
   return g_strjoinv (";\n", (char **) sql->pdata);
-}
-
-static GPtrArray *
-query_strings (sqlite3    *db,
-               const char *sql)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *statement = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (statement) == SQLITE_ROW)
-    {
-      const char *text = (const char *) sqlite3_column_text (statement, 0);
-
-      g_ptr_array_add (rows, g_strdup (text != NULL ? text : "NULL"));
-    }
-  sqlite3_finalize (statement);
-
-  return rows;
-}
-
-static char *
-query_sorted (sqlite3    *db,
-              const char *sql)
-{
-  g_autoptr(GPtrArray) rows = query_strings (db, sql);
-
-  g_ptr_array_sort (rows, godwit_test_compare_strings);
-  g_ptr_array_add (rows, NULL);
-
-  return g_strjoinv (", ", (char **) rows->pdata);
-}
-
-/* Tables with their columns and types, and index names: as sets. */
-static char *
-describe_schema (sqlite3 *db)
-{
-  g_autoptr(GPtrArray) tables = query_strings (db, "SELECT name FROM sqlite_master WHERE "
-                                                   "type = 'table' AND name NOT LIKE 'sqlite_%'");
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < tables->len; i++)
-    {
-      const char *table = g_ptr_array_index (tables, i);
-      g_autofree char *sql = g_strdup_printf ("SELECT name || ' ' || type FROM pragma_table_info('%s')",
-                                              table);
-      g_autofree char *columns = query_sorted (db, sql);
-
-      g_ptr_array_add (lines, g_strdup_printf ("table %s (%s)", table, columns));
-    }
-  g_ptr_array_add (lines, query_sorted (db, "SELECT 'index ' || name || ' on ' || tbl_name FROM "
-                                            "sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"));
-  g_ptr_array_sort (lines, godwit_test_compare_strings);
-  g_ptr_array_add (lines, NULL);
-
-  return g_strjoinv ("\n", (char **) lines->pdata);
-}
-
-static char *
-describe_layout (GodwitModel *model)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (model, FALSE, &error);
-  g_auto(GStrv) schema = NULL;
-  sqlite3 *db = NULL;
-  char *description;
-
-  g_assert_no_error (error);
-  schema = godwit_store_layout_dup_schema_sql (layout);
-  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
-  for (guint i = 0; schema[i] != NULL; i++)
-    g_assert_cmpint (sqlite3_exec (db, schema[i], NULL, NULL, NULL), ==, SQLITE_OK);
-  description = describe_schema (db);
-  sqlite3_close (db);
-
-  return description;
-}
-
-static char *
-dump_rows (sqlite3    *db,
-           const char *sql)
-{
-  g_autoptr(GPtrArray) rows = query_strings (db, sql);
-
-  g_ptr_array_add (rows, NULL);
-  return g_strjoinv ("\n", (char **) rows->pdata);
 }
 
 /* The store matches exactly @expected of @bundle by its version hashes. */
@@ -250,8 +150,8 @@ test_wibosco_2_to_3 (void)
   godwit_test_copy_store (fixture, source_path);
 
   db = godwit_test_open_read_only (source_path, FALSE);
-  posts_before = dump_rows (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
-                                "ZPOSTID FROM ZPOST ORDER BY Z_PK");
+  posts_before = godwit_test_query (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
+                                        "ZPOSTID FROM ZPOST ORDER BY Z_PK");
   uuid_before = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
   metadata_before = godwit_test_read_metadata (db);
   n_posts = godwit_test_query_int (db, "SELECT COUNT(*) FROM ZPOST");
@@ -265,8 +165,8 @@ test_wibosco_2_to_3 (void)
   assert_store_version (destination_path, bundle, WIBOSCO_3);
 
   db = godwit_test_open_read_only (destination_path, FALSE);
-  schema = describe_schema (db);
-  expected_schema = describe_layout (v3);
+  schema = godwit_test_describe_schema (db);
+  expected_schema = godwit_test_describe_layout (v3);
   g_assert_cmpstr (schema, ==, expected_schema);
 
   uuid_after = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
@@ -298,8 +198,8 @@ test_wibosco_2_to_3 (void)
   plist_free (metadata_after);
 
   /* Posts keep Z_PK, Z_OPT and values. */
-  posts_after = dump_rows (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
-                               "ZPOSTID FROM ZPOST ORDER BY Z_PK");
+  posts_after = godwit_test_query (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
+                                       "ZPOSTID FROM ZPOST ORDER BY Z_PK");
   g_assert_cmpstr (posts_after, ==, posts_before);
 
   /* Each Post has exactly one Section made from its content. */
@@ -447,7 +347,7 @@ write_garden_store (GodwitModelBundle *bundle,
 static void
 test_garden_2_to_3 (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
   g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
   g_autoptr(GError) error = NULL;
@@ -468,10 +368,10 @@ test_garden_2_to_3 (void)
   destination_path = g_build_filename (store.dir, "Garden 3.sqlite", NULL);
 
   db = godwit_test_open_read_only (store.path, FALSE);
-  plants_before = dump_rows (db, PLANTS_SQL);
-  gardeners_before = query_sorted (db, "SELECT p.ZCOMMONNAME || '-' || g.ZNAME FROM Z_2PLANTS j "
-                                       "JOIN ZPLANT p ON p.Z_PK = j.Z_3PLANTS JOIN ZGARDENER g ON "
-                                       "g.Z_PK = j.Z_2GARDENERS");
+  plants_before = godwit_test_query (db, PLANTS_SQL);
+  gardeners_before = godwit_test_query_sorted (db, "SELECT p.ZCOMMONNAME || '-' || g.ZNAME FROM "
+                                               "Z_2PLANTS j JOIN ZPLANT p ON p.Z_PK = j.Z_3PLANTS "
+                                               "JOIN ZGARDENER g ON g.Z_PK = j.Z_2GARDENERS");
   sqlite3_close (db);
 
   g_assert_true (godwit_custom_migration_run (migration, store.path, destination_path, NULL, NULL,
@@ -480,28 +380,28 @@ test_garden_2_to_3 (void)
   assert_store_version (destination_path, bundle, "Garden 3");
 
   db = godwit_test_open_read_only (destination_path, FALSE);
-  schema = describe_schema (db);
-  expected_schema = describe_layout (v3);
+  schema = godwit_test_describe_schema (db);
+  expected_schema = godwit_test_describe_layout (v3);
   g_assert_cmpstr (schema, ==, expected_schema);
   uuid = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
   g_assert_cmpstr (uuid, ==, store.uuid);
 
   /* Plants and trees keep Z_PK, entity, Z_OPT, values and bed. */
-  plants_after = dump_rows (db, PLANTS_SQL);
+  plants_after = godwit_test_query (db, PLANTS_SQL);
   g_assert_cmpstr (plants_after, ==,
                    "1|Plant|1|Tomato|1|-\n2|Plant|1|Basil|1|-\n3|Plant|1|Mint|-|-\n"
                    "4|Tree|1|Oak|-|12.5\n5|Tree|1|Birch|-|0.0");
   g_assert_cmpstr (plants_after, ==, plants_before);
-  gardeners_after = query_sorted (db, "SELECT p.ZCOMMONNAME || '-' || g.ZNAME FROM Z_2PLANTS j "
-                                      "JOIN ZPLANT p ON p.Z_PK = j.Z_4PLANTS JOIN ZGARDENER g ON "
-                                      "g.Z_PK = j.Z_2GARDENERS");
+  gardeners_after = godwit_test_query_sorted (db, "SELECT p.ZCOMMONNAME || '-' || g.ZNAME FROM "
+                                              "Z_2PLANTS j JOIN ZPLANT p ON p.Z_PK = j.Z_4PLANTS "
+                                              "JOIN ZGARDENER g ON g.Z_PK = j.Z_2GARDENERS");
   g_assert_cmpstr (gardeners_after, ==, gardeners_before);
 
   /* Notes: trimmed text, written = planted, linked with entity and order. */
-  notes = dump_rows (db, "SELECT n.ZTEXT || '|' || printf('%g', n.ZWRITTEN) || '|' || p.ZCOMMONNAME || '|' || "
-                         "(SELECT Z_NAME FROM Z_PRIMARYKEY k WHERE k.Z_ENT = n.Z4_PLANT) || '|' || "
-                         "n.Z_FOK_PLANT || '|' || n.Z_OPT FROM ZNOTE n JOIN ZPLANT p ON p.Z_PK = n.ZPLANT "
-                         "ORDER BY n.Z_PK");
+  notes = godwit_test_query (db, "SELECT n.ZTEXT || '|' || printf('%g', n.ZWRITTEN) || '|' || p.ZCOMMONNAME || '|' || "
+                                 "(SELECT Z_NAME FROM Z_PRIMARYKEY k WHERE k.Z_ENT = n.Z4_PLANT) || '|' || "
+                                 "n.Z_FOK_PLANT || '|' || n.Z_OPT FROM ZNOTE n JOIN ZPLANT p ON p.Z_PK = n.ZPLANT "
+                                 "ORDER BY n.Z_PK");
   g_assert_cmpstr (notes, ==, "water daily|100|Tomato|Plant|1|1\nold tree|300|Oak|Tree|1|1");
   g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZNOTE"), ==, 2);
   g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Note'"), ==, 2);
@@ -545,7 +445,7 @@ test_garden_2_to_3 (void)
 static void
 test_runtime_error (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GodwitMigrationPlan) plan = NULL;
   g_autoptr(GodwitCustomMigration) migration = NULL;
   g_autoptr(GError) error = NULL;
@@ -591,7 +491,7 @@ cancel_on_progress (const char *entity,
 static void
 test_cancelled (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
   g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -625,7 +525,7 @@ test_cancelled (void)
 static void
 test_lightweight_stage_refused (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
   const GodwitMigrationStage *stage = godwit_migration_plan_find_stage (plan, "Garden", "Garden 2");
   g_autoptr(GError) error = NULL;
@@ -645,7 +545,7 @@ test_lightweight_stage_refused (void)
 static void
 test_garden_history (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
   g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
   g_autoptr(GError) error = NULL;
@@ -679,7 +579,7 @@ test_garden_history (void)
 static void
 test_writer_metadata (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   GodwitModel *model = godwit_model_bundle_find_version (bundle, "Garden 3");
   g_autoptr(GodwitStoreWriter) writer = NULL;
   g_autoptr(GError) error = NULL;

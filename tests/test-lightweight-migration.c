@@ -20,46 +20,8 @@
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
-#define WIBOSCO_BUNDLE "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
 #define WIBOSCO_STORE  "wibosco-revised/stores/CoreDataMigration_Example_%u.sqlite"
-#define BERGIER_BUNDLE "bergier/Model.xcdatamodeld"
 #define BERGIER_STORE  "bergier/stores/Example_%s.sqlite"
-
-static const char * const wibosco_versions[] = {
-  "CoreDataMigration_Example",
-  "CoreDataMigration_Example 2",
-  "CoreDataMigration_Example 3",
-  "CoreDataMigration_Example 4",
-};
-
-static const char * const bergier_versions[] = {
-  "v1.0.0", "v1.1.0", "v1.1.2", "v1.2.0", "v2.0.0", NULL
-};
-
-static GodwitModelBundle *
-load_bundle (const char *relative_path)
-{
-  g_autofree char *path = godwit_test_fixture_path (relative_path);
-  g_autoptr(GError) error = NULL;
-  GodwitModelBundle *bundle;
-
-  if (path == NULL)
-    return NULL;
-  bundle = godwit_model_bundle_new_for_path (path, &error);
-  g_assert_no_error (error);
-
-  return bundle;
-}
-
-static GodwitModel *
-find_version (GodwitModelBundle *bundle,
-              const char        *name)
-{
-  GodwitModel *model = godwit_model_bundle_find_version (bundle, name);
-
-  g_assert_nonnull (model);
-  return model;
-}
 
 /* A work copy of @fixture (with -wal/-shm) in @dir. */
 static char *
@@ -113,102 +75,6 @@ migrate (GodwitModel *source,
   g_assert_no_error (error);
 }
 
-/* ---- comparing schemas as sets ----------------------------------------- */
-
-static GPtrArray *
-query_strings (sqlite3    *db,
-               const char *sql)
-{
-  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *statement = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), ==, SQLITE_OK);
-  while (sqlite3_step (statement) == SQLITE_ROW)
-    {
-      const char *text = (const char *) sqlite3_column_text (statement, 0);
-
-      g_ptr_array_add (rows, g_strdup (text != NULL ? text : "NULL"));
-    }
-  sqlite3_finalize (statement);
-
-  return rows;
-}
-
-static char *
-query_sorted (sqlite3    *db,
-              const char *sql)
-{
-  g_autoptr(GPtrArray) rows = query_strings (db, sql);
-
-  g_ptr_array_sort (rows, godwit_test_compare_strings);
-  g_ptr_array_add (rows, NULL);
-
-  return g_strjoinv (", ", (char **) rows->pdata);
-}
-
-/* Tables with their columns and types, indexes with their table, columns
- * and uniqueness; orders do not count. */
-static char *
-describe_schema (sqlite3 *db)
-{
-  g_autoptr(GPtrArray) tables = query_strings (db, "SELECT name FROM sqlite_master WHERE "
-                                                   "type = 'table' AND name NOT LIKE 'sqlite_%'");
-  g_autoptr(GPtrArray) indexes = query_strings (db, "SELECT name FROM sqlite_master WHERE "
-                                                    "type = 'index' AND name NOT LIKE 'sqlite_%'");
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < tables->len; i++)
-    {
-      const char *table = g_ptr_array_index (tables, i);
-      g_autofree char *sql = g_strdup_printf ("SELECT name || ' ' || type || "
-                                              "(CASE pk WHEN 0 THEN '' ELSE ' PK' END) "
-                                              "FROM pragma_table_info('%s')", table);
-      g_autofree char *columns = query_sorted (db, sql);
-
-      g_ptr_array_add (lines, g_strdup_printf ("table %s (%s)", table, columns));
-    }
-  for (guint i = 0; i < indexes->len; i++)
-    {
-      const char *index = g_ptr_array_index (indexes, i);
-      g_autofree char *sql = g_strdup_printf ("SELECT group_concat(name, ', ') FROM "
-                                              "(SELECT name FROM pragma_index_info('%s') "
-                                              "ORDER BY seqno)", index);
-      g_autofree char *unique_sql = g_strdup_printf ("SELECT il.\"unique\" || ' ' || m.tbl_name "
-                                                     "FROM sqlite_master m, "
-                                                     "pragma_index_list(m.tbl_name) il WHERE "
-                                                     "m.name = '%s' AND il.name = m.name", index);
-      g_autofree char *columns = query_sorted (db, sql);
-      g_autofree char *table = query_sorted (db, unique_sql);
-
-      g_ptr_array_add (lines, g_strdup_printf ("index %s on %s (%s)", index, table, columns));
-    }
-
-  g_ptr_array_sort (lines, godwit_test_compare_strings);
-  g_ptr_array_add (lines, NULL);
-
-  return g_strjoinv ("\n", (char **) lines->pdata);
-}
-
-static char *
-describe_layout (GodwitModel *model)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (model, FALSE, &error);
-  g_auto(GStrv) schema = NULL;
-  sqlite3 *db = NULL;
-  char *description;
-
-  g_assert_no_error (error);
-  schema = godwit_store_layout_dup_schema_sql (layout);
-  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
-  for (guint i = 0; schema[i] != NULL; i++)
-    g_assert_cmpint (sqlite3_exec (db, schema[i], NULL, NULL, NULL), ==, SQLITE_OK);
-  description = describe_schema (db);
-  sqlite3_close (db);
-
-  return description;
-}
-
 /* The metadata names exactly @model's version hashes. */
 static void
 assert_metadata_matches (sqlite3     *db,
@@ -236,16 +102,6 @@ assert_metadata_matches (sqlite3     *db,
 }
 
 static char *
-dump_rows (sqlite3    *db,
-           const char *sql)
-{
-  g_autoptr(GPtrArray) rows = query_strings (db, sql);
-
-  g_ptr_array_add (rows, NULL);
-  return g_strjoinv ("\n", (char **) rows->pdata);
-}
-
-static char *
 dump_sql (GodwitLightweightMigration *migration)
 {
   g_autoptr(GPtrArray) sql = godwit_lightweight_migration_dup_sql (migration);
@@ -259,7 +115,7 @@ dump_sql (GodwitLightweightMigration *migration)
 static void
 test_wibosco_1_to_2 (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_bundle (WIBOSCO_BUNDLE);
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (GODWIT_TEST_WIBOSCO_BUNDLE);
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *fixture = g_strdup_printf (WIBOSCO_STORE, 1u);
@@ -275,8 +131,8 @@ test_wibosco_1_to_2 (void)
 
   if (bundle == NULL)
     return;
-  source = find_version (bundle, wibosco_versions[0]);
-  destination = find_version (bundle, wibosco_versions[1]);
+  source = godwit_test_find_version (bundle, godwit_test_wibosco_versions[0]);
+  destination = godwit_test_find_version (bundle, godwit_test_wibosco_versions[1]);
 
   migration = new_migration (source, destination);
   {
@@ -290,14 +146,14 @@ test_wibosco_1_to_2 (void)
   dir = godwit_test_make_tmpdir ();
   path = copy_fixture (fixture, dir);
   db = open_read_write (path);
-  posts_before = dump_rows (db, "SELECT Z_PK || '|' || Z_ENT || '|' || Z_OPT || '|' || ZDATE || '|' || "
-                                "ZCOLOR || '|' || ZCONTENT || '|' || ZPOSTID FROM ZPOST ORDER BY Z_PK");
+  posts_before = godwit_test_query (db, "SELECT Z_PK || '|' || Z_ENT || '|' || Z_OPT || '|' || ZDATE || '|' || "
+                                        "ZCOLOR || '|' || ZCONTENT || '|' || ZPOSTID FROM ZPOST ORDER BY Z_PK");
   uuid_before = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
 
   g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
 
-  posts_after = dump_rows (db, "SELECT Z_PK || '|' || Z_ENT || '|' || Z_OPT || '|' || ZDATE || '|' || "
-                               "ZHEXCOLOR || '|' || ZCONTENT || '|' || ZPOSTID FROM ZPOST ORDER BY Z_PK");
+  posts_after = godwit_test_query (db, "SELECT Z_PK || '|' || Z_ENT || '|' || Z_OPT || '|' || ZDATE || '|' || "
+                                       "ZHEXCOLOR || '|' || ZCONTENT || '|' || ZPOSTID FROM ZPOST ORDER BY Z_PK");
   uuid_after = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
   g_assert_cmpstr (posts_after, ==, posts_before);
   g_assert_cmpuint (strlen (posts_after), >, 0);
@@ -307,8 +163,8 @@ test_wibosco_1_to_2 (void)
   g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Post'"),
                    ==, 10);
 
-  schema = describe_schema (db);
-  expected = describe_layout (destination);
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (destination);
   g_assert_cmpstr (schema, ==, expected);
   sqlite3_close (db);
 
@@ -328,7 +184,7 @@ test_wibosco_1_to_2 (void)
 static void
 test_wibosco_3_to_4 (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_bundle (WIBOSCO_BUNDLE);
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (GODWIT_TEST_WIBOSCO_BUNDLE);
   g_autofree char *fixture = g_strdup_printf (WIBOSCO_STORE, 3u);
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
@@ -343,8 +199,8 @@ test_wibosco_3_to_4 (void)
 
   if (bundle == NULL)
     return;
-  source = find_version (bundle, wibosco_versions[2]);
-  destination = find_version (bundle, wibosco_versions[3]);
+  source = godwit_test_find_version (bundle, godwit_test_wibosco_versions[2]);
+  destination = godwit_test_find_version (bundle, godwit_test_wibosco_versions[3]);
   migration = new_migration (source, destination);
   sql = dump_sql (migration);
   g_test_message ("wibosco 3 → 4:\n%s", sql);
@@ -356,21 +212,21 @@ test_wibosco_3_to_4 (void)
   dir = godwit_test_make_tmpdir ();
   path = copy_fixture (fixture, dir);
   db = open_read_write (path);
-  sections_before = dump_rows (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZINDEX || '|' || ZPOST || '|' "
-                                   "|| ZBODY || '|' || ZTITLE FROM ZSECTION ORDER BY Z_PK");
+  sections_before = godwit_test_query (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZINDEX || '|' || ZPOST || '|' "
+                                           "|| ZBODY || '|' || ZTITLE FROM ZSECTION ORDER BY Z_PK");
   g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
 
   g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZPOST"), ==, 12);
   g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZPOST WHERE ZSOFTDELETED IS 0"),
                    ==, 12);
-  sections_after = dump_rows (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZINDEX || '|' || ZPOST || '|' "
-                                  "|| ZBODY || '|' || ZTITLE FROM ZSECTION ORDER BY Z_PK");
+  sections_after = godwit_test_query (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZINDEX || '|' || ZPOST || '|' "
+                                          "|| ZBODY || '|' || ZTITLE FROM ZSECTION ORDER BY Z_PK");
   g_assert_cmpstr (sections_after, ==, sections_before);
   g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Section'"),
                    ==, 14);
   assert_metadata_matches (db, destination);
-  schema = describe_schema (db);
-  expected = describe_layout (destination);
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (destination);
   g_assert_cmpstr (schema, ==, expected);
 
   sqlite3_close (db);
@@ -380,7 +236,8 @@ test_wibosco_3_to_4 (void)
 static void
 test_bergier_steps (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_bundle (BERGIER_BUNDLE);
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (GODWIT_TEST_BERGIER_BUNDLE);
+  const char * const *versions = godwit_test_bergier_versions;
   g_autofree char *dir = NULL;
   g_autofree char *chained = NULL;
   g_autofree char *names_before = NULL;
@@ -391,11 +248,11 @@ test_bergier_steps (void)
     return;
   dir = godwit_test_make_tmpdir ();
 
-  for (guint i = 0; bergier_versions[i + 1] != NULL; i++)
+  for (guint i = 0; versions[i + 1] != NULL; i++)
     {
-      g_autofree char *step_dir = g_build_filename (dir, bergier_versions[i], NULL);
-      g_autofree char *from_fixture = g_strdup_printf (BERGIER_STORE, bergier_versions[i]);
-      g_autofree char *to_fixture = g_strdup_printf (BERGIER_STORE, bergier_versions[i + 1]);
+      g_autofree char *step_dir = g_build_filename (dir, versions[i], NULL);
+      g_autofree char *from_fixture = g_strdup_printf (BERGIER_STORE, versions[i]);
+      g_autofree char *to_fixture = g_strdup_printf (BERGIER_STORE, versions[i + 1]);
       g_autofree char *to_path = godwit_test_fixture_path (to_fixture);
       g_autofree char *path = NULL;
       g_autofree char *schema = NULL;
@@ -406,13 +263,13 @@ test_bergier_steps (void)
       g_assert_cmpint (g_mkdir (step_dir, 0700), ==, 0);
       path = copy_fixture (from_fixture, step_dir);
       db = open_read_write (path);
-      migrate (find_version (bundle, bergier_versions[i]), find_version (bundle, bergier_versions[i + 1]),
-               db);
+      migrate (godwit_test_find_version (bundle, versions[i]),
+               godwit_test_find_version (bundle, versions[i + 1]), db);
       real = godwit_test_open_read_only (to_path, TRUE);
-      schema = describe_schema (db);
-      expected = describe_schema (real);
+      schema = godwit_test_describe_schema (db);
+      expected = godwit_test_describe_schema (real);
       g_assert_cmpstr (schema, ==, expected);
-      assert_metadata_matches (db, find_version (bundle, bergier_versions[i + 1]));
+      assert_metadata_matches (db, godwit_test_find_version (bundle, versions[i + 1]));
       sqlite3_close (real);
       sqlite3_close (db);
     }
@@ -420,11 +277,11 @@ test_bergier_steps (void)
   /* v1.0.0's store stepped through every version keeps its names. */
   chained = copy_fixture ("bergier/stores/Example_v1.0.0.sqlite", dir);
   chain_db = open_read_write (chained);
-  names_before = dump_rows (chain_db, "SELECT Z_PK || '|' || ZV1_0_0_NAME FROM ZBASICENTITY ORDER BY Z_PK");
-  for (guint i = 0; bergier_versions[i + 1] != NULL; i++)
-    migrate (find_version (bundle, bergier_versions[i]), find_version (bundle, bergier_versions[i + 1]),
-             chain_db);
-  names_after = dump_rows (chain_db, "SELECT Z_PK || '|' || ZV2_0_0_NAME FROM ZBASICENTITY ORDER BY Z_PK");
+  names_before = godwit_test_query (chain_db, "SELECT Z_PK || '|' || ZV1_0_0_NAME FROM ZBASICENTITY ORDER BY Z_PK");
+  for (guint i = 0; versions[i + 1] != NULL; i++)
+    migrate (godwit_test_find_version (bundle, versions[i]),
+             godwit_test_find_version (bundle, versions[i + 1]), chain_db);
+  names_after = godwit_test_query (chain_db, "SELECT Z_PK || '|' || ZV2_0_0_NAME FROM ZBASICENTITY ORDER BY Z_PK");
   g_assert_cmpuint (strlen (names_before), >, 0);
   g_assert_cmpstr (names_after, ==, names_before);
   sqlite3_close (chain_db);
@@ -573,13 +430,13 @@ test_entity_added_first (void)
 
   db = open_read_write (store.path);
   g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
-  primary_keys = dump_rows (db, "SELECT Z_ENT || ' ' || Z_NAME || ' ' || Z_SUPER || ' ' || Z_MAX "
-                                "FROM Z_PRIMARYKEY ORDER BY Z_ENT");
+  primary_keys = godwit_test_query (db, "SELECT Z_ENT || ' ' || Z_NAME || ' ' || Z_SUPER || ' ' || Z_MAX "
+                                        "FROM Z_PRIMARYKEY ORDER BY Z_ENT");
   g_assert_cmpstr (primary_keys, ==, "1 Author 0 0\n2 Book 0 6\n3 Novel 2 0\n4 Shelf 0 1\n5 Tag 0 2");
   g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZBOOK WHERE Z_ENT = 3"), ==, 3);
   g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM Z_2TAGS"), ==, 6);
-  schema = describe_schema (db);
-  expected = describe_layout (destination);
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (destination);
   g_assert_cmpstr (schema, ==, expected);
   assert_metadata_matches (db, destination);
   sqlite3_close (db);
@@ -639,13 +496,13 @@ test_entity_renamed (void)
   write_posts (&store, source, 2);
   db = open_read_write (store.path);
   g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
-  rows = dump_rows (db, "SELECT Z_PK || ' ' || Z_ENT || ' ' || IFNULL(ZTITLE, '-') || ' ' || ZRATING "
-                        "FROM ZARTICLE ORDER BY Z_PK");
+  rows = godwit_test_query (db, "SELECT Z_PK || ' ' || Z_ENT || ' ' || IFNULL(ZTITLE, '-') || ' ' || ZRATING "
+                                "FROM ZARTICLE ORDER BY Z_PK");
   g_assert_cmpstr (rows, ==, "1 1 Hello 3\n2 1 - 0\n3 1 - 1");
   primary_key = godwit_test_query (db, "SELECT Z_NAME || ' ' || Z_MAX FROM Z_PRIMARYKEY");
   g_assert_cmpstr (primary_key, ==, "Article 3");
-  schema = describe_schema (db);
-  expected = describe_layout (destination);
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (destination);
   g_assert_cmpstr (schema, ==, expected);
   sqlite3_close (db);
   godwit_test_store_clear (&store);
@@ -818,11 +675,11 @@ test_to_one_becomes_to_many (void)
     query = g_strdup_printf ("SELECT %s || ' ' || %s FROM %s ORDER BY 1", join->column,
                              join->inverse_column, join->name);
     g_test_message ("%s", query);
-    pairs = dump_rows (db, query);
+    pairs = godwit_test_query (db, query);
   }
   g_assert_cmpstr (pairs, ==, "1 1\n2 2\n3 1\n4 2");
-  schema = describe_schema (db);
-  expected = describe_layout (many);
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (many);
   g_assert_cmpstr (schema, ==, expected);
   sqlite3_close (db);
   godwit_test_store_clear (&store);
@@ -852,12 +709,12 @@ test_destination_gets_subentity (void)
   g_assert_true (godwit_lightweight_migration_run (migration, db, count_progress, progress, NULL,
                                                    NULL));
   g_assert_cmpstr (progress->str, ==, "Book 0/5;Book 5/5;");
-  rows = dump_rows (db, "SELECT Z_PK || ' ' || Z_OPT || ' ' || ZTITLE || ' ' || IFNULL(ZSHELF, '-') "
-                        "|| ' ' || IFNULL(Z2_SHELF, '-') FROM ZBOOK ORDER BY Z_PK");
+  rows = godwit_test_query (db, "SELECT Z_PK || ' ' || Z_OPT || ' ' || ZTITLE || ' ' || IFNULL(ZSHELF, '-') "
+                                "|| ' ' || IFNULL(Z2_SHELF, '-') FROM ZBOOK ORDER BY Z_PK");
   g_assert_cmpstr (rows, ==, "1 1 Book 0 1 2\n2 1 Book 1 2 2\n3 1 Book 2 1 2\n4 1 Book 3 2 2\n"
                              "5 1 Book 4 - -");
-  schema = describe_schema (db);
-  expected = describe_layout (walls);
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (walls);
   g_assert_cmpstr (schema, ==, expected);
   sqlite3_close (db);
   godwit_test_store_clear (&store);
@@ -882,11 +739,11 @@ test_rollback (void)
   db = open_read_write (store.path);
   /* Z_METADATA without its row: the metadata step fails late. */
   g_assert_cmpint (sqlite3_exec (db, "DELETE FROM Z_METADATA", NULL, NULL, NULL), ==, SQLITE_OK);
-  schema = describe_schema (db);
+  schema = godwit_test_describe_schema (db);
   g_assert_false (godwit_lightweight_migration_run (migration, db, count_progress, progress, NULL,
                                                     &error));
   g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_CORE_DATA_STORE);
-  schema_after = describe_schema (db);
+  schema_after = godwit_test_describe_schema (db);
   g_assert_cmpstr (schema_after, ==, schema);
   g_assert_nonnull (strstr (progress->str, "Book 6/6;"));
   sqlite3_close (db);

@@ -18,6 +18,7 @@
 #include "godwit-migration-plan.h"
 #include "godwit-model-bundle.h"
 #include "godwit-store-layout.h"
+#include "godwit-test-model.h"
 #include "godwit-test-utils.h"
 
 #define WIBOSCO_BUNDLE "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
@@ -40,27 +41,12 @@ plan_path (const char *name)
   return g_test_build_filename (G_TEST_DIST, "plans", name, NULL);
 }
 
-static GodwitModelBundle *
-load_garden (void)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo",
-                                                 "Garden.xcdatamodeld", NULL);
-  g_autoptr(GError) error = NULL;
-  GodwitModelBundle *bundle = godwit_model_bundle_new_for_path (path, &error);
-
-  g_assert_no_error (error);
-
-  return bundle;
-}
-
 static GodwitMigrationPlan *
 load_plan (const char *name)
 {
   g_autofree char *path = plan_path (name);
-  g_autoptr(GError) error = NULL;
-  GodwitMigrationPlan *plan = godwit_migration_plan_new_for_path (path, &error);
+  GodwitMigrationPlan *plan = godwit_test_load_plan (name);
 
-  g_assert_no_error (error);
   g_assert_cmpstr (godwit_migration_plan_get_path (plan), ==, path);
 
   return plan;
@@ -267,7 +253,7 @@ test_garden (void)
   static const char * const names[] = { "PlantToNote", "TreeToNote" };
   static const char * const copies[] = { "PlantToPlant", "TreeToTree" };
   g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json");
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GError) error = NULL;
   const GodwitMigrationStage *stage;
 
@@ -308,7 +294,7 @@ test_minimal (void)
 {
   static const char json[] = "{ \"godwit-migration-plan\": 1 }";
   g_autoptr(GodwitMigrationPlan) plan = NULL;
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GError) error = NULL;
 
   plan = godwit_migration_plan_new_for_data (json, strlen (json), NULL, &error);
@@ -347,7 +333,7 @@ test_valid_variants (void)
     "   \"relationships\": {\"plant\": {\"mapping\": \"TreeToTree\", \"source\": \"Z_PK\"}}}"
     " ]}",
   };
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
 
   for (guint i = 0; i < G_N_ELEMENTS (stages); i++)
     {
@@ -621,7 +607,7 @@ static const ErrorCase validate_errors[] = {
 static void
 test_validate_errors (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
 
   for (guint i = 0; i < G_N_ELEMENTS (validate_errors); i++)
     {
@@ -644,7 +630,7 @@ test_no_origin (void)
 {
   static const char json[] = PLAN (", \"order\": [\"Garden\"]");
   g_autoptr(GodwitMigrationPlan) plan = NULL;
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GError) error = NULL;
 
   plan = godwit_migration_plan_new_for_data (json, strlen (json), NULL, &error);
@@ -699,7 +685,7 @@ test_deep_nesting (void)
 static void
 test_deep_expression (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_garden ();
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
   g_autoptr(GodwitMigrationPlan) plan = NULL;
   g_autoptr(GString) expression = g_string_new (NULL);
   g_autoptr(GError) error = NULL;

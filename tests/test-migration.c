@@ -12,6 +12,7 @@
 
 #include "godwit-error.h"
 #include "godwit-migration.h"
+#include "godwit-test-model.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
@@ -53,18 +54,6 @@ chain_clear (Chain *chain)
   g_clear_object (&chain->bundle);
 }
 
-static GodwitMigrationPlan *
-load_plan (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "plans", name, NULL);
-  g_autoptr(GError) error = NULL;
-  GodwitMigrationPlan *plan = godwit_migration_plan_new_for_path (path, &error);
-
-  g_assert_no_error (error);
-
-  return plan;
-}
-
 static void
 on_progress (const GodwitMigrationProgress *progress,
              gpointer                       user_data)
@@ -101,7 +90,7 @@ test_wibosco_progressive (void)
   posts_before = godwit_test_query (db, "SELECT Z_PK, ZCONTENT, ZCOLOR, ZPOSTID FROM ZPOST ORDER BY Z_PK");
   sqlite3_close (db);
 
-  plan = load_plan ("wibosco.godwit-plan.json");
+  plan = godwit_test_load_plan ("wibosco.godwit-plan.json");
   migration = godwit_migration_new (chain.store, chain.bundle, plan, NULL, NULL, &error);
   g_assert_no_error (error);
 

@@ -16,23 +16,10 @@
 #include "godwit-model-bundle.h"
 #include "godwit-plist.h"
 #include "godwit-test-archive.h"
+#include "godwit-test-model.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
-#define WIBOSCO_BUNDLE "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
-#define BERGIER_BUNDLE "bergier/Model.xcdatamodeld"
-
-static const char * const wibosco_versions[] = {
-  "CoreDataMigration_Example",
-  "CoreDataMigration_Example 2",
-  "CoreDataMigration_Example 3",
-  "CoreDataMigration_Example 4",
-  NULL
-};
-
-static const char * const bergier_versions[] = {
-  "v1.0.0", "v1.1.0", "v1.1.2", "v1.2.0", "v2.0.0", NULL
-};
 
 static const char minimal_contents[] =
   "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -161,7 +148,7 @@ assert_matches_oracle (GodwitModelBundle *bundle)
 static void
 test_wibosco (void)
 {
-  g_autofree char *path = godwit_test_fixture_path (WIBOSCO_BUNDLE);
+  g_autofree char *path = godwit_test_fixture_path (GODWIT_TEST_WIBOSCO_BUNDLE);
   g_autoptr(GodwitModelBundle) bundle = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -174,7 +161,7 @@ test_wibosco (void)
   g_assert_cmpint (godwit_model_bundle_get_kind (bundle), ==,
                    GODWIT_MODEL_BUNDLE_KIND_XCDATAMODELD);
   g_assert_cmpstr (godwit_model_bundle_get_kind_name (bundle), ==, "xcdatamodeld");
-  assert_versions (bundle, wibosco_versions, "CoreDataMigration_Example 4");
+  assert_versions (bundle, godwit_test_wibosco_versions, "CoreDataMigration_Example 4");
   g_assert_true (godwit_model_bundle_get_current_version (bundle) ==
                  godwit_model_bundle_get_version (bundle, 3));
   g_assert_null (godwit_model_bundle_find_version (bundle, "CoreDataMigration_Example 5"));
@@ -196,7 +183,7 @@ test_wibosco (void)
 static void
 test_bergier (void)
 {
-  g_autofree char *path = godwit_test_fixture_path (BERGIER_BUNDLE);
+  g_autofree char *path = godwit_test_fixture_path (GODWIT_TEST_BERGIER_BUNDLE);
   g_autoptr(GodwitModelBundle) bundle = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *with_slash = NULL;
@@ -206,7 +193,7 @@ test_bergier (void)
 
   bundle = godwit_model_bundle_new_for_path (path, &error);
   g_assert_no_error (error);
-  assert_versions (bundle, bergier_versions, "v2.0.0");
+  assert_versions (bundle, godwit_test_bergier_versions, "v2.0.0");
   assert_matches_oracle (bundle);
   g_clear_object (&bundle);
 
@@ -215,13 +202,13 @@ test_bergier (void)
   bundle = godwit_model_bundle_new_for_path (with_slash, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (godwit_model_bundle_get_path (bundle), ==, path);
-  assert_versions (bundle, bergier_versions, "v2.0.0");
+  assert_versions (bundle, godwit_test_bergier_versions, "v2.0.0");
 }
 
 static void
 test_no_current_version (void)
 {
-  g_autofree char *path = godwit_test_fixture_path (WIBOSCO_BUNDLE);
+  g_autofree char *path = godwit_test_fixture_path (GODWIT_TEST_WIBOSCO_BUNDLE);
   g_autoptr(GodwitModelBundle) bundle = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *tmpdir = NULL;
@@ -232,9 +219,9 @@ test_no_current_version (void)
 
   tmpdir = godwit_test_make_tmpdir ();
   copy = make_folder (tmpdir, "CoreDataMigration_Example.xcdatamodeld");
-  for (guint i = 0; wibosco_versions[i] != NULL; i++)
+  for (guint i = 0; godwit_test_wibosco_versions[i] != NULL; i++)
     {
-      g_autofree char *folder_name = g_strconcat (wibosco_versions[i], ".xcdatamodel", NULL);
+      g_autofree char *folder_name = g_strconcat (godwit_test_wibosco_versions[i], ".xcdatamodel", NULL);
       g_autofree char *from = g_build_filename (path, folder_name, "contents", NULL);
       g_autofree char *folder = make_folder (copy, folder_name);
       g_autofree char *to = g_build_filename (folder, "contents", NULL);
@@ -244,7 +231,7 @@ test_no_current_version (void)
 
   bundle = godwit_model_bundle_new_for_path (copy, &error);
   g_assert_no_error (error);
-  assert_versions (bundle, wibosco_versions, "CoreDataMigration_Example 4");
+  assert_versions (bundle, godwit_test_wibosco_versions, "CoreDataMigration_Example 4");
   assert_matches_oracle (bundle);
 
   godwit_test_rmdir (tmpdir);
@@ -350,7 +337,7 @@ test_lone_xcdatamodel (void)
 {
   static const char * const versions[] = { "CoreDataMigration_Example 3", NULL };
   g_autofree char *path =
-    godwit_test_fixture_path (WIBOSCO_BUNDLE "/CoreDataMigration_Example 3.xcdatamodel");
+    godwit_test_fixture_path (GODWIT_TEST_WIBOSCO_BUNDLE "/CoreDataMigration_Example 3.xcdatamodel");
   g_autoptr(GodwitModelBundle) bundle = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -502,9 +489,9 @@ typedef struct
 } CompiledCase;
 
 static const CompiledCase compiled_cases[] = {
-  { "wibosco-revised/stores/CoreDataMigration_Example_3.sqlite", WIBOSCO_BUNDLE,
+  { "wibosco-revised/stores/CoreDataMigration_Example_3.sqlite", GODWIT_TEST_WIBOSCO_BUNDLE,
     "CoreDataMigration_Example 3" },
-  { "bergier/stores/Example_v1.2.0.sqlite", BERGIER_BUNDLE, "v1.2.0" },
+  { "bergier/stores/Example_v1.2.0.sqlite", GODWIT_TEST_BERGIER_BUNDLE, "v1.2.0" },
 };
 
 static GBytes *

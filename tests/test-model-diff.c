@@ -14,49 +14,16 @@
 #include "godwit-test-model.h"
 #include "godwit-test-utils.h"
 
-#define WIBOSCO_BUNDLE "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
-#define BERGIER_BUNDLE "bergier/Model.xcdatamodeld"
-
-static const char * const wibosco_versions[] = {
-  "CoreDataMigration_Example",
-  "CoreDataMigration_Example 2",
-  "CoreDataMigration_Example 3",
-  "CoreDataMigration_Example 4",
-  NULL
-};
-
-static const char * const bergier_versions[] = {
-  "v1.0.0", "v1.1.0", "v1.1.2", "v1.2.0", "v2.0.0", NULL
-};
-
-static GodwitModelBundle *
-load_bundle (const char *relative_path)
-{
-  g_autofree char *path = godwit_test_fixture_path (relative_path);
-  g_autoptr(GError) error = NULL;
-  GodwitModelBundle *bundle;
-
-  if (path == NULL)
-    return NULL;
-
-  bundle = godwit_model_bundle_new_for_path (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (bundle);
-
-  return bundle;
-}
 
 static GodwitModelDiff *
 diff_versions (GodwitModelBundle *bundle,
                const char        *from,
                const char        *to)
 {
-  GodwitModel *source = godwit_model_bundle_find_version (bundle, from);
-  GodwitModel *destination = godwit_model_bundle_find_version (bundle, to);
+  GodwitModel *source = godwit_test_find_version (bundle, from);
+  GodwitModel *destination = godwit_test_find_version (bundle, to);
   GodwitModelDiff *diff;
 
-  g_assert_nonnull (source);
-  g_assert_nonnull (destination);
   diff = godwit_model_diff_new (source, destination);
   g_assert_true (godwit_model_diff_get_source (diff) == source);
   g_assert_true (godwit_model_diff_get_destination (diff) == destination);
@@ -160,7 +127,7 @@ assert_every_change_unchanged (GodwitModelDiff *diff)
 static void
 test_wibosco_1_to_2 (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_bundle (WIBOSCO_BUNDLE);
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (GODWIT_TEST_WIBOSCO_BUNDLE);
   g_autoptr(GodwitModelDiff) diff = NULL;
   const GodwitEntityChange *post;
   const GodwitPropertyChange *color;
@@ -168,7 +135,7 @@ test_wibosco_1_to_2 (void)
   if (bundle == NULL)
     return;
 
-  diff = diff_versions (bundle, wibosco_versions[0], wibosco_versions[1]);
+  diff = diff_versions (bundle, godwit_test_wibosco_versions[0], godwit_test_wibosco_versions[1]);
   g_assert_cmpuint (godwit_model_diff_get_entity_changes (diff)->len, ==, 1);
   post = entity_change (diff, "Post", GODWIT_CHANGE_MODIFIED);
   g_assert_true (post->hash_changed);
@@ -198,7 +165,7 @@ test_wibosco_1_to_2 (void)
 static void
 test_wibosco_2_to_3 (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_bundle (WIBOSCO_BUNDLE);
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (GODWIT_TEST_WIBOSCO_BUNDLE);
   g_autoptr(GodwitModelDiff) diff = NULL;
   const GodwitEntityChange *post;
   const GodwitEntityChange *section;
@@ -208,7 +175,7 @@ test_wibosco_2_to_3 (void)
   if (bundle == NULL)
     return;
 
-  diff = diff_versions (bundle, wibosco_versions[1], wibosco_versions[2]);
+  diff = diff_versions (bundle, godwit_test_wibosco_versions[1], godwit_test_wibosco_versions[2]);
   changes = godwit_model_diff_get_entity_changes (diff);
   g_assert_cmpuint (changes->len, ==, 2);
 
@@ -262,7 +229,7 @@ test_wibosco_2_to_3 (void)
 static void
 test_wibosco_3_to_4 (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_bundle (WIBOSCO_BUNDLE);
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (GODWIT_TEST_WIBOSCO_BUNDLE);
   g_autoptr(GodwitModelDiff) diff = NULL;
   const GodwitEntityChange *post;
   const GodwitEntityChange *section;
@@ -271,7 +238,7 @@ test_wibosco_3_to_4 (void)
   if (bundle == NULL)
     return;
 
-  diff = diff_versions (bundle, wibosco_versions[2], wibosco_versions[3]);
+  diff = diff_versions (bundle, godwit_test_wibosco_versions[2], godwit_test_wibosco_versions[3]);
   g_assert_cmpuint (godwit_model_diff_get_entity_changes (diff)->len, ==, 2);
 
   post = entity_change (diff, "Post", GODWIT_CHANGE_MODIFIED);
@@ -305,7 +272,7 @@ test_wibosco_3_to_4 (void)
 static void
 test_bergier_chain (void)
 {
-  g_autoptr(GodwitModelBundle) bundle = load_bundle (BERGIER_BUNDLE);
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (GODWIT_TEST_BERGIER_BUNDLE);
   g_autoptr(GodwitModelDiff) direct = NULL;
   const GodwitEntityChange *entity;
 
@@ -314,10 +281,10 @@ test_bergier_chain (void)
 
   /* Each version's renaming identifier names the previous version's
    * attribute: every adjacent step is an inferable rename. */
-  for (guint i = 0; bergier_versions[i + 1] != NULL; i++)
+  for (guint i = 0; godwit_test_bergier_versions[i + 1] != NULL; i++)
     {
-      const char *from_version = bergier_versions[i];
-      const char *to_version = bergier_versions[i + 1];
+      const char *from_version = godwit_test_bergier_versions[i];
+      const char *to_version = godwit_test_bergier_versions[i + 1];
       g_autoptr(GodwitModelDiff) diff = diff_versions (bundle, from_version, to_version);
       /* "v1.1.0" names its attribute v1_1_0_name. */
       g_autofree char *from = g_strdelimit (g_strdup_printf ("%s_name", from_version), ".", '_');
@@ -353,11 +320,11 @@ test_bergier_chain (void)
 static void
 test_same_version (void)
 {
-  const char * const bundles[] = { WIBOSCO_BUNDLE, BERGIER_BUNDLE };
+  const char * const bundles[] = { GODWIT_TEST_WIBOSCO_BUNDLE, GODWIT_TEST_BERGIER_BUNDLE };
 
   for (guint b = 0; b < G_N_ELEMENTS (bundles); b++)
     {
-      g_autoptr(GodwitModelBundle) bundle = load_bundle (bundles[b]);
+      g_autoptr(GodwitModelBundle) bundle = godwit_test_load_bundle (bundles[b]);
 
       if (bundle == NULL)
         return;

@@ -35,11 +35,9 @@
 
 #include "godwit-custom-migration.h"
 #include "godwit-error.h"
+#include "godwit-sql-private.h"
 #include "godwit-store-layout.h"
 #include "godwit-store-writer-private.h"
-
-/* Steps of the SQLite virtual machine between cancellation checks. */
-#define PROGRESS_HANDLER_STEPS 10000
 
 static const char * const file_suffixes[] = { "", "-wal", "-shm", "-journal" };
 
@@ -63,13 +61,12 @@ typedef struct
   guint         view;         /* its source objects are temp.godwit_source_<view> */
 } Mapping;
 
+/* Progress is reported by entity mapping name. */
 typedef struct
 {
-  Phase    phase;
-  char    *sql;
-  char    *where;       /* the plan's part the statement comes from, for messages */
-  char    *progress;    /* (nullable) mapping name: progress is reported … */
-  char    *count_sql;   /* (nullable) … out of this many rows */
+  GodwitSqlStatement  base;
+  Phase               phase;
+  char               *where;  /* the plan's part the statement comes from, for messages */
 } Statement;
 
 struct _GodwitCustomMigration
@@ -102,10 +99,8 @@ statement_free (gpointer data)
 {
   Statement *statement = data;
 
-  g_free (statement->sql);
+  _godwit_sql_statement_clear (&statement->base);
   g_free (statement->where);
-  g_free (statement->progress);
-  g_free (statement->count_sql);
   g_free (statement);
 }
 
@@ -147,7 +142,7 @@ add_statement (GodwitCustomMigration *self,
   Statement *statement = g_new0 (Statement, 1);
 
   statement->phase = phase;
-  statement->sql = sql;
+  statement->base.sql = sql;
   statement->where = g_strdup (where);
   g_ptr_array_add (self->statements, statement);
 
@@ -605,8 +600,8 @@ add_object_inserts (GodwitCustomMigration  *self,
                                               "AS m JOIN temp.godwit_source_%u ON Z_PK = m.\"godwit$source\"",
                                               table_name, columns->str, values->str, mapping->index,
                                               mapping->view));
-  statement->progress = g_strdup (mapping->name);
-  statement->count_sql = g_strdup_printf ("SELECT COUNT(*) FROM temp.godwit_map_%u", mapping->index);
+  statement->base.entity = g_strdup (mapping->name);
+  statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM temp.godwit_map_%u", mapping->index);
 
   return TRUE;
 }
@@ -897,86 +892,17 @@ godwit_custom_migration_new (GodwitModel                 *source,
 GPtrArray *
 godwit_custom_migration_dup_sql (GodwitCustomMigration *self)
 {
-  GPtrArray *sql;
-
   g_return_val_if_fail (GODWIT_IS_CUSTOM_MIGRATION (self), NULL);
 
-  sql = g_ptr_array_new_full (self->statements->len, g_free);
-  for (guint i = 0; i < self->statements->len; i++)
-    g_ptr_array_add (sql, g_strdup (((const Statement *) g_ptr_array_index (self->statements, i))->sql));
-
-  return sql;
+  return _godwit_sql_statements_dup_sql (self->statements);
 }
 
 /* ---- running ------------------------------------------------------------ */
 
-typedef struct
-{
-  sqlite3      *db;
-  const char   *path;
-  GCancellable *cancellable;
-} Run;
-
-static int
-progress_handler (void *data)
-{
-  Run *run = data;
-
-  return g_cancellable_is_cancelled (run->cancellable) ? 1 : 0;
-}
-
 static gboolean
-set_sqlite_error (Run         *run,
-                  const char  *where,
-                  GError     **error)
-{
-  if (sqlite3_errcode (run->db) == SQLITE_INTERRUPT &&
-      g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    return FALSE;
-
-  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL, "%s: %s: %s", run->path, where,
-               sqlite3_errmsg (run->db));
-  return FALSE;
-}
-
-static gboolean
-execute (Run         *run,
-         const char  *where,
-         const char  *sql,
-         GError     **error)
-{
-  if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    return FALSE;
-  if (sqlite3_exec (run->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, where, error);
-  return TRUE;
-}
-
-static gboolean
-query_int (Run         *run,
-           const char  *where,
-           const char  *sql,
-           gint64      *value,
-           GError     **error)
-{
-  sqlite3_stmt *statement = NULL;
-  int result;
-
-  if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, where, error);
-  result = sqlite3_step (statement);
-  *value = result == SQLITE_ROW ? sqlite3_column_int64 (statement, 0) : 0;
-  sqlite3_finalize (statement);
-  if (result != SQLITE_ROW && result != SQLITE_DONE)
-    return set_sqlite_error (run, where, error);
-
-  return TRUE;
-}
-
-static gboolean
-open_store (Run         *run,
-            const char  *path,
-            GError     **error)
+open_store (GodwitSqlRun  *run,
+            const char    *path,
+            GError       **error)
 {
   g_autofree char *absolute = g_canonicalize_filename (path, NULL);
 
@@ -989,14 +915,13 @@ open_store (Run         *run,
                    run->db != NULL ? sqlite3_errmsg (run->db) : "out of memory");
       return FALSE;
     }
-  if (run->cancellable != NULL)
-    sqlite3_progress_handler (run->db, PROGRESS_HANDLER_STEPS, progress_handler, run);
+  _godwit_sql_run_watch_cancellable (run);
 
   return TRUE;
 }
 
 static void
-close_store (Run *run)
+close_store (GodwitSqlRun *run)
 {
   if (run->db != NULL && !sqlite3_get_autocommit (run->db))
     sqlite3_exec (run->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1008,7 +933,7 @@ close_store (Run *run)
  * which the new store keeps. */
 static gboolean
 prepare_source (GodwitCustomMigration  *self,
-                Run                    *run,
+                GodwitSqlRun           *run,
                 char                  **uuid,
                 GBytes                **metadata,
                 gboolean               *history,
@@ -1018,24 +943,27 @@ prepare_source (GodwitCustomMigration  *self,
   gint64 n_history = 0;
   int result;
 
-  if (!execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
+  if (!_godwit_sql_run_execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
     return FALSE;
   for (guint i = 0; i < self->statements->len; i++)
     {
       const Statement *will = g_ptr_array_index (self->statements, i);
 
-      if (will->phase == PHASE_WILL_MIGRATE && !execute (run, will->where, will->sql, error))
+      if (will->phase == PHASE_WILL_MIGRATE &&
+          !_godwit_sql_run_execute (run, will->where, will->base.sql, error))
         return FALSE;
     }
-  if (!execute (run, self->stage_path, "COMMIT", error) ||
-      !query_int (run, self->stage_path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
-                  "AND name IN ('ACHANGE', 'ATRANSACTION', 'ATRANSACTIONSTRING')", &n_history, error))
+  if (!_godwit_sql_run_execute (run, self->stage_path, "COMMIT", error) ||
+      !_godwit_sql_run_query_int (run, self->stage_path,
+                                  "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
+                                  "AND name IN ('ACHANGE', 'ATRANSACTION', 'ATRANSACTIONSTRING')",
+                                  &n_history, error))
     return FALSE;
   *history = n_history == 3;
 
   if (sqlite3_prepare_v2 (run->db, "SELECT Z_UUID, Z_PLIST FROM Z_METADATA WHERE Z_VERSION = 1",
                           -1, &statement, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, "Z_METADATA", error);
+    return _godwit_sql_run_fail (run, "Z_METADATA", NULL, error);
   result = sqlite3_step (statement);
   if (result == SQLITE_ROW)
     {
@@ -1051,7 +979,7 @@ prepare_source (GodwitCustomMigration  *self,
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_CORE_DATA_STORE,
                      "%s: Z_METADATA has no row", run->path);
       else
-        set_sqlite_error (run, "Z_METADATA", error);
+        _godwit_sql_run_fail (run, "Z_METADATA", NULL, error);
       return FALSE;
     }
 
@@ -1083,7 +1011,7 @@ create_destination (GodwitCustomMigration  *self,
  * (nullable) replaces ZENTITY's values. */
 static gboolean
 copy_history_table (GodwitCustomMigration  *self,
-                    Run                    *run,
+                    GodwitSqlRun           *run,
                     const char             *table,
                     const char             *value_of_entity,
                     GError                **error)
@@ -1097,7 +1025,7 @@ copy_history_table (GodwitCustomMigration  *self,
   if (sqlite3_prepare_v2 (run->db, "SELECT d.name FROM pragma_table_info (?1, 'main') AS d "
                           "JOIN pragma_table_info (?1, 'source') AS s ON s.name = d.name ORDER BY d.cid",
                           -1, &statement, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, table, error);
+    return _godwit_sql_run_fail (run, table, NULL, error);
   sqlite3_bind_text (statement, 1, table, -1, SQLITE_STATIC);
   while ((result = sqlite3_step (statement)) == SQLITE_ROW)
     {
@@ -1110,7 +1038,7 @@ copy_history_table (GodwitCustomMigration  *self,
     }
   sqlite3_finalize (statement);
   if (result != SQLITE_DONE)
-    return set_sqlite_error (run, table, error);
+    return _godwit_sql_run_fail (run, table, NULL, error);
 
   if (value_of_entity != NULL)
     sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM source.%s WHERE (%s) IS NOT NULL",
@@ -1119,26 +1047,26 @@ copy_history_table (GodwitCustomMigration  *self,
     sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM source.%s", table, columns->str,
                            values->str, table);
 
-  return execute (run, self->stage_path, sql, error);
+  return _godwit_sql_run_execute (run, self->stage_path, sql, error);
 }
 
 static gboolean
 copy_history (GodwitCustomMigration  *self,
-              Run                    *run,
+              GodwitSqlRun           *run,
               GError                **error)
 {
   return copy_history_table (self, run, "ATRANSACTIONSTRING", NULL, error) &&
          copy_history_table (self, run, "ATRANSACTION", NULL, error) &&
          copy_history_table (self, run, "ACHANGE", self->renumber_sql, error) &&
-         execute (run, self->stage_path,
-                  "UPDATE main.Z_PRIMARYKEY SET Z_MAX = s.Z_MAX FROM source.Z_PRIMARYKEY AS s "
-                  "WHERE s.Z_ENT = Z_PRIMARYKEY.Z_ENT AND s.Z_ENT >= "
-                  G_STRINGIFY (GODWIT_STORE_LAYOUT_CHANGE_ENTITY_NUMBER), error);
+         _godwit_sql_run_execute (run, self->stage_path,
+                                  "UPDATE main.Z_PRIMARYKEY SET Z_MAX = s.Z_MAX FROM source.Z_PRIMARYKEY AS s "
+                                  "WHERE s.Z_ENT = Z_PRIMARYKEY.Z_ENT AND s.Z_ENT >= "
+                                  G_STRINGIFY (GODWIT_STORE_LAYOUT_CHANGE_ENTITY_NUMBER), error);
 }
 
 static gboolean
 migrate (GodwitCustomMigration        *self,
-         Run                          *run,
+         GodwitSqlRun                 *run,
          const char                   *source_path,
          gboolean                      history,
          GodwitMigrationProgressFunc   progress,
@@ -1151,22 +1079,21 @@ migrate (GodwitCustomMigration        *self,
   int result;
 
   /* Core Data declares no foreign keys. */
-  if (!execute (run, self->stage_path, "PRAGMA foreign_keys = OFF", error))
+  if (!_godwit_sql_run_execute (run, self->stage_path, "PRAGMA foreign_keys = OFF", error))
     return FALSE;
   if (sqlite3_prepare_v2 (run->db, "ATTACH DATABASE ? AS source", -1, &attach, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, source_path, error);
+    return _godwit_sql_run_fail (run, source_path, NULL, error);
   sqlite3_bind_text (attach, 1, absolute, -1, SQLITE_STATIC);
   result = sqlite3_step (attach);
   sqlite3_finalize (attach);
   if (result != SQLITE_DONE)
-    return set_sqlite_error (run, source_path, error);
+    return _godwit_sql_run_fail (run, source_path, NULL, error);
 
-  if (!execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
+  if (!_godwit_sql_run_execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
     return FALSE;
   for (guint i = 0; i < self->statements->len; i++)
     {
       const Statement *statement = g_ptr_array_index (self->statements, i);
-      gint64 total = 0;
 
       if (statement->phase == PHASE_DID_MIGRATE && history && !copied_history)
         {
@@ -1176,24 +1103,16 @@ migrate (GodwitCustomMigration        *self,
         }
       if (statement->phase == PHASE_WILL_MIGRATE)
         continue;
-      if (statement->count_sql != NULL)
-        {
-          if (!query_int (run, statement->where, statement->count_sql, &total, error))
-            return FALSE;
-          if (progress != NULL)
-            progress (statement->progress, 0, total, user_data);
-        }
-      if (!execute (run, statement->where, statement->sql, error))
+      if (!_godwit_sql_run_statement (run, statement->where, &statement->base, progress, user_data,
+                                      error))
         return FALSE;
-      if (statement->count_sql != NULL && progress != NULL)
-        progress (statement->progress, total, total, user_data);
     }
 
   if (history && !copied_history && !copy_history (self, run, error))
     return FALSE;
 
-  return execute (run, self->stage_path, "COMMIT", error) &&
-         execute (run, self->stage_path, "DETACH DATABASE source", error);
+  return _godwit_sql_run_execute (run, self->stage_path, "COMMIT", error) &&
+         _godwit_sql_run_execute (run, self->stage_path, "DETACH DATABASE source", error);
 }
 
 static void
@@ -1233,7 +1152,7 @@ godwit_custom_migration_run (GodwitCustomMigration        *self,
 {
   g_autofree char *uuid = NULL;
   g_autoptr(GBytes) metadata = NULL;
-  Run run = { NULL, NULL, cancellable };
+  GodwitSqlRun run = { NULL, NULL, cancellable, GODWIT_ERROR_INVALID_MODEL, FALSE };
   gboolean history = FALSE;
   gboolean ok;
 

@@ -287,6 +287,23 @@ godwit_keyed_archive_get_class_name (GodwitKeyedArchive *self,
 }
 
 /**
+ * godwit_keyed_archive_is_class:
+ * @object: (nullable): an archived object
+ *
+ * Returns: whether @object's class is named @class_name
+ */
+gboolean
+godwit_keyed_archive_is_class (GodwitKeyedArchive *self,
+                               plist_t             object,
+                               const char         *class_name)
+{
+  g_return_val_if_fail (GODWIT_IS_KEYED_ARCHIVE (self), FALSE);
+  g_return_val_if_fail (class_name != NULL, FALSE);
+
+  return g_strcmp0 (godwit_keyed_archive_get_class_name (self, object), class_name) == 0;
+}
+
+/**
  * godwit_keyed_archive_get_member:
  *
  * Returns: (transfer none) (nullable): the member @key of @object, resolved

@@ -38,6 +38,9 @@ plist_t             godwit_keyed_archive_resolve           (GodwitKeyedArchive  
                                                             plist_t                      node);
 const char         *godwit_keyed_archive_get_class_name    (GodwitKeyedArchive          *self,
                                                             plist_t                      object);
+gboolean            godwit_keyed_archive_is_class          (GodwitKeyedArchive          *self,
+                                                            plist_t                      object,
+                                                            const char                  *class_name);
 plist_t             godwit_keyed_archive_get_member        (GodwitKeyedArchive          *self,
                                                             plist_t                      object,
                                                             const char                  *key);

@@ -26,18 +26,16 @@
 
 #include "godwit-error.h"
 #include "godwit-lightweight-migration.h"
+#include "godwit-sql-private.h"
 #include "godwit-store-layout.h"
 #include "godwit-store-writer-private.h"
-
-/* Local copies of the store writer's private thresholds (first framework
- * versions writing NSStoreModelVersionHashesDigest and
- * NSStoreModelVersionChecksumKey); to be shared with godwit-store-writer.c. */
 
 /* A rebuilt table is created under this suffix, then renamed. */
 #define NEW_TABLE_SUFFIX "_GODWIT_NEW"
 
-/* Steps of the SQLite virtual machine between cancellation checks. */
-#define PROGRESS_HANDLER_STEPS 10000
+/* What a failing statement could not do, in its message. */
+#define CANNOT_MIGRATE "cannot migrate the store"
+#define CANNOT_READ    "cannot read the store"
 
 typedef enum
 {
@@ -45,13 +43,12 @@ typedef enum
   STATEMENT_METADATA,   /* Z_METADATA's plist, computed from the stored one */
 } StatementKind;
 
+/* Progress is reported by destination entity name. */
 typedef struct
 {
-  StatementKind  kind;
-  char          *sql;
-  char          *required_table;  /* (nullable): skipped when the store lacks it */
-  char          *entity;          /* (nullable): rows copied for this entity … */
-  char          *count_sql;       /* (nullable): … out of this many */
+  GodwitSqlStatement  base;
+  StatementKind       kind;
+  char               *required_table;  /* (nullable): skipped when the store lacks it */
 } Statement;
 
 /* Stored objects that would lack a value the destination requires. */
@@ -105,10 +102,8 @@ statement_free (gpointer data)
 {
   Statement *statement = data;
 
-  g_free (statement->sql);
+  _godwit_sql_statement_clear (&statement->base);
   g_free (statement->required_table);
-  g_free (statement->entity);
-  g_free (statement->count_sql);
   g_free (statement);
 }
 
@@ -165,7 +160,7 @@ add_statement (GPtrArray  *phase,
   Statement *statement = g_new0 (Statement, 1);
 
   statement->kind = STATEMENT_SQL;
-  statement->sql = sql;
+  statement->base.sql = sql;
   statement->required_table = g_strdup (required_table);
   g_ptr_array_add (phase, statement);
 }
@@ -711,12 +706,12 @@ rebuild_table (Builder           *builder,
   add_statement (builder->creates, NULL, dup_create_table (builder, to->name, new_name));
   copy = g_new0 (Statement, 1);
   copy->kind = STATEMENT_SQL;
-  copy->sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s%s%s%s", new_name, names->str,
+  copy->base.sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s%s%s%s", new_name, names->str,
                                values->str, from->name,
                                *old_numbers != '\0' ? " WHERE Z_ENT IN (" : " WHERE 0",
                                old_numbers, *old_numbers != '\0' ? ")" : "");
-  copy->entity = g_strdup (to->root->name);
-  copy->count_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", from->name);
+  copy->base.entity = g_strdup (to->root->name);
+  copy->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", from->name);
   g_ptr_array_add (builder->creates, copy);
   add_statement (builder->renames, NULL,
                  g_strdup_printf ("ALTER TABLE %s RENAME TO %s", new_name, to->name));
@@ -976,9 +971,9 @@ migrate_join_table (Builder                *builder,
   add_statement (builder->creates, NULL, dup_create_table (builder, to->name, new_name));
   copy = g_new0 (Statement, 1);
   copy->kind = STATEMENT_SQL;
-  copy->sql = g_strdup_printf ("INSERT INTO %s (%s) %s", new_name, names->str, select);
-  copy->entity = g_strdup (to->entity->name);
-  copy->count_sql = g_strdup_printf ("SELECT COUNT(*) FROM (%s)", select);
+  copy->base.sql = g_strdup_printf ("INSERT INTO %s (%s) %s", new_name, names->str, select);
+  copy->base.entity = g_strdup (to->entity->name);
+  copy->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM (%s)", select);
   g_ptr_array_add (builder->creates, copy);
   add_statement (builder->renames, NULL,
                  g_strdup_printf ("ALTER TABLE %s RENAME TO %s", new_name, to->name));
@@ -1100,7 +1095,7 @@ build (Builder  *builder,
 
   metadata = g_new0 (Statement, 1);
   metadata->kind = STATEMENT_METADATA;
-  metadata->sql = g_strdup ("UPDATE Z_METADATA SET Z_PLIST = ? WHERE Z_VERSION = 1");
+  metadata->base.sql = g_strdup ("UPDATE Z_METADATA SET Z_PLIST = ? WHERE Z_VERSION = 1");
   g_ptr_array_add (self->statements, metadata);
   add_statement (self->statements, "Z_MODELCACHE", g_strdup ("DELETE FROM Z_MODELCACHE"));
 
@@ -1212,89 +1207,23 @@ godwit_lightweight_migration_get_diff (GodwitLightweightMigration *self)
 GPtrArray *
 godwit_lightweight_migration_dup_sql (GodwitLightweightMigration *self)
 {
-  GPtrArray *sql;
-
   g_return_val_if_fail (GODWIT_IS_LIGHTWEIGHT_MIGRATION (self), NULL);
 
-  sql = g_ptr_array_new_full (self->statements->len, g_free);
-  for (guint i = 0; i < self->statements->len; i++)
-    g_ptr_array_add (sql, g_strdup (((const Statement *) g_ptr_array_index (self->statements, i))->sql));
-
-  return sql;
+  return _godwit_sql_statements_dup_sql (self->statements);
 }
 
 /* ---- running ---------------------------------------------------------- */
 
-typedef struct
-{
-  sqlite3      *db;
-  const char   *path;
-  GCancellable *cancellable;
-} Run;
-
-static int
-progress_handler (void *data)
-{
-  Run *run = data;
-
-  return g_cancellable_is_cancelled (run->cancellable) ? 1 : 0;
-}
-
 static gboolean
-set_sqlite_error (Run         *run,
-                  const char  *what,
-                  const char  *sql,
-                  GError     **error)
-{
-  if (sqlite3_errcode (run->db) == SQLITE_INTERRUPT &&
-      g_cancellable_set_error_if_cancelled (run->cancellable, error))
-    return FALSE;
-
-  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE, "%s: %s: %s (%s)", run->path,
-               what, sqlite3_errmsg (run->db), sql);
-  return FALSE;
-}
-
-static gboolean
-query_int (Run         *run,
-           const char  *sql,
-           gint64      *value,
-           GError     **error)
-{
-  sqlite3_stmt *statement = NULL;
-  int result;
-
-  if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, "cannot read the store", sql, error);
-  result = sqlite3_step (statement);
-  *value = result == SQLITE_ROW ? sqlite3_column_int64 (statement, 0) : 0;
-  sqlite3_finalize (statement);
-  if (result != SQLITE_ROW && result != SQLITE_DONE)
-    return set_sqlite_error (run, "cannot read the store", sql, error);
-
-  return TRUE;
-}
-
-static gboolean
-execute (Run         *run,
-         const char  *sql,
-         GError     **error)
-{
-  if (sqlite3_exec (run->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, "cannot migrate the store", sql, error);
-  return TRUE;
-}
-
-static gboolean
-table_exists (Run         *run,
-              const char  *name,
-              gboolean    *exists,
-              GError     **error)
+table_exists (GodwitSqlRun  *run,
+              const char    *name,
+              gboolean      *exists,
+              GError       **error)
 {
   char *sql = sqlite3_mprintf ("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = %Q",
                                name);
   gint64 count = 0;
-  gboolean ok = query_int (run, sql, &count, error);
+  gboolean ok = _godwit_sql_run_query_int (run, CANNOT_READ, sql, &count, error);
 
   sqlite3_free (sql);
   *exists = count > 0;
@@ -1303,7 +1232,7 @@ table_exists (Run         *run,
 
 static gboolean
 check_values (GodwitLightweightMigration  *self,
-              Run                         *run,
+              GodwitSqlRun                *run,
               GError                     **error)
 {
   for (guint i = 0; i < self->checks->len; i++)
@@ -1311,7 +1240,8 @@ check_values (GodwitLightweightMigration  *self,
       const Check *check = g_ptr_array_index (self->checks, i);
       gint64 count = 0;
 
-      if (!query_int (run, check->count_sql, &count, error))
+      if (!_godwit_sql_run_query_int (run, CANNOT_READ, check->count_sql, &count,
+                                      error))
         return FALSE;
       if (count > 0)
         {
@@ -1328,7 +1258,7 @@ check_values (GodwitLightweightMigration  *self,
 /* Keeps every key but the model's: unknown keys belong to the app. */
 static gboolean
 write_metadata (GodwitLightweightMigration  *self,
-                Run                         *run,
+                GodwitSqlRun                *run,
                 const char                  *sql,
                 GError                     **error)
 {
@@ -1342,7 +1272,7 @@ write_metadata (GodwitLightweightMigration  *self,
 
   if (sqlite3_prepare_v2 (run->db, "SELECT Z_PLIST FROM Z_METADATA WHERE Z_VERSION = 1", -1,
                           &statement, NULL) != SQLITE_OK)
-    return set_sqlite_error (run, "cannot read the store metadata", "Z_METADATA", error);
+    return _godwit_sql_run_fail (run, "cannot read the store metadata", "Z_METADATA", error);
   result = sqlite3_step (statement);
   if (result == SQLITE_ROW && sqlite3_column_bytes (statement, 0) > 0)
     plist_from_bin (sqlite3_column_blob (statement, 0),
@@ -1354,7 +1284,7 @@ write_metadata (GodwitLightweightMigration  *self,
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_CORE_DATA_STORE,
                      "%s: Z_METADATA has no row", run->path);
       else
-        set_sqlite_error (run, "cannot read the store metadata", "Z_METADATA", error);
+        _godwit_sql_run_fail (run, "cannot read the store metadata", "Z_METADATA", error);
       return FALSE;
     }
   if (metadata != NULL && plist_get_node_type (metadata) != PLIST_DICT)
@@ -1380,21 +1310,21 @@ write_metadata (GodwitLightweightMigration  *self,
   if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
     {
       plist_to_bin_free (binary);
-      return set_sqlite_error (run, "cannot write the store metadata", sql, error);
+      return _godwit_sql_run_fail (run, "cannot write the store metadata", sql, error);
     }
   sqlite3_bind_blob (statement, 1, binary, (int) length, SQLITE_STATIC);
   result = sqlite3_step (statement);
   sqlite3_finalize (statement);
   plist_to_bin_free (binary);
   if (result != SQLITE_DONE)
-    return set_sqlite_error (run, "cannot write the store metadata", sql, error);
+    return _godwit_sql_run_fail (run, "cannot write the store metadata", sql, error);
 
   return TRUE;
 }
 
 static gboolean
 run_statements (GodwitLightweightMigration  *self,
-                Run                         *run,
+                GodwitSqlRun                *run,
                 GodwitMigrationProgressFunc  progress,
                 gpointer                     user_data,
                 GError                     **error)
@@ -1405,7 +1335,6 @@ run_statements (GodwitLightweightMigration  *self,
   for (guint i = 0; i < self->statements->len; i++)
     {
       const Statement *statement = g_ptr_array_index (self->statements, i);
-      gint64 total = 0;
 
       if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
         return FALSE;
@@ -1422,22 +1351,14 @@ run_statements (GodwitLightweightMigration  *self,
 
       if (statement->kind == STATEMENT_METADATA)
         {
-          if (!write_metadata (self, run, statement->sql, error))
+          if (!write_metadata (self, run, statement->base.sql, error))
             return FALSE;
           continue;
         }
 
-      if (statement->count_sql != NULL)
-        {
-          if (!query_int (run, statement->count_sql, &total, error))
-            return FALSE;
-          if (progress != NULL)
-            progress (statement->entity, 0, total, user_data);
-        }
-      if (!execute (run, statement->sql, error))
+      if (!_godwit_sql_run_statement (run, CANNOT_MIGRATE, &statement->base, progress, user_data,
+                                      error))
         return FALSE;
-      if (statement->count_sql != NULL && progress != NULL)
-        progress (statement->entity, total, total, user_data);
     }
 
   return TRUE;
@@ -1463,7 +1384,7 @@ godwit_lightweight_migration_run (GodwitLightweightMigration   *self,
                                   GError                      **error)
 {
   const char *path;
-  Run run;
+  GodwitSqlRun run;
   gboolean ok;
 
   g_return_val_if_fail (GODWIT_IS_LIGHTWEIGHT_MIGRATION (self), FALSE);
@@ -1475,6 +1396,8 @@ godwit_lightweight_migration_run (GodwitLightweightMigration   *self,
   run.db = db;
   run.path = path != NULL && *path != '\0' ? path : ":memory:";
   run.cancellable = cancellable;
+  run.code = GODWIT_ERROR_CORRUPT_STORE;
+  run.show_sql = TRUE;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -1487,17 +1410,15 @@ godwit_lightweight_migration_run (GodwitLightweightMigration   *self,
 
   /* Core Data declares no foreign keys; off makes table rebuilds safe
    * (it cannot change inside a transaction). */
-  if (!execute (&run, "PRAGMA foreign_keys = OFF", error) ||
-      !execute (&run, "BEGIN IMMEDIATE", error))
+  if (!_godwit_sql_run_execute (&run, CANNOT_MIGRATE, "PRAGMA foreign_keys = OFF", error) ||
+      !_godwit_sql_run_execute (&run, CANNOT_MIGRATE, "BEGIN IMMEDIATE", error))
     return FALSE;
 
-  if (cancellable != NULL)
-    sqlite3_progress_handler (db, PROGRESS_HANDLER_STEPS, progress_handler, &run);
+  _godwit_sql_run_watch_cancellable (&run);
   ok = run_statements (self, &run, progress, user_data, error);
   if (ok)
-    ok = execute (&run, "COMMIT", error);
-  if (cancellable != NULL)
-    sqlite3_progress_handler (db, 0, NULL, NULL);
+    ok = _godwit_sql_run_execute (&run, CANNOT_MIGRATE, "COMMIT", error);
+  _godwit_sql_run_unwatch_cancellable (&run);
   if (!ok && !sqlite3_get_autocommit (db))
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 

@@ -27,6 +27,8 @@
 #include "godwit-error.h"
 #include "godwit-keyed-archive.h"
 #include "godwit-mapping-model.h"
+#include "godwit-markup-private.h"
+#include "godwit-model-archive-private.h"
 #include "godwit-plist.h"
 
 #define DESTINATION_INSTANCES_SELECTOR "destinationInstancesForEntityMappingNamed:sourceInstances:"
@@ -104,56 +106,6 @@ typedef struct
   StoreAttribute *attribute;
 } StoreParser;
 
-G_GNUC_PRINTF (4, 5)
-static void
-set_parse_error (GMarkupParseContext  *context,
-                 GError              **error,
-                 GodwitError           code,
-                 const char           *format,
-                 ...)
-{
-  StoreParser *parser = g_markup_parse_context_get_user_data (context);
-  g_autofree char *message = NULL;
-  va_list args;
-  int line = 0;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_markup_parse_context_get_position (context, &line, NULL);
-  g_set_error (error, GODWIT_ERROR, code, "%s: line %d: %s", parser->path, line, message);
-}
-
-static const char *
-lookup (const char **names,
-        const char **values,
-        const char  *name)
-{
-  for (guint i = 0; names[i] != NULL; i++)
-    if (strcmp (names[i], name) == 0)
-      return values[i];
-
-  return NULL;
-}
-
-static const char *
-require (GMarkupParseContext  *context,
-         const char           *element_name,
-         const char          **names,
-         const char          **values,
-         const char           *name,
-         GError              **error)
-{
-  const char *value = lookup (names, values, name);
-
-  if (value == NULL)
-    set_parse_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                     "<%s> has no “%s” attribute", element_name, name);
-
-  return value;
-}
-
 static gboolean
 start_object (GMarkupParseContext  *context,
               const char          **names,
@@ -161,8 +113,10 @@ start_object (GMarkupParseContext  *context,
               GError              **error)
 {
   StoreParser *parser = g_markup_parse_context_get_user_data (context);
-  const char *id = require (context, "object", names, values, "id", error);
-  const char *type = id != NULL ? require (context, "object", names, values, "type", error) : NULL;
+  const char *id = _godwit_markup_require (context, parser->path, "object", names, values, "id",
+                                           error);
+  const char *type = id != NULL ? _godwit_markup_require (context, parser->path, "object", names,
+                                                          values, "type", error) : NULL;
   StoreObject *object;
 
   if (type == NULL)
@@ -170,8 +124,8 @@ start_object (GMarkupParseContext  *context,
 
   if (g_hash_table_contains (parser->objects, id))
     {
-      set_parse_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                       "two objects have the id “%s”", id);
+      _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                "two objects have the id “%s”", id);
       return FALSE;
     }
 
@@ -196,8 +150,10 @@ start_attribute (GMarkupParseContext  *context,
                  GError              **error)
 {
   StoreParser *parser = g_markup_parse_context_get_user_data (context);
-  const char *name = require (context, "attribute", names, values, "name", error);
-  const char *type = name != NULL ? require (context, "attribute", names, values, "type", error) : NULL;
+  const char *name = _godwit_markup_require (context, parser->path, "attribute", names, values,
+                                             "name", error);
+  const char *type = name != NULL ? _godwit_markup_require (context, parser->path, "attribute",
+                                                            names, values, "type", error) : NULL;
   StoreAttribute *attribute;
 
   if (type == NULL)
@@ -205,8 +161,9 @@ start_attribute (GMarkupParseContext  *context,
 
   if (g_hash_table_contains (parser->object->attributes, name))
     {
-      set_parse_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                       "attribute “%s” of object %s is given twice", name, parser->object->id);
+      _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                "attribute “%s” of object %s is given twice",
+                                name, parser->object->id);
       return FALSE;
     }
 
@@ -226,8 +183,9 @@ start_relationship (GMarkupParseContext  *context,
                     GError              **error)
 {
   StoreParser *parser = g_markup_parse_context_get_user_data (context);
-  const char *name = require (context, "relationship", names, values, "name", error);
-  const char *idrefs = lookup (names, values, "idrefs");
+  const char *name = _godwit_markup_require (context, parser->path, "relationship", names, values,
+                                             "name", error);
+  const char *idrefs = _godwit_markup_lookup (names, values, "idrefs");
   StoreRelationship *relationship;
   guint kept = 0;
 
@@ -236,13 +194,14 @@ start_relationship (GMarkupParseContext  *context,
 
   if (g_hash_table_contains (parser->object->relationships, name))
     {
-      set_parse_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                       "relationship “%s” of object %s is given twice", name, parser->object->id);
+      _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                "relationship “%s” of object %s is given twice",
+                                name, parser->object->id);
       return FALSE;
     }
 
   relationship = g_new0 (StoreRelationship, 1);
-  relationship->destination = g_strdup (lookup (names, values, "destination"));
+  relationship->destination = g_strdup (_godwit_markup_lookup (names, values, "destination"));
   relationship->idrefs = g_strsplit_set (idrefs != NULL ? idrefs : "", " \t\r\n", -1);
 
   /* Runs of spaces split into empty strings. */
@@ -273,19 +232,16 @@ start_element (GMarkupParseContext  *context,
   ElementKind kind = ELEMENT_IGNORED;
   gboolean ok = TRUE;
 
-  if (parser->depth == GODWIT_MAPPING_MODEL_MAX_DEPTH)
-    {
-      set_parse_error (context, error, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "elements are nested more than %d deep", GODWIT_MAPPING_MODEL_MAX_DEPTH);
-      return;
-    }
+  if (!_godwit_markup_check_depth (context, parser->path, parser->depth,
+                                   GODWIT_MAPPING_MODEL_MAX_DEPTH, error))
+    return;
 
   if (parser->depth == 0)
     {
       if (strcmp (element_name, "database") != 0)
         {
-          set_parse_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                           "not a Core Data XML store (root <%s>)", element_name);
+          _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                    "not a Core Data XML store (root <%s>)", element_name);
           return;
         }
       parser->stack[parser->depth++] = ELEMENT_DATABASE;
@@ -362,46 +318,20 @@ find_xml (const char  *path,
   g_autofree char *xml = NULL;
   GStatBuf st;
 
-  if (g_stat (path, &st) != 0)
+  /* Anything but a folder is checked as the file itself when it is read. */
+  if (g_stat (path, &st) != 0 || !S_ISDIR (st.st_mode))
+    return g_strdup (path);
+
+  xml = g_build_filename (path, "xcmapping.xml", NULL);
+  if (g_stat (xml, &st) != 0)
     {
       int saved_errno = errno;
 
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  if (S_ISDIR (st.st_mode))
-    {
-      xml = g_build_filename (path, "xcmapping.xml", NULL);
-      if (g_stat (xml, &st) != 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == ENOENT)
-            g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                         "%s: a folder without xcmapping.xml, not an Xcode mapping model", path);
-          else
-            g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", xml, g_strerror (saved_errno));
-          return NULL;
-        }
-    }
-  else
-    {
-      xml = g_strdup (path);
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is %s, not a mapping model's xcmapping.xml", xml,
-                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file");
-      return NULL;
-    }
-
-  if (st.st_size > GODWIT_MAPPING_MODEL_MAX_SIZE)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED, "%s: larger than %d MiB",
-                   xml, GODWIT_MAPPING_MODEL_MAX_SIZE / (1024 * 1024));
+      if (saved_errno == ENOENT)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
+                     "%s: a folder without xcmapping.xml, not an Xcode mapping model", path);
+      else
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", xml, g_strerror (saved_errno));
       return NULL;
     }
 
@@ -415,41 +345,14 @@ read_store (const char  *xml,
 {
   static const GMarkupParser callbacks = { start_element, end_element, collect_text, NULL, NULL };
   g_autoptr(GHashTable) objects = NULL;
-  g_autoptr(GMarkupParseContext) context = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
   StoreParser parser = { 0 };
-  gsize length = 0;
-
-  if (!g_file_get_contents (xml, &contents, &length, &local_error))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
-
-  /* The size was checked before; this catches a file that grew. */
-  if (length > GODWIT_MAPPING_MODEL_MAX_SIZE)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED, "%s: larger than %d MiB",
-                   xml, GODWIT_MAPPING_MODEL_MAX_SIZE / (1024 * 1024));
-      return NULL;
-    }
 
   objects = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) store_object_free);
   parser.path = xml;
   parser.objects = objects;
-  context = g_markup_parse_context_new (&callbacks, 0, &parser, NULL);
-
-  if (!g_markup_parse_context_parse (context, contents, length, &local_error)
-      || !g_markup_parse_context_end_parse (context, &local_error))
-    {
-      if (local_error->domain == G_MARKUP_ERROR)
-        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                     "%s: not well-formed XML: %s", xml, local_error->message);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  if (!_godwit_markup_parse_file (xml, "a mapping model's xcmapping.xml",
+                                  GODWIT_MAPPING_MODEL_MAX_SIZE, &callbacks, &parser, error))
+    return NULL;
 
   return g_steal_pointer (&objects);
 }
@@ -760,23 +663,6 @@ expression_new (GodwitExpressionKind kind)
   return expression;
 }
 
-/* A string literal as NSExpression writes it. */
-static char *
-quote (const char *text)
-{
-  GString *quoted = g_string_new ("\"");
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"' || *p == '\\')
-        g_string_append_c (quoted, '\\');
-      g_string_append_c (quoted, *p);
-    }
-  g_string_append_c (quoted, '"');
-
-  return g_string_free (quoted, FALSE);
-}
-
 static GodwitExpression *
 key_path_new (const char *variable,
               const char *key_path)
@@ -799,7 +685,7 @@ destination_instances_new (const char *mapping_name,
                            const char *key_path)
 {
   GodwitExpression *expression = expression_new (GODWIT_EXPRESSION_DESTINATION_INSTANCES);
-  g_autofree char *quoted_name = quote (mapping_name);
+  g_autofree char *quoted_name = _godwit_quote_string_literal (mapping_name);
   g_autofree char *sources = NULL;
 
   expression->mapping_name = g_strdup (mapping_name);
@@ -826,14 +712,6 @@ unsupported_new (const char *class_name)
   expression->text = g_strdup_printf ("<%s>", class_name);
 
   return expression;
-}
-
-static gboolean
-is_class (GodwitKeyedArchive *archive,
-          plist_t             object,
-          const char         *class_name)
-{
-  return g_strcmp0 (godwit_keyed_archive_get_class_name (archive, object), class_name) == 0;
 }
 
 static GodwitExpression *
@@ -914,10 +792,10 @@ decode_constant (GodwitKeyedArchive *archive,
       string = godwit_keyed_archive_dup_string_value (archive, value);
       if (string != NULL)
         {
-          expression->text = quote (string);
+          expression->text = _godwit_quote_string_literal (string);
           expression->constant = json_node_init_string (json_node_alloc (), string);
         }
-      else if (is_class (archive, value, "NSDate"))
+      else if (godwit_keyed_archive_is_class (archive, value, "NSDate"))
         {
           plist_t time = godwit_keyed_archive_get_member (archive, value, "NS.time");
           g_autofree char *iso = NULL;
@@ -995,8 +873,9 @@ decode_function (GodwitKeyedArchive  *archive,
   /* $source.a.b is valueForKeyPath: on the variable with one key path. */
   if (strcmp (selector, "valueForKeyPath:") == 0
       && argument_objects->len == 1
-      && is_class (archive, operand_object, "NSVariableExpression")
-      && is_class (archive, g_ptr_array_index (argument_objects, 0), "NSKeyPathSpecifierExpression"))
+      && godwit_keyed_archive_is_class (archive, operand_object, "NSVariableExpression")
+      && godwit_keyed_archive_is_class (archive, g_ptr_array_index (argument_objects, 0),
+                                        "NSKeyPathSpecifierExpression"))
     {
       g_autofree char *variable = godwit_keyed_archive_dup_string (archive, operand_object, "NSVariable");
       g_autofree char *key_path = godwit_keyed_archive_dup_string (archive,
@@ -1184,7 +1063,7 @@ relationship_destination (GodwitKeyedArchive *archive,
                                            "XD_PRK_destination");
   plist_t entity = godwit_keyed_archive_get_member (archive, destination, "_default");
 
-  if (!is_class (archive, entity, "XDPMEntity"))
+  if (!godwit_keyed_archive_is_class (archive, entity, "XDPMEntity"))
     return NULL;
 
   return godwit_keyed_archive_dup_string (archive, entity, "_name");
@@ -1205,7 +1084,8 @@ find_parent_member (const char *key,
   ParentSearch *search = user_data;
   plist_t object = godwit_keyed_archive_resolve (search->archive, member);
 
-  if (object == search->entity || !is_class (search->archive, object, "XDPMEntity"))
+  if (object == search->entity
+      || !godwit_keyed_archive_is_class (search->archive, object, "XDPMEntity"))
     return TRUE;
 
   search->parent = godwit_keyed_archive_dup_string (search->archive, object, "_name");
@@ -1265,14 +1145,15 @@ read_snapshot_entity (GodwitKeyedArchive  *archive,
 
       /* Fetched properties and anything newer have no mapping default. */
       if (name == NULL
-          || !(is_class (archive, value, "XDPMAttribute") || is_class (archive, value, "XDPMRelationship")))
+          || !(godwit_keyed_archive_is_class (archive, value, "XDPMAttribute")
+               || godwit_keyed_archive_is_class (archive, value, "XDPMRelationship")))
         {
           g_free (name);
           continue;
         }
 
       property = g_new0 (SnapshotProperty, 1);
-      property->relationship = is_class (archive, value, "XDPMRelationship");
+      property->relationship = godwit_keyed_archive_is_class (archive, value, "XDPMRelationship");
       if (property->relationship)
         property->destination = relationship_destination (archive, value);
       g_hash_table_replace (entity->properties, name, property);
@@ -1305,7 +1186,7 @@ read_model_snapshot (Builder     *builder,
     }
 
   root = godwit_keyed_archive_get_root (archive);
-  if (!is_class (archive, root, "XDPMModel"))
+  if (!godwit_keyed_archive_is_class (archive, root, "XDPMModel"))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
                    "%s: not an Xcode model snapshot (the root is not an XDPMModel)",
@@ -1330,7 +1211,7 @@ read_model_snapshot (Builder     *builder,
       g_autofree char *name = NULL;
       SnapshotEntity *entity;
 
-      if (!is_class (archive, object, "XDPMEntity"))
+      if (!godwit_keyed_archive_is_class (archive, object, "XDPMEntity"))
         continue;
 
       name = godwit_keyed_archive_dup_string (archive, object, "_name");

@@ -21,5 +21,6 @@ GodwitModel *_godwit_model_new_from_model_cache (const guint8       *data,
                                                  gsize               length,
                                                  const char         *origin,
                                                  GError            **error);
+char        *_godwit_quote_string_literal       (const char         *text);
 
 G_END_DECLS

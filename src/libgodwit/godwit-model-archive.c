@@ -110,14 +110,6 @@ spend_on_text (Decoder *d)
 }
 
 static gboolean
-class_is (Decoder            *d,
-          plist_t             object,
-          const char         *class_name)
-{
-  return g_strcmp0 (godwit_keyed_archive_get_class_name (d->archive, object), class_name) == 0;
-}
-
-static gboolean
 class_has_suffix (Decoder            *d,
                   plist_t             object,
                   const char         *suffix)
@@ -216,7 +208,7 @@ scalar_to_string (Decoder            *d,
       {
         double seconds;
 
-        if (class_is (d, node, "NSDate")
+        if (godwit_keyed_archive_is_class (d->archive, node, "NSDate")
             && get_number (godwit_keyed_archive_get_member (d->archive, node, "NS.time"), &seconds))
           return format_double (seconds);
         return NULL;
@@ -297,8 +289,14 @@ static char *format_constant   (Decoder            *d,
                                 plist_t             value,
                                 guint               depth);
 
-static char *
-quote_string (const char *text)
+/**
+ * _godwit_quote_string_literal:
+ *
+ * Returns: (transfer full): @text as a string literal of NSPredicate and
+ *   NSExpression format syntax, in double quotes
+ */
+char *
+_godwit_quote_string_literal (const char *text)
 {
   GString *quoted = g_string_new ("\"");
 
@@ -359,9 +357,9 @@ format_constant (Decoder            *d,
 
   text = godwit_keyed_archive_dup_string_value (d->archive, value);
   if (text != NULL)
-    return quote_string (text);
+    return _godwit_quote_string_literal (text);
 
-  if (class_is (d, value, "NSDate")
+  if (godwit_keyed_archive_is_class (d->archive, value, "NSDate")
       && get_number (godwit_keyed_archive_get_member (d->archive, value, "NS.time"), &seconds))
     {
       g_autofree char *number = format_double (seconds);
@@ -514,7 +512,7 @@ format_predicate (Decoder            *d,
             return NULL;
           if (i > 0)
             g_string_append (text, type == 1 ? " AND " : " OR ");
-          if (class_is (d, part, "NSCompoundPredicate"))
+          if (godwit_keyed_archive_is_class (d->archive, part, "NSCompoundPredicate"))
             g_string_append_printf (text, "(%s)", part_text);
           else
             g_string_append (text, part_text);
@@ -708,8 +706,8 @@ read_value_limits (Decoder             *d,
       gint64 type = -1;
       char **limit;
 
-      if (!class_is (d, predicate, "NSComparisonPredicate")
-          || !class_is (d, right, "NSConstantValueExpression")
+      if (!godwit_keyed_archive_is_class (d->archive, predicate, "NSComparisonPredicate")
+          || !godwit_keyed_archive_is_class (d->archive, right, "NSConstantValueExpression")
           || !godwit_keyed_archive_get_int (d->archive, operator, "NSOperatorType", &type))
         continue;
 
@@ -775,7 +773,7 @@ decode_attribute (Decoder             *d,
   if (!read_value_limits (d, object, property, error))
     return FALSE;
 
-  if (class_is (d, object, "NSDerivedAttributeDescription"))
+  if (godwit_keyed_archive_is_class (d->archive, object, "NSDerivedAttributeDescription"))
     {
       plist_t derivation = find_member (d, object, NULL, "Derivation");
 
@@ -1136,7 +1134,7 @@ decode_entity (Decoder             *d,
   if (!spend (d, 1, error))
     return NULL;
 
-  if (!class_is (d, object, "NSEntityDescription"))
+  if (!godwit_keyed_archive_is_class (d->archive, object, "NSEntityDescription"))
     {
       const char *class_name = godwit_keyed_archive_get_class_name (d->archive, object);
 

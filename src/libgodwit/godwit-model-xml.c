@@ -17,14 +17,10 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <glib/gstdio.h>
 
 #include "godwit-error.h"
+#include "godwit-markup-private.h"
 #include "godwit-model-xml-private.h"
 
 typedef enum
@@ -62,47 +58,12 @@ typedef struct
   GPtrArray        *members;
 } Parser;
 
-#define READ_CHUNK_SIZE (64 * 1024)
-
 static void
 parser_clear (Parser *parser)
 {
   g_clear_pointer (&parser->tuple, g_ptr_array_unref);
   g_clear_pointer (&parser->configuration, g_free);
   g_clear_pointer (&parser->members, g_ptr_array_unref);
-}
-
-G_GNUC_PRINTF (4, 5)
-static void
-set_error (GMarkupParseContext  *context,
-           GError              **error,
-           GodwitError           code,
-           const char           *format,
-           ...)
-{
-  Parser *parser = g_markup_parse_context_get_user_data (context);
-  g_autofree char *message = NULL;
-  va_list args;
-  int line = 0;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_markup_parse_context_get_position (context, &line, NULL);
-  g_set_error (error, GODWIT_ERROR, code, "%s: line %d: %s", parser->path, line, message);
-}
-
-static const char *
-lookup (const char **names,
-        const char **values,
-        const char  *name)
-{
-  for (guint i = 0; names[i] != NULL; i++)
-    if (strcmp (names[i], name) == 0)
-      return values[i];
-
-  return NULL;
 }
 
 static gboolean
@@ -118,29 +79,12 @@ dup_value (const char **names,
            const char  *date_name,
            const char  *string_name)
 {
-  const char *value = lookup (names, values, date_name);
+  const char *value = _godwit_markup_lookup (names, values, date_name);
 
   if (value == NULL)
-    value = lookup (names, values, string_name);
+    value = _godwit_markup_lookup (names, values, string_name);
 
   return g_strdup (value);
-}
-
-static const char *
-require (GMarkupParseContext  *context,
-         const char           *element_name,
-         const char          **names,
-         const char          **values,
-         const char           *name,
-         GError              **error)
-{
-  const char *value = lookup (names, values, name);
-
-  if (value == NULL)
-    set_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-               "<%s> has no “%s” attribute", element_name, name);
-
-  return value;
 }
 
 static gboolean
@@ -159,9 +103,9 @@ parse_count (GMarkupParseContext  *context,
 
   if (!g_ascii_string_to_signed (string, 10, 0, G_MAXINT32, &value, NULL))
     {
-      set_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                 "%s “%s” of relationship %s.%s is not a count from 0 to %d",
-                 name, string, parser->entity->name, property->name, G_MAXINT32);
+      _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                "%s “%s” of relationship %s.%s is not a count from 0 to %d",
+                                name, string, parser->entity->name, property->name, G_MAXINT32);
       return FALSE;
     }
 
@@ -175,7 +119,8 @@ start_model (Parser       *parser,
              const char  **names,
              const char  **values)
 {
-  const char *identifier = lookup (names, values, "userDefinedModelVersionIdentifier");
+  const char *identifier = _godwit_markup_lookup (names, values,
+                                                  "userDefinedModelVersionIdentifier");
 
   /* Stores record [""] for an empty identifier and [] for a model without
    * one (coredata-format.md §1.2), so only a present attribute counts. */
@@ -190,18 +135,20 @@ start_entity (GMarkupParseContext  *context,
               GError              **error)
 {
   Parser *parser = g_markup_parse_context_get_user_data (context);
-  const char *name = require (context, "entity", names, values, "name", error);
+  const char *name = _godwit_markup_require (context, parser->path, "entity", names, values,
+                                             "name", error);
   GodwitEntity *entity;
 
   if (name == NULL)
     return FALSE;
 
   entity = godwit_entity_new (name);
-  entity->class_name = g_strdup (lookup (names, values, "representedClassName"));
-  entity->parent_name = g_strdup (lookup (names, values, "parentEntity"));
-  entity->abstract = is_yes (lookup (names, values, "isAbstract"));
-  entity->renaming_identifier = g_strdup (lookup (names, values, "elementID"));
-  entity->version_hash_modifier = g_strdup (lookup (names, values, "versionHashModifier"));
+  entity->class_name = g_strdup (_godwit_markup_lookup (names, values, "representedClassName"));
+  entity->parent_name = g_strdup (_godwit_markup_lookup (names, values, "parentEntity"));
+  entity->abstract = is_yes (_godwit_markup_lookup (names, values, "isAbstract"));
+  entity->renaming_identifier = g_strdup (_godwit_markup_lookup (names, values, "elementID"));
+  entity->version_hash_modifier = g_strdup (_godwit_markup_lookup (names, values,
+                                                                   "versionHashModifier"));
 
   godwit_model_add_entity (parser->model, entity);
   parser->entity = entity;
@@ -219,7 +166,8 @@ add_property (GMarkupParseContext  *context,
               GError              **error)
 {
   Parser *parser = g_markup_parse_context_get_user_data (context);
-  const char *name = require (context, element_name, names, values, "name", error);
+  const char *name = _godwit_markup_require (context, parser->path, element_name, names, values,
+                                             "name", error);
   GodwitProperty *property;
 
   if (name == NULL)
@@ -227,18 +175,20 @@ add_property (GMarkupParseContext  *context,
 
   if (godwit_entity_get_own_property (parser->entity, name) != NULL)
     {
-      set_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                 "property %s.%s is defined twice", parser->entity->name, name);
+      _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                "property %s.%s is defined twice", parser->entity->name, name);
       return NULL;
     }
 
   property = godwit_property_new (kind, name);
-  property->optional = is_yes (lookup (names, values, "optional"));
-  property->transient = is_yes (lookup (names, values, "transient"));
-  property->indexed = is_yes (lookup (names, values, "indexed"));
-  property->indexed_by_spotlight = is_yes (lookup (names, values, "spotlightIndexingEnabled"));
-  property->renaming_identifier = g_strdup (lookup (names, values, "elementID"));
-  property->version_hash_modifier = g_strdup (lookup (names, values, "versionHashModifier"));
+  property->optional = is_yes (_godwit_markup_lookup (names, values, "optional"));
+  property->transient = is_yes (_godwit_markup_lookup (names, values, "transient"));
+  property->indexed = is_yes (_godwit_markup_lookup (names, values, "indexed"));
+  property->indexed_by_spotlight = is_yes (_godwit_markup_lookup (names, values,
+                                                                  "spotlightIndexingEnabled"));
+  property->renaming_identifier = g_strdup (_godwit_markup_lookup (names, values, "elementID"));
+  property->version_hash_modifier = g_strdup (_godwit_markup_lookup (names, values,
+                                                                     "versionHashModifier"));
 
   godwit_entity_add_property (parser->entity, property);
   parser->property = property;
@@ -253,15 +203,15 @@ start_attribute (GMarkupParseContext  *context,
                  GError              **error)
 {
   Parser *parser = g_markup_parse_context_get_user_data (context);
-  const char *type_name = lookup (names, values, "attributeType");
+  const char *type_name = _godwit_markup_lookup (names, values, "attributeType");
   GodwitAttributeType type = GODWIT_ATTRIBUTE_TYPE_UNDEFINED;
   GodwitProperty *property;
 
   if (type_name != NULL && !godwit_attribute_type_from_string (type_name, &type))
     {
-      set_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                 "unknown attribute type “%s” for %s.%s", type_name, parser->entity->name,
-                 lookup (names, values, "name") ?: "(unnamed)");
+      _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                "unknown attribute type “%s” for %s.%s", type_name, parser->entity->name,
+                                _godwit_markup_lookup (names, values, "name") ?: "(unnamed)");
       return FALSE;
     }
 
@@ -275,14 +225,16 @@ start_attribute (GMarkupParseContext  *context,
                                        "defaultDateTimeInterval", "defaultValueString");
   property->min_value = dup_value (names, values, "minDateTimeInterval", "minValueString");
   property->max_value = dup_value (names, values, "maxDateTimeInterval", "maxValueString");
-  property->value_transformer_name = g_strdup (lookup (names, values, "valueTransformerName"));
-  property->value_class_name = g_strdup (lookup (names, values, "customClassName"));
+  property->value_transformer_name = g_strdup (_godwit_markup_lookup (names, values,
+                                                                      "valueTransformerName"));
+  property->value_class_name = g_strdup (_godwit_markup_lookup (names, values, "customClassName"));
   property->allows_external_binary_data_storage =
-    is_yes (lookup (names, values, "allowsExternalBinaryDataStorage"));
+    is_yes (_godwit_markup_lookup (names, values, "allowsExternalBinaryDataStorage"));
   property->preserves_value_in_history_on_deletion =
-    is_yes (lookup (names, values, "preserveAfterDeletion"));
-  property->derived = is_yes (lookup (names, values, "derived"));
-  property->derivation_expression = g_strdup (lookup (names, values, "derivationExpression"));
+    is_yes (_godwit_markup_lookup (names, values, "preserveAfterDeletion"));
+  property->derived = is_yes (_godwit_markup_lookup (names, values, "derived"));
+  property->derivation_expression = g_strdup (_godwit_markup_lookup (names, values,
+                                                                     "derivationExpression"));
 
   return TRUE;
 }
@@ -294,15 +246,15 @@ start_relationship (GMarkupParseContext  *context,
                     GError              **error)
 {
   Parser *parser = g_markup_parse_context_get_user_data (context);
-  const char *rule_name = lookup (names, values, "deletionRule");
+  const char *rule_name = _godwit_markup_lookup (names, values, "deletionRule");
   GodwitDeleteRule rule = GODWIT_DELETE_RULE_NO_ACTION;
   GodwitProperty *property;
 
   if (rule_name != NULL && !godwit_delete_rule_from_string (rule_name, &rule))
     {
-      set_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                 "unknown delete rule “%s” for %s.%s", rule_name, parser->entity->name,
-                 lookup (names, values, "name") ?: "(unnamed)");
+      _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                "unknown delete rule “%s” for %s.%s", rule_name, parser->entity->name,
+                                _godwit_markup_lookup (names, values, "name") ?: "(unnamed)");
       return FALSE;
     }
 
@@ -312,18 +264,21 @@ start_relationship (GMarkupParseContext  *context,
     return FALSE;
 
   property->delete_rule = rule;
-  property->to_many = is_yes (lookup (names, values, "toMany"));
-  property->ordered = is_yes (lookup (names, values, "ordered"));
-  property->destination_entity = g_strdup (lookup (names, values, "destinationEntity"));
-  property->inverse_name = g_strdup (lookup (names, values, "inverseName"));
-  property->inverse_entity = g_strdup (lookup (names, values, "inverseEntity"));
+  property->to_many = is_yes (_godwit_markup_lookup (names, values, "toMany"));
+  property->ordered = is_yes (_godwit_markup_lookup (names, values, "ordered"));
+  property->destination_entity = g_strdup (_godwit_markup_lookup (names, values,
+                                                                  "destinationEntity"));
+  property->inverse_name = g_strdup (_godwit_markup_lookup (names, values, "inverseName"));
+  property->inverse_entity = g_strdup (_godwit_markup_lookup (names, values, "inverseEntity"));
   /* A to-one has maxCount 1; a to-many without maxCount is unbounded (0). */
   property->min_count = 0;
   property->max_count = property->to_many ? 0 : 1;
 
-  return parse_count (context, property, "minCount", lookup (names, values, "minCount"),
+  return parse_count (context, property, "minCount", _godwit_markup_lookup (names, values,
+                                                                            "minCount"),
                       &property->min_count, error) &&
-         parse_count (context, property, "maxCount", lookup (names, values, "maxCount"),
+         parse_count (context, property, "maxCount", _godwit_markup_lookup (names, values,
+                                                                            "maxCount"),
                       &property->max_count, error);
 }
 
@@ -353,7 +308,8 @@ start_fetch_index (GMarkupParseContext  *context,
                    GError              **error)
 {
   Parser *parser = g_markup_parse_context_get_user_data (context);
-  const char *name = require (context, "fetchIndex", names, values, "name", error);
+  const char *name = _godwit_markup_require (context, parser->path, "fetchIndex", names, values,
+                                             "name", error);
 
   if (name == NULL)
     return FALSE;
@@ -388,8 +344,9 @@ start_user_info_entry (GMarkupParseContext  *context,
                        GError              **error)
 {
   Parser *parser = g_markup_parse_context_get_user_data (context);
-  const char *key = require (context, "entry", names, values, "key", error);
-  const char *value = lookup (names, values, "value");
+  const char *key = _godwit_markup_require (context, parser->path, "entry", names, values, "key",
+                                            error);
+  const char *value = _godwit_markup_lookup (names, values, "value");
 
   if (key == NULL)
     return FALSE;
@@ -406,14 +363,16 @@ start_model_fetch_request (GMarkupParseContext  *context,
                            GError              **error)
 {
   Parser *parser = g_markup_parse_context_get_user_data (context);
-  const char *name = require (context, "fetchRequest", names, values, "name", error);
+  const char *name = _godwit_markup_require (context, parser->path, "fetchRequest", names, values,
+                                             "name", error);
 
   if (name == NULL)
     return FALSE;
 
   godwit_model_add_fetch_request_template (parser->model, name,
-                                           lookup (names, values, "entity"),
-                                           lookup (names, values, "predicateString"));
+                                           _godwit_markup_lookup (names, values, "entity"),
+                                           _godwit_markup_lookup (names, values,
+                                                                  "predicateString"));
 
   return TRUE;
 }
@@ -442,7 +401,8 @@ start_child (GMarkupParseContext  *context,
         OPEN (ELEMENT_IGNORED, start_model_fetch_request (context, names, values, error));
       if (IS ("configuration"))
         {
-          value = require (context, name, names, values, "name", error);
+          value = _godwit_markup_require (context, parser->path, name, names, values, "name",
+                                          error);
           if (value == NULL)
             return -1;
           parser->configuration = g_strdup (value);
@@ -486,20 +446,21 @@ start_child (GMarkupParseContext  *context,
         {
           g_free (parser->property->fetch_request_entity);
           g_free (parser->property->fetch_request_predicate);
-          parser->property->fetch_request_entity = g_strdup (lookup (names, values, "entity"));
+          parser->property->fetch_request_entity = g_strdup (_godwit_markup_lookup (names, values,
+                                                                                    "entity"));
           parser->property->fetch_request_predicate =
-            g_strdup (lookup (names, values, "predicateString"));
+            g_strdup (_godwit_markup_lookup (names, values, "predicateString"));
         }
       break;
 
     case ELEMENT_FETCH_INDEX:
       /* Elements on an expression instead of a property have no place in
        * GodwitFetchIndexElement and are skipped. */
-      value = lookup (names, values, "property");
+      value = _godwit_markup_lookup (names, values, "property");
       if (IS ("fetchIndexElement") && value != NULL)
         godwit_fetch_index_add_element (parser->fetch_index, value,
-                                        lookup (names, values, "type"),
-                                        g_strcmp0 (lookup (names, values, "order"),
+                                        _godwit_markup_lookup (names, values, "type"),
+                                        g_strcmp0 (_godwit_markup_lookup (names, values, "order"),
                                                    "descending") != 0);
       break;
 
@@ -514,7 +475,8 @@ start_child (GMarkupParseContext  *context,
     case ELEMENT_COMPOUND_INDEX:
       if (IS ("index"))
         {
-          value = require (context, name, names, values, "value", error);
+          value = _godwit_markup_require (context, parser->path, name, names, values, "value",
+                                          error);
           if (value == NULL)
             return -1;
           godwit_fetch_index_add_element (parser->fetch_index, value, NULL, TRUE);
@@ -532,7 +494,8 @@ start_child (GMarkupParseContext  *context,
     case ELEMENT_UNIQUENESS_CONSTRAINT:
       if (IS ("constraint"))
         {
-          value = require (context, name, names, values, "value", error);
+          value = _godwit_markup_require (context, parser->path, name, names, values, "value",
+                                          error);
           if (value == NULL)
             return -1;
           g_ptr_array_add (parser->tuple, g_strdup (value));
@@ -547,7 +510,8 @@ start_child (GMarkupParseContext  *context,
     case ELEMENT_CONFIGURATION:
       if (IS ("memberEntity"))
         {
-          value = require (context, name, names, values, "name", error);
+          value = _godwit_markup_require (context, parser->path, name, names, values, "name",
+                                          error);
           if (value == NULL)
             return -1;
           g_ptr_array_add (parser->members, g_strdup (value));
@@ -576,19 +540,16 @@ start_element (GMarkupParseContext  *context,
   Parser *parser = user_data;
   int kind;
 
-  if (parser->depth == GODWIT_MODEL_XML_MAX_DEPTH)
-    {
-      set_error (context, error, GODWIT_ERROR_LIMIT_EXCEEDED,
-                 "elements are nested more than %d deep", GODWIT_MODEL_XML_MAX_DEPTH);
-      return;
-    }
+  if (!_godwit_markup_check_depth (context, parser->path, parser->depth,
+                                   GODWIT_MODEL_XML_MAX_DEPTH, error))
+    return;
 
   if (parser->depth == 0)
     {
       if (strcmp (element_name, "model") != 0)
         {
-          set_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-                     "not a Core Data model (root <%s>)", element_name);
+          _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                                    "not a Core Data model (root <%s>)", element_name);
           return;
         }
       start_model (parser, names, values);
@@ -669,99 +630,12 @@ passthrough (GMarkupParseContext  *context,
              gpointer              user_data,
              GError              **error)
 {
+  Parser *parser = user_data;
+
   if (length > 9 && strncmp (text, "<!DOCTYPE", 9) == 0 &&
       g_strstr_len (text, length, "<!ENTITY") != NULL)
-    set_error (context, error, GODWIT_ERROR_INVALID_MODEL,
-               "entity declarations (<!ENTITY>) are not allowed in a Core Data model");
-}
-
-static gboolean
-parse_file (const char           *path,
-            int                   fd,
-            GMarkupParseContext  *context,
-            GError              **error)
-{
-  g_autofree char *buffer = g_malloc (READ_CHUNK_SIZE);
-  gsize total = 0;
-
-  for (;;)
-    {
-      gssize n = read (fd, buffer, READ_CHUNK_SIZE);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                       "%s: %s", path, g_strerror (saved_errno));
-          return FALSE;
-        }
-
-      if (n == 0)
-        break;
-
-      total += n;
-      /* The size was checked before; this catches a file that grows. */
-      if (total > GODWIT_MODEL_XML_MAX_SIZE)
-        {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "%s: larger than %d MiB", path, GODWIT_MODEL_XML_MAX_SIZE / (1024 * 1024));
-          return FALSE;
-        }
-
-      if (!g_markup_parse_context_parse (context, buffer, n, error))
-        return FALSE;
-    }
-
-  return g_markup_parse_context_end_parse (context, error);
-}
-
-static gboolean
-open_contents (const char  *path,
-               int         *fd_out,
-               GError     **error)
-{
-  GStatBuf st;
-  int fd;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is %s, not the model's contents file", path,
-                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file");
-      return FALSE;
-    }
-
-  if (st.st_size > GODWIT_MODEL_XML_MAX_SIZE)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: larger than %d MiB", path, GODWIT_MODEL_XML_MAX_SIZE / (1024 * 1024));
-      return FALSE;
-    }
-
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  *fd_out = fd;
-
-  return TRUE;
+    _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
+                              "entity declarations (<!ENTITY>) are not allowed in a Core Data model");
 }
 
 /**
@@ -780,36 +654,20 @@ _godwit_model_new_from_xml (const char  *contents_path,
 {
   static const GMarkupParser callbacks = { start_element, end_element, NULL, passthrough, NULL };
   g_autoptr(GodwitModel) model = NULL;
-  g_autoptr(GMarkupParseContext) context = NULL;
-  g_autoptr(GError) local_error = NULL;
   Parser parser = { 0 };
   gboolean ok;
-  int fd = -1;
 
   g_return_val_if_fail (contents_path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!open_contents (contents_path, &fd, error))
-    return NULL;
-
   model = godwit_model_new (version_name, GODWIT_MODEL_SOURCE_XML);
   parser.path = contents_path;
   parser.model = model;
-  context = g_markup_parse_context_new (&callbacks, 0, &parser, NULL);
-
-  ok = parse_file (contents_path, fd, context, &local_error);
-  g_close (fd, NULL);
+  ok = _godwit_markup_parse_file (contents_path, "the model's contents file",
+                                  GODWIT_MODEL_XML_MAX_SIZE, &callbacks, &parser, error);
   parser_clear (&parser);
-
   if (!ok)
-    {
-      if (local_error->domain == G_MARKUP_ERROR)
-        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                     "%s: not well-formed XML: %s", contents_path, local_error->message);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+    return NULL;
 
   godwit_model_set_path (model, contents_path);
   if (!godwit_model_resolve (model, error))

@@ -406,6 +406,36 @@ test_concurrent_writer (void)
   godwit_test_store_clear (&people.store);
 }
 
+/* SQLite as Debian builds it reads a name starting with "file:" as a URI:
+ * a store whose file is called that must still be the file opened. */
+static void
+test_file_colon_name (void)
+{
+  PeopleStore people = { 0 };
+  g_autoptr(GodwitModel) model = build_people_model ();
+  g_autoptr(GodwitStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *renamed = NULL;
+
+  people_store_write (&people, FALSE);
+  renamed = g_build_filename (people.store.dir, "file:People.sqlite", NULL);
+  g_assert_cmpint (g_rename (people.store.path, renamed), ==, 0);
+
+  g_assert_cmpint (g_chdir (people.store.dir), ==, 0);
+  store = godwit_store_open ("file:People.sqlite", NULL, &error);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_no_error (error);
+
+  g_assert_true (godwit_store_set_model (store, model, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (godwit_store_count_objects (store, "Person", TRUE, NULL, &error), ==, 3);
+  g_assert_no_error (error);
+
+  g_clear_object (&store);
+  godwit_test_store_clear (&people.store);
+}
+
 /* ---- real stores -------------------------------------------------------- */
 
 static gint64
@@ -696,6 +726,7 @@ main (int   argc,
   g_test_add_func ("/store/generated/objects", test_generated_objects);
   g_test_add_func ("/store/generated/wal-untouched", test_wal_untouched);
   g_test_add_func ("/store/generated/concurrent-writer", test_concurrent_writer);
+  g_test_add_func ("/store/generated/file-colon-name", test_file_colon_name);
   g_test_add_func ("/store/real/note-store", test_note_store);
   g_test_add_func ("/store/real/schema-only", test_schema_only);
   g_test_add_func ("/store/real/version-match", test_version_match);

@@ -904,12 +904,8 @@ open_store (GodwitSqlRun  *run,
             const char    *path,
             GError       **error)
 {
-  g_autofree char *absolute = g_canonicalize_filename (path, NULL);
-
   run->path = path;
-  /* SQLite reads a name starting with "file:" as a URI; an absolute path
-   * never does. */
-  if (sqlite3_open_v2 (absolute, &run->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+  if (_godwit_sql_open (path, SQLITE_OPEN_READWRITE, NULL, &run->db) != SQLITE_OK)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot open the store: %s", path,
                    run->db != NULL ? sqlite3_errmsg (run->db) : "out of memory");
@@ -1073,7 +1069,7 @@ migrate (GodwitCustomMigration        *self,
          gpointer                      user_data,
          GError                      **error)
 {
-  g_autofree char *absolute = g_canonicalize_filename (source_path, NULL);
+  g_autofree char *absolute = _godwit_sql_dup_file_name (source_path);
   sqlite3_stmt *attach = NULL;
   gboolean copied_history = FALSE;
   int result;

@@ -25,6 +25,7 @@
 #include "godwit-error.h"
 #include "godwit-lightweight-migration.h"
 #include "godwit-migration.h"
+#include "godwit-sql-private.h"
 #include "godwit-store.h"
 #include "godwit-store-layout.h"
 #include "godwit-version-match.h"
@@ -469,7 +470,7 @@ run_inferred (GodwitMigration      *self,
   if (lightweight == NULL)
     return FALSE;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+  if (_godwit_sql_open (path, SQLITE_OPEN_READWRITE, NULL, &db) != SQLITE_OK)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, sqlite3_errmsg (db));
       sqlite3_close (db);
@@ -616,7 +617,7 @@ verify (GodwitMigration  *self,
 
   g_ptr_array_set_size (self->verification, 0);
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+  if (_godwit_sql_open (path, SQLITE_OPEN_READONLY, NULL, &db) != SQLITE_OK)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, sqlite3_errmsg (db));
       goto out;

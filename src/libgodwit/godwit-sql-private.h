@@ -34,6 +34,11 @@ typedef struct
   char *entity;     /* (nullable): … for this entity or entity mapping */
 } GodwitSqlStatement;
 
+char      *_godwit_sql_dup_file_name           (const char                   *path);
+int        _godwit_sql_open                    (const char                   *path,
+                                                int                           flags,
+                                                const char                   *vfs,
+                                                sqlite3                     **db);
 void       _godwit_sql_run_watch_cancellable   (GodwitSqlRun                 *run);
 void       _godwit_sql_run_unwatch_cancellable (GodwitSqlRun                 *run);
 gboolean   _godwit_sql_run_fail                (GodwitSqlRun                 *run,

@@ -16,6 +16,32 @@
 
 #include "godwit-sql-private.h"
 
+/**
+ * _godwit_sql_dup_file_name:
+ *
+ * The name to give SQLite for the file at @path. SQLite as Debian builds
+ * it (SQLITE_USE_URI) reads a name starting with "file:" as a URI, so a
+ * store called "file:Notes.sqlite" would be misread; an absolute path
+ * never is.
+ */
+char *
+_godwit_sql_dup_file_name (const char *path)
+{
+  return g_canonicalize_filename (path, NULL);
+}
+
+/* sqlite3_open_v2() for a file path, never read as a URI. */
+int
+_godwit_sql_open (const char  *path,
+                  int          flags,
+                  const char  *vfs,
+                  sqlite3    **db)
+{
+  g_autofree char *file_name = _godwit_sql_dup_file_name (path);
+
+  return sqlite3_open_v2 (file_name, db, flags, vfs);
+}
+
 /* Steps of the SQLite virtual machine between cancellation checks. */
 #define PROGRESS_HANDLER_STEPS 10000
 

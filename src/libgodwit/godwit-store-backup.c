@@ -42,6 +42,7 @@
 
 #include "godwit-error.h"
 #include "godwit-readonly-vfs-private.h"
+#include "godwit-sql-private.h"
 #include "godwit-store-backup.h"
 
 #define WORK_SUFFIX         ".godwit-tmp"
@@ -493,7 +494,7 @@ snapshot_to (const char    *store_path,
 
   _godwit_readonly_vfs_register ();
 
-  rc = sqlite3_open_v2 (store_path, &source, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME);
+  rc = _godwit_sql_open (store_path, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME, &source);
   if (rc != SQLITE_OK)
     return set_sqlite_error (error, source, rc, store_path, "cannot open");
 
@@ -503,7 +504,7 @@ snapshot_to (const char    *store_path,
   if (rc != SQLITE_OK)
     return set_sqlite_error (error, source, rc, store_path, "cannot read");
 
-  rc = sqlite3_open_v2 (destination, &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  rc = _godwit_sql_open (destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL, &target);
   if (rc != SQLITE_OK)
     return set_sqlite_error (error, target, rc, destination, "cannot create");
 
@@ -1016,7 +1017,7 @@ lock_store (const char  *store_path,
   g_autoptr(sqlite3) db = NULL;
   int rc;
 
-  rc = sqlite3_open_v2 (store_path, &db, SQLITE_OPEN_READWRITE, NULL);
+  rc = _godwit_sql_open (store_path, SQLITE_OPEN_READWRITE, NULL, &db);
   if (rc != SQLITE_OK)
     return set_sqlite_error (error, db, rc, store_path, "cannot open"), NULL;
 
@@ -1113,7 +1114,7 @@ check_replacement (const char   *store_path,
     }
 
   _godwit_readonly_vfs_register ();
-  rc = sqlite3_open_v2 (replacement, &db, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME);
+  rc = _godwit_sql_open (replacement, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME, &db);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
   if (rc != SQLITE_OK)

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "godwit-error.h"
+#include "godwit-sql-private.h"
 #include "godwit-store-writer-private.h"
 
 /* First framework versions seen writing NSStoreModelVersionHashesDigest
@@ -619,7 +620,6 @@ create_store (GodwitStoreWriter  *self,
               GError            **error)
 {
   g_auto(GStrv) schema = NULL;
-  g_autofree char *absolute = NULL;
   int fd;
 
   /* O_EXCL: whatever appeared at the path since godwit_store_writer_new()
@@ -636,10 +636,7 @@ create_store (GodwitStoreWriter  *self,
   close (fd);
   self->state = STATE_WRITING;
 
-  /* SQLite reads a name starting with "file:" as a URI; an absolute path
-   * never does. */
-  absolute = g_canonicalize_filename (self->path, NULL);
-  if (sqlite3_open_v2 (absolute, &self->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+  if (_godwit_sql_open (self->path, SQLITE_OPEN_READWRITE, NULL, &self->db) != SQLITE_OK)
     return set_sqlite_error (self, "cannot open the new store", error);
   sqlite3_extended_result_codes (self->db, TRUE);
 

@@ -24,6 +24,7 @@
 #include "godwit-model-archive-private.h"
 #include "godwit-plist.h"
 #include "godwit-readonly-vfs-private.h"
+#include "godwit-sql-private.h"
 #include "godwit-store-layout.h"
 #include "godwit-store-private.h"
 #include "godwit-value-private.h"
@@ -659,8 +660,8 @@ open_store (const char    *path,
   self = g_object_new (GODWIT_TYPE_STORE, NULL);
   self->path = g_strdup (path);
 
-  rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX,
-                        GODWIT_READONLY_VFS_NAME);
+  rc = _godwit_sql_open (path, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, GODWIT_READONLY_VFS_NAME,
+                         &self->db);
   if (rc != SQLITE_OK)
     {
       set_sqlite_error (self, rc, "opening", error);

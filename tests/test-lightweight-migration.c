@@ -110,6 +110,156 @@ dump_sql (GodwitLightweightMigration *migration)
   return g_strjoinv (";\n", (char **) sql->pdata);
 }
 
+static void
+execute (sqlite3    *db,
+         const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* Whether two property-list values are equal, dictionaries and arrays
+ * compared member by member. */
+static gboolean
+plist_values_equal (plist_t a,
+                    plist_t b)
+{
+  if (a == NULL || b == NULL || plist_get_node_type (a) != plist_get_node_type (b))
+    return a == b;
+
+  if (plist_get_node_type (a) == PLIST_ARRAY)
+    {
+      if (plist_array_get_size (a) != plist_array_get_size (b))
+        return FALSE;
+      for (uint32_t i = 0; i < plist_array_get_size (a); i++)
+        if (!plist_values_equal (plist_array_get_item (a, i), plist_array_get_item (b, i)))
+          return FALSE;
+      return TRUE;
+    }
+
+  if (plist_get_node_type (a) == PLIST_DICT)
+    {
+      plist_dict_iter iter = NULL;
+      gboolean equal = plist_dict_get_size (a) == plist_dict_get_size (b);
+      char *key = NULL;
+      plist_t value = NULL;
+
+      plist_dict_new_iter (a, &iter);
+      for (plist_dict_next_item (a, iter, &key, &value); equal && key != NULL;
+           plist_dict_next_item (a, iter, &key, &value))
+        {
+          equal = plist_values_equal (value, plist_dict_get_item (b, key));
+          free (key);
+          key = NULL;
+        }
+      free (key);
+      free (iter);
+      return equal;
+    }
+
+  return plist_compare_node_value (a, b);
+}
+
+/* A store stepped from version N is what Core Data made of version N+1:
+ * the same tables, columns, declared types and indexes, the same Z_ENT
+ * numbering, the same model keys in the metadata, and no stale model
+ * cache. */
+static void
+assert_like_real_store (sqlite3    *db,
+                        const char *real_path)
+{
+  static const char * const model_keys[] = {
+    "NSStoreModelVersionHashes", "NSStoreModelVersionHashesDigest",
+    "NSStoreModelVersionChecksumKey", "NSStoreModelVersionIdentifiers",
+    "NSStoreModelVersionHashesVersion",
+  };
+  const char *numbering = "SELECT Z_ENT || ' ' || Z_NAME || ' ' || Z_SUPER FROM Z_PRIMARYKEY "
+                          "ORDER BY Z_ENT";
+  sqlite3 *real = godwit_test_open_read_only (real_path, TRUE);
+  g_autofree char *schema = godwit_test_describe_schema (db);
+  g_autofree char *expected_schema = godwit_test_describe_schema (real);
+  g_autofree char *entities = godwit_test_query (db, numbering);
+  g_autofree char *expected_entities = godwit_test_query (real, numbering);
+  plist_t metadata = godwit_test_read_metadata (db);
+  plist_t expected_metadata = godwit_test_read_metadata (real);
+
+  g_assert_cmpstr (schema, ==, expected_schema);
+  g_assert_cmpstr (entities, ==, expected_entities);
+  g_assert_nonnull (plist_dict_get_item (expected_metadata, "NSStoreModelVersionHashes"));
+  for (guint i = 0; i < G_N_ELEMENTS (model_keys); i++)
+    {
+      g_test_message ("metadata key %s", model_keys[i]);
+      g_assert_true (plist_values_equal (plist_dict_get_item (metadata, model_keys[i]),
+                                         plist_dict_get_item (expected_metadata, model_keys[i])));
+    }
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM Z_MODELCACHE"), ==, 0);
+
+  plist_free (metadata);
+  plist_free (expected_metadata);
+  sqlite3_close (real);
+}
+
+/* godwit_test_describe_layout() of a store with persistent history. */
+static char *
+describe_history_layout (GodwitModel *model)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (model, TRUE, &error);
+  g_auto(GStrv) schema = NULL;
+  sqlite3 *db = NULL;
+  char *description;
+
+  g_assert_no_error (error);
+  schema = godwit_store_layout_dup_schema_sql (layout);
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  for (guint i = 0; schema[i] != NULL; i++)
+    execute (db, schema[i]);
+  description = godwit_test_describe_schema (db);
+  sqlite3_close (db);
+
+  return description;
+}
+
+/* A writer of @model for @store with persistent history, begun. */
+static GodwitStoreWriter *
+begin_with_history (GodwitTestStore *store,
+                    GodwitModel     *model)
+{
+  GodwitStoreWriter *writer = godwit_test_writer_new (model, store->path);
+
+  godwit_store_writer_set_persistent_history (writer, TRUE);
+  godwit_test_writer_begin (writer);
+
+  return writer;
+}
+
+/* One transaction of persistent history with a change per (ZENTITY,
+ * ZENTITYPK) pair of @changes, Z_MAX of the history entities kept up. */
+static void
+add_history (sqlite3      *db,
+             const guint  *changes,
+             guint         n_changes)
+{
+  execute (db, "INSERT INTO ATRANSACTION (Z_PK, Z_ENT, Z_OPT, ZTIMESTAMP, ZAUTHOR) "
+               "VALUES (1, 16002, 1, 743906532.5, 'tests')");
+  for (guint i = 0; i < n_changes; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("INSERT INTO ACHANGE (Z_PK, Z_ENT, Z_OPT, ZCHANGETYPE, "
+                                              "ZENTITY, ZENTITYPK, ZTRANSACTIONID) VALUES "
+                                              "(%u, 16001, 1, 0, %u, %u, 1)",
+                                              i + 1, changes[2 * i], changes[2 * i + 1]);
+
+      execute (db, sql);
+    }
+  execute (db, "UPDATE Z_PRIMARYKEY SET Z_MAX = (SELECT COUNT(*) FROM ACHANGE) WHERE Z_ENT = 16001");
+  execute (db, "UPDATE Z_PRIMARYKEY SET Z_MAX = 1 WHERE Z_ENT = 16002");
+}
+
+#define HISTORY_QUERY "SELECT Z_PK || ' ' || ZENTITY || ' ' || ZENTITYPK || ' ' || ZTRANSACTIONID FROM ACHANGE ORDER BY Z_PK"
+#define PRIMARY_KEYS_QUERY "SELECT Z_ENT || ' ' || Z_NAME || ' ' || Z_SUPER || ' ' || Z_MAX FROM Z_PRIMARYKEY ORDER BY Z_ENT"
+
 /* ---- real chains -------------------------------------------------------- */
 
 static void
@@ -166,6 +316,12 @@ test_wibosco_1_to_2 (void)
   schema = godwit_test_describe_schema (db);
   expected = godwit_test_describe_layout (destination);
   g_assert_cmpstr (schema, ==, expected);
+  {
+    g_autofree char *next_fixture = g_strdup_printf (WIBOSCO_STORE, 2u);
+    g_autofree char *next = godwit_test_fixture_path (next_fixture);
+
+    assert_like_real_store (db, next);
+  }
   sqlite3_close (db);
 
   /* The migrated store matches version 2 for the store reader too. */
@@ -181,6 +337,8 @@ test_wibosco_1_to_2 (void)
   godwit_test_rmdir (dir);
 }
 
+/* There is no real store of version 4: the layout Core Data gives
+ * version 4 stands in for it. */
 static void
 test_wibosco_3_to_4 (void)
 {
@@ -228,6 +386,7 @@ test_wibosco_3_to_4 (void)
   schema = godwit_test_describe_schema (db);
   expected = godwit_test_describe_layout (destination);
   g_assert_cmpstr (schema, ==, expected);
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM Z_MODELCACHE"), ==, 0);
 
   sqlite3_close (db);
   godwit_test_rmdir (dir);
@@ -260,16 +419,47 @@ test_bergier_steps (void)
       sqlite3 *db;
       sqlite3 *real;
 
+      g_autofree char *column_before = NULL;
+      g_autofree char *column_after = NULL;
+      g_autofree char *objects_query = NULL;
+      g_autofree char *objects_before = NULL;
+      g_autofree char *objects_after = NULL;
+      g_autofree char *uuid_before = NULL;
+      g_autofree char *uuid_after = NULL;
+
       g_assert_cmpint (g_mkdir (step_dir, 0700), ==, 0);
       path = copy_fixture (from_fixture, step_dir);
       db = open_read_write (path);
+      g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM Z_MODELCACHE"), ==, 1);
+
+      /* The name attribute is renamed at every step (ZV1_0_0_NAME …). */
+      column_before = g_strdelimit (g_ascii_strup (versions[i], -1), ".", '_');
+      column_after = g_strdelimit (g_ascii_strup (versions[i + 1], -1), ".", '_');
+      objects_query = g_strdup_printf ("SELECT Z_PK || '|' || Z_ENT || '|' || Z_OPT || '|' || "
+                                       "IFNULL(Z%s_NAME, 'NULL') FROM ZBASICENTITY ORDER BY Z_PK",
+                                       column_before);
+      objects_before = godwit_test_query (db, objects_query);
+      uuid_before = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
+
       migrate (godwit_test_find_version (bundle, versions[i]),
                godwit_test_find_version (bundle, versions[i + 1]), db);
+
+      g_free (objects_query);
+      objects_query = g_strdup_printf ("SELECT Z_PK || '|' || Z_ENT || '|' || Z_OPT || '|' || "
+                                       "IFNULL(Z%s_NAME, 'NULL') FROM ZBASICENTITY ORDER BY Z_PK",
+                                       column_after);
+      objects_after = godwit_test_query (db, objects_query);
+      uuid_after = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
+      g_assert_cmpuint (strlen (objects_before), >, 0);
+      g_assert_cmpstr (objects_after, ==, objects_before);
+      g_assert_cmpstr (uuid_after, ==, uuid_before);
+
       real = godwit_test_open_read_only (to_path, TRUE);
       schema = godwit_test_describe_schema (db);
       expected = godwit_test_describe_schema (real);
       g_assert_cmpstr (schema, ==, expected);
       assert_metadata_matches (db, godwit_test_find_version (bundle, versions[i + 1]));
+      assert_like_real_store (db, to_path);
       sqlite3_close (real);
       sqlite3_close (db);
     }
@@ -603,7 +793,7 @@ count_progress (const char *entity,
 }
 
 /* Shelf.books ⇄ Book.shelf, one-to-many; @variant 1: many-to-many;
- * @variant 2: Shelf gets a sub-entity Wall. */
+ * @variant 2: Shelf gets a sub-entity Wall; @variant 3: one-to-one. */
 static GodwitModel *
 new_shelf_model (guint variant)
 {
@@ -615,7 +805,7 @@ new_shelf_model (guint variant)
   godwit_test_add_attribute (book, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
   godwit_test_add_relationship (book, "shelf", "Shelf", "books", variant == 1, FALSE);
   godwit_test_add_attribute (shelf, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
-  godwit_test_add_relationship (shelf, "books", "Book", "shelf", TRUE, FALSE);
+  godwit_test_add_relationship (shelf, "books", "Book", "shelf", variant != 3, FALSE);
   if (variant == 2)
     {
       GodwitEntity *wall = godwit_test_add_entity (model, "Wall", "Shelf");
@@ -720,6 +910,948 @@ test_destination_gets_subentity (void)
   godwit_test_store_clear (&store);
 }
 
+/* ---- hierarchies -------------------------------------------------------- */
+
+/* Book.shelf ⇄ Shelf.books; Wall {height} is a sub-entity of Shelf, or
+ * with @wall_apart a root entity of its own that keeps its name. */
+static GodwitModel *
+new_wall_model (gboolean wall_apart)
+{
+  GodwitModel *model = godwit_model_new (wall_apart ? "walls apart" : "walls",
+                                         GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *book = godwit_test_add_entity (model, "Book", NULL);
+  GodwitEntity *shelf = godwit_test_add_entity (model, "Shelf", NULL);
+  GodwitEntity *wall = godwit_test_add_entity (model, "Wall", wall_apart ? NULL : "Shelf");
+
+  godwit_test_add_attribute (book, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (book, "shelf", "Shelf", "books", FALSE, FALSE);
+  godwit_test_add_attribute (shelf, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (shelf, "books", "Book", "shelf", TRUE, FALSE);
+  if (wall_apart)
+    godwit_test_add_attribute (wall, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (wall, "height", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Wall moves out of Shelf's hierarchy: its rows leave ZSHELF for ZWALL
+ * with their Z_PK, and books on a wall lose their shelf, a wall being no
+ * Shelf any more. */
+static void
+test_entity_moved_out (void)
+{
+  g_autoptr(GodwitModel) source = new_wall_model (FALSE);
+  g_autoptr(GodwitModel) destination = new_wall_model (TRUE);
+  g_autoptr(GodwitLightweightMigration) migration = new_migration (source, destination);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *sql = dump_sql (migration);
+  g_autofree char *rows = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected = NULL;
+  const char *shelves[] = { "Shelf", "Wall", "Shelf", "Wall" };
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  g_test_message ("walls → walls apart:\n%s", sql);
+  godwit_test_store_init (&store, "walls.sqlite");
+  writer = godwit_test_store_begin (&store, source, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (shelves); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s %u", shelves[i], i + 1);
+      gint64 shelf;
+      gint64 book;
+
+      if (strcmp (shelves[i], "Wall") == 0)
+        shelf = godwit_test_insert (writer, "Wall", "name", g_variant_new_string (name),
+                                    "height", g_variant_new_double (2.5 + i), NULL);
+      else
+        shelf = godwit_test_insert (writer, "Shelf", "name", g_variant_new_string (name), NULL);
+      g_assert_cmpint (shelf, ==, i + 1);
+      book = godwit_test_insert (writer, "Book", "title", g_variant_new_string (name), NULL);
+      godwit_test_relate (writer, "Book", book, "shelf", shelves[i], shelf);
+    }
+  godwit_test_insert (writer, "Book", "title", g_variant_new_string ("loose"), NULL);
+  godwit_test_writer_commit (writer);
+
+  db = open_read_write (store.path);
+  g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, Z_OPT, ZNAME FROM ZSHELF ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|2|1|Shelf 1\n3|2|1|Shelf 3");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, Z_OPT, ZNAME, ZHEIGHT FROM ZWALL ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "2|3|1|Wall 2|3.5\n4|3|1|Wall 4|5.5");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, ZTITLE, ZSHELF FROM ZBOOK ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|1|Shelf 1|1\n2|1|Wall 2|NULL\n3|1|Shelf 3|3\n4|1|Wall 4|NULL\n"
+                             "5|1|loose|NULL");
+  g_free (rows);
+  /* Z_MAX never goes back: Wall's sequence goes on from Shelf's. */
+  rows = godwit_test_query (db, PRIMARY_KEYS_QUERY);
+  g_assert_cmpstr (rows, ==, "1 Book 0 5\n2 Shelf 0 4\n3 Wall 0 4");
+
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (destination);
+  g_assert_cmpstr (schema, ==, expected);
+  assert_metadata_matches (db, destination);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+}
+
+/* Dog ⇄ Owner (Dog.owner, Owner.dogs); @with_animal: Dog gets a new parent
+ * entity Animal, which takes Dog.name up, and Dog.breed is preserved in
+ * history after deletion. */
+static GodwitModel *
+new_dog_model (gboolean with_animal)
+{
+  GodwitModel *model = godwit_model_new (with_animal ? "animals" : "dogs",
+                                         GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *dog = NULL;
+  GodwitEntity *owner = godwit_test_add_entity (model, "Owner", NULL);
+  GodwitProperty *breed;
+
+  if (with_animal)
+    {
+      GodwitEntity *animal = godwit_test_add_entity (model, "Animal", NULL);
+
+      godwit_test_add_attribute (animal, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+      dog = godwit_test_add_entity (model, "Dog", "Animal");
+    }
+  else
+    {
+      dog = godwit_test_add_entity (model, "Dog", NULL);
+      godwit_test_add_attribute (dog, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+    }
+  breed = godwit_test_add_attribute (dog, "breed", GODWIT_ATTRIBUTE_TYPE_STRING);
+  breed->preserves_value_in_history_on_deletion = with_animal;
+  godwit_test_add_relationship (dog, "owner", "Owner", "dogs", FALSE, FALSE);
+  godwit_test_add_attribute (owner, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (owner, "dogs", "Dog", "owner", TRUE, FALSE);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Dog moves into a hierarchy under a new parent: its rows move from ZDOG
+ * to ZANIMAL, every Z_ENT moves up one, in the rows and in the history. */
+static void
+test_parent_added (void)
+{
+  g_autoptr(GodwitModel) source = new_dog_model (FALSE);
+  g_autoptr(GodwitModel) destination = new_dog_model (TRUE);
+  g_autoptr(GodwitLightweightMigration) migration = new_migration (source, destination);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *sql = dump_sql (migration);
+  g_autofree char *rows = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected = NULL;
+  const guint changes[] = { 1, 1, 2, 1, 1, 9, 2, 2 };
+  gint64 owners[2];
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  g_test_message ("dogs → animals:\n%s", sql);
+  godwit_test_store_init (&store, "dogs.sqlite");
+  writer = begin_with_history (&store, source);
+  owners[0] = godwit_test_insert (writer, "Owner", "name", g_variant_new_string ("Ann"), NULL);
+  owners[1] = godwit_test_insert (writer, "Owner", "name", g_variant_new_string ("Bob"), NULL);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Dog %u", i + 1);
+      gint64 dog = godwit_test_insert (writer, "Dog", "name", g_variant_new_string (name),
+                                       "breed", g_variant_new_string (i % 2 ? "pug" : "collie"),
+                                       NULL);
+
+      if (i < 3)
+        godwit_test_relate (writer, "Dog", dog, "owner", "Owner", owners[i % 2]);
+    }
+  godwit_test_writer_commit (writer);
+
+  db = open_read_write (store.path);
+  add_history (db, changes, G_N_ELEMENTS (changes) / 2);
+  g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, Z_OPT, ZNAME, ZBREED, ZOWNER FROM ZANIMAL "
+                                "ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|2|1|Dog 1|collie|1\n2|2|1|Dog 2|pug|2\n3|2|1|Dog 3|collie|1\n"
+                             "4|2|1|Dog 4|pug|NULL");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, ZNAME FROM ZOWNER ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|3|Ann\n2|3|Bob");
+  g_free (rows);
+  rows = godwit_test_query (db, PRIMARY_KEYS_QUERY);
+  g_assert_cmpstr (rows, ==, "1 Animal 0 4\n2 Dog 1 0\n3 Owner 0 2\n16001 CHANGE 0 4\n"
+                             "16002 TRANSACTION 0 1\n16003 TRANSACTIONSTRING 0 0");
+  g_free (rows);
+  rows = godwit_test_query (db, HISTORY_QUERY);
+  g_assert_cmpstr (rows, ==, "1 2 1 1\n2 3 1 1\n3 2 9 1\n4 3 2 1");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, ZAUTHOR, ZTIMESTAMP FROM ATRANSACTION");
+  g_assert_cmpstr (rows, ==, "1|tests|743906532.5");
+
+  /* ACHANGE gained the tombstone column Dog.breed needs. */
+  schema = godwit_test_describe_schema (db);
+  expected = describe_history_layout (destination);
+  g_assert_cmpstr (schema, ==, expected);
+  assert_metadata_matches (db, destination);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+}
+
+/* Item {title} with the sub-entities Note {text} and Task {done}; @split:
+ * Item is removed, Note and Task become root entities with a title each. */
+static GodwitModel *
+new_item_model (gboolean split)
+{
+  GodwitModel *model = godwit_model_new (split ? "items split" : "items",
+                                         GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *note = NULL;
+  GodwitEntity *task = NULL;
+
+  if (split)
+    {
+      note = godwit_test_add_entity (model, "Note", NULL);
+      task = godwit_test_add_entity (model, "Task", NULL);
+      godwit_test_add_attribute (note, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+      godwit_test_add_attribute (task, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+    }
+  else
+    {
+      GodwitEntity *item = godwit_test_add_entity (model, "Item", NULL);
+
+      godwit_test_add_attribute (item, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+      note = godwit_test_add_entity (model, "Note", "Item");
+      task = godwit_test_add_entity (model, "Task", "Item");
+    }
+  godwit_test_add_attribute (note, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (task, "done", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* The parent is removed: its own objects go, with their history; its
+ * sub-entities split its table in two. */
+static void
+test_parent_removed (void)
+{
+  g_autoptr(GodwitModel) source = new_item_model (FALSE);
+  g_autoptr(GodwitModel) destination = new_item_model (TRUE);
+  g_autoptr(GodwitLightweightMigration) migration = new_migration (source, destination);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *sql = dump_sql (migration);
+  g_autofree char *rows = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected = NULL;
+  const guint changes[] = { 1, 1, 2, 2, 3, 3, 1, 5 };
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  g_test_message ("items → items split:\n%s", sql);
+  godwit_test_store_init (&store, "items.sqlite");
+  writer = begin_with_history (&store, source);
+  godwit_test_insert (writer, "Item", "title", g_variant_new_string ("item 1"), NULL);
+  godwit_test_insert (writer, "Note", "title", g_variant_new_string ("note 2"),
+                      "text", g_variant_new_string ("text 2"), NULL);
+  godwit_test_insert (writer, "Task", "title", g_variant_new_string ("task 3"),
+                      "done", g_variant_new_boolean (TRUE), NULL);
+  godwit_test_insert (writer, "Note", "title", g_variant_new_string ("note 4"), NULL);
+  godwit_test_insert (writer, "Item", "title", g_variant_new_string ("item 5"), NULL);
+  godwit_test_writer_commit (writer);
+
+  db = open_read_write (store.path);
+  add_history (db, changes, G_N_ELEMENTS (changes) / 2);
+  g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, Z_OPT, ZTITLE, ZTEXT FROM ZNOTE ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "2|1|1|note 2|text 2\n4|1|1|note 4|NULL");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, Z_OPT, ZTITLE, ZDONE FROM ZTASK ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "3|2|1|task 3|1");
+  g_free (rows);
+  rows = godwit_test_query (db, PRIMARY_KEYS_QUERY);
+  g_assert_cmpstr (rows, ==, "1 Note 0 5\n2 Task 0 5\n16001 CHANGE 0 4\n16002 TRANSACTION 0 1\n"
+                             "16003 TRANSACTIONSTRING 0 0");
+  g_free (rows);
+  rows = godwit_test_query (db, HISTORY_QUERY);
+  g_assert_cmpstr (rows, ==, "2 1 2 1\n3 2 3 1");
+
+  schema = godwit_test_describe_schema (db);
+  expected = describe_history_layout (destination);
+  g_assert_cmpstr (schema, ==, expected);
+  assert_metadata_matches (db, destination);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+}
+
+/* Core Data cannot merge hierarchies, so the Z_PKs of two tables never
+ * have to share one: Shelf may not join Wall's hierarchy. */
+static void
+test_hierarchies_merged (void)
+{
+  g_autoptr(GodwitModel) apart = new_wall_model (TRUE);
+  g_autoptr(GodwitModel) merged = godwit_model_new ("merged", GODWIT_MODEL_SOURCE_WRITER);
+  g_autoptr(GodwitLightweightMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  GodwitEntity *wall;
+
+  wall = godwit_test_add_entity (merged, "Wall", NULL);
+  godwit_test_add_attribute (wall, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (wall, "height", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_add_entity (merged, "Shelf", "Wall");
+  godwit_test_add_attribute (godwit_test_add_entity (merged, "Book", NULL), "title",
+                             GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_resolve_model (merged);
+
+  migration = godwit_lightweight_migration_new (apart, merged, &error);
+  g_assert_null (migration);
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
+  g_assert_nonnull (strstr (error->message, "Shelf and Wall have no common ancestor entity in the "
+                                            "source but share the hierarchy of Wall in the "
+                                            "destination: merging entity hierarchies cannot be "
+                                            "inferred"));
+}
+
+/* Book {title} with Novel; Collection {name} with Archive, whose
+ * Collection.books (to-many without inverse) holds books; Review.book
+ * (to-one without inverse); Book.tags ⇄ Tag.books (many-to-many).
+ * @pruned: without Novel and Archive. */
+static GodwitModel *
+new_catalogue_model (gboolean pruned)
+{
+  GodwitModel *model = godwit_model_new (pruned ? "catalogue pruned" : "catalogue",
+                                         GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *book = godwit_test_add_entity (model, "Book", NULL);
+  GodwitEntity *collection = godwit_test_add_entity (model, "Collection", NULL);
+  GodwitEntity *review = godwit_test_add_entity (model, "Review", NULL);
+  GodwitEntity *tag = godwit_test_add_entity (model, "Tag", NULL);
+
+  godwit_test_add_attribute (book, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (book, "tags", "Tag", "books", TRUE, FALSE);
+  godwit_test_add_attribute (collection, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (collection, "books", "Book", NULL, TRUE, FALSE);
+  godwit_test_add_attribute (review, "stars", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
+  godwit_test_add_relationship (review, "book", "Book", NULL, FALSE, FALSE);
+  godwit_test_add_attribute (tag, "label", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (tag, "books", "Book", "tags", TRUE, FALSE);
+  if (!pruned)
+    {
+      godwit_test_add_attribute (godwit_test_add_entity (model, "Novel", "Book"), "genre",
+                                 GODWIT_ATTRIBUTE_TYPE_STRING);
+      godwit_test_add_attribute (godwit_test_add_entity (model, "Archive", "Collection"), "year",
+                                 GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+    }
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Removed entities take their objects, and every link to them, along:
+ * foreign keys become NULL, join rows go, and so do the owners of a
+ * to-many without inverse; their history goes too. */
+static void
+test_entity_removed (void)
+{
+  g_autoptr(GodwitModel) source = new_catalogue_model (FALSE);
+  g_autoptr(GodwitModel) destination = new_catalogue_model (TRUE);
+  g_autoptr(GodwitLightweightMigration) migration = new_migration (source, destination);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *sql = dump_sql (migration);
+  g_autofree char *rows = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected = NULL;
+  const char * const kinds[] = { "Book", "Novel", "Book", "Novel" };
+  const guint changes[] = { 1, 1, 2, 2, 4, 2, 5, 1, 6, 1 };
+  gint64 collections[2];
+  gint64 tags[2];
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  g_test_message ("catalogue → catalogue pruned:\n%s", sql);
+  godwit_test_store_init (&store, "catalogue.sqlite");
+  writer = begin_with_history (&store, source);
+  collections[0] = godwit_test_insert (writer, "Collection", "name", g_variant_new_string ("kept"),
+                                       NULL);
+  collections[1] = godwit_test_insert (writer, "Archive", "name", g_variant_new_string ("old"),
+                                       "year", g_variant_new_int64 (1999), NULL);
+  tags[0] = godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("red"), NULL);
+  tags[1] = godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("blue"), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *title = g_strdup_printf ("%s %u", kinds[i], i + 1);
+      gint64 book = godwit_test_insert (writer, kinds[i], "title", g_variant_new_string (title), NULL);
+      gint64 review = godwit_test_insert (writer, "Review", "stars", g_variant_new_int64 (i + 1),
+                                          NULL);
+
+      godwit_test_relate (writer, "Review", review, "book", kinds[i], book);
+      godwit_test_relate (writer, i < 2 ? "Collection" : "Archive", collections[i < 2 ? 0 : 1],
+                          "books", kinds[i], book);
+      godwit_test_relate (writer, kinds[i], book, "tags", "Tag", tags[i % 2]);
+      if (i == 1)
+        godwit_test_relate (writer, kinds[i], book, "tags", "Tag", tags[0]);
+    }
+  godwit_test_writer_commit (writer);
+
+  db = open_read_write (store.path);
+  add_history (db, changes, G_N_ELEMENTS (changes) / 2);
+  g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, ZTITLE, Z2BOOKS FROM ZBOOK ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|1|Book 1|1\n3|1|Book 3|NULL");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, ZNAME FROM ZCOLLECTION ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|2|kept");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, ZSTARS, ZBOOK FROM ZREVIEW ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|3|1|1\n2|3|2|NULL\n3|3|3|3\n4|3|4|NULL");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_1BOOKS, Z_4TAGS FROM Z_1TAGS ORDER BY 1, 2");
+  g_assert_cmpstr (rows, ==, "1|1\n3|1");
+  g_free (rows);
+  rows = godwit_test_query (db, PRIMARY_KEYS_QUERY);
+  g_assert_cmpstr (rows, ==, "1 Book 0 4\n2 Collection 0 2\n3 Review 0 4\n4 Tag 0 2\n"
+                             "16001 CHANGE 0 5\n16002 TRANSACTION 0 1\n16003 TRANSACTIONSTRING 0 0");
+  g_free (rows);
+  rows = godwit_test_query (db, HISTORY_QUERY);
+  g_assert_cmpstr (rows, ==, "1 1 1 1\n4 3 1 1\n5 4 1 1");
+
+  schema = godwit_test_describe_schema (db);
+  expected = describe_history_layout (destination);
+  g_assert_cmpstr (schema, ==, expected);
+  assert_metadata_matches (db, destination);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+}
+
+/* ---- relationships ------------------------------------------------------ */
+
+/* Book.tags ⇄ Tag.books, many-to-many, ordered on Tag's side; Tag has
+ * the sub-entity Label. @variant 1: Book.tags is to-one; 2: Book.tags is
+ * a to-many relationship without inverse. */
+static GodwitModel *
+new_tag_model (guint variant)
+{
+  g_autofree char *name = g_strdup_printf ("tags %u", variant);
+  GodwitModel *model = godwit_model_new (name, GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *book = godwit_test_add_entity (model, "Book", NULL);
+  GodwitEntity *tag = godwit_test_add_entity (model, "Tag", NULL);
+
+  godwit_test_add_entity (model, "Label", "Tag");
+  godwit_test_add_attribute (book, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (book, "tags", "Tag", variant == 2 ? NULL : "books", variant != 1,
+                                FALSE);
+  godwit_test_add_attribute (tag, "label", GODWIT_ATTRIBUTE_TYPE_STRING);
+  if (variant != 2)
+    godwit_test_add_relationship (tag, "books", "Book", "tags", TRUE, TRUE);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Tag 1 and Label 2; books 1…4 tagged 1, 2, none and, with @shared, 1;
+ * with @twice book 1 is also tagged 2. */
+static void
+write_tags (GodwitTestStore *store,
+            GodwitModel     *model,
+            gboolean         shared,
+            gboolean         twice)
+{
+  g_autoptr(GodwitStoreWriter) writer = godwit_test_store_begin (store, model, FALSE);
+  const gint64 tag_of[] = { 1, 2, 0, shared ? 1 : 0 };
+  const char *kinds[] = { NULL, "Tag", "Label" };
+
+  godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("red"), NULL);
+  godwit_test_insert (writer, "Label", "label", g_variant_new_string ("blue"), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (tag_of); i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Book %u", i + 1);
+      gint64 book = godwit_test_insert (writer, "Book", "title", g_variant_new_string (title), NULL);
+
+      if (tag_of[i] != 0)
+        godwit_test_relate (writer, "Book", book, "tags", kinds[tag_of[i]], tag_of[i]);
+    }
+  if (twice)
+    godwit_test_relate (writer, "Book", 1, "tags", "Label", 2);
+  godwit_test_writer_commit (writer);
+}
+
+/* Runs @migration on a store from write_tags(), which must fail with
+ * @problem for one object before changing anything. */
+static void
+assert_one_object_refused (GodwitLightweightMigration *migration,
+                           GodwitModel                *source,
+                           gboolean                    shared,
+                           gboolean                    twice,
+                           const char                 *problem)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checksum = NULL;
+  g_autofree char *checksum_after = NULL;
+  g_autofree char *message = NULL;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  godwit_test_store_init (&store, "tags.sqlite");
+  write_tags (&store, source, shared, twice);
+  checksum = godwit_test_file_checksum (store.path);
+  db = open_read_write (store.path);
+  g_assert_false (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, &error));
+  message = g_strdup_printf ("%s: %s", sqlite3_db_filename (db, "main"), problem);
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_true (sqlite3_get_autocommit (db));
+  sqlite3_close (db);
+  checksum_after = godwit_test_file_checksum (store.path);
+  g_assert_cmpstr (checksum_after, ==, checksum);
+  godwit_test_store_clear (&store);
+}
+
+/* A many-to-many becomes one-to-many: each book's only tag moves from
+ * the join table into the book's row, with the tag's entity and the
+ * book's position in the tag's ordered books; a book with two tags stops
+ * the step before anything changes. As a to-many without inverse, each
+ * tag keeps its one book in its own row. */
+static void
+test_to_many_becomes_to_one (void)
+{
+  g_autoptr(GodwitModel) source = new_tag_model (0);
+  g_autoptr(GodwitModel) to_one = new_tag_model (1);
+  g_autoptr(GodwitModel) without_inverse = new_tag_model (2);
+  g_autoptr(GodwitLightweightMigration) migration = new_migration (source, to_one);
+  g_autoptr(GodwitLightweightMigration) owned = new_migration (source, without_inverse);
+  g_autofree char *sql = dump_sql (migration);
+  g_autofree char *rows = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected = NULL;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  g_test_message ("tags 0 → 1:\n%s", sql);
+  godwit_test_store_init (&store, "tags.sqlite");
+  write_tags (&store, source, TRUE, FALSE);
+  db = open_read_write (store.path);
+  g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_OPT, ZTITLE, ZTAGS, Z2_TAGS, Z_FOK_TAGS FROM ZBOOK "
+                                "ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|1|Book 1|1|2|1\n2|1|Book 2|2|3|1\n3|1|Book 3|NULL|NULL|NULL\n"
+                             "4|1|Book 4|1|2|2");
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (to_one);
+  g_assert_cmpstr (schema, ==, expected);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+  assert_one_object_refused (migration, source, FALSE, TRUE,
+                             "Book.tags is to-one: 1 object is related to more than one Tag");
+
+  g_clear_pointer (&sql, g_free);
+  sql = dump_sql (owned);
+  g_test_message ("tags 0 → 2:\n%s", sql);
+  godwit_test_store_init (&store, "tags.sqlite");
+  write_tags (&store, source, FALSE, FALSE);
+  db = open_read_write (store.path);
+  g_assert_true (godwit_lightweight_migration_run (owned, db, NULL, NULL, NULL, NULL));
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_ENT, ZLABEL, Z1TAGS FROM ZTAG ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|2|red|1\n2|3|blue|2");
+  g_free (schema);
+  g_free (expected);
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (without_inverse);
+  g_assert_cmpstr (schema, ==, expected);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+  assert_one_object_refused (owned, source, TRUE, FALSE,
+                             "Book.tags is a to-many relationship without inverse, which holds an "
+                             "object for one Book only: 1 object is in the tags of more than one "
+                             "Book");
+}
+
+/* One-to-many Shelf.books ⇄ Book.shelf becomes one-to-one: each shelf's
+ * only book is written into the shelf's new foreign key. */
+static void
+test_one_to_many_becomes_one_to_one (void)
+{
+  g_autoptr(GodwitModel) source = new_shelf_model (0);
+  g_autoptr(GodwitModel) destination = new_shelf_model (3);
+  g_autoptr(GodwitLightweightMigration) migration = new_migration (source, destination);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *sql = dump_sql (migration);
+  g_autofree char *rows = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected = NULL;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  g_test_message ("shelves 0 → 3:\n%s", sql);
+  godwit_test_store_init (&store, "shelves.sqlite");
+  writer = godwit_test_store_begin (&store, source, FALSE);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Shelf %u", i + 1);
+
+      godwit_test_insert (writer, "Shelf", "name", g_variant_new_string (name), NULL);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Book %u", i + 1);
+      gint64 book = godwit_test_insert (writer, "Book", "title", g_variant_new_string (title), NULL);
+
+      if (i != 1)
+        godwit_test_relate (writer, "Book", book, "shelf", "Shelf", 4 - book);
+    }
+  godwit_test_writer_commit (writer);
+
+  db = open_read_write (store.path);
+  g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+  rows = godwit_test_query (db, "SELECT Z_PK, ZNAME, ZBOOKS FROM ZSHELF ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|Shelf 1|3\n2|Shelf 2|NULL\n3|Shelf 3|1");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_PK, ZTITLE, ZSHELF FROM ZBOOK ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|Book 1|3\n2|Book 2|NULL\n3|Book 3|1");
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (destination);
+  g_assert_cmpstr (schema, ==, expected);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+}
+
+/* Playlist.songs ⇄ Song.playlist (one-to-many) and Playlist.tags ⇄
+ * Tag.playlists (many-to-many), both ordered on Playlist's side or not. */
+static GodwitModel *
+new_playlist_model (gboolean ordered)
+{
+  GodwitModel *model = godwit_model_new (ordered ? "ordered" : "unordered",
+                                         GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *playlist = godwit_test_add_entity (model, "Playlist", NULL);
+  GodwitEntity *song = godwit_test_add_entity (model, "Song", NULL);
+  GodwitEntity *tag = godwit_test_add_entity (model, "Tag", NULL);
+
+  godwit_test_add_attribute (playlist, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (playlist, "songs", "Song", "playlist", TRUE, ordered);
+  godwit_test_add_relationship (playlist, "tags", "Tag", "playlists", TRUE, ordered);
+  godwit_test_add_attribute (song, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (song, "playlist", "Playlist", "songs", FALSE, FALSE);
+  godwit_test_add_attribute (tag, "label", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (tag, "playlists", "Playlist", "tags", TRUE, FALSE);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Two playlists; the first holds songs 3, 1, 2 and tags 2, 1 in that
+ * order, the second song 4 and tag 1. */
+static void
+write_playlists (GodwitTestStore *store,
+                 GodwitModel     *model)
+{
+  g_autoptr(GodwitStoreWriter) writer = godwit_test_store_begin (store, model, FALSE);
+  const gint64 songs[] = { 3, 1, 2 };
+
+  godwit_test_insert (writer, "Playlist", "name", g_variant_new_string ("mix"), NULL);
+  godwit_test_insert (writer, "Playlist", "name", g_variant_new_string ("solo"), NULL);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Song %u", i + 1);
+
+      godwit_test_insert (writer, "Song", "title", g_variant_new_string (title), NULL);
+    }
+  godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("calm"), NULL);
+  godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("loud"), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (songs); i++)
+    godwit_test_relate (writer, "Playlist", 1, "songs", "Song", songs[i]);
+  godwit_test_relate (writer, "Playlist", 2, "songs", "Song", 4);
+  godwit_test_relate (writer, "Playlist", 1, "tags", "Tag", 2);
+  godwit_test_relate (writer, "Playlist", 1, "tags", "Tag", 1);
+  godwit_test_relate (writer, "Playlist", 2, "tags", "Tag", 1);
+  godwit_test_writer_commit (writer);
+}
+
+/* Ordered → unordered drops the Z_FOK_ columns and keeps the links;
+ * unordered → ordered numbers them 1, 2, … in Z_PK order: an unordered
+ * relationship has no order of its own, and Z_PK is creation order. */
+static void
+test_ordered_unordered (void)
+{
+  g_autoptr(GodwitModel) ordered = new_playlist_model (TRUE);
+  g_autoptr(GodwitModel) unordered = new_playlist_model (FALSE);
+  GodwitModel *steps[2][2] = { { ordered, unordered }, { unordered, ordered } };
+  const char *expected_songs[2] = { "1|2|1\n2|3|1\n3|1|1\n4|NULL|2", "1|1|1\n2|2|1\n3|3|1\n4|1|2" };
+  const char *expected_tags[2] = { "1|1\n1|2\n2|1", "1|1|1\n1|2|2\n2|1|1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(GodwitLightweightMigration) migration = new_migration (steps[i][0], steps[i][1]);
+      g_autofree char *sql = dump_sql (migration);
+      g_autofree char *rows = NULL;
+      g_autofree char *schema = NULL;
+      g_autofree char *expected = NULL;
+      GodwitTestStore store;
+      sqlite3 *db;
+
+      g_test_message ("%s → %s:\n%s", godwit_model_get_source_name (steps[i][0]),
+                      godwit_model_get_source_name (steps[i][1]), sql);
+      godwit_test_store_init (&store, "playlists.sqlite");
+      write_playlists (&store, steps[i][0]);
+      db = open_read_write (store.path);
+      if (i == 0)
+        {
+          rows = godwit_test_query (db, "SELECT Z_PK, Z_FOK_PLAYLIST FROM ZSONG ORDER BY Z_PK");
+          g_assert_cmpstr (rows, ==, "1|2\n2|3\n3|1\n4|1");
+          g_clear_pointer (&rows, g_free);
+        }
+      g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+
+      rows = godwit_test_query (db, i == 0 ? "SELECT Z_PK, NULL, ZPLAYLIST FROM ZSONG ORDER BY Z_PK"
+                                           : "SELECT Z_PK, Z_FOK_PLAYLIST, ZPLAYLIST FROM ZSONG "
+                                             "ORDER BY Z_PK");
+      if (i == 0)
+        g_assert_cmpstr (rows, ==, "1|NULL|1\n2|NULL|1\n3|NULL|1\n4|NULL|2");
+      else
+        g_assert_cmpstr (rows, ==, expected_songs[i]);
+      g_free (rows);
+      rows = godwit_test_query (db, i == 0 ? "SELECT Z_1PLAYLISTS, Z_3TAGS FROM Z_1TAGS ORDER BY 1, 2"
+                                           : "SELECT Z_1PLAYLISTS, Z_3TAGS, Z_FOK_3TAGS FROM Z_1TAGS "
+                                             "ORDER BY 1, 2");
+      g_assert_cmpstr (rows, ==, expected_tags[i]);
+
+      schema = godwit_test_describe_schema (db);
+      expected = godwit_test_describe_layout (steps[i][1]);
+      g_assert_cmpstr (schema, ==, expected);
+      sqlite3_close (db);
+      godwit_test_store_clear (&store);
+    }
+}
+
+/* Book.shelf ⇄ Shelf.books, Book.tags ⇄ Tag.books and Shelf.favourites
+ * (to-many without inverse); @renamed: renamed through renaming
+ * identifiers to place ⇄ items, labels ⇄ works and picks. */
+static GodwitModel *
+new_renamed_relationships_model (gboolean renamed)
+{
+  GodwitModel *model = godwit_model_new (renamed ? "renamed" : "named", GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *book = godwit_test_add_entity (model, "Book", NULL);
+  GodwitEntity *shelf = godwit_test_add_entity (model, "Shelf", NULL);
+  GodwitEntity *tag = godwit_test_add_entity (model, "Tag", NULL);
+  const char *names[][2] = {
+    { "shelf", "place" }, { "books", "items" }, { "tags", "labels" }, { "books", "works" },
+    { "favourites", "picks" },
+  };
+  GodwitProperty *relationships[G_N_ELEMENTS (names)];
+  guint n = renamed ? 1 : 0;
+
+  godwit_test_add_attribute (book, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (shelf, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (tag, "label", GODWIT_ATTRIBUTE_TYPE_STRING);
+  relationships[0] = godwit_test_add_relationship (book, names[0][n], "Shelf", names[1][n], FALSE, FALSE);
+  relationships[1] = godwit_test_add_relationship (shelf, names[1][n], "Book", names[0][n], TRUE, FALSE);
+  relationships[2] = godwit_test_add_relationship (book, names[2][n], "Tag", names[3][n], TRUE, FALSE);
+  relationships[3] = godwit_test_add_relationship (tag, names[3][n], "Book", names[2][n], TRUE, FALSE);
+  relationships[4] = godwit_test_add_relationship (shelf, names[4][n], "Book", NULL, TRUE, FALSE);
+  for (guint i = 0; renamed && i < G_N_ELEMENTS (names); i++)
+    relationships[i]->renaming_identifier = g_strdup (names[i][0]);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Renamed relationships keep their links: the foreign key column, the
+ * join table and the owner column of a to-many without inverse are
+ * renamed with them. */
+static void
+test_relationships_renamed (void)
+{
+  g_autoptr(GodwitModel) source = new_renamed_relationships_model (FALSE);
+  g_autoptr(GodwitModel) destination = new_renamed_relationships_model (TRUE);
+  g_autoptr(GodwitLightweightMigration) migration = new_migration (source, destination);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *sql = dump_sql (migration);
+  g_autofree char *rows = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *expected = NULL;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  g_test_message ("named → renamed:\n%s", sql);
+  godwit_test_store_init (&store, "renamed.sqlite");
+  writer = godwit_test_store_begin (&store, source, FALSE);
+  godwit_test_insert (writer, "Shelf", "name", g_variant_new_string ("left"), NULL);
+  godwit_test_insert (writer, "Shelf", "name", g_variant_new_string ("right"), NULL);
+  godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("red"), NULL);
+  godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("blue"), NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Book %u", i + 1);
+      gint64 book = godwit_test_insert (writer, "Book", "title", g_variant_new_string (title), NULL);
+
+      godwit_test_relate (writer, "Book", book, "shelf", "Shelf", i == 1 ? 2 : 1);
+      godwit_test_relate (writer, "Book", book, "tags", "Tag", i == 2 ? 2 : 1);
+      godwit_test_relate (writer, "Shelf", i == 0 ? 2 : 1, "favourites", "Book", book);
+    }
+  godwit_test_writer_commit (writer);
+
+  db = open_read_write (store.path);
+  g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+  rows = godwit_test_query (db, "SELECT Z_PK, ZTITLE, ZPLACE, Z2PICKS FROM ZBOOK ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|Book 1|1|2\n2|Book 2|2|1\n3|Book 3|1|1");
+  g_free (rows);
+  rows = godwit_test_query (db, "SELECT Z_1WORKS, Z_3LABELS FROM Z_1LABELS ORDER BY 1, 2");
+  g_assert_cmpstr (rows, ==, "1|1\n2|1\n3|2");
+  schema = godwit_test_describe_schema (db);
+  expected = godwit_test_describe_layout (destination);
+  g_assert_cmpstr (schema, ==, expected);
+  assert_metadata_matches (db, destination);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+}
+
+/* Post.tags, a to-many without inverse, and Tag.topic → Topic. @variant
+ * 1: Post.tags gets the to-many inverse Tag.posts; 2: the to-one inverse
+ * Tag.post; 3: Topic gets a sub-entity. */
+static GodwitModel *
+new_post_tags_model (guint variant)
+{
+  g_autofree char *name = g_strdup_printf ("post tags %u", variant);
+  GodwitModel *model = godwit_model_new (name, GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *post = godwit_test_add_entity (model, "Post", NULL);
+  GodwitEntity *tag = godwit_test_add_entity (model, "Tag", NULL);
+  GodwitEntity *topic = godwit_test_add_entity (model, "Topic", NULL);
+  const char *inverse = variant == 1 ? "posts" : variant == 2 ? "post" : NULL;
+
+  godwit_test_add_attribute (post, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (post, "tags", "Tag", inverse, TRUE, FALSE);
+  godwit_test_add_attribute (tag, "label", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (tag, "topic", "Topic", NULL, FALSE, FALSE);
+  if (inverse != NULL)
+    godwit_test_add_relationship (tag, inverse, "Post", "tags", variant == 1, FALSE);
+  godwit_test_add_attribute (topic, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  if (variant == 3)
+    godwit_test_add_entity (model, "Subtopic", "Topic");
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* A to-many relationship without inverse keeps its owners in the tags'
+ * own column: kept when the table is rebuilt, and moved into a join table
+ * or a foreign key when the relationship gets an inverse. */
+static void
+test_to_many_without_inverse (void)
+{
+  g_autoptr(GodwitModel) source = new_post_tags_model (0);
+  const char *expected_rows[] = {
+    "SELECT Z_1POSTS, Z_2TAGS FROM Z_1TAGS ORDER BY 1, 2", "1|1\n1|2\n2|3",
+    "SELECT Z_PK, ZLABEL, ZPOST FROM ZTAG ORDER BY Z_PK", "1|a|1\n2|b|1\n3|c|2\n4|d|NULL",
+    "SELECT Z_PK, ZLABEL, Z1TAGS, ZTOPIC, Z3_TOPIC FROM ZTAG ORDER BY Z_PK",
+    "1|a|1|1|3\n2|b|1|NULL|NULL\n3|c|2|1|3\n4|d|NULL|NULL|NULL",
+  };
+
+  for (guint variant = 1; variant <= 3; variant++)
+    {
+      g_autoptr(GodwitModel) destination = new_post_tags_model (variant);
+      g_autoptr(GodwitLightweightMigration) migration = new_migration (source, destination);
+      g_autoptr(GodwitStoreWriter) writer = NULL;
+      g_autofree char *sql = dump_sql (migration);
+      g_autofree char *rows = NULL;
+      g_autofree char *schema = NULL;
+      g_autofree char *expected = NULL;
+      const char *labels[] = { "a", "b", "c", "d" };
+      const gint64 posts_of[] = { 1, 1, 2, 0 };
+      GodwitTestStore store;
+      sqlite3 *db;
+
+      g_test_message ("post tags 0 → %u:\n%s", variant, sql);
+      godwit_test_store_init (&store, "posts.sqlite");
+      writer = godwit_test_store_begin (&store, source, FALSE);
+      godwit_test_insert (writer, "Post", "title", g_variant_new_string ("first"), NULL);
+      godwit_test_insert (writer, "Post", "title", g_variant_new_string ("second"), NULL);
+      godwit_test_insert (writer, "Topic", "name", g_variant_new_string ("news"), NULL);
+      for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+        {
+          gint64 tag = godwit_test_insert (writer, "Tag", "label", g_variant_new_string (labels[i]),
+                                           NULL);
+
+          if (posts_of[i] != 0)
+            godwit_test_relate (writer, "Post", posts_of[i], "tags", "Tag", tag);
+          if (i % 2 == 0)
+            godwit_test_relate (writer, "Tag", tag, "topic", "Topic", 1);
+        }
+      godwit_test_writer_commit (writer);
+
+      db = open_read_write (store.path);
+      g_assert_true (godwit_lightweight_migration_run (migration, db, NULL, NULL, NULL, NULL));
+      rows = godwit_test_query (db, expected_rows[2 * (variant - 1)]);
+      g_assert_cmpstr (rows, ==, expected_rows[2 * (variant - 1) + 1]);
+      schema = godwit_test_describe_schema (db);
+      expected = godwit_test_describe_layout (destination);
+      g_assert_cmpstr (schema, ==, expected);
+      sqlite3_close (db);
+      godwit_test_store_clear (&store);
+    }
+}
+
+/* Post {title, rating}; @required: both non-optional, with the default
+ * values “untitled” and 5. */
+static GodwitModel *
+new_rating_model (gboolean required)
+{
+  GodwitModel *model = godwit_model_new (required ? "required" : "optional",
+                                         GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *post = godwit_test_add_entity (model, "Post", NULL);
+  GodwitProperty *title = godwit_test_add_attribute (post, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  GodwitProperty *rating = godwit_test_add_attribute (post, "rating",
+                                                      GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
+
+  if (required)
+    {
+      title->optional = FALSE;
+      title->default_value = g_strdup ("untitled");
+      rating->optional = FALSE;
+      rating->default_value = g_strdup ("5");
+    }
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Optional → non-optional with a default value fills the missing values
+ * with the default and leaves the others; back to optional changes no
+ * value. */
+static void
+test_becomes_required_with_default (void)
+{
+  g_autoptr(GodwitModel) optional = new_rating_model (FALSE);
+  g_autoptr(GodwitModel) required = new_rating_model (TRUE);
+  g_autoptr(GodwitLightweightMigration) forward = new_migration (optional, required);
+  g_autoptr(GodwitLightweightMigration) back = new_migration (required, optional);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *rows_back = NULL;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  godwit_test_store_init (&store, "ratings.sqlite");
+  writer = godwit_test_store_begin (&store, optional, FALSE);
+  godwit_test_insert (writer, "Post", "title", g_variant_new_string ("A"),
+                      "rating", g_variant_new_int64 (3), NULL);
+  godwit_test_insert (writer, "Post", "title", NULL, "rating", NULL, NULL);
+  godwit_test_insert (writer, "Post", "rating", g_variant_new_int64 (0), NULL);
+  godwit_test_writer_commit (writer);
+
+  db = open_read_write (store.path);
+  g_assert_true (godwit_lightweight_migration_run (forward, db, NULL, NULL, NULL, NULL));
+  rows = godwit_test_query (db, "SELECT Z_PK, Z_OPT, ZTITLE, ZRATING FROM ZPOST ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "1|1|A|3\n2|1|untitled|5\n3|1|untitled|0");
+  assert_metadata_matches (db, required);
+
+  g_assert_true (godwit_lightweight_migration_run (back, db, NULL, NULL, NULL, NULL));
+  rows_back = godwit_test_query (db, "SELECT Z_PK, Z_OPT, ZTITLE, ZRATING FROM ZPOST ORDER BY Z_PK");
+  g_assert_cmpstr (rows_back, ==, rows);
+  assert_metadata_matches (db, optional);
+  sqlite3_close (db);
+  godwit_test_store_clear (&store);
+}
+
 /* A failing statement in the middle rolls everything back. */
 static void
 test_rollback (void)
@@ -768,6 +1900,19 @@ main (int   argc,
   g_test_add_func ("/lightweight-migration/to-one-becomes-to-many", test_to_one_becomes_to_many);
   g_test_add_func ("/lightweight-migration/destination-gets-subentity",
                    test_destination_gets_subentity);
+  g_test_add_func ("/lightweight-migration/entity-moved-out", test_entity_moved_out);
+  g_test_add_func ("/lightweight-migration/parent-added", test_parent_added);
+  g_test_add_func ("/lightweight-migration/parent-removed", test_parent_removed);
+  g_test_add_func ("/lightweight-migration/hierarchies-merged", test_hierarchies_merged);
+  g_test_add_func ("/lightweight-migration/entity-removed", test_entity_removed);
+  g_test_add_func ("/lightweight-migration/to-many-becomes-to-one", test_to_many_becomes_to_one);
+  g_test_add_func ("/lightweight-migration/one-to-many-becomes-one-to-one",
+                   test_one_to_many_becomes_one_to_one);
+  g_test_add_func ("/lightweight-migration/ordered-unordered", test_ordered_unordered);
+  g_test_add_func ("/lightweight-migration/relationships-renamed", test_relationships_renamed);
+  g_test_add_func ("/lightweight-migration/to-many-without-inverse", test_to_many_without_inverse);
+  g_test_add_func ("/lightweight-migration/becomes-required-with-default",
+                   test_becomes_required_with_default);
 
   return g_test_run ();
 }

@@ -7,20 +7,36 @@
 
 /* One inferred (lightweight) migration step done in place with SQL, the
  * way Core Data migrates an SQLite store without loading objects: tables
- * are altered where ALTER TABLE can express the change and rebuilt
- * (create, copy, drop, rename) where it cannot; Z_ENT numbers are
- * renumbered; Z_PK, Z_OPT, Z_UUID and unknown metadata keys are kept.
+ * are altered where ALTER TABLE can express the change and rebuilt where
+ * it cannot, by SQLite's documented procedure (create, copy, drop, rename)
+ * with foreign keys off, so that nothing cascades. Objects keep their Z_PK
+ * and Z_OPT, the store its Z_UUID and unknown metadata keys; Z_ENT numbers
+ * are renumbered wherever they are stored (rows, Z<n>_ columns,
+ * Z_PRIMARYKEY, ACHANGE.ZENTITY).
  *
- * Left out: moving an entity out of its hierarchy (two destination tables
- * fed by one source table) and a new foreign key column whose values would
- * come from elsewhere (the inverse's column); new() fails on them.
+ * - Hierarchies: an entity moved out of a hierarchy takes its rows, Z_PK
+ *   and all, to its own table, so one source table may feed several. Core
+ *   Data cannot merge hierarchies (the model diff refuses it): a table is
+ *   fed by one source table at most and Z_PKs never clash.
+ * - Relationships whose storage changes (to-one ↔ to-many, a new inverse,
+ *   a new join table name) take their links from the old storage, read
+ *   before anything changes. A foreign key, or the owner column of a
+ *   to-many without inverse, that would need several links for one object
+ *   fails the step, with a count, before anything changes.
+ * - Links to objects that are removed, or no longer of the entity the
+ *   link points at, are dropped rather than left dangling.
+ * - Persistent history stays: ACHANGE.ZENTITY is renumbered, changes of
+ *   removed entities (which no entity of the destination can name) are
+ *   deleted, and the ZTOMBSTONEn columns the destination needs are added.
+ * - Z_MODELCACHE is emptied rather than left stale: Godwit cannot write a
+ *   cached model yet, and stores without one open (framework 241 and 519
+ *   stores have none).
  */
 
 #define G_LOG_DOMAIN "godwit-lightweight-migration"
 
 #include "config.h"
 
-#include <math.h>
 #include <plist/plist.h>
 #include <string.h>
 
@@ -48,15 +64,18 @@ typedef struct
 {
   GodwitSqlStatement  base;
   StatementKind       kind;
-  char               *required_table;  /* (nullable): skipped when the store lacks it */
+  char               *required_table;  /* (nullable): skipped when the store lacks it … */
+  char               *missing_column;  /* (nullable): … or already has this column in it */
 } Statement;
 
-/* Stored objects that would lack a value the destination requires. */
+/* Stored objects the destination cannot hold as they are: the step fails
+ * when @count_sql counts any. */
 typedef struct
 {
   char *count_sql;
-  char *blocker;
-  char *property;
+  char *problem;  /* Post.title becomes non-optional without a default value */
+  char *one;      /* object has no title */
+  char *many;     /* objects have no title */
 } Check;
 
 struct _GodwitLightweightMigration
@@ -80,6 +99,35 @@ typedef struct
   gboolean  renumbered;   /* … or with Z_ENT numbers renumbered */
 } ColumnSource;
 
+/* The links of a relationship, as a query over the source store with the
+ * columns OWNER and TARGET (Z_PKs), OWNER_POSITION (the target's position
+ * in the owner's ordered relationship) and TARGET_POSITION (the owner's
+ * position in the target's ordered inverse), NULL where no order is kept. */
+typedef struct
+{
+  char     *query;
+  gboolean  owner_positions;
+  gboolean  target_positions;
+} Links;
+
+/* A relationship column of a table copy filled from its links, joined to
+ * the source table as @alias. */
+typedef struct
+{
+  GodwitProperty *relationship;  /* (unowned) the destination relationship */
+  char           *alias;
+} LinkedColumn;
+
+/* One destination table being filled from one source table. */
+typedef struct
+{
+  const GodwitTable *from;
+  const GodwitTable *to;
+  GPtrArray         *hierarchy;  /* (element-type GodwitEntity): @to's entities */
+  GPtrArray         *linked;     /* (element-type LinkedColumn) */
+  GString           *joins;      /* LEFT JOINs of the links into the copy */
+} TableCopy;
+
 /* State while the statements are built. */
 typedef struct
 {
@@ -88,13 +136,16 @@ typedef struct
   GodwitModel                *destination;
   guint                      *renumber;     /* old Z_ENT → new Z_ENT (0: removed) */
   guint                       n_source;
-  GHashTable                 *used_tables;  /* (element-type utf8): source entity tables kept or copied */
-  GHashTable                 *kept_join_tables; /* (element-type utf8): unchanged source join tables */
+  GHashTable                 *kept_tables;  /* (element-type utf8): source tables altered in
+                                             * place */
+  GHashTable                 *kept_join_tables; /* (element-type utf8): unchanged source join
+                                                 * tables */
   GPtrArray                  *creates;      /* (element-type Statement) phases, run in order */
   GPtrArray                  *alters;
   GPtrArray                  *drops;
   GPtrArray                  *renames;
   GPtrArray                  *fills;
+  GPtrArray                  *cleanups;
 } Builder;
 
 static void
@@ -104,6 +155,7 @@ statement_free (gpointer data)
 
   _godwit_sql_statement_clear (&statement->base);
   g_free (statement->required_table);
+  g_free (statement->missing_column);
   g_free (statement);
 }
 
@@ -113,8 +165,9 @@ check_free (gpointer data)
   Check *check = data;
 
   g_free (check->count_sql);
-  g_free (check->blocker);
-  g_free (check->property);
+  g_free (check->problem);
+  g_free (check->one);
+  g_free (check->many);
   g_free (check);
 }
 
@@ -123,6 +176,23 @@ column_source_clear (ColumnSource *source)
 {
   g_clear_pointer (&source->expression, g_free);
   g_clear_pointer (&source->column, g_free);
+}
+
+static void
+links_clear (Links *links)
+{
+  g_clear_pointer (&links->query, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Links, links_clear)
+
+static void
+linked_column_free (gpointer data)
+{
+  LinkedColumn *linked = data;
+
+  g_free (linked->alias);
+  g_free (linked);
 }
 
 static void
@@ -152,7 +222,7 @@ godwit_lightweight_migration_init (GodwitLightweightMigration *self)
   self->checks = g_ptr_array_new_with_free_func (check_free);
 }
 
-static void
+static Statement *
 add_statement (GPtrArray  *phase,
                const char *required_table,
                char       *sql)
@@ -163,6 +233,24 @@ add_statement (GPtrArray  *phase,
   statement->base.sql = sql;
   statement->required_table = g_strdup (required_table);
   g_ptr_array_add (phase, statement);
+
+  return statement;
+}
+
+static void
+add_check (GodwitLightweightMigration *self,
+           char                       *count_sql,
+           char                       *problem,
+           char                       *one,
+           char                       *many)
+{
+  Check *check = g_new0 (Check, 1);
+
+  check->count_sql = count_sql;
+  check->problem = problem;
+  check->one = one;
+  check->many = many;
+  g_ptr_array_add (self->checks, check);
 }
 
 /* The layout's DDL names tables and columns unquoted, so names are
@@ -308,6 +396,13 @@ dup_renumber_expression (Builder    *builder,
   return g_string_free (sql, FALSE);
 }
 
+static void
+append_number (GString *list,
+               guint    number)
+{
+  g_string_append_printf (list, "%s%u", list->len > 0 ? ", " : "", number);
+}
+
 /* The source entity whose objects become @destination's. */
 static GodwitEntity *
 source_entity_of (Builder      *builder,
@@ -317,6 +412,17 @@ source_entity_of (Builder      *builder,
     godwit_model_diff_find_destination_entity (builder->self->diff, destination->name);
 
   return change != NULL ? change->source : NULL;
+}
+
+/* The destination entity @source's objects become, or NULL when removed. */
+static GodwitEntity *
+counterpart_of (Builder      *builder,
+                GodwitEntity *source)
+{
+  const GodwitEntityChange *change =
+    godwit_model_diff_find_source_entity (builder->self->diff, source->name);
+
+  return change != NULL ? change->destination : NULL;
 }
 
 static const GodwitPropertyChange *
@@ -339,25 +445,103 @@ find_property_change (Builder        *builder,
   return NULL;
 }
 
-/* Destination entities stored in the table of @root, @root first. */
+/* The source relationship @relationship of @destination (own or
+ * inherited) takes its links from, or NULL when it is new there. */
+static GodwitProperty *
+source_relationship_of (Builder        *builder,
+                        GodwitEntity   *destination,
+                        GodwitProperty *relationship)
+{
+  const GodwitPropertyChange *change = find_property_change (builder, destination, relationship);
+
+  if (change == NULL || change->source == NULL ||
+      change->source->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP)
+    return NULL;
+
+  return change->source;
+}
+
+/* Entities of @model that are kinds of @kind, @kind first: with a root
+ * entity, those stored in its table. */
 static GPtrArray *
-dup_hierarchy (GodwitModel  *model,
-               GodwitEntity *root)
+dup_kinds (GodwitModel  *model,
+           GodwitEntity *kind)
 {
   GPtrArray *entities = godwit_model_get_entities (model);
-  GPtrArray *members = g_ptr_array_new ();
+  GPtrArray *kinds = g_ptr_array_new ();
 
+  g_ptr_array_add (kinds, kind);
   for (guint i = 0; i < entities->len; i++)
     {
       GodwitEntity *entity = g_ptr_array_index (entities, i);
 
-      if (godwit_entity_get_root (entity) == root)
-        g_ptr_array_add (members, entity);
+      if (entity != kind && godwit_entity_is_kind_of (entity, kind))
+        g_ptr_array_add (kinds, entity);
     }
 
-  return members;
+  return kinds;
 }
 
+/* New Z_ENT numbers of @kind and its sub-entities. */
+static char *
+dup_kind_numbers (Builder      *builder,
+                  GodwitEntity *kind)
+{
+  g_autoptr(GPtrArray) kinds = dup_kinds (builder->destination, kind);
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < kinds->len; i++)
+    append_number (list, new_number (builder, g_ptr_array_index (kinds, i)));
+
+  return g_string_free (list, FALSE);
+}
+
+/* Old Z_ENT numbers of the kinds of @source_kind whose objects stay
+ * objects of a kind of @kind. */
+static char *
+dup_surviving_numbers (Builder      *builder,
+                       GodwitEntity *source_kind,
+                       GodwitEntity *kind)
+{
+  g_autoptr(GPtrArray) kinds = dup_kinds (builder->source, source_kind);
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      GodwitEntity *counterpart = counterpart_of (builder, g_ptr_array_index (kinds, i));
+
+      if (counterpart != NULL && godwit_entity_is_kind_of (counterpart, kind))
+        append_number (list, old_number (builder, g_ptr_array_index (kinds, i)));
+    }
+
+  return g_string_free (list, FALSE);
+}
+
+/* Whether objects of a kind of @source_kind are removed, or stop being of
+ * a kind of @kind: links to them must go. */
+static gboolean
+loses_objects (Builder      *builder,
+               GodwitEntity *source_kind,
+               GodwitEntity *kind)
+{
+  g_autoptr(GPtrArray) kinds = NULL;
+
+  if (source_kind == NULL)
+    return FALSE;
+
+  kinds = dup_kinds (builder->source, source_kind);
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      GodwitEntity *counterpart = counterpart_of (builder, g_ptr_array_index (kinds, i));
+
+      if (counterpart == NULL || !godwit_entity_is_kind_of (counterpart, kind))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Old numbers of the source entities of @destination_entities. */
 static char *
 dup_old_numbers (Builder   *builder,
                  GPtrArray *destination_entities)
@@ -366,14 +550,412 @@ dup_old_numbers (Builder   *builder,
 
   for (guint i = 0; i < destination_entities->len; i++)
     {
-      GodwitEntity *source = source_entity_of (builder, g_ptr_array_index (destination_entities, i));
+      GodwitEntity *source = source_entity_of (builder,
+                                               g_ptr_array_index (destination_entities, i));
 
-      if (source == NULL)
-        continue;
-      g_string_append_printf (list, "%s%u", list->len > 0 ? ", " : "", old_number (builder, source));
+      if (source != NULL)
+        append_number (list, old_number (builder, source));
     }
 
   return g_string_free (list, FALSE);
+}
+
+/* ---- links ------------------------------------------------------------ */
+
+/* The links that @relationship (a source relationship, as @entity sees it)
+ * stores for objects of exactly @entity, to objects whose old Z_ENT is
+ * among @targets, as a Links query; @reversed swaps owners and targets.
+ * NULL when the source keeps no links for it. */
+static char *
+dup_source_links (Builder        *builder,
+                  GodwitEntity   *entity,
+                  GodwitProperty *relationship,
+                  const char     *targets,
+                  gboolean        reversed,
+                  gboolean       *owner_positions,
+                  gboolean       *target_positions)
+{
+  GodwitStoreLayout *layout = builder->self->source_layout;
+  GodwitEntity *target = godwit_model_get_entity (builder->source,
+                                                  relationship->destination_entity);
+  const GodwitTable *table;
+  const GodwitTable *target_table;
+  const GodwitJoinTable *join;
+  const GodwitColumn *key;
+  const GodwitColumn *position = NULL;
+  g_autofree char *owners_sql = NULL;
+  g_autofree char *targets_sql = NULL;
+  g_autofree char *condition = NULL;
+  const char *source;
+  const char *columns[4] = { NULL, NULL, "NULL", "NULL" };
+
+  if (target == NULL)
+    return NULL;
+
+  table = godwit_store_layout_get_table (layout, entity);
+  target_table = godwit_store_layout_get_table (layout, target);
+  owners_sql = g_strdup_printf ("SELECT Z_PK FROM %s WHERE Z_ENT = %u", table->name,
+                                old_number (builder, entity));
+  targets_sql = g_strdup_printf ("SELECT Z_PK FROM %s WHERE Z_ENT IN (%s)", target_table->name,
+                                 targets);
+
+  key = godwit_store_layout_find_column (layout, entity, relationship->name,
+                                         GODWIT_COLUMN_ROLE_TO_ONE);
+  join = godwit_store_layout_find_join_table (layout, entity, relationship->name);
+  if (key != NULL)
+    {
+      position = godwit_store_layout_find_column (layout, entity, relationship->name,
+                                                  GODWIT_COLUMN_ROLE_ORDER);
+      source = table->name;
+      columns[0] = "Z_PK";
+      columns[1] = key->name;
+      if (position != NULL)
+        columns[3] = position->name;
+      condition = g_strdup_printf ("Z_ENT = %u AND %s IN (%s)", old_number (builder, entity),
+                                   key->name, targets_sql);
+    }
+  else if (join != NULL)
+    {
+      /* A reflexive relationship may hold both columns: its own side is
+       * the one named after it. */
+      gboolean own_side = strcmp (join->relationship->name, relationship->name) == 0 &&
+                          godwit_entity_is_kind_of (entity, join->entity);
+
+      source = join->name;
+      columns[0] = own_side ? join->column : join->inverse_column;
+      columns[1] = own_side ? join->inverse_column : join->column;
+      if ((own_side ? join->order_column : join->inverse_order_column) != NULL)
+        columns[2] = own_side ? join->order_column : join->inverse_order_column;
+      if ((own_side ? join->inverse_order_column : join->order_column) != NULL)
+        columns[3] = own_side ? join->inverse_order_column : join->order_column;
+      condition = g_strdup_printf ("%s IN (%s) AND %s IN (%s)", columns[0], owners_sql,
+                                   columns[1], targets_sql);
+    }
+  else
+    {
+      /* The owner's Z_PK is in the target's row: the column of a to-many
+       * relationship without inverse, or the to-one inverse's key. */
+      GodwitProperty *inverse = NULL;
+
+      key = godwit_store_layout_find_column (layout, entity, relationship->name,
+                                             GODWIT_COLUMN_ROLE_TO_MANY_OWNER);
+      if (key != NULL)
+        position = godwit_store_layout_find_column (layout, entity, relationship->name,
+                                                    GODWIT_COLUMN_ROLE_ORDER);
+      else
+        {
+          if (relationship->inverse_name != NULL)
+            inverse = godwit_entity_find_property (target, relationship->inverse_name);
+          if (inverse == NULL)
+            return NULL;
+          key = godwit_store_layout_find_column (layout, target, inverse->name,
+                                                 GODWIT_COLUMN_ROLE_TO_ONE);
+          position = godwit_store_layout_find_column (layout, target, inverse->name,
+                                                      GODWIT_COLUMN_ROLE_ORDER);
+        }
+      if (key == NULL)
+        return NULL;
+
+      source = target_table->name;
+      columns[0] = key->name;
+      columns[1] = "Z_PK";
+      if (position != NULL)
+        columns[2] = position->name;
+      condition = g_strdup_printf ("Z_ENT IN (%s) AND %s IN (%s)", targets, key->name, owners_sql);
+    }
+
+  *owner_positions |= strcmp (columns[reversed ? 3 : 2], "NULL") != 0;
+  *target_positions |= strcmp (columns[reversed ? 2 : 3], "NULL") != 0;
+
+  return g_strdup_printf ("SELECT %s AS OWNER, %s AS TARGET, %s AS OWNER_POSITION, "
+                          "%s AS TARGET_POSITION FROM %s WHERE %s",
+                          columns[reversed ? 1 : 0], columns[reversed ? 0 : 1],
+                          columns[reversed ? 3 : 2], columns[reversed ? 2 : 3], source, condition);
+}
+
+/* Adds the links of @relationship in each kind of @kind to @parts; their
+ * targets must stay of a kind of @target_kind. */
+static void
+add_kind_links (Builder        *builder,
+                GodwitEntity   *kind,
+                GodwitProperty *relationship,
+                GodwitEntity   *target_kind,
+                gboolean        reversed,
+                GPtrArray      *parts,
+                Links          *links)
+{
+  g_autoptr(GPtrArray) kinds = dup_kinds (builder->destination, kind);
+
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      GodwitEntity *entity = g_ptr_array_index (kinds, i);
+      GodwitEntity *source = source_entity_of (builder, entity);
+      GodwitProperty *from = source != NULL ? source_relationship_of (builder, entity, relationship)
+                                            : NULL;
+      GodwitEntity *source_target;
+      g_autofree char *targets = NULL;
+      char *part;
+
+      if (from == NULL)
+        continue;
+      source_target = godwit_model_get_entity (builder->source, from->destination_entity);
+      if (source_target == NULL)
+        continue;
+
+      targets = dup_surviving_numbers (builder, source_target, target_kind);
+      part = dup_source_links (builder, source, from, targets, reversed, &links->owner_positions,
+                               &links->target_positions);
+      if (part != NULL)
+        g_ptr_array_add (parts, part);
+    }
+}
+
+/* The links destination relationship @relationship of @owner (the entity
+ * declaring it) starts with: its counterpart's in each kind of @owner, or,
+ * when it has none, its inverse's counterpart's, reversed. %FALSE when it
+ * starts empty. */
+static gboolean
+find_links (Builder        *builder,
+            GodwitEntity   *owner,
+            GodwitProperty *relationship,
+            Links          *links)
+{
+  GodwitEntity *target = godwit_model_get_entity (builder->destination,
+                                                  relationship->destination_entity);
+  GodwitProperty *inverse = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+
+  memset (links, 0, sizeof (Links));
+  if (target == NULL)
+    return FALSE;
+  if (relationship->inverse_name != NULL)
+    inverse = godwit_entity_find_property (target, relationship->inverse_name);
+
+  add_kind_links (builder, owner, relationship, target, FALSE, parts, links);
+  if (parts->len == 0 && inverse != NULL)
+    add_kind_links (builder, target, inverse, owner, TRUE, parts, links);
+  if (parts->len == 0)
+    return FALSE;
+
+  g_ptr_array_add (parts, NULL);
+  links->query = g_strjoinv (" UNION ALL ", (char **) parts->pdata);
+  return TRUE;
+}
+
+/* Objects the destination allows one link only must not have several. */
+static void
+add_single_link_check (Builder        *builder,
+                       const Links    *links,
+                       GodwitEntity   *owner,
+                       GodwitProperty *relationship)
+{
+  if (!relationship->to_many)
+    add_check (builder->self,
+               g_strdup_printf ("SELECT COUNT(*) FROM (SELECT OWNER FROM (%s) GROUP BY OWNER "
+                                "HAVING COUNT(*) > 1)", links->query),
+               g_strdup_printf ("%s.%s is to-one", owner->name, relationship->name),
+               g_strdup_printf ("object is related to more than one %s",
+                                relationship->destination_entity),
+               g_strdup_printf ("objects are related to more than one %s",
+                                relationship->destination_entity));
+  else
+    add_check (builder->self,
+               g_strdup_printf ("SELECT COUNT(*) FROM (SELECT TARGET FROM (%s) GROUP BY TARGET "
+                                "HAVING COUNT(*) > 1)", links->query),
+               g_strdup_printf ("%s.%s is a to-many relationship without inverse, which holds an "
+                                "object for one %s only", owner->name, relationship->name,
+                                owner->name),
+               g_strdup_printf ("object is in the %s of more than one %s", relationship->name,
+                                owner->name),
+               g_strdup_printf ("objects are in the %s of more than one %s", relationship->name,
+                                owner->name));
+}
+
+/* ---- tables ----------------------------------------------------------- */
+
+static const LinkedColumn *
+find_linked (TableCopy      *copy,
+             GodwitProperty *relationship)
+{
+  for (guint i = 0; i < copy->linked->len; i++)
+    {
+      const LinkedColumn *linked = g_ptr_array_index (copy->linked, i);
+
+      if (linked->relationship == relationship)
+        return linked;
+    }
+
+  return NULL;
+}
+
+/* The source table holding the objects a destination relationship to
+ * @target may point at: one table, hierarchies never being merged. */
+static const GodwitTable *
+find_target_source_table (Builder      *builder,
+                          GodwitEntity *target)
+{
+  g_autoptr(GPtrArray) kinds = dup_kinds (builder->destination, target);
+
+  for (guint i = 0; i < kinds->len; i++)
+    {
+      GodwitEntity *source = source_entity_of (builder, g_ptr_array_index (kinds, i));
+
+      if (source != NULL)
+        return godwit_store_layout_get_table (builder->self->source_layout, source);
+    }
+
+  return NULL;
+}
+
+/* Joins the links of the relationship of @column (a foreign key, or the
+ * owner column of a to-many without inverse) into the copy, with the
+ * position and the target's entity where the destination stores them;
+ * without links the column starts empty. */
+static void
+link_column (Builder            *builder,
+             TableCopy          *copy,
+             const GodwitColumn *column)
+{
+  GodwitStoreLayout *layout = builder->self->destination_layout;
+  gboolean owner_column = column->role == GODWIT_COLUMN_ROLE_TO_MANY_OWNER;
+  GodwitEntity *target = godwit_model_get_entity (builder->destination,
+                                                  column->property->destination_entity);
+  const GodwitTable *target_table = target != NULL ? find_target_source_table (builder, target)
+                                                   : NULL;
+  g_auto(Links) links = { NULL, FALSE, FALSE };
+  g_autofree char *position = NULL;
+  g_autofree char *entity = NULL;
+  LinkedColumn *linked;
+
+  if (target_table == NULL || !find_links (builder, column->entity, column->property, &links))
+    return;
+
+  linked = g_new0 (LinkedColumn, 1);
+  linked->relationship = column->property;
+  linked->alias = g_strdup_printf ("GODWIT_LINKS%u", copy->linked->len);
+  g_ptr_array_add (copy->linked, linked);
+  add_single_link_check (builder, &links, column->entity, column->property);
+
+  /* A to-one's position is the owner's in the target's ordered inverse;
+   * an owner column's, the target's in the owner's relationship. */
+  if (godwit_store_layout_find_column (layout, column->entity, column->property->name,
+                                       GODWIT_COLUMN_ROLE_ORDER) == NULL)
+    position = g_strdup ("NULL");
+  else if (owner_column ? links.owner_positions : links.target_positions)
+    position = g_strdup (owner_column ? "OWNER_POSITION" : "TARGET_POSITION");
+  else
+    position = g_strdup_printf ("ROW_NUMBER () OVER (PARTITION BY %s ORDER BY %s)",
+                                owner_column ? "OWNER" : "TARGET",
+                                owner_column ? "TARGET" : "OWNER");
+
+  if (owner_column ||
+      godwit_store_layout_find_column (layout, column->entity, column->property->name,
+                                       GODWIT_COLUMN_ROLE_TO_ONE_ENTITY) == NULL)
+    entity = g_strdup ("NULL");
+  else
+    entity = g_strdup_printf ("(SELECT Z_ENT FROM %s WHERE Z_PK = TARGET)", target_table->name);
+
+  g_string_append_printf (copy->joins,
+                          " LEFT JOIN (SELECT OWNER, TARGET, %s AS POSITION, %s AS TARGET_ENT "
+                          "FROM (%s)) AS %s ON %s.%s = %s.Z_PK", position, entity, links.query,
+                          linked->alias, linked->alias, owner_column ? "TARGET" : "OWNER",
+                          copy->from->name);
+}
+
+/* Whether a foreign key keeps its column: every kind having the
+ * relationship had it to-one already. */
+static gboolean
+to_one_is_kept (Builder            *builder,
+                TableCopy          *copy,
+                const GodwitColumn *column)
+{
+  gboolean found = FALSE;
+
+  for (guint i = 0; i < copy->hierarchy->len; i++)
+    {
+      GodwitEntity *entity = g_ptr_array_index (copy->hierarchy, i);
+      GodwitEntity *source = source_entity_of (builder, entity);
+      GodwitProperty *from;
+
+      if (source == NULL || !godwit_entity_is_kind_of (entity, column->entity))
+        continue;
+      from = source_relationship_of (builder, entity, column->property);
+      if (from == NULL)
+        continue;
+      if (godwit_store_layout_find_column (builder->self->source_layout, source, from->name,
+                                           GODWIT_COLUMN_ROLE_TO_ONE) == NULL)
+        return FALSE;
+      found = TRUE;
+    }
+
+  return found;
+}
+
+/* The source column an owner column of a to-many without inverse keeps,
+ * when the relationship was one already and its column is in the table
+ * copied from. */
+static const GodwitColumn *
+find_kept_owner_column (Builder            *builder,
+                        TableCopy          *copy,
+                        const GodwitColumn *column)
+{
+  GodwitStoreLayout *layout = builder->self->source_layout;
+  GodwitEntity *source = source_entity_of (builder, column->entity);
+  GodwitProperty *from;
+  GodwitEntity *target;
+
+  if (source == NULL)
+    return NULL;
+  from = source_relationship_of (builder, column->entity, column->property);
+  if (from == NULL)
+    return NULL;
+  target = godwit_model_get_entity (builder->source, from->destination_entity);
+  if (target == NULL || godwit_store_layout_get_table (layout, target) != copy->from)
+    return NULL;
+
+  return godwit_store_layout_find_column (layout, source, from->name,
+                                          GODWIT_COLUMN_ROLE_TO_MANY_OWNER);
+}
+
+/* Kept links to objects that are gone, or no longer of the entity the
+ * column points at, are cleared once the tables are in place. */
+static void
+add_column_cleanup (Builder            *builder,
+                    const GodwitTable  *to,
+                    const GodwitColumn *column)
+{
+  GodwitStoreLayout *layout = builder->self->destination_layout;
+  gboolean owner_column = column->role == GODWIT_COLUMN_ROLE_TO_MANY_OWNER;
+  GodwitEntity *kind = column->entity;
+  g_autoptr(GString) clear = g_string_new (NULL);
+  g_autofree char *numbers = NULL;
+  const GodwitColumn *other;
+
+  /* A foreign key points at its relationship's destination, an owner
+   * column at the relationship's own entity. */
+  if (!owner_column)
+    kind = godwit_model_get_entity (builder->destination, column->property->destination_entity);
+  if (kind == NULL || !loses_objects (builder, source_entity_of (builder, kind), kind))
+    return;
+
+  g_string_append_printf (clear, "%s = NULL", column->name);
+  if (!owner_column)
+    {
+      other = godwit_store_layout_find_column (layout, column->entity, column->property->name,
+                                               GODWIT_COLUMN_ROLE_TO_ONE_ENTITY);
+      if (other != NULL)
+        g_string_append_printf (clear, ", %s = NULL", other->name);
+    }
+  other = godwit_store_layout_find_column (layout, column->entity, column->property->name,
+                                           GODWIT_COLUMN_ROLE_ORDER);
+  if (other != NULL)
+    g_string_append_printf (clear, ", %s = NULL", other->name);
+
+  numbers = dup_kind_numbers (builder, kind);
+  add_statement (builder->cleanups, NULL,
+                 g_strdup_printf ("UPDATE %s SET %s WHERE %s NOT IN (SELECT Z_PK FROM %s WHERE "
+                                  "Z_ENT IN (%s))", to->name, clear->str, column->name,
+                                  godwit_store_layout_get_table (layout, kind)->name, numbers));
 }
 
 /* How the column of @property for objects of source entity @from is
@@ -454,14 +1036,67 @@ source_for_entity (Builder             *builder,
   return FALSE;
 }
 
+/* The columns of a to-many relationship without inverse, in the
+ * destination's table: kept, or filled from the links. */
+static gboolean
+owner_column_source (Builder             *builder,
+                     TableCopy           *copy,
+                     const GodwitColumn  *column,
+                     ColumnSource        *out)
+{
+  const LinkedColumn *linked = find_linked (copy, column->property);
+  const GodwitColumn *owner;
+  const GodwitColumn *position;
+  GodwitEntity *source;
+
+  if (linked != NULL)
+    {
+      out->expression = g_strdup_printf ("%s.%s", linked->alias,
+                                         column->role == GODWIT_COLUMN_ROLE_ORDER ? "POSITION"
+                                                                                  : "OWNER");
+      return TRUE;
+    }
+
+  owner = find_kept_owner_column (builder, copy, column);
+  if (owner == NULL)
+    {
+      out->expression = g_strdup ("NULL");
+      return TRUE;
+    }
+  if (column->role == GODWIT_COLUMN_ROLE_TO_MANY_OWNER)
+    {
+      out->column = g_strdup (owner->name);
+      out->expression = g_strdup (owner->name);
+      return TRUE;
+    }
+
+  /* Z_FOK_: kept, or numbered in Z_PK order when becoming ordered. */
+  source = source_entity_of (builder, column->entity);
+  position = godwit_store_layout_find_column (builder->self->source_layout, source,
+                                              source_relationship_of (builder, column->entity,
+                                                                      column->property)->name,
+                                              GODWIT_COLUMN_ROLE_ORDER);
+  if (position != NULL)
+    {
+      out->column = g_strdup (position->name);
+      out->expression = g_strdup (position->name);
+    }
+  else
+    out->expression = g_strdup_printf ("CASE WHEN %s IS NULL THEN NULL ELSE "
+                                       "ROW_NUMBER () OVER (PARTITION BY %s ORDER BY Z_PK) END",
+                                       owner->name, owner->name);
+  return TRUE;
+}
+
 static gboolean
 find_column_source (Builder             *builder,
-                    GPtrArray           *hierarchy,
+                    TableCopy           *copy,
                     const GodwitColumn  *column,
                     ColumnSource        *out,
                     GError             **error)
 {
   g_autoptr(GString) cases = g_string_new (NULL);
+  const LinkedColumn *linked;
   gboolean uniform = TRUE;
   guint n_sources = 0;
 
@@ -477,20 +1112,38 @@ find_column_source (Builder             *builder,
       out->renumbered = TRUE;
       out->expression = dup_renumber_expression (builder, "Z_ENT");
       return TRUE;
+    case GODWIT_COLUMN_ROLE_TO_MANY_OWNER:
+      return owner_column_source (builder, copy, column, out);
+    case GODWIT_COLUMN_ROLE_ORDER:
+      if (column->property->to_many)
+        return owner_column_source (builder, copy, column, out);
+      break;
     case GODWIT_COLUMN_ROLE_ATTRIBUTE:
     case GODWIT_COLUMN_ROLE_TO_ONE:
     case GODWIT_COLUMN_ROLE_TO_ONE_ENTITY:
-    case GODWIT_COLUMN_ROLE_ORDER:
-    case GODWIT_COLUMN_ROLE_TO_MANY_OWNER:
     default:
       break;
     }
 
+  linked = column->property != NULL ? find_linked (copy, column->property) : NULL;
+  if (linked != NULL)
+    {
+      g_autofree char *entity = g_strdup_printf ("%s.TARGET_ENT", linked->alias);
+
+      if (column->role == GODWIT_COLUMN_ROLE_TO_ONE_ENTITY)
+        out->expression = dup_renumber_expression (builder, entity);
+      else
+        out->expression = g_strdup_printf ("%s.%s", linked->alias,
+                                           column->role == GODWIT_COLUMN_ROLE_ORDER ? "POSITION"
+                                                                                    : "TARGET");
+      return TRUE;
+    }
+
   /* Each entity of the hierarchy having the property may have stored it
    * in its own column of the source (a property moved up). */
-  for (guint i = 0; i < hierarchy->len; i++)
+  for (guint i = 0; i < copy->hierarchy->len; i++)
     {
-      GodwitEntity *entity = g_ptr_array_index (hierarchy, i);
+      GodwitEntity *entity = g_ptr_array_index (copy->hierarchy, i);
       GodwitEntity *from = source_entity_of (builder, entity);
       const GodwitPropertyChange *change;
       ColumnSource one = { NULL, NULL, FALSE };
@@ -546,20 +1199,6 @@ dup_create_table (Builder    *builder,
   g_return_val_if_reached (NULL);
 }
 
-static gboolean
-has_column (const GodwitTable *table,
-            const char        *name)
-{
-  for (guint i = 0; i < table->columns->len; i++)
-    {
-      const GodwitColumn *column = g_ptr_array_index (table->columns, i);
-
-      if (strcmp (column->name, name) == 0)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static const GodwitColumn *
 find_table_column (const GodwitTable *table,
                    const char        *name)
@@ -610,7 +1249,8 @@ can_alter (Builder           *builder,
 
       if (sources[i].column == NULL)
         {
-          if (strcmp (sources[i].expression, "NULL") != 0 || has_column (from, column->name))
+          if (strcmp (sources[i].expression, "NULL") != 0 ||
+              find_table_column (from, column->name) != NULL)
             return FALSE;
           continue;
         }
@@ -618,7 +1258,7 @@ can_alter (Builder           *builder,
       if (old == NULL || strcmp (old->declared_type, column->declared_type) != 0 ||
           !g_hash_table_add (taken, sources[i].column))
         return FALSE;
-      if (strcmp (old->name, column->name) != 0 && has_column (from, column->name))
+      if (strcmp (old->name, column->name) != 0 && find_table_column (from, column->name) != NULL)
         return FALSE;
     }
 
@@ -638,9 +1278,8 @@ alter_table (Builder           *builder,
 
   if (drops_objects)
     add_statement (builder->alters, NULL,
-                   *old_numbers != '\0' ?
-                   g_strdup_printf ("DELETE FROM %s WHERE Z_ENT NOT IN (%s)", from->name, old_numbers) :
-                   g_strdup_printf ("DELETE FROM %s", from->name));
+                   g_strdup_printf ("DELETE FROM %s WHERE Z_ENT NOT IN (%s)", from->name,
+                                    old_numbers));
   if (strcmp (from->name, to->name) != 0)
     add_statement (builder->alters, NULL,
                    g_strdup_printf ("ALTER TABLE %s RENAME TO %s", from->name, to->name));
@@ -683,17 +1322,19 @@ alter_table (Builder           *builder,
                    g_strdup_printf ("UPDATE %s SET %s", to->name, renumber->str));
 }
 
+/* Copies the rows of the table's entities, in the first phase, while
+ * every source table and its links are still as they were. */
 static void
 rebuild_table (Builder           *builder,
-               const GodwitTable *from,
-               const GodwitTable *to,
+               TableCopy         *copy,
                ColumnSource      *sources,
                const char        *old_numbers)
 {
+  const GodwitTable *to = copy->to;
   g_autofree char *new_name = g_strconcat (to->name, NEW_TABLE_SUFFIX, NULL);
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new (NULL);
-  Statement *copy;
+  Statement *statement;
 
   for (guint i = 0; i < to->columns->len; i++)
     {
@@ -704,15 +1345,14 @@ rebuild_table (Builder           *builder,
     }
 
   add_statement (builder->creates, NULL, dup_create_table (builder, to->name, new_name));
-  copy = g_new0 (Statement, 1);
-  copy->kind = STATEMENT_SQL;
-  copy->base.sql = g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s%s%s%s", new_name, names->str,
-                               values->str, from->name,
-                               *old_numbers != '\0' ? " WHERE Z_ENT IN (" : " WHERE 0",
-                               old_numbers, *old_numbers != '\0' ? ")" : "");
-  copy->base.entity = g_strdup (to->root->name);
-  copy->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", from->name);
-  g_ptr_array_add (builder->creates, copy);
+  statement = add_statement (builder->creates, NULL,
+                             g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM %s%s WHERE "
+                                              "%s.Z_ENT IN (%s)", new_name, names->str,
+                                              values->str, copy->from->name, copy->joins->str,
+                                              copy->from->name, old_numbers));
+  statement->base.entity = g_strdup (to->root->name);
+  statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s WHERE Z_ENT IN (%s)",
+                                               copy->from->name, old_numbers);
   add_statement (builder->renames, NULL,
                  g_strdup_printf ("ALTER TABLE %s RENAME TO %s", new_name, to->name));
 }
@@ -753,10 +1393,8 @@ add_values (Builder           *builder,
               (!candidate->destination->optional && candidate->source != NULL &&
                candidate->source->optional))
             {
-              g_string_append_printf (new_numbers, "%s%u", new_numbers->len > 0 ? ", " : "",
-                                      new_number (builder, entity));
-              g_string_append_printf (old_numbers, "%s%u", old_numbers->len > 0 ? ", " : "",
-                                      old_number (builder, source));
+              append_number (new_numbers, new_number (builder, entity));
+              append_number (old_numbers, old_number (builder, source));
               change = candidate;
               change_source = source;
             }
@@ -772,38 +1410,34 @@ add_values (Builder           *builder,
                                         new_numbers->str));
       else if (change->needs_value && from != NULL)
         {
-          Check *check = g_new0 (Check, 1);
           const GodwitColumn *old = NULL;
 
           if (change->source != NULL)
             old = godwit_store_layout_find_column (builder->self->source_layout, change_source,
                                                    change->source->name,
                                                    GODWIT_COLUMN_ROLE_ATTRIBUTE);
-          check->count_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s WHERE Z_ENT IN (%s)%s%s%s",
-                                              from->name, old_numbers->str,
-                                              old != NULL ? " AND " : "",
-                                              old != NULL ? old->name : "",
-                                              old != NULL ? " IS NULL" : "");
-          check->blocker = g_strdup (change->blocker);
-          check->property = g_strdup (column->property->name);
-          g_ptr_array_add (builder->self->checks, check);
+          add_check (builder->self,
+                     g_strdup_printf ("SELECT COUNT(*) FROM %s WHERE Z_ENT IN (%s)%s%s%s",
+                                      from->name, old_numbers->str, old != NULL ? " AND " : "",
+                                      old != NULL ? old->name : "", old != NULL ? " IS NULL" : ""),
+                     g_strdup (change->blocker),
+                     g_strdup_printf ("object has no %s", column->property->name),
+                     g_strdup_printf ("objects have no %s", column->property->name));
         }
     }
 }
 
+/* The source table whose rows become @to's (%NULL for a table of new
+ * entities only). */
 static gboolean
-migrate_table (Builder            *builder,
-               const GodwitTable  *to,
-               GError            **error)
+find_source_table (Builder            *builder,
+                   const GodwitTable  *to,
+                   const GodwitTable **from,
+                   GError            **error)
 {
-  g_autoptr(GPtrArray) hierarchy = dup_hierarchy (builder->destination, to->root);
-  g_autoptr(GPtrArray) source_members = NULL;
-  const GodwitTable *from = NULL;
-  g_autofree char *old_numbers = NULL;
-  ColumnSource *sources;
-  gboolean drops_objects = FALSE;
-  gboolean ok = TRUE;
+  g_autoptr(GPtrArray) hierarchy = dup_kinds (builder->destination, to->root);
 
+  *from = NULL;
   for (guint i = 0; i < hierarchy->len; i++)
     {
       GodwitEntity *source = source_entity_of (builder, g_ptr_array_index (hierarchy, i));
@@ -812,52 +1446,93 @@ migrate_table (Builder            *builder,
       if (source == NULL)
         continue;
       table = godwit_store_layout_get_table (builder->self->source_layout, source);
-      if (from != NULL && table != from)
+      /* The model diff refuses merged hierarchies, as Core Data does. */
+      if (*from != NULL && table != *from)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: %s would merge the objects of tables %s and %s: moving entities "
-                       "between hierarchies is not supported",
+                       "%s: %s would merge the objects of tables %s and %s: merging entity "
+                       "hierarchies cannot be inferred",
                        godwit_model_get_source_name (builder->destination), to->root->name,
-                       from->name, table->name);
+                       (*from)->name, table->name);
           return FALSE;
         }
-      from = table;
+      *from = table;
     }
+
+  return TRUE;
+}
+
+/* Fills @to from @from; @in_place: @to may take @from's place (one
+ * destination table per source table may). */
+static gboolean
+migrate_table (Builder            *builder,
+               const GodwitTable  *to,
+               const GodwitTable  *from,
+               gboolean            in_place,
+               GError            **error)
+{
+  g_autoptr(GPtrArray) hierarchy = dup_kinds (builder->destination, to->root);
+  g_autoptr(GPtrArray) linked = g_ptr_array_new_with_free_func (linked_column_free);
+  g_autoptr(GString) joins = g_string_new (NULL);
+  g_autoptr(GPtrArray) source_members = NULL;
+  g_autofree char *old_numbers = NULL;
+  TableCopy copy = { from, to, hierarchy, linked, joins };
+  ColumnSource *sources;
+  gboolean drops_objects = FALSE;
+  gboolean ok = TRUE;
 
   if (from == NULL)
     {
       add_statement (builder->fills, NULL, dup_create_table (builder, to->name, to->name));
       return TRUE;
     }
-  if (!g_hash_table_add (builder->used_tables, g_strdup (from->name)))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: the objects of table %s would be split over several tables: moving "
-                   "entities out of a hierarchy is not supported",
-                   godwit_model_get_source_name (builder->destination), from->name);
-      return FALSE;
-    }
 
   old_numbers = dup_old_numbers (builder, hierarchy);
-  source_members = dup_hierarchy (builder->source, from->root);
+  source_members = dup_kinds (builder->source, from->root);
   for (guint i = 0; i < source_members->len; i++)
-    if (builder->renumber[old_number (builder, g_ptr_array_index (source_members, i))] == 0)
-      drops_objects = TRUE;
+    {
+      GodwitEntity *counterpart = counterpart_of (builder, g_ptr_array_index (source_members, i));
+
+      if (counterpart == NULL || godwit_entity_get_root (counterpart) != to->root)
+        drops_objects = TRUE;
+    }
+
+  /* Relationships whose storage changes read their links; the others
+   * keep their columns, cleared where they point at objects gone. */
+  for (guint i = 0; i < to->columns->len; i++)
+    {
+      const GodwitColumn *column = g_ptr_array_index (to->columns, i);
+
+      if (column->role == GODWIT_COLUMN_ROLE_TO_ONE)
+        {
+          if (to_one_is_kept (builder, &copy, column))
+            add_column_cleanup (builder, to, column);
+          else
+            link_column (builder, &copy, column);
+        }
+      else if (column->role == GODWIT_COLUMN_ROLE_TO_MANY_OWNER)
+        {
+          if (find_kept_owner_column (builder, &copy, column) != NULL)
+            add_column_cleanup (builder, to, column);
+          else
+            link_column (builder, &copy, column);
+        }
+    }
 
   sources = g_new0 (ColumnSource, to->columns->len);
   for (guint i = 0; ok && i < to->columns->len; i++)
-    ok = find_column_source (builder, hierarchy, g_ptr_array_index (to->columns, i), &sources[i],
+    ok = find_column_source (builder, &copy, g_ptr_array_index (to->columns, i), &sources[i],
                              error);
 
   if (ok)
     {
-      if (can_alter (builder, from, to, sources))
-        alter_table (builder, from, to, sources, old_numbers, drops_objects);
-      else
+      if (in_place && can_alter (builder, from, to, sources))
         {
-          rebuild_table (builder, from, to, sources, old_numbers);
-          add_statement (builder->drops, NULL, g_strdup_printf ("DROP TABLE %s", from->name));
+          alter_table (builder, from, to, sources, old_numbers, drops_objects);
+          g_hash_table_add (builder->kept_tables, g_strdup (from->name));
         }
+      else
+        rebuild_table (builder, &copy, sources, old_numbers);
       add_values (builder, to, from, hierarchy);
     }
 
@@ -868,116 +1543,136 @@ migrate_table (Builder            *builder,
   return ok;
 }
 
-/* The join table's rows from the source: its old join table, or the
- * foreign key of a relationship that was to-one. */
-static gboolean
-migrate_join_table (Builder                *builder,
-                    const GodwitJoinTable  *to,
-                    GError                **error)
+/* The source join table @to keeps as it is, if any. */
+static const GodwitJoinTable *
+find_unchanged_join_table (Builder               *builder,
+                           const GodwitJoinTable *to)
 {
-  GodwitStoreLayout *layout = builder->self->source_layout;
-  g_autofree char *new_name = g_strconcat (to->name, NEW_TABLE_SUFFIX, NULL);
-  g_autofree char *select = NULL;
-  g_autoptr(GString) names = g_string_new (NULL);
-  const GodwitPropertyChange *change;
+  GodwitEntity *source = source_entity_of (builder, to->entity);
+  GodwitProperty *relationship = source != NULL ? source_relationship_of (builder, to->entity,
+                                                                          to->relationship)
+                                                : NULL;
   const GodwitJoinTable *from;
-  const GodwitColumn *to_one;
-  GodwitEntity *source;
-  GodwitProperty *relationship;
-  Statement *copy;
-
-  source = source_entity_of (builder, to->entity);
-  change = source != NULL ? find_property_change (builder, to->entity, to->relationship) : NULL;
-  relationship = change != NULL ? change->source : NULL;
+  gboolean own_side;
 
   if (relationship == NULL)
+    return NULL;
+  from = godwit_store_layout_find_join_table (builder->self->source_layout, source,
+                                              relationship->name);
+  if (from == NULL || strcmp (from->name, to->name) != 0)
+    return NULL;
+
+  own_side = strcmp (from->relationship->name, relationship->name) == 0 &&
+             godwit_entity_is_kind_of (source, from->entity);
+  if (strcmp (own_side ? from->column : from->inverse_column, to->column) != 0 ||
+      strcmp (own_side ? from->inverse_column : from->column, to->inverse_column) != 0 ||
+      g_strcmp0 (own_side ? from->order_column : from->inverse_order_column,
+                 to->order_column) != 0 ||
+      g_strcmp0 (own_side ? from->inverse_order_column : from->order_column,
+                 to->inverse_order_column) != 0)
+    return NULL;
+
+  return from;
+}
+
+/* Rows of a kept join table whose objects are gone, or no longer of the
+ * entity their column holds, are deleted once the tables are in place. */
+static void
+add_join_cleanup (Builder               *builder,
+                  const GodwitJoinTable *to)
+{
+  GodwitStoreLayout *layout = builder->self->destination_layout;
+  GodwitEntity *sides[2] = { to->entity, to->inverse_entity };
+  const char *columns[2] = { to->column, to->inverse_column };
+  g_autoptr(GString) condition = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sides); i++)
+    {
+      g_autofree char *numbers = NULL;
+
+      if (!loses_objects (builder, source_entity_of (builder, sides[i]), sides[i]))
+        continue;
+      numbers = dup_kind_numbers (builder, sides[i]);
+      g_string_append_printf (condition, "%s%s NOT IN (SELECT Z_PK FROM %s WHERE Z_ENT IN (%s))",
+                              condition->len > 0 ? " OR " : "", columns[i],
+                              godwit_store_layout_get_table (layout, sides[i])->name, numbers);
+    }
+
+  if (condition->len > 0)
+    add_statement (builder->cleanups, NULL,
+                   g_strdup_printf ("DELETE FROM %s WHERE %s", to->name, condition->str));
+}
+
+/* The join table's rows: its old join table as it is, or the links of its
+ * relationship wherever the source kept them. */
+static void
+migrate_join_table (Builder               *builder,
+                    const GodwitJoinTable *to)
+{
+  g_autofree char *new_name = g_strconcat (to->name, NEW_TABLE_SUFFIX, NULL);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new (NULL);
+  g_auto(Links) links = { NULL, FALSE, FALSE };
+  const GodwitJoinTable *unchanged = find_unchanged_join_table (builder, to);
+  Statement *statement;
+
+  if (unchanged != NULL)
+    {
+      g_hash_table_add (builder->kept_join_tables, g_strdup (unchanged->name));
+      add_join_cleanup (builder, to);
+      return;
+    }
+
+  if (!find_links (builder, to->entity, to->relationship, &links))
     {
       add_statement (builder->fills, NULL, dup_create_table (builder, to->name, to->name));
-      return TRUE;
+      return;
     }
 
+  /* The table's own side holds the relationship's owners. */
   g_string_append_printf (names, "%s, %s", to->column, to->inverse_column);
-  from = godwit_store_layout_find_join_table (layout, source, relationship->name);
-  to_one = godwit_store_layout_find_column (layout, source, relationship->name,
-                                            GODWIT_COLUMN_ROLE_TO_ONE);
-  if (from != NULL)
+  g_string_append (values, "OWNER, TARGET");
+  if (to->order_column != NULL)
     {
-      gboolean own_side = strcmp (from->relationship->name, relationship->name) == 0 &&
-                          godwit_entity_is_kind_of (source, from->entity);
-      const char *own = own_side ? from->column : from->inverse_column;
-      const char *other = own_side ? from->inverse_column : from->column;
-      const char *own_order = own_side ? from->order_column : from->inverse_order_column;
-      const char *other_order = own_side ? from->inverse_order_column : from->order_column;
-      g_autoptr(GString) values = g_string_new (NULL);
-
-      g_string_append_printf (values, "%s, %s", own, other);
-      if (to->order_column != NULL)
-        {
-          g_string_append_printf (names, ", %s", to->order_column);
-          if (own_order != NULL)
-            g_string_append_printf (values, ", %s", own_order);
-          else
-            g_string_append_printf (values, ", ROW_NUMBER () OVER (PARTITION BY %s ORDER BY %s)",
-                                    own, other);
-        }
-      if (to->inverse_order_column != NULL)
-        {
-          g_string_append_printf (names, ", %s", to->inverse_order_column);
-          if (other_order != NULL)
-            g_string_append_printf (values, ", %s", other_order);
-          else
-            g_string_append_printf (values, ", ROW_NUMBER () OVER (PARTITION BY %s ORDER BY %s)",
-                                    other, own);
-        }
-
-      /* Unchanged: nothing to copy. */
-      if (strcmp (from->name, to->name) == 0 && strcmp (names->str, values->str) == 0)
-        {
-          g_hash_table_add (builder->kept_join_tables, g_strdup (from->name));
-          return TRUE;
-        }
-      select = g_strdup_printf ("SELECT %s FROM %s", values->str, from->name);
+      g_string_append_printf (names, ", %s", to->order_column);
+      g_string_append (values, links.owner_positions
+                               ? ", OWNER_POSITION"
+                               : ", ROW_NUMBER () OVER (PARTITION BY OWNER ORDER BY TARGET)");
     }
-  else if (to_one != NULL)
+  if (to->inverse_order_column != NULL)
     {
-      const GodwitTable *table = godwit_store_layout_get_table (layout, source);
-      g_autoptr(GString) values = g_string_new (NULL);
-
-      g_string_append_printf (values, "Z_PK, %s", to_one->name);
-      if (to->order_column != NULL)
-        {
-          g_string_append_printf (names, ", %s", to->order_column);
-          g_string_append (values, ", 1");
-        }
-      if (to->inverse_order_column != NULL)
-        {
-          g_string_append_printf (names, ", %s", to->inverse_order_column);
-          g_string_append_printf (values, ", ROW_NUMBER () OVER (PARTITION BY %s ORDER BY Z_PK)",
-                                  to_one->name);
-        }
-      select = g_strdup_printf ("SELECT %s FROM %s WHERE %s IS NOT NULL AND Z_ENT = %u",
-                                values->str, table->name, to_one->name, old_number (builder, source));
-    }
-  else
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: the objects related by %s.%s cannot be moved to join table %s by this "
-                   "migration",
-                   godwit_model_get_source_name (builder->destination), to->entity->name,
-                   to->relationship->name, to->name);
-      return FALSE;
+      g_string_append_printf (names, ", %s", to->inverse_order_column);
+      g_string_append (values, links.target_positions
+                               ? ", TARGET_POSITION"
+                               : ", ROW_NUMBER () OVER (PARTITION BY TARGET ORDER BY OWNER)");
     }
 
   add_statement (builder->creates, NULL, dup_create_table (builder, to->name, new_name));
-  copy = g_new0 (Statement, 1);
-  copy->kind = STATEMENT_SQL;
-  copy->base.sql = g_strdup_printf ("INSERT INTO %s (%s) %s", new_name, names->str, select);
-  copy->base.entity = g_strdup (to->entity->name);
-  copy->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM (%s)", select);
-  g_ptr_array_add (builder->creates, copy);
+  statement = add_statement (builder->creates, NULL,
+                             g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM (%s)", new_name,
+                                              names->str, values->str, links.query));
+  statement->base.entity = g_strdup (to->entity->name);
+  statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM (%s)", links.query);
   add_statement (builder->renames, NULL,
                  g_strdup_printf ("ALTER TABLE %s RENAME TO %s", new_name, to->name));
-  return TRUE;
+}
+
+/* Old numbers of the roots of the source entities of @hierarchy. */
+static char *
+dup_old_root_numbers (Builder   *builder,
+                      GPtrArray *hierarchy)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < hierarchy->len; i++)
+    {
+      GodwitEntity *source = source_entity_of (builder, g_ptr_array_index (hierarchy, i));
+
+      if (source != NULL)
+        append_number (list, old_number (builder, godwit_entity_get_root (source)));
+    }
+
+  return g_string_free (list, FALSE);
 }
 
 static void
@@ -1000,17 +1695,15 @@ add_primary_keys (Builder *builder)
         break;
       if (entity->parent == NULL)
         {
-          g_autoptr(GPtrArray) hierarchy = dup_hierarchy (builder->destination, entity);
-          g_autofree char *old_numbers = dup_old_numbers (builder, hierarchy);
+          g_autoptr(GPtrArray) hierarchy = dup_kinds (builder->destination, entity);
+          g_autofree char *old_roots = dup_old_root_numbers (builder, hierarchy);
           const GodwitTable *table = godwit_store_layout_get_table (layout, entity);
 
-          /* Z_MAX never goes back: a Z_PK used once is never reused. */
-          if (*old_numbers == '\0')
-            max = g_strdup_printf ("COALESCE ((SELECT MAX (Z_PK) FROM %s), 0)", table->name);
-          else
-            max = g_strdup_printf ("MAX (COALESCE ((SELECT MAX (Z_PK) FROM %s), 0), "
-                                   "COALESCE ((SELECT MAX (Z_MAX) FROM GODWIT_OLD_PRIMARYKEY "
-                                   "WHERE Z_ENT IN (%s)), 0))", table->name, old_numbers);
+          /* Z_MAX never goes back, not even for rows that left their
+           * hierarchy: a Z_PK used once is never reused. */
+          max = g_strdup_printf ("MAX (COALESCE ((SELECT MAX (Z_PK) FROM %s), 0), "
+                                 "COALESCE ((SELECT MAX (Z_MAX) FROM GODWIT_OLD_PRIMARYKEY "
+                                 "WHERE Z_ENT IN (%s)), 0))", table->name, old_roots);
         }
       name = sqlite3_mprintf ("%Q", entity->name);
       add_statement (phase, NULL,
@@ -1023,8 +1716,44 @@ add_primary_keys (Builder *builder)
   add_statement (phase, NULL, g_strdup ("DROP TABLE temp.GODWIT_OLD_PRIMARYKEY"));
 }
 
+/* ACHANGE names entities by Z_ENT: renumbered, and without the changes of
+ * removed entities; ZTOMBSTONEn columns for the destination's attributes
+ * preserved after deletion. Skipped on stores without history. */
+static void
+add_history (Builder *builder,
+             guint    n_tombstones)
+{
+  GPtrArray *phase = builder->self->statements;
+  g_autoptr(GString) removed = g_string_new (NULL);
+
+  for (guint i = 1; i <= builder->n_source; i++)
+    if (builder->renumber[i] == 0)
+      append_number (removed, i);
+  if (removed->len > 0)
+    add_statement (phase, "ACHANGE",
+                   g_strdup_printf ("DELETE FROM ACHANGE WHERE ZENTITY IN (%s)", removed->str));
+
+  if (!renumbering_is_identity (builder))
+    {
+      g_autofree char *expression = dup_renumber_expression (builder, "ZENTITY");
+
+      add_statement (phase, "ACHANGE",
+                     g_strdup_printf ("UPDATE ACHANGE SET ZENTITY = %s", expression));
+    }
+
+  for (guint i = 0; i < n_tombstones; i++)
+    {
+      Statement *statement = add_statement (phase, "ACHANGE",
+                                            g_strdup_printf ("ALTER TABLE ACHANGE ADD COLUMN "
+                                                             "ZTOMBSTONE%u BLOB", i));
+
+      statement->missing_column = g_strdup_printf ("ZTOMBSTONE%u", i);
+    }
+}
+
 static gboolean
 build (Builder  *builder,
+       guint     n_tombstones,
        GError  **error)
 {
   GodwitLightweightMigration *self = builder->self;
@@ -1032,8 +1761,11 @@ build (Builder  *builder,
   GPtrArray *join_tables = godwit_store_layout_get_join_tables (self->destination_layout);
   GPtrArray *source_tables = godwit_store_layout_get_tables (self->source_layout);
   GPtrArray *source_join_tables = godwit_store_layout_get_join_tables (self->source_layout);
+  g_autofree const GodwitTable **froms = g_new0 (const GodwitTable *, tables->len + 1);
+  g_autofree gboolean *in_place = g_new0 (gboolean, tables->len + 1);
+  g_autoptr(GHashTable) placed = g_hash_table_new (NULL, NULL);
   GPtrArray *indexes;
-  GPtrArray *phases[5];
+  GPtrArray *phases[6];
   Statement *metadata;
 
   /* Indexes first: DROP COLUMN refuses indexed columns. */
@@ -1043,21 +1775,37 @@ build (Builder  *builder,
                    g_strdup_printf ("DROP INDEX IF EXISTS %s",
                                     ((const GodwitIndex *) g_ptr_array_index (indexes, i))->name));
 
+  /* A source table stays in place for the destination table of its name,
+   * else for the first fed from it; the others copy from it. */
   for (guint i = 0; i < tables->len; i++)
-    if (!migrate_table (builder, g_ptr_array_index (tables, i), error))
+    if (!find_source_table (builder, g_ptr_array_index (tables, i), &froms[i], error))
+      return FALSE;
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < tables->len; i++)
+      {
+        const GodwitTable *to = g_ptr_array_index (tables, i);
+
+        if (froms[i] == NULL || g_hash_table_contains (placed, froms[i]) ||
+            (pass == 0 && strcmp (froms[i]->name, to->name) != 0))
+          continue;
+        g_hash_table_add (placed, (gpointer) froms[i]);
+        in_place[i] = TRUE;
+      }
+
+  for (guint i = 0; i < tables->len; i++)
+    if (!migrate_table (builder, g_ptr_array_index (tables, i), froms[i], in_place[i], error))
       return FALSE;
   for (guint i = 0; i < join_tables->len; i++)
-    if (!migrate_join_table (builder, g_ptr_array_index (join_tables, i), error))
-      return FALSE;
+    migrate_join_table (builder, g_ptr_array_index (join_tables, i));
 
+  /* Source tables are read by the copies, then dropped. */
   for (guint i = 0; i < source_tables->len; i++)
     {
       const GodwitTable *table = g_ptr_array_index (source_tables, i);
 
-      if (!g_hash_table_contains (builder->used_tables, table->name))
+      if (!g_hash_table_contains (builder->kept_tables, table->name))
         add_statement (builder->drops, NULL, g_strdup_printf ("DROP TABLE %s", table->name));
     }
-  /* Join tables read by a copy stay until all copies are done. */
   for (guint i = 0; i < source_join_tables->len; i++)
     {
       const GodwitJoinTable *join = g_ptr_array_index (source_join_tables, i);
@@ -1071,6 +1819,7 @@ build (Builder  *builder,
   phases[2] = builder->drops;
   phases[3] = builder->renames;
   phases[4] = builder->fills;
+  phases[5] = builder->cleanups;
   for (guint i = 0; i < G_N_ELEMENTS (phases); i++)
     {
       for (guint j = 0; j < phases[i]->len; j++)
@@ -1083,14 +1832,7 @@ build (Builder  *builder,
     add_statement (self->statements, NULL,
                    g_strdup (((const GodwitIndex *) g_ptr_array_index (indexes, i))->sql));
 
-  if (!renumbering_is_identity (builder))
-    {
-      g_autofree char *expression = dup_renumber_expression (builder, "ZENTITY");
-
-      add_statement (self->statements, "ACHANGE",
-                     g_strdup_printf ("UPDATE ACHANGE SET ZENTITY = %s", expression));
-    }
-
+  add_history (builder, n_tombstones);
   add_primary_keys (builder);
 
   metadata = g_new0 (Statement, 1);
@@ -1107,8 +1849,10 @@ build (Builder  *builder,
  *
  * Plans the inferred migration from @source to @destination (both
  * resolved). Fails with %GODWIT_ERROR_INVALID_MODEL listing the diff's
- * blockers when the step cannot be inferred; changes that need a value
- * stored objects may lack are checked by run().
+ * blockers when the step cannot be inferred; what depends on the stored
+ * objects (values a non-optional attribute without default needs, objects
+ * with several links where the destination allows one) is checked by
+ * run().
  *
  * Returns: (transfer full) (nullable):
  */
@@ -1118,12 +1862,14 @@ godwit_lightweight_migration_new (GodwitModel  *source,
                                   GError      **error)
 {
   g_autoptr(GodwitLightweightMigration) self = NULL;
+  g_autoptr(GodwitStoreLayout) history_layout = NULL;
   g_autoptr(GPtrArray) creates = g_ptr_array_new_with_free_func (statement_free);
   g_autoptr(GPtrArray) alters = g_ptr_array_new_with_free_func (statement_free);
   g_autoptr(GPtrArray) drops = g_ptr_array_new_with_free_func (statement_free);
   g_autoptr(GPtrArray) renames = g_ptr_array_new_with_free_func (statement_free);
   g_autoptr(GPtrArray) fills = g_ptr_array_new_with_free_func (statement_free);
-  g_autoptr(GHashTable) used_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) cleanups = g_ptr_array_new_with_free_func (statement_free);
+  g_autoptr(GHashTable) kept_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) kept_join_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree guint *renumber = NULL;
   GPtrArray *entities;
@@ -1145,6 +1891,11 @@ godwit_lightweight_migration_new (GodwitModel  *source,
   if (self->destination_layout == NULL ||
       !check_identifiers (self->source_layout, error) ||
       !check_identifiers (self->destination_layout, error))
+    return NULL;
+  /* Only for the number of ZTOMBSTONEn columns: the history tables
+   * themselves are left as they are. */
+  history_layout = godwit_store_layout_new (destination, TRUE, error);
+  if (history_layout == NULL)
     return NULL;
 
   entities = godwit_model_get_entities (source);
@@ -1168,14 +1919,15 @@ godwit_lightweight_migration_new (GodwitModel  *source,
   builder.destination = destination;
   builder.renumber = renumber;
   builder.n_source = entities->len;
-  builder.used_tables = used_tables;
+  builder.kept_tables = kept_tables;
   builder.kept_join_tables = kept_join_tables;
   builder.creates = creates;
   builder.alters = alters;
   builder.drops = drops;
   builder.renames = renames;
   builder.fills = fills;
-  if (!build (&builder, error))
+  builder.cleanups = cleanups;
+  if (!build (&builder, godwit_store_layout_get_n_tombstones (history_layout), error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -1200,7 +1952,8 @@ godwit_lightweight_migration_get_diff (GodwitLightweightMigration *self)
  * The statements run() executes, in order. Z_METADATA's plist is bound
  * as a parameter computed from the stored one; statements on the
  * persistent-history table ACHANGE and on Z_MODELCACHE are skipped on
- * stores without them.
+ * stores without them, and a ZTOMBSTONEn column is added only where
+ * ACHANGE lacks it.
  *
  * Returns: (transfer full) (element-type utf8):
  */
@@ -1214,19 +1967,36 @@ godwit_lightweight_migration_dup_sql (GodwitLightweightMigration *self)
 
 /* ---- running ---------------------------------------------------------- */
 
+/* Whether @statement applies to the store: its table is there, and the
+ * column it adds is not. */
 static gboolean
-table_exists (GodwitSqlRun  *run,
-              const char    *name,
-              gboolean      *exists,
-              GError       **error)
+applies (GodwitSqlRun     *run,
+         const Statement  *statement,
+         gboolean         *result,
+         GError          **error)
 {
-  char *sql = sqlite3_mprintf ("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = %Q",
-                               name);
+  char *sql;
   gint64 count = 0;
-  gboolean ok = _godwit_sql_run_query_int (run, CANNOT_READ, sql, &count, error);
+  gboolean ok;
 
+  *result = TRUE;
+  if (statement->required_table == NULL)
+    return TRUE;
+
+  sql = sqlite3_mprintf ("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = %Q",
+                         statement->required_table);
+  ok = _godwit_sql_run_query_int (run, CANNOT_READ, sql, &count, error);
   sqlite3_free (sql);
-  *exists = count > 0;
+  if (ok && count > 0 && statement->missing_column != NULL)
+    {
+      sql = sqlite3_mprintf ("SELECT COUNT(*) FROM pragma_table_info(%Q) WHERE name = %Q",
+                             statement->required_table, statement->missing_column);
+      ok = _godwit_sql_run_query_int (run, CANNOT_READ, sql, &count, error);
+      sqlite3_free (sql);
+      count = !count;
+    }
+
+  *result = count > 0;
   return ok;
 }
 
@@ -1246,8 +2016,8 @@ check_values (GodwitLightweightMigration  *self,
       if (count > 0)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: %s: %" G_GINT64_FORMAT " %s no %s", run->path, check->blocker, count,
-                       count == 1 ? "object has" : "objects have", check->property);
+                       "%s: %s: %" G_GINT64_FORMAT " %s", run->path, check->problem, count,
+                       count == 1 ? check->one : check->many);
           return FALSE;
         }
     }
@@ -1335,19 +2105,15 @@ run_statements (GodwitLightweightMigration  *self,
   for (guint i = 0; i < self->statements->len; i++)
     {
       const Statement *statement = g_ptr_array_index (self->statements, i);
+      gboolean applies_here;
 
       if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
         return FALSE;
 
-      if (statement->required_table != NULL)
-        {
-          gboolean exists = FALSE;
-
-          if (!table_exists (run, statement->required_table, &exists, error))
-            return FALSE;
-          if (!exists)
-            continue;
-        }
+      if (!applies (run, statement, &applies_here, error))
+        return FALSE;
+      if (!applies_here)
+        continue;
 
       if (statement->kind == STATEMENT_METADATA)
         {
@@ -1371,7 +2137,10 @@ run_statements (GodwitLightweightMigration  *self,
  *
  * Migrates the store in one transaction: on failure or cancellation
  * nothing is changed. Objects keep their Z_PK and Z_OPT, the store its
- * Z_UUID and unknown metadata keys.
+ * Z_UUID, unknown metadata keys and persistent history. Fails with
+ * %GODWIT_ERROR_INVALID_MODEL, before changing anything, when stored
+ * objects lack a value the destination requires or have several links
+ * where it allows one.
  *
  * Returns: %TRUE on success
  */

@@ -579,18 +579,13 @@ compare_relationships (GodwitModelDiff      *self,
       add_clause (clauses, "inverse changes from %s to %s", old_inverse, new_inverse);
     }
 
+  /* Both ways are inferable; objects with several destinations cannot
+   * keep them in a to-one, which the migration checks against the store. */
   if (from->to_many != to->to_many)
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_TO_MANY;
-      if (to->to_many)
-        add_clause (clauses, "changes from to-one to to-many");
-      else
-        {
-          add_clause (clauses, "changes from to-many to to-one");
-          set_blocker (change, "%s.%s changes from to-many to to-one: objects with several "
-                       "destinations would lose all but one; needs a custom mapping",
-                       entity, from->name);
-        }
+      add_clause (clauses, "%s", to->to_many ? "changes from to-one to to-many"
+                                             : "changes from to-many to to-one");
     }
 
   if (from->ordered != to->ordered)

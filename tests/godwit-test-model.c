@@ -155,3 +155,38 @@ godwit_test_load_plan (const char *name)
 
   return plan;
 }
+
+GodwitModelBundle *
+godwit_test_write_bundle (const char *path,
+                          const char *first_version,
+                          ...)
+{
+  g_autoptr(GError) error = NULL;
+  GodwitModelBundle *bundle;
+  va_list args;
+
+  va_start (args, first_version);
+  for (const char *name = first_version; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *entities = va_arg (args, const char *);
+      g_autofree char *folder = g_strconcat (name, ".xcdatamodel", NULL);
+      g_autofree char *dir = g_build_filename (path, folder, NULL);
+      g_autofree char *contents = g_build_filename (dir, "contents", NULL);
+      g_autofree char *xml = g_strconcat ("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                                          "<model type=\"com.apple.IDECoreDataModeler.DataModel\" "
+                                          "documentVersion=\"1.0\" lastSavedToolsVersion=\"22522\" "
+                                          "systemVersion=\"23A344\" minimumToolsVersion=\"Automatic\" "
+                                          "sourceLanguage=\"Swift\" userDefinedModelVersionIdentifier=\"\">\n",
+                                          entities, "</model>\n", NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      godwit_test_write_file (contents, xml, -1);
+    }
+  va_end (args);
+
+  bundle = godwit_model_bundle_new_for_path (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bundle);
+
+  return bundle;
+}

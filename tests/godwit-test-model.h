@@ -61,5 +61,12 @@ GodwitModel         *godwit_test_find_version             (GodwitModelBundle   *
                                                            const char          *name);
 /* tests/plans/@name, read without validation. */
 GodwitMigrationPlan *godwit_test_load_plan                (const char          *name);
+/* Writes the model bundle @path (a .xcdatamodeld folder) with the
+ * versions given as pairs of a version name and the XML of its entities
+ * (the elements inside <model>), then %NULL, and reads it; aborts the test
+ * on an error. */
+GodwitModelBundle   *godwit_test_write_bundle             (const char          *path,
+                                                           const char          *first_version,
+                                                           ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

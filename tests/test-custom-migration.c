@@ -13,6 +13,7 @@
 
 #include "godwit-custom-migration.h"
 #include "godwit-error.h"
+#include "godwit-mapping-stage.h"
 #include "godwit-model-bundle.h"
 #include "godwit-store.h"
 #include "godwit-version-match.h"
@@ -22,6 +23,7 @@
 
 #define WIBOSCO_BUNDLE  "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
 #define WIBOSCO_STORE_2 "wibosco-revised/stores/CoreDataMigration_Example_2.sqlite"
+#define WIBOSCO_MAPPING "wibosco-revised/Migration2to3ModelMapping.xcmappingmodel"
 #define WIBOSCO_2       "CoreDataMigration_Example 2"
 #define WIBOSCO_3       "CoreDataMigration_Example 3"
 
@@ -636,6 +638,274 @@ test_writer_metadata (void)
   godwit_test_rmdir (dir);
 }
 
+/* ---- Xcode mapping models ----------------------------------------------- */
+
+/* wibosco's 2 → 3 mapping model fills Sections in Swift: it cannot run. */
+static void
+test_wibosco_mapping_model (void)
+{
+  g_autofree char *path = godwit_test_fixture_path (WIBOSCO_MAPPING);
+  g_autofree char *bundle_path = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GodwitMappingModel) mapping_model = NULL;
+  g_autoptr(GodwitMigrationStage) stage = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return;
+  bundle_path = godwit_test_fixture_path (WIBOSCO_BUNDLE);
+  bundle = godwit_model_bundle_new_for_path (bundle_path, &error);
+  g_assert_no_error (error);
+  mapping_model = godwit_mapping_model_new_for_path (path, &error);
+  g_assert_no_error (error);
+
+  stage = godwit_mapping_stage_new (mapping_model, godwit_model_bundle_find_version (bundle, WIBOSCO_2),
+                                    godwit_model_bundle_find_version (bundle, WIBOSCO_3), &error);
+  g_assert_null (stage);
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
+  expected = g_strdup_printf ("%s: PostToPost: needs the migration policy class "
+                              "“CoreDataMigration_Example.Post2ToPost3MigrationPolicy”, which only runs on "
+                              "Apple platforms: give this step as a custom stage in a migration plan", path);
+  g_assert_cmpstr (error->message, ==, expected);
+}
+
+/* ---- relationships the store keeps in other rows ------------------------ */
+
+typedef void (*WriteFunc) (GodwitStoreWriter *writer);
+
+/* @stage (taken) run from a store of @source written by @write into a new
+ * store of @destination; returns the new store's path in @store's folder. */
+static char *
+run_stage (GodwitModel          *source,
+           GodwitModel          *destination,
+           GodwitMigrationStage *stage,
+           WriteFunc             write,
+           GodwitTestStore      *store)
+{
+  g_autoptr(GodwitMigrationStage) owned = stage;
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  char *destination_path;
+
+  godwit_test_store_init (store, "Source.sqlite");
+  writer = godwit_test_store_begin (store, source, FALSE);
+  write (writer);
+  godwit_test_writer_commit (writer);
+
+  g_assert_true (godwit_migration_stage_validate (owned, source, destination, "test stage", &error));
+  g_assert_no_error (error);
+  migration = godwit_custom_migration_new (source, destination, owned, &error);
+  g_assert_no_error (error);
+  destination_path = g_build_filename (store->dir, "Destination.sqlite", NULL);
+  g_assert_true (godwit_custom_migration_run (migration, store->path, destination_path, NULL, NULL, NULL,
+                                              &error));
+  g_assert_no_error (error);
+
+  return destination_path;
+}
+
+/* The objects of @entity in the store at @path, read by the store reader
+ * with @model. */
+static GPtrArray *
+fetch_objects (const char  *path,
+               GodwitModel *model,
+               const char  *entity)
+{
+  g_autoptr(GodwitStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *objects;
+
+  store = godwit_store_open (path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (godwit_store_set_model (store, model, &error));
+  g_assert_no_error (error);
+  objects = godwit_store_fetch_objects (store, entity, TRUE, 0, 100, NULL, &error);
+  g_assert_no_error (error);
+
+  return objects;
+}
+
+/* The Z_PKs at the end of the URIs of @array, joined by " ". */
+static char *
+describe_uris (JsonArray *array)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *uri = json_array_get_string_element (array, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? " " : "", strrchr (uri, '/') + 1);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Playlist.songs, ordered, ⇄ Song.playlists: the same in both versions. */
+static GodwitModel *
+new_playlist_model (const char *version)
+{
+  GodwitModel *model = godwit_model_new (version, GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *entity;
+
+  entity = godwit_test_add_entity (model, "Playlist", NULL);
+  godwit_test_add_attribute (entity, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (entity, "songs", "Song", "playlists", TRUE, TRUE);
+  entity = godwit_test_add_entity (model, "Song", NULL);
+  godwit_test_add_attribute (entity, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (entity, "playlists", "Playlist", "songs", TRUE, FALSE);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Two playlists: Road 1 (songs c a b d) and Quiet 2 (songs b c); songs a 1,
+ * b 2, c 3, d 4, and d is "skip". */
+static void
+write_playlists (GodwitStoreWriter *writer)
+{
+  gint64 road = godwit_test_insert (writer, "Playlist", "name", g_variant_new_string ("Road"), NULL);
+  gint64 quiet = godwit_test_insert (writer, "Playlist", "name", g_variant_new_string ("Quiet"), NULL);
+  gint64 a = godwit_test_insert (writer, "Song", "title", g_variant_new_string ("a"), NULL);
+  gint64 b = godwit_test_insert (writer, "Song", "title", g_variant_new_string ("b"), NULL);
+  gint64 c = godwit_test_insert (writer, "Song", "title", g_variant_new_string ("c"), NULL);
+  gint64 d = godwit_test_insert (writer, "Song", "title", g_variant_new_string ("skip"), NULL);
+
+  godwit_test_relate (writer, "Playlist", road, "songs", "Song", c);
+  godwit_test_relate (writer, "Playlist", road, "songs", "Song", a);
+  godwit_test_relate (writer, "Playlist", road, "songs", "Song", d);
+  godwit_test_relate (writer, "Playlist", road, "songs", "Song", b);
+  godwit_test_relate (writer, "Playlist", quiet, "songs", "Song", b);
+  godwit_test_relate (writer, "Playlist", quiet, "songs", "Song", c);
+}
+
+/* An ordered many-to-many relationship keeps the source's order, numbered
+ * again from 1 where an object was left out. */
+static void
+test_ordered_many_to_many (void)
+{
+  g_autoptr(GodwitModel) source = new_playlist_model ("Model 1");
+  g_autoptr(GodwitModel) destination = new_playlist_model ("Model 2");
+  g_autoptr(GPtrArray) playlists = NULL;
+  g_autofree char *destination_path = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *road = NULL;
+  g_autofree char *quiet = NULL;
+  GodwitMigrationStage *stage = godwit_migration_stage_new_custom ("Model 1", "Model 2", "test");
+  GodwitPlanEntityMapping *songs;
+  GodwitObject *road_list, *quiet_list;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  songs = godwit_migration_stage_add_entity_mapping (stage, "SongToSong", "Song", "Song",
+                                                     "test: SongToSong");
+  songs->filter = g_strdup ("title != 'skip'");
+  destination_path = run_stage (source, destination, stage, write_playlists, &store);
+
+  db = godwit_test_open_read_only (destination_path, FALSE);
+  rows = godwit_test_query (db, "SELECT Z_1PLAYLISTS || ':' || Z_2SONGS || '@' || Z_FOK_2SONGS FROM Z_1SONGS "
+                                "ORDER BY Z_1PLAYLISTS, Z_FOK_2SONGS");
+  g_assert_cmpstr (rows, ==, "1:3@1\n1:1@2\n1:2@3\n2:2@1\n2:3@2");
+  sqlite3_close (db);
+
+  playlists = fetch_objects (destination_path, destination, "Playlist");
+  g_assert_cmpuint (playlists->len, ==, 2);
+  road_list = g_ptr_array_index (playlists, 0);
+  quiet_list = g_ptr_array_index (playlists, 1);
+  road = describe_uris (json_object_get_array_member (road_list->relationships, "songs"));
+  quiet = describe_uris (json_object_get_array_member (quiet_list->relationships, "songs"));
+  g_assert_cmpstr (road, ==, "p3 p1 p2");
+  g_assert_cmpstr (quiet, ==, "p2 p3");
+
+  godwit_test_store_clear (&store);
+}
+
+/* Folder.files without inverse in both versions; Folder.pinned, ordered,
+ * had the inverse File.pinnedIn, which version 2 dropped. */
+static GodwitModel *
+new_folder_model (const char *version,
+                  gboolean    with_inverse)
+{
+  GodwitModel *model = godwit_model_new (version, GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *entity;
+
+  entity = godwit_test_add_entity (model, "File", NULL);
+  godwit_test_add_attribute (entity, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  if (with_inverse)
+    godwit_test_add_relationship (entity, "pinnedIn", "Folder", "pinned", FALSE, FALSE);
+  entity = godwit_test_add_entity (model, "Folder", NULL);
+  godwit_test_add_attribute (entity, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (entity, "files", "File", NULL, TRUE, FALSE);
+  godwit_test_add_relationship (entity, "pinned", "File", with_inverse ? "pinnedIn" : NULL, TRUE, TRUE);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Folders docs 1 (files a b, pinned c skip a) and music 2 (files c,
+ * pinned b); files a 1, b 2, c 3, skip 4. */
+static void
+write_folders (GodwitStoreWriter *writer)
+{
+  gint64 a = godwit_test_insert (writer, "File", "name", g_variant_new_string ("a"), NULL);
+  gint64 b = godwit_test_insert (writer, "File", "name", g_variant_new_string ("b"), NULL);
+  gint64 c = godwit_test_insert (writer, "File", "name", g_variant_new_string ("c"), NULL);
+  gint64 skip = godwit_test_insert (writer, "File", "name", g_variant_new_string ("skip"), NULL);
+  gint64 docs = godwit_test_insert (writer, "Folder", "name", g_variant_new_string ("docs"), NULL);
+  gint64 music = godwit_test_insert (writer, "Folder", "name", g_variant_new_string ("music"), NULL);
+
+  godwit_test_relate (writer, "Folder", docs, "files", "File", a);
+  godwit_test_relate (writer, "Folder", docs, "files", "File", b);
+  godwit_test_relate (writer, "Folder", music, "files", "File", c);
+  godwit_test_relate (writer, "Folder", docs, "pinned", "File", c);
+  godwit_test_relate (writer, "Folder", docs, "pinned", "File", skip);
+  godwit_test_relate (writer, "Folder", docs, "pinned", "File", a);
+  godwit_test_relate (writer, "Folder", music, "pinned", "File", b);
+}
+
+/* A to-many relationship without inverse names its owner in the rows of
+ * the objects it holds: taken from the source's owner column, or from the
+ * to-one inverse the source had, in the source's order. */
+static void
+test_to_many_without_inverse (void)
+{
+  g_autoptr(GodwitModel) source = new_folder_model ("Model 1", TRUE);
+  g_autoptr(GodwitModel) destination = new_folder_model ("Model 2", FALSE);
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autofree char *destination_path = NULL;
+  g_autofree char *rows = NULL;
+  GodwitMigrationStage *stage = godwit_migration_stage_new_custom ("Model 1", "Model 2", "test");
+  GodwitPlanEntityMapping *files;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  files = godwit_migration_stage_add_entity_mapping (stage, "FileToFile", "File", "File", "test: FileToFile");
+  files->filter = g_strdup ("name != 'skip'");
+  destination_path = run_stage (source, destination, stage, write_folders, &store);
+
+  db = godwit_test_open_read_only (destination_path, FALSE);
+  rows = godwit_test_query (db, "SELECT ZNAME || ':' || IFNULL(Z2FILES, '-') || ':' || IFNULL(Z2PINNED, '-') || "
+                                "'@' || IFNULL(Z_FOK_2PINNED, '-') FROM ZFILE ORDER BY Z_PK");
+  g_assert_cmpstr (rows, ==, "a:1:1@2\nb:1:2@1\nc:2:1@1");
+  sqlite3_close (db);
+
+  folders = fetch_objects (destination_path, destination, "Folder");
+  g_assert_cmpuint (folders->len, ==, 2);
+  for (guint i = 0; i < folders->len; i++)
+    {
+      GodwitObject *folder = g_ptr_array_index (folders, i);
+      g_autofree char *in_files = describe_uris (json_object_get_array_member (folder->relationships, "files"));
+      g_autofree char *pinned = describe_uris (json_object_get_array_member (folder->relationships, "pinned"));
+
+      g_assert_cmpstr (in_files, ==, i == 0 ? "p1 p2" : "p3");
+      g_assert_cmpstr (pinned, ==, i == 0 ? "p3 p1" : "p2");
+    }
+
+  godwit_test_store_clear (&store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -649,6 +919,9 @@ main (int   argc,
   g_test_add_func ("/custom-migration/cancelled", test_cancelled);
   g_test_add_func ("/custom-migration/lightweight-stage-refused", test_lightweight_stage_refused);
   g_test_add_func ("/custom-migration/writer-metadata", test_writer_metadata);
+  g_test_add_func ("/custom-migration/wibosco-mapping-model", test_wibosco_mapping_model);
+  g_test_add_func ("/custom-migration/ordered-many-to-many", test_ordered_many_to_many);
+  g_test_add_func ("/custom-migration/to-many-without-inverse", test_to_many_without_inverse);
 
   return g_test_run ();
 }

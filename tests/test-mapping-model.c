@@ -12,9 +12,15 @@
 
 #include <glib/gstdio.h>
 
+#include "godwit-custom-migration.h"
 #include "godwit-error.h"
 #include "godwit-mapping-model.h"
+#include "godwit-mapping-stage.h"
+#include "godwit-migration.h"
+#include "godwit-store.h"
 #include "godwit-test-archive.h"
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 #define WIBOSCO_MAPPING "wibosco-revised/Migration2to3ModelMapping.xcmappingmodel"
@@ -1188,6 +1194,907 @@ test_not_a_mapping_model_folder (void)
   godwit_test_rmdir (tmpdir);
 }
 
+/* Translation into a migration plan stage */
+
+/* Model 1 → Model 2 of a blog: Author becomes Writer, Post becomes Article
+ * with renamed and transformed values, a Writer without inverse as editor
+ * and a status with a default; an author's ordered favorites have no
+ * inverse; Tag stays; Draft stays but a remove mapping drops its objects;
+ * Section is new, with an add mapping. */
+static void
+add_blog_models (GodwitModel **source,
+                 GodwitModel **destination)
+{
+  GodwitEntity *entity;
+  GodwitProperty *property;
+
+  *source = godwit_model_new ("Model 1", GODWIT_MODEL_SOURCE_WRITER);
+  entity = godwit_test_add_entity (*source, "Author", NULL);
+  godwit_test_add_attribute (entity, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "born", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_relationship (entity, "posts", "Post", "author", TRUE, FALSE);
+  godwit_test_add_relationship (entity, "favorites", "Post", NULL, TRUE, TRUE);
+  entity = godwit_test_add_entity (*source, "Post", NULL);
+  godwit_test_add_attribute (entity, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "body", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "views", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  godwit_test_add_attribute (entity, "rating", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_add_attribute (entity, "created", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_relationship (entity, "author", "Author", "posts", FALSE, FALSE);
+  godwit_test_add_relationship (entity, "tags", "Tag", "posts", TRUE, FALSE);
+  entity = godwit_test_add_entity (*source, "Tag", NULL);
+  godwit_test_add_attribute (entity, "label", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (entity, "posts", "Post", "tags", TRUE, FALSE);
+  entity = godwit_test_add_entity (*source, "Draft", NULL);
+  godwit_test_add_attribute (entity, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_resolve_model (*source);
+
+  *destination = godwit_model_new ("Model 2", GODWIT_MODEL_SOURCE_WRITER);
+  entity = godwit_test_add_entity (*destination, "Writer", NULL);
+  godwit_test_add_attribute (entity, "fullName", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "born", GODWIT_ATTRIBUTE_TYPE_DATE);
+  property = godwit_test_add_relationship (entity, "articles", "Article", "writer", TRUE, FALSE);
+  property->renaming_identifier = g_strdup ("posts");
+  godwit_test_add_relationship (entity, "favorites", "Article", NULL, TRUE, TRUE);
+  entity = godwit_test_add_entity (*destination, "Article", NULL);
+  godwit_test_add_attribute (entity, "heading", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "views", GODWIT_ATTRIBUTE_TYPE_INTEGER_64);
+  godwit_test_add_attribute (entity, "score", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
+  godwit_test_add_attribute (entity, "featured", GODWIT_ATTRIBUTE_TYPE_BOOLEAN);
+  godwit_test_add_attribute (entity, "created", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_attribute (entity, "origin", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "reviewed", GODWIT_ATTRIBUTE_TYPE_DATE);
+  godwit_test_add_attribute (entity, "summary", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "weight", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_add_attribute (entity, "rank", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  godwit_test_add_attribute (entity, "level", GODWIT_ATTRIBUTE_TYPE_INTEGER_16);
+  property = godwit_test_add_attribute (entity, "status", GODWIT_ATTRIBUTE_TYPE_STRING);
+  property->default_value = g_strdup ("draft");
+  property = godwit_test_add_relationship (entity, "writer", "Writer", "articles", FALSE, FALSE);
+  property->renaming_identifier = g_strdup ("author");
+  godwit_test_add_relationship (entity, "editor", "Writer", NULL, FALSE, FALSE);
+  godwit_test_add_relationship (entity, "tags", "Tag", "articles", TRUE, FALSE);
+  entity = godwit_test_add_entity (*destination, "Tag", NULL);
+  godwit_test_add_attribute (entity, "label", GODWIT_ATTRIBUTE_TYPE_STRING);
+  property = godwit_test_add_relationship (entity, "articles", "Article", "tags", TRUE, FALSE);
+  property->renaming_identifier = g_strdup ("posts");
+  entity = godwit_test_add_entity (*destination, "Draft", NULL);
+  godwit_test_add_attribute (entity, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
+  entity = godwit_test_add_entity (*destination, "Section", NULL);
+  godwit_test_add_attribute (entity, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_resolve_model (*destination);
+}
+
+static GBytes *
+key_path_archive (const char *key_path)
+{
+  GodwitTestArchive archive;
+  guint root;
+
+  godwit_test_archive_init (&archive);
+  root = add_key_path (&archive, "source", key_path);
+
+  return godwit_test_archive_finish (&archive, "NSKeyedArchiver", root);
+}
+
+/* FUNCTION($manager, "destinationInstances…", @mapping_name, $source.@key_path),
+ * or $source itself when @key_path is NULL. */
+static GBytes *
+instances_archive (const char *mapping_name,
+                   const char *key_path)
+{
+  GodwitTestArchive archive;
+  guint root;
+
+  godwit_test_archive_init (&archive);
+  root = add_destination_instances (&archive, mapping_name,
+                                    key_path != NULL ? add_key_path (&archive, "source", key_path)
+                                                     : add_variable (&archive, "source"));
+
+  return godwit_test_archive_finish (&archive, "NSKeyedArchiver", root);
+}
+
+static guint
+imported_expression (GodwitTestArchive *archive)
+{
+  return add_string_constant (archive, "it's \"imported\"");
+}
+
+static guint
+two_and_a_half_expression (GodwitTestArchive *archive)
+{
+  return add_constant (archive, plist_new_real (2.5));
+}
+
+static guint
+manager_title_expression (GodwitTestArchive *archive)
+{
+  return add_key_path (archive, "manager", "title");
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    relationship;
+  GBytes     *expression;  /* (nullable) (owned) */
+} PropertyRow;
+
+/* An entity mapping @id between @source and @destination (either may be
+ * NULL) with the property mappings @rows, whose ids follow @id. */
+static void
+xml_entity_mapping (GString     *xml,
+                    guint        id,
+                    const char  *source,
+                    const char  *destination,
+                    const char  *type,
+                    const char  *policy,
+                    PropertyRow *rows,
+                    guint        n_rows)
+{
+  g_autofree char *own_id = g_strdup_printf ("z%u", id);
+  g_autofree char *number = g_strdup_printf ("%u", id);
+  GString *attributes = g_string_new (NULL);
+  GString *relationships = g_string_new (NULL);
+
+  for (guint i = 0; i < n_rows; i++)
+    g_string_append_printf (rows[i].relationship ? relationships : attributes, "%sz%u",
+                            (rows[i].relationship ? relationships : attributes)->len > 0 ? " " : "",
+                            id * 100 + i);
+
+  xml_object (xml, "XDDEVENTITYMAPPING", own_id);
+  if (source != NULL)
+    xml_attribute (xml, "sourcename", "string", source);
+  if (destination != NULL)
+    xml_attribute (xml, "destinationname", "string", destination);
+  xml_attribute (xml, "mappingtypename", "string", type);
+  xml_attribute (xml, "mappingnumber", "int16", number);
+  if (policy != NULL)
+    xml_attribute (xml, "migrationpolicyclassname", "string", policy);
+  xml_relationship (xml, "attributemappings", "XDDEVATTRIBUTEMAPPING", attributes->str);
+  xml_relationship (xml, "relationshipmappings", "XDDEVRELATIONSHIPMAPPING", relationships->str);
+  xml_object_end (xml);
+  g_string_free (attributes, TRUE);
+  g_string_free (relationships, TRUE);
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autofree char *row_id = g_strdup_printf ("z%u", id * 100 + i);
+
+      /* Without a value expression nor autogenerateexpression: unset. */
+      if (rows[i].expression == NULL)
+        {
+          xml_object (xml, rows[i].relationship ? "XDDEVRELATIONSHIPMAPPING" : "XDDEVATTRIBUTEMAPPING",
+                      row_id);
+          xml_attribute (xml, "name", "string", rows[i].name);
+          xml_object_end (xml);
+          continue;
+        }
+      xml_property_mapping (xml, rows[i].relationship, row_id, rows[i].name, own_id,
+                            g_steal_pointer (&rows[i].expression));
+    }
+}
+
+/* The blog's mapping model in @tmpdir: every kind of value, links through
+ * destinationInstances, an add and a remove mapping. */
+static char *
+write_blog_mapping_model (const char *tmpdir)
+{
+  PropertyRow writer[] = {
+    { "fullName", FALSE, key_path_archive ("name") },
+    { "born", FALSE, key_path_archive ("born") },
+    { "articles", TRUE, instances_archive ("PostToArticle", "posts") },
+    { "favorites", TRUE, instances_archive ("PostToArticle", "favorites") },
+  };
+  PropertyRow article[] = {
+    { "heading", FALSE, key_path_archive ("title") },
+    { "text", FALSE, key_path_archive ("body") },
+    { "views", FALSE, key_path_archive ("views") },
+    { "score", FALSE, key_path_archive ("rating") },
+    { "featured", FALSE, expression_archive (yes_expression) },
+    { "created", FALSE, key_path_archive ("created") },
+    { "origin", FALSE, expression_archive (imported_expression) },
+    { "reviewed", FALSE, expression_archive (date_expression) },
+    { "summary", FALSE, expression_archive (nil_expression) },
+    { "weight", FALSE, expression_archive (half_expression) },
+    { "rank", FALSE, expression_archive (seven_expression) },
+    { "level", FALSE, expression_archive (two_and_a_half_expression) },
+    { "status", FALSE, NULL },
+    { "writer", TRUE, instances_archive ("AuthorToWriter", "author") },
+    { "editor", TRUE, instances_archive ("AuthorToWriter", "author") },
+    { "tags", TRUE, instances_archive ("TagToTag", "tags") },
+  };
+  PropertyRow tag[] = {
+    { "label", FALSE, key_path_archive ("label") },
+    { "articles", TRUE, instances_archive ("PostToArticle", "posts") },
+  };
+  PropertyRow section[] = {
+    { "title", FALSE, NULL },
+  };
+  GString *xml = g_string_new (NULL);
+
+  xml_begin (xml);
+  xml_mapping_model (xml, "z1", NULL, NULL, "z2 z3 z4 z5 z6");
+  xml_entity_mapping (xml, 2, "Author", "Writer", "Transform", NULL, writer, G_N_ELEMENTS (writer));
+  xml_entity_mapping (xml, 3, "Post", "Article", "Undefined", NULL, article, G_N_ELEMENTS (article));
+  xml_entity_mapping (xml, 4, "Tag", "Tag", "Copy", NULL, tag, G_N_ELEMENTS (tag));
+  xml_entity_mapping (xml, 5, NULL, "Section", "Add", NULL, section, G_N_ELEMENTS (section));
+  xml_entity_mapping (xml, 6, "Draft", NULL, "Remove", NULL, NULL, 0);
+  g_string_append (xml, "</database>\n");
+
+  return write_mapping_model (tmpdir, "Blog", xml);
+}
+
+static const GodwitPlanEntityMapping *
+stage_mapping (const GodwitMigrationStage *stage,
+               const char                 *name)
+{
+  for (guint i = 0; i < stage->entity_mappings->len; i++)
+    {
+      const GodwitPlanEntityMapping *mapping = g_ptr_array_index (stage->entity_mappings, i);
+
+      if (strcmp (mapping->name, name) == 0)
+        return mapping;
+    }
+
+  g_error ("no entity mapping %s in the stage", name);
+}
+
+/* "attribute=expression" for each value, in order, joined by "\n". */
+static char *
+describe_values (const GodwitPlanEntityMapping *mapping)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < mapping->attributes->len; i++)
+    {
+      const GodwitPlanValue *value = g_ptr_array_index (mapping->attributes, i);
+
+      g_string_append_printf (text, "%s%s=%s", i > 0 ? "\n" : "", value->attribute, value->expression);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* "relationship=mapping(source key)" for each link, joined by " ". */
+static char *
+describe_links (const GodwitPlanEntityMapping *mapping)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < mapping->relationships->len; i++)
+    {
+      const GodwitPlanLink *link = g_ptr_array_index (mapping->relationships, i);
+
+      g_string_append_printf (text, "%s%s=%s(%s)", i > 0 ? " " : "", link->relationship, link->mapping,
+                              link->source_key);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_stage (void)
+{
+  g_autofree char *tmpdir = godwit_test_make_tmpdir ();
+  g_autofree char *path = write_blog_mapping_model (tmpdir);
+  g_autofree char *json_path = NULL;
+  g_autofree char *values = NULL;
+  g_autofree char *links = NULL;
+  g_autoptr(GodwitModel) source = NULL;
+  g_autoptr(GodwitModel) destination = NULL;
+  g_autoptr(GodwitMappingModel) model = NULL;
+  g_autoptr(GodwitMigrationStage) stage = NULL;
+  g_autoptr(GError) error = NULL;
+  const GodwitPlanEntityMapping *mapping;
+
+  add_blog_models (&source, &destination);
+  model = godwit_mapping_model_new_for_path (path, &error);
+  g_assert_no_error (error);
+  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stage);
+
+  g_assert_cmpint (stage->kind, ==, GODWIT_MIGRATION_STAGE_CUSTOM);
+  g_assert_cmpstr (stage->versions[0], ==, "Model 1");
+  g_assert_cmpstr (stage->versions[1], ==, "Model 2");
+  g_assert_null (stage->versions[2]);
+  g_assert_null (stage->will_migrate[0]);
+  g_assert_null (stage->did_migrate[0]);
+  g_assert_cmpstr (stage->json_path, ==, path);
+
+  /* The add and remove mappings make nothing; Draft is still in Model 2,
+   * so a mapping that makes nothing keeps the stage from copying it. */
+  g_assert_cmpuint (stage->entity_mappings->len, ==, 4);
+  g_assert_cmpstr (((GodwitPlanEntityMapping *) g_ptr_array_index (stage->entity_mappings, 0))->name, ==,
+                   "AuthorToWriter");
+  g_assert_cmpstr (((GodwitPlanEntityMapping *) g_ptr_array_index (stage->entity_mappings, 1))->name, ==,
+                   "PostToArticle");
+  g_assert_cmpstr (((GodwitPlanEntityMapping *) g_ptr_array_index (stage->entity_mappings, 2))->name, ==,
+                   "TagToTag");
+  mapping = stage_mapping (stage, "DraftToDraft");
+  g_assert_cmpstr (mapping->source, ==, "Draft");
+  g_assert_cmpstr (mapping->destination, ==, "Draft");
+  g_assert_cmpstr (mapping->filter, ==, "0");
+  g_assert_cmpuint (mapping->attributes->len, ==, 0);
+  g_assert_cmpuint (mapping->relationships->len, ==, 0);
+
+  mapping = stage_mapping (stage, "PostToArticle");
+  g_assert_cmpstr (mapping->source, ==, "Post");
+  g_assert_cmpstr (mapping->destination, ==, "Article");
+  g_assert_null (mapping->filter);
+  json_path = g_strdup_printf ("%s: PostToArticle", path);
+  g_assert_cmpstr (mapping->json_path, ==, json_path);
+  values = describe_values (mapping);
+  /* By attribute name; an integer from a double is its whole part; the
+   * date is seconds since 2001; status keeps its default. */
+  g_assert_cmpstr (values, ==,
+                   "created=\"created\"\n"
+                   "featured=1\n"
+                   "heading=\"title\"\n"
+                   "level=CAST(2.5 AS INTEGER)\n"
+                   "origin='it''s \"imported\"'\n"
+                   "rank=7\n"
+                   "reviewed=86400.5\n"
+                   "score=CAST(\"rating\" AS INTEGER)\n"
+                   "status='draft'\n"
+                   "summary=NULL\n"
+                   "text=\"body\"\n"
+                   "views=\"views\"\n"
+                   "weight=0.5");
+  /* writer is what the stage's own rule links (renamed from author);
+   * editor is not, so it is linked; tags follow the source's tags. */
+  links = describe_links (mapping);
+  g_assert_cmpstr (links, ==, "editor=AuthorToWriter(\"author\")");
+  g_clear_pointer (&values, g_free);
+  g_clear_pointer (&links, g_free);
+
+  mapping = stage_mapping (stage, "AuthorToWriter");
+  values = describe_values (mapping);
+  g_assert_cmpstr (values, ==, "born=\"born\"\nfullName=\"name\"");
+  g_assert_cmpuint (mapping->relationships->len, ==, 0);
+  g_clear_pointer (&values, g_free);
+
+  mapping = stage_mapping (stage, "TagToTag");
+  values = describe_values (mapping);
+  g_assert_cmpstr (values, ==, "label=\"label\"");
+  g_assert_cmpuint (mapping->relationships->len, ==, 0);
+
+  /* It is a stage like any: it validates, and plans as SQL. */
+  g_assert_true (godwit_migration_stage_validate (stage, source, destination, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GodwitCustomMigration) migration = godwit_custom_migration_new (source, destination, stage,
+                                                                              &error);
+    g_autoptr(GPtrArray) sql = NULL;
+
+    g_assert_no_error (error);
+    sql = godwit_custom_migration_dup_sql (migration);
+    for (guint i = 0; i < sql->len; i++)
+      g_test_message ("%s", (char *) g_ptr_array_index (sql, i));
+  }
+
+  godwit_test_rmdir (tmpdir);
+}
+
+/* A to-one relationship Core Data leaves empty is linked to nothing, and
+ * a link through another entity's objects finds nothing. */
+static void
+test_stage_empty_links (void)
+{
+  g_autofree char *tmpdir = godwit_test_make_tmpdir ();
+  g_autofree char *path = NULL;
+  g_autofree char *links = NULL;
+  g_autoptr(GodwitModel) source = NULL;
+  g_autoptr(GodwitModel) destination = NULL;
+  g_autoptr(GodwitMappingModel) model = NULL;
+  g_autoptr(GodwitMigrationStage) stage = NULL;
+  g_autoptr(GError) error = NULL;
+  PropertyRow writer[] = {
+    { "fullName", FALSE, key_path_archive ("name") },
+    { "favorites", TRUE, instances_archive ("PostToArticle", "favorites") },
+  };
+  PropertyRow article[] = {
+    { "writer", TRUE, NULL },
+    { "editor", TRUE, instances_archive ("AuthorToWriter", NULL) },
+  };
+  GString *xml = g_string_new (NULL);
+
+  xml_begin (xml);
+  xml_mapping_model (xml, "z1", NULL, NULL, "z2 z3");
+  xml_entity_mapping (xml, 2, "Author", "Writer", "Undefined", NULL, writer, G_N_ELEMENTS (writer));
+  xml_entity_mapping (xml, 3, "Post", "Article", "Undefined", NULL, article, G_N_ELEMENTS (article));
+  g_string_append (xml, "</database>\n");
+  path = write_mapping_model (tmpdir, "Empty", xml);
+
+  add_blog_models (&source, &destination);
+  model = godwit_mapping_model_new_for_path (path, &error);
+  g_assert_no_error (error);
+  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  g_assert_no_error (error);
+
+  links = describe_links (stage_mapping (stage, "PostToArticle"));
+  g_assert_cmpstr (links, ==, "editor=AuthorToWriter(NULL) writer=AuthorToWriter(NULL)");
+  /* Tag and Draft: made by no entity mapping, so by none of the stage. */
+  g_assert_cmpstr (stage_mapping (stage, "TagToTag")->filter, ==, "0");
+  g_assert_cmpstr (stage_mapping (stage, "DraftToDraft")->filter, ==, "0");
+
+  godwit_test_rmdir (tmpdir);
+}
+
+/* Translating the mapping model @xml (freed) fails with @code, naming
+ * the file and saying @words. */
+static void
+assert_translation_fails (GString     *xml,
+                          GodwitError  code,
+                          const char  *words)
+{
+  g_autofree char *tmpdir = godwit_test_make_tmpdir ();
+  g_autofree char *path = write_mapping_model (tmpdir, "Failing", xml);
+  g_autofree char *expected = NULL;
+  g_autoptr(GodwitModel) source = NULL;
+  g_autoptr(GodwitModel) destination = NULL;
+  g_autoptr(GodwitMappingModel) model = NULL;
+  g_autoptr(GodwitMigrationStage) stage = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_blog_models (&source, &destination);
+  model = godwit_mapping_model_new_for_path (path, &error);
+  g_assert_no_error (error);
+  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  g_assert_null (stage);
+  g_assert_error (error, GODWIT_ERROR, code);
+  expected = g_strdup_printf ("%s: %s", path, words);
+  g_assert_cmpstr (error->message, ==, expected);
+
+  godwit_test_rmdir (tmpdir);
+}
+
+/* The same with the one entity mapping @source_entity → Article, with
+ * @rows and @policy. */
+static void
+assert_stage_fails (const char  *source_entity,
+                    const char  *policy,
+                    PropertyRow *rows,
+                    guint        n_rows,
+                    GodwitError  code,
+                    const char  *words)
+{
+  GString *xml = g_string_new (NULL);
+
+  xml_begin (xml);
+  xml_mapping_model (xml, "z1", NULL, NULL, "z2");
+  xml_entity_mapping (xml, 2, source_entity, "Article", "Undefined", policy, rows, n_rows);
+  g_string_append (xml, "</database>\n");
+  assert_translation_fails (xml, code, words);
+}
+
+/* Relationships set otherwise than a stage can: the blog's three entity
+ * mappings with @article as PostToArticle's property mappings. */
+static void
+assert_relationship_fails (PropertyRow *article,
+                           guint        n_article,
+                           const char  *words)
+{
+  PropertyRow writer[] = {
+    { "articles", TRUE, instances_archive ("PostToArticle", "posts") },
+    { "favorites", TRUE, instances_archive ("PostToArticle", "favorites") },
+  };
+  PropertyRow tag[] = {
+    { "articles", TRUE, instances_archive ("PostToArticle", "posts") },
+  };
+  GString *xml = g_string_new (NULL);
+
+  xml_begin (xml);
+  xml_mapping_model (xml, "z1", NULL, NULL, "z2 z3 z4");
+  xml_entity_mapping (xml, 2, "Author", "Writer", "Undefined", NULL, writer, G_N_ELEMENTS (writer));
+  xml_entity_mapping (xml, 3, "Post", "Article", "Undefined", NULL, article, n_article);
+  xml_entity_mapping (xml, 4, "Tag", "Tag", "Undefined", NULL, tag, G_N_ELEMENTS (tag));
+  g_string_append (xml, "</database>\n");
+  assert_translation_fails (xml, GODWIT_ERROR_INVALID_MODEL, words);
+}
+
+static void
+test_stage_relationship_errors (void)
+{
+  PropertyRow unset_writer[] = {
+    { "writer", TRUE, NULL },
+    { "tags", TRUE, instances_archive ("TagToTag", "tags") },
+  };
+  PropertyRow unset_tags[] = {
+    { "writer", TRUE, instances_archive ("AuthorToWriter", "author") },
+    { "tags", TRUE, NULL },
+  };
+  PropertyRow other_tags[] = {
+    { "writer", TRUE, instances_archive ("AuthorToWriter", "author") },
+    { "tags", TRUE, instances_archive ("TagToTag", NULL) },
+  };
+  PropertyRow many_editors[] = {
+    { "editor", TRUE, instances_archive ("AuthorToWriter", "tags") },
+  };
+
+  /* Core Data sets writer from Writer.articles; a stage cannot. */
+  assert_relationship_fails (unset_writer, G_N_ELEMENTS (unset_writer),
+                             "PostToArticle.writer: has no value expression, but its inverse "
+                             "AuthorToWriter.articles has one: Core Data sets both from it, a migration "
+                             "plan stage sets a relationship only from its own entity mapping: give this "
+                             "step as a custom stage in a migration plan");
+  assert_relationship_fails (unset_tags, G_N_ELEMENTS (unset_tags),
+                             "PostToArticle.tags: has no value expression, so Core Data leaves it empty, "
+                             "but a migration plan stage fills it from the source's “tags”: give this step "
+                             "as a custom stage in a migration plan");
+  assert_relationship_fails (other_tags, G_N_ELEMENTS (other_tags),
+                             "PostToArticle.tags: a migration plan stage fills a to-many relationship with "
+                             "the objects made from the source's “tags” by every entity mapping making Tag "
+                             "objects from them, not with “FUNCTION($manager, "
+                             "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", \"TagToTag\", "
+                             "$source)”: give this step as a custom stage in a migration plan");
+  assert_relationship_fails (many_editors, G_N_ELEMENTS (many_editors),
+                             "PostToArticle.editor: “FUNCTION($manager, "
+                             "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", "
+                             "\"AuthorToWriter\", $source.tags)” gives the objects made from all of the "
+                             "source's “tags”, but “editor” of Article is a to-one relationship");
+}
+
+static void
+test_stage_errors (void)
+{
+  PropertyRow none[] = { { "heading", FALSE, NULL } };
+  PropertyRow unknown_attribute[] = { { "nope", FALSE, key_path_archive ("title") } };
+  PropertyRow unknown_source[] = { { "heading", FALSE, key_path_archive ("heading") } };
+  PropertyRow method[] = { { "heading", FALSE, expression_archive (uppercase_expression) } };
+  PropertyRow subquery[] = { { "heading", FALSE, expression_archive (subquery_expression) } };
+  PropertyRow manager[] = { { "heading", FALSE, expression_archive (manager_title_expression) } };
+  PropertyRow related[] = { { "heading", FALSE, key_path_archive ("author.name") } };
+  PropertyRow number[] = { { "heading", FALSE, expression_archive (seven_expression) } };
+  PropertyRow date[] = { { "heading", FALSE, key_path_archive ("created") } };
+  PropertyRow value_link[] = { { "writer", TRUE, key_path_archive ("author") } };
+  PropertyRow missing_mapping[] = { { "writer", TRUE, instances_archive ("AuthorToWriter", "author") } };
+  PropertyRow to_many[] = { { "tags", TRUE, instances_archive ("PostToArticle", NULL) } };
+
+  assert_stage_fails ("Post", "BlogMigrationPolicy", none, G_N_ELEMENTS (none),
+                      GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle: needs the migration policy class “BlogMigrationPolicy”, which only "
+                      "runs on Apple platforms: give this step as a custom stage in a migration plan");
+  assert_stage_fails ("Nope", NULL, none, G_N_ELEMENTS (none), GODWIT_ERROR_UNKNOWN_ENTITY,
+                      "NopeToArticle: version “Model 1” has no entity “Nope”, the mapping's source entity");
+  assert_stage_fails ("Post", NULL, unknown_attribute, G_N_ELEMENTS (unknown_attribute),
+                      GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.nope: entity Article of version “Model 2” has no attribute “nope”");
+  assert_stage_fails ("Post", NULL, unknown_source, G_N_ELEMENTS (unknown_source),
+                      GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.heading: “$source.heading”: entity Post of version “Model 1” has no "
+                      "attribute “heading”");
+  assert_stage_fails ("Post", NULL, method, G_N_ELEMENTS (method), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.heading: “FUNCTION($source.title, \"uppercaseString\")” calls the "
+                      "method “uppercaseString”, which only runs on Apple platforms: give this step as a "
+                      "custom stage in a migration plan");
+  assert_stage_fails ("Post", NULL, subquery, G_N_ELEMENTS (subquery), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.heading: the value expression is an NSSubqueryExpression, which "
+                      "Godwit cannot translate: give this step as a custom stage in a migration plan");
+  assert_stage_fails ("Post", NULL, manager, G_N_ELEMENTS (manager), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.heading: “$manager.title” reads $manager, which only Core Data's "
+                      "migration manager has: give this step as a custom stage in a migration plan");
+  assert_stage_fails ("Post", NULL, related, G_N_ELEMENTS (related), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.heading: “$source.author.name” reads past the source object's "
+                      "“author”, but an expression of a migration plan stage reads only the source "
+                      "object itself (no subquery): give this step as a custom stage in a migration plan");
+  assert_stage_fails ("Post", NULL, number, G_N_ELEMENTS (number), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.heading: the constant 7 is a number, but “heading” of Article is a "
+                      "String attribute: Core Data would refuse it");
+  assert_stage_fails ("Post", NULL, date, G_N_ELEMENTS (date), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.heading: “$source.created” is a Date attribute, but “heading” of "
+                      "Article is a String attribute: Core Data would refuse its value");
+  assert_stage_fails ("Post", NULL, value_link, G_N_ELEMENTS (value_link), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.writer: “$source.author” gives source values, but a relationship "
+                      "holds the destination objects entity mappings made: FUNCTION($manager, "
+                      "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", …)");
+  assert_stage_fails ("Post", NULL, missing_mapping, G_N_ELEMENTS (missing_mapping),
+                      GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.writer: “FUNCTION($manager, "
+                      "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", \"AuthorToWriter\", "
+                      "$source.author)” names the entity mapping “AuthorToWriter”, which this mapping "
+                      "model does not have");
+  assert_stage_fails ("Post", NULL, to_many, G_N_ELEMENTS (to_many), GODWIT_ERROR_INVALID_MODEL,
+                      "PostToArticle.tags: “PostToArticle” makes Article objects, but “tags” of Article "
+                      "holds Tag objects");
+}
+
+/* The URIs of a to-many relationship, sorted and joined by " ". */
+static char *
+dup_sorted_uris (JsonArray *array)
+{
+  g_autoptr(GPtrArray) uris = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    g_ptr_array_add (uris, (gpointer) json_array_get_string_element (array, i));
+  g_ptr_array_sort (uris, godwit_test_compare_strings);
+  g_ptr_array_add (uris, NULL);
+
+  return g_strjoinv (" ", (char **) uris->pdata);
+}
+
+/* Two URIs, sorted and joined by " ". */
+static char *
+dup_pair (const char *first,
+          const char *second)
+{
+  if (strcmp (first, second) > 0)
+    return g_strdup_printf ("%s %s", second, first);
+
+  return g_strdup_printf ("%s %s", first, second);
+}
+
+/* Objects of the blog's Model 1, migrated by its mapping model. */
+static void
+test_stage_runs (void)
+{
+  g_autofree char *tmpdir = godwit_test_make_tmpdir ();
+  g_autofree char *path = write_blog_mapping_model (tmpdir);
+  g_autofree char *destination_path = g_build_filename (tmpdir, "Blog 2.sqlite", NULL);
+  g_autoptr(GodwitModel) source = NULL;
+  g_autoptr(GodwitModel) destination = NULL;
+  g_autoptr(GodwitMappingModel) model = NULL;
+  g_autoptr(GodwitMigrationStage) stage = NULL;
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+  g_autoptr(GodwitStore) store = NULL;
+  g_autoptr(GPtrArray) writers = NULL;
+  g_autoptr(GPtrArray) articles = NULL;
+  g_autoptr(GPtrArray) tags = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autofree char *linked = NULL;
+  g_autofree char *expected = NULL;
+  GodwitTestStore blog;
+  gint64 ann, bob, hello, second, orphan, gtk, c;
+  GodwitObject *article;
+  GodwitObject *ann_writer, *bob_writer;
+  GodwitObject *gtk_tag, *c_tag;
+  JsonArray *favorites;
+
+  add_blog_models (&source, &destination);
+  godwit_test_store_init (&blog, "Blog.sqlite");
+  writer = godwit_test_store_begin (&blog, source, FALSE);
+  ann = godwit_test_insert (writer, "Author", "name", g_variant_new_string ("Ann"),
+                            "born", g_variant_new_double (100.0), NULL);
+  bob = godwit_test_insert (writer, "Author", "name", g_variant_new_string ("Bob"), NULL);
+  hello = godwit_test_insert (writer, "Post", "title", g_variant_new_string ("Hello"),
+                              "body", g_variant_new_string ("First post"),
+                              "views", g_variant_new_int64 (10),
+                              "rating", g_variant_new_double (4.6),
+                              "created", g_variant_new_double (1000.0), NULL);
+  second = godwit_test_insert (writer, "Post", "title", g_variant_new_string ("Second"),
+                               "views", g_variant_new_int64 (20),
+                               "rating", g_variant_new_double (2.2), NULL);
+  orphan = godwit_test_insert (writer, "Post", "title", g_variant_new_string ("Orphan"), NULL);
+  gtk = godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("gtk"), NULL);
+  c = godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("c"), NULL);
+  godwit_test_insert (writer, "Tag", "label", g_variant_new_string ("unused"), NULL);
+  godwit_test_insert (writer, "Draft", "text", g_variant_new_string ("scratch"), NULL);
+  godwit_test_relate (writer, "Post", hello, "author", "Author", ann);
+  godwit_test_relate (writer, "Post", second, "author", "Author", bob);
+  godwit_test_relate (writer, "Post", hello, "tags", "Tag", gtk);
+  godwit_test_relate (writer, "Post", hello, "tags", "Tag", c);
+  godwit_test_relate (writer, "Post", second, "tags", "Tag", c);
+  godwit_test_relate (writer, "Author", ann, "favorites", "Post", second);
+  godwit_test_relate (writer, "Author", ann, "favorites", "Post", orphan);
+  godwit_test_relate (writer, "Author", ann, "favorites", "Post", hello);
+  godwit_test_writer_commit (writer);
+
+  model = godwit_mapping_model_new_for_path (path, &error);
+  g_assert_no_error (error);
+  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  g_assert_no_error (error);
+  migration = godwit_custom_migration_new (source, destination, stage, &error);
+  g_assert_no_error (error);
+  g_assert_true (godwit_custom_migration_run (migration, blog.path, destination_path, NULL, NULL, NULL,
+                                              &error));
+  g_assert_no_error (error);
+
+  store = godwit_store_open (destination_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (godwit_store_set_model (store, destination, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (godwit_store_count_objects (store, "Draft", TRUE, NULL, &error), ==, 0);
+  g_assert_cmpint (godwit_store_count_objects (store, "Section", TRUE, NULL, &error), ==, 0);
+  g_assert_no_error (error);
+
+  /* Writers, made in the order of the authors. */
+  writers = godwit_store_fetch_objects (store, "Writer", TRUE, 0, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (writers->len, ==, 2);
+  ann_writer = g_ptr_array_index (writers, 0);
+  bob_writer = g_ptr_array_index (writers, 1);
+  g_assert_cmpstr (json_object_get_string_member (ann_writer->attributes, "fullName"), ==, "Ann");
+  g_assert_cmpstr (json_object_get_string_member (ann_writer->attributes, "born"), ==, "2001-01-01T00:01:40Z");
+  g_assert_cmpstr (json_object_get_string_member (bob_writer->attributes, "fullName"), ==, "Bob");
+  g_assert_true (json_object_get_null_member (bob_writer->attributes, "born"));
+
+  tags = godwit_store_fetch_objects (store, "Tag", TRUE, 0, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tags->len, ==, 3);
+  gtk_tag = g_ptr_array_index (tags, 0);
+  c_tag = g_ptr_array_index (tags, 1);
+  g_assert_cmpstr (json_object_get_string_member (gtk_tag->attributes, "label"), ==, "gtk");
+  g_assert_cmpstr (json_object_get_string_member (c_tag->attributes, "label"), ==, "c");
+
+  articles = godwit_store_fetch_objects (store, "Article", TRUE, 0, 100, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (articles->len, ==, 3);
+
+  article = g_ptr_array_index (articles, 0);
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "heading"), ==, "Hello");
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "text"), ==, "First post");
+  g_assert_cmpint (json_object_get_int_member (article->attributes, "views"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (article->attributes, "score"), ==, 4);
+  g_assert_true (json_object_get_boolean_member (article->attributes, "featured"));
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "created"), ==, "2001-01-01T00:16:40Z");
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "origin"), ==, "it's \"imported\"");
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "reviewed"), ==,
+                   "2001-01-02T00:00:00.500Z");
+  g_assert_true (json_object_get_null_member (article->attributes, "summary"));
+  g_assert_cmpfloat (json_object_get_double_member (article->attributes, "weight"), ==, 0.5);
+  g_assert_cmpint (json_object_get_int_member (article->attributes, "rank"), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (article->attributes, "level"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "status"), ==, "draft");
+  g_assert_cmpstr (json_object_get_string_member (article->relationships, "writer"), ==, ann_writer->uri);
+  g_assert_cmpstr (json_object_get_string_member (article->relationships, "editor"), ==, ann_writer->uri);
+  linked = dup_sorted_uris (json_object_get_array_member (article->relationships, "tags"));
+  expected = dup_pair (gtk_tag->uri, c_tag->uri);
+  g_assert_cmpstr (linked, ==, expected);
+  g_clear_pointer (&linked, g_free);
+
+  article = g_ptr_array_index (articles, 1);
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "heading"), ==, "Second");
+  g_assert_true (json_object_get_null_member (article->attributes, "text"));
+  g_assert_cmpint (json_object_get_int_member (article->attributes, "score"), ==, 2);
+  g_assert_true (json_object_get_null_member (article->attributes, "created"));
+  g_assert_cmpstr (json_object_get_string_member (article->relationships, "writer"), ==, bob_writer->uri);
+  g_assert_cmpstr (json_object_get_string_member (article->relationships, "editor"), ==, bob_writer->uri);
+  linked = dup_sorted_uris (json_object_get_array_member (article->relationships, "tags"));
+  g_assert_cmpstr (linked, ==, c_tag->uri);
+  g_clear_pointer (&linked, g_free);
+
+  article = g_ptr_array_index (articles, 2);
+  g_assert_cmpstr (json_object_get_string_member (article->attributes, "heading"), ==, "Orphan");
+  g_assert_true (json_object_get_null_member (article->attributes, "score"));
+  g_assert_true (json_object_get_null_member (article->relationships, "writer"));
+  g_assert_true (json_object_get_null_member (article->relationships, "editor"));
+  linked = dup_sorted_uris (json_object_get_array_member (article->relationships, "tags"));
+  g_assert_cmpstr (linked, ==, "");
+  g_clear_pointer (&linked, g_free);
+
+  /* Ann's favorites, without inverse, in her order. */
+  favorites = json_object_get_array_member (ann_writer->relationships, "favorites");
+  g_assert_cmpuint (json_array_get_length (favorites), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_array_get_string_element (favorites, i), ==,
+                     ((GodwitObject *) g_ptr_array_index (articles, (i + 1) % 3))->uri);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (bob_writer->relationships,
+                                                                         "favorites")), ==, 0);
+
+  /* The inverses follow. */
+  linked = dup_sorted_uris (json_object_get_array_member (ann_writer->relationships, "articles"));
+  g_assert_cmpstr (linked, ==, ((GodwitObject *) g_ptr_array_index (articles, 0))->uri);
+  g_clear_pointer (&linked, g_free);
+  linked = dup_sorted_uris (json_object_get_array_member (c_tag->relationships, "articles"));
+  g_clear_pointer (&expected, g_free);
+  expected = dup_pair (((GodwitObject *) g_ptr_array_index (articles, 0))->uri,
+                       ((GodwitObject *) g_ptr_array_index (articles, 1))->uri);
+  g_assert_cmpstr (linked, ==, expected);
+  g_clear_pointer (&linked, g_free);
+  linked = dup_sorted_uris (json_object_get_array_member (((GodwitObject *) g_ptr_array_index (tags, 2))->relationships,
+                                                          "articles"));
+  g_assert_cmpstr (linked, ==, "");
+
+  godwit_test_store_clear (&blog);
+  godwit_test_rmdir (tmpdir);
+}
+
+/* GodwitMigration runs a step that an Xcode mapping model covers, and
+ * verifies it, as it runs a plan's custom stage. Without the mapping model
+ * the renamed name would be inferred as removed and added: values lost. */
+#define PEOPLE_V1 "<entity name=\"Person\" representedClassName=\"Person\" syncable=\"YES\">" \
+                  "<attribute name=\"name\" optional=\"YES\" attributeType=\"String\"/>" \
+                  "<relationship name=\"posts\" optional=\"YES\" toMany=\"YES\" destinationEntity=\"Post\" inverseName=\"author\" inverseEntity=\"Post\"/></entity>" \
+                  "<entity name=\"Post\" representedClassName=\"Post\" syncable=\"YES\">" \
+                  "<attribute name=\"title\" optional=\"YES\" attributeType=\"String\"/>" \
+                  "<relationship name=\"author\" optional=\"YES\" maxCount=\"1\" destinationEntity=\"Person\" inverseName=\"posts\" inverseEntity=\"Person\"/></entity>"
+#define PEOPLE_V2 "<entity name=\"Person\" representedClassName=\"Person\" syncable=\"YES\">" \
+                  "<attribute name=\"fullName\" optional=\"YES\" attributeType=\"String\"/>" \
+                  "<relationship name=\"posts\" optional=\"YES\" toMany=\"YES\" destinationEntity=\"Post\" inverseName=\"author\" inverseEntity=\"Post\"/></entity>" \
+                  "<entity name=\"Post\" representedClassName=\"Post\" syncable=\"YES\">" \
+                  "<attribute name=\"heading\" optional=\"YES\" attributeType=\"String\"/>" \
+                  "<relationship name=\"author\" optional=\"YES\" maxCount=\"1\" destinationEntity=\"Person\" inverseName=\"posts\" inverseEntity=\"Person\"/></entity>"
+
+static void
+test_stage_migration (void)
+{
+  g_autofree char *tmpdir = godwit_test_make_tmpdir ();
+  g_autofree char *bundle_path = g_build_filename (tmpdir, "Model.xcdatamodeld", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GodwitMappingModel) mapping_model = NULL;
+  g_autoptr(GPtrArray) mapping_models = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GodwitMigration) migration = NULL;
+  g_autoptr(GodwitStore) store = NULL;
+  g_autoptr(GPtrArray) people = NULL;
+  g_autoptr(GPtrArray) posts = NULL;
+  g_autoptr(GError) error = NULL;
+  GodwitStoreWriter *writer;
+  GodwitMigrationStep *step;
+  GodwitObject *ann;
+  GodwitTestStore people_store;
+  gint64 ann_pk, hello_pk;
+  PropertyRow person[] = {
+    { "fullName", FALSE, key_path_archive ("name") },
+    { "posts", TRUE, instances_archive ("PostToPost", "posts") },
+  };
+  PropertyRow post[] = {
+    { "heading", FALSE, key_path_archive ("title") },
+    { "author", TRUE, instances_archive ("PersonToPerson", "author") },
+  };
+  GString *xml = g_string_new (NULL);
+
+  xml_begin (xml);
+  xml_mapping_model (xml, "z1", NULL, NULL, "z2 z5");
+  xml_entity_mapping (xml, 2, "Person", "Person", "Transform", NULL, person, G_N_ELEMENTS (person));
+  xml_entity_mapping (xml, 5, "Post", "Post", "Transform", NULL, post, G_N_ELEMENTS (post));
+  g_string_append (xml, "</database>\n");
+  path = write_mapping_model (tmpdir, "People", xml);
+  mapping_model = godwit_mapping_model_new_for_path (path, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (mapping_models, g_object_ref (mapping_model));
+
+  bundle = godwit_test_write_bundle (bundle_path, "Model 1", PEOPLE_V1, "Model 2", PEOPLE_V2, NULL);
+  godwit_test_store_init (&people_store, "People.sqlite");
+  writer = godwit_test_store_begin (&people_store, godwit_model_bundle_find_version (bundle, "Model 1"), FALSE);
+  ann_pk = godwit_test_insert (writer, "Person", "name", g_variant_new_string ("Ann"), NULL);
+  godwit_test_insert (writer, "Person", "name", g_variant_new_string ("Bob"), NULL);
+  hello_pk = godwit_test_insert (writer, "Post", "title", g_variant_new_string ("Hello"), NULL);
+  godwit_test_insert (writer, "Post", "title", g_variant_new_string ("Alone"), NULL);
+  godwit_test_relate (writer, "Post", hello_pk, "author", "Person", ann_pk);
+  godwit_test_writer_commit (writer);
+
+  migration = godwit_migration_new (people_store.path, bundle, NULL, mapping_models, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (godwit_migration_get_steps (migration)->len, ==, 1);
+  step = g_ptr_array_index (godwit_migration_get_steps (migration), 0);
+  g_assert_cmpint (step->kind, ==, GODWIT_MIGRATION_STEP_MAPPING_MODEL);
+  g_assert_cmpuint (step->blockers->len, ==, 0);
+  g_assert_nonnull (step->stage);
+  g_assert_true (godwit_migration_can_run (migration));
+
+  g_assert_true (godwit_migration_run (migration, NULL, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (godwit_migration_get_verification (migration), 0),
+                                   "object counts:"));
+
+  store = godwit_store_open (people_store.path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (godwit_store_set_model (store, godwit_model_bundle_find_version (bundle, "Model 2"), &error));
+  g_assert_no_error (error);
+  people = godwit_store_fetch_objects (store, "Person", TRUE, 0, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (people->len, ==, 2);
+  ann = g_ptr_array_index (people, 0);
+  g_assert_cmpstr (json_object_get_string_member (ann->attributes, "fullName"), ==, "Ann");
+  g_assert_cmpstr (json_object_get_string_member (((GodwitObject *) g_ptr_array_index (people, 1))->attributes,
+                                                  "fullName"), ==, "Bob");
+  posts = godwit_store_fetch_objects (store, "Post", TRUE, 0, 10, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (posts->len, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (((GodwitObject *) g_ptr_array_index (posts, 0))->attributes,
+                                                  "heading"), ==, "Hello");
+  g_assert_cmpstr (json_object_get_string_member (((GodwitObject *) g_ptr_array_index (posts, 0))->relationships,
+                                                  "author"), ==, ann->uri);
+  g_assert_true (json_object_get_null_member (((GodwitObject *) g_ptr_array_index (posts, 1))->relationships,
+                                              "author"));
+
+  godwit_test_store_clear (&people_store);
+  godwit_test_rmdir (tmpdir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1206,6 +2113,12 @@ main (int   argc,
   g_test_add_func ("/mapping-model/errors/truncated", test_truncated);
   g_test_add_func ("/mapping-model/errors/missing-snapshot", test_missing_snapshot);
   g_test_add_func ("/mapping-model/errors/not-a-mapping-model-folder", test_not_a_mapping_model_folder);
+  g_test_add_func ("/mapping-model/stage/translation", test_stage);
+  g_test_add_func ("/mapping-model/stage/empty-links", test_stage_empty_links);
+  g_test_add_func ("/mapping-model/stage/errors", test_stage_errors);
+  g_test_add_func ("/mapping-model/stage/relationship-errors", test_stage_relationship_errors);
+  g_test_add_func ("/mapping-model/stage/runs", test_stage_runs);
+  g_test_add_func ("/mapping-model/stage/migration", test_stage_migration);
 
   return g_test_run ();
 }

@@ -430,6 +430,9 @@ static const ErrorCase read_errors[] = {
     "“will-migrate”, “did-migrate” and “entity-mappings”)" },
   { CUSTOM (", \"entity-mapings\": []"), GODWIT_ERROR_INVALID_MODEL,
     "stages[0].entity-mapings: unknown key (a custom stage has the keys" },
+  /* A key that is not a plain name is quoted, so that the path reads as one. */
+  { CUSTOM (", \"entity mappings\": []"), GODWIT_ERROR_INVALID_MODEL,
+    "stages[0][\"entity mappings\"]: unknown key (a custom stage has the keys" },
   { CUSTOM (", \"will-migrate\": \"DELETE FROM ZPLANT\""), GODWIT_ERROR_INVALID_MODEL,
     "stages[0].will-migrate: must be an array of strings, not a string" },
   { CUSTOM (", \"did-migrate\": [\"\"]"), GODWIT_ERROR_INVALID_MODEL,

@@ -12,6 +12,7 @@
 
 #include "godwit-error.h"
 #include "godwit-migration.h"
+#include "godwit-stage-report.h"
 #include "godwit-test-model.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
@@ -120,7 +121,7 @@ test_wibosco_progressive (void)
   g_assert_true (godwit_migration_run (migration, NULL, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (phases->str, ==, "snapshot,migrate,verify,replace");
-  g_assert_cmpuint (godwit_migration_get_verification (migration)->len, ==, 3);
+  g_assert_cmpuint (godwit_migration_get_verification (migration)->len, ==, 4);
   g_assert_nonnull (godwit_migration_get_backup (migration));
 
   /* Every Post keeps its values and has exactly one Section made from its
@@ -198,15 +199,18 @@ test_bergier_renames (void)
   chain_clear (&chain);
 }
 
-/* An up-to-date store: nothing to do, nothing touched. */
+/* An up-to-date store: nothing to do, nothing touched; verifying it
+ * only reads it. */
 static void
 test_up_to_date (void)
 {
   Chain chain = { 0 };
   g_autoptr(GodwitMigration) migration = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
+  GPtrArray *verification;
 
   if (!chain_init (&chain, "bergier/stores/Example_v2.0.0.sqlite", "bergier/Model.xcdatamodeld"))
     return;
@@ -218,6 +222,21 @@ test_up_to_date (void)
   g_assert_true (godwit_migration_run (migration, NULL, FALSE, NULL, &error));
   g_assert_no_error (error);
   g_assert_null (godwit_migration_get_backup (migration));
+  verification = godwit_migration_get_verification (migration);
+  g_assert_cmpuint (verification->len, ==, 0);
+
+  g_assert_true (godwit_migration_verify (migration, chain.store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (verification->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (verification, 0), ==, "integrity check: ok");
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (verification, 1), "relationships: "));
+  g_assert_cmpstr (g_ptr_array_index (verification, 2), ==, "metadata: every entity's version hash matches “v2.0.0”");
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (godwit_migration_verify (migration, chain.store, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (verification->len, ==, 0);
+
   after = godwit_test_snapshot_directory (chain.dir);
   g_assert_cmpstr (after, ==, before);
 
@@ -283,6 +302,600 @@ test_errors (void)
   chain_clear (&chain);
 }
 
+
+static const GodwitEntityCount *
+find_count (GodwitStageReport *report,
+            const char        *source,
+            const char        *destination)
+{
+  GPtrArray *counts = godwit_stage_report_get_counts (report);
+
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const GodwitEntityCount *count = g_ptr_array_index (counts, i);
+
+      if (g_strcmp0 (count->source_entity, source) == 0 &&
+          g_strcmp0 (count->destination_entity, destination) == 0)
+        return count;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+assert_count (GodwitStageReport *report,
+              const char        *source,
+              const char        *destination,
+              gint64             before,
+              gint64             predicted,
+              gint64             after)
+{
+  const GodwitEntityCount *count = find_count (report, source, destination);
+
+  g_assert_cmpint (count->before, ==, before);
+  g_assert_cmpint (count->predicted, ==, predicted);
+  g_assert_cmpint (count->after, ==, after);
+}
+
+/* The impact of @kind on @entity; NULL when there is none. */
+static const GodwitDataImpact *
+find_impact (GodwitStageReport    *report,
+             GodwitDataImpactKind  kind,
+             const char           *entity)
+{
+  GPtrArray *impacts = godwit_stage_report_get_impacts (report);
+
+  g_assert_nonnull (impacts);
+  for (guint i = 0; i < impacts->len; i++)
+    {
+      const GodwitDataImpact *impact = g_ptr_array_index (impacts, i);
+
+      if (impact->kind == kind && g_strcmp0 (impact->entity, entity) == 0)
+        return impact;
+    }
+
+  return NULL;
+}
+
+static const GodwitObjectSamples *
+find_samples (GodwitStageReport *report,
+              const char        *source)
+{
+  GPtrArray *samples = godwit_stage_report_get_samples (report);
+
+  g_assert_nonnull (samples);
+  for (guint i = 0; i < samples->len; i++)
+    {
+      const GodwitObjectSamples *entity = g_ptr_array_index (samples, i);
+
+      if (g_strcmp0 (entity->source_entity, source) == 0)
+        return entity;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* The attributes of a sample object, as compact JSON. */
+static char *
+dup_sample_attributes (GPtrArray *objects,
+                       guint      index)
+{
+  JsonObject *object;
+  g_autoptr(JsonNode) attributes = json_node_new (JSON_NODE_OBJECT);
+
+  g_assert_cmpuint (index, <, objects->len);
+  object = json_node_get_object (g_ptr_array_index (objects, index));
+  json_node_set_object (attributes, json_object_get_object_member (object, "attributes"));
+
+  return json_to_string (attributes, FALSE);
+}
+
+/* The wibosco chain as a dry run: what each step does, counted; the
+ * store keeps every byte. */
+static void
+test_wibosco_dry_run_reports (void)
+{
+  Chain chain = { 0 };
+  g_autoptr(GodwitMigrationPlan) plan = NULL;
+  g_autoptr(GodwitMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GPtrArray *reports;
+  GodwitStageReport *report;
+  const GodwitDataImpact *impact;
+  const GodwitObjectSamples *samples;
+
+  if (!chain_init (&chain, "wibosco-revised/stores/CoreDataMigration_Example_1.sqlite",
+                   "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"))
+    return;
+
+  before = godwit_test_snapshot_directory (chain.dir);
+  plan = godwit_test_load_plan ("wibosco.godwit-plan.json");
+  migration = godwit_migration_new (chain.store, chain.bundle, plan, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Planning counts the first step on the store itself. */
+  reports = godwit_migration_get_stage_reports (migration);
+  g_assert_cmpuint (reports->len, ==, 3);
+  report = g_ptr_array_index (reports, 0);
+  g_assert_cmpuint (godwit_stage_report_get_step (report), ==, 1);
+  g_assert_false (godwit_stage_report_get_ran (report));
+  assert_count (report, "Post", "Post", 10, 10, -1);
+  g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 0);
+  g_assert_cmpuint (godwit_stage_report_get_sql (report)->len, >, 0);
+  g_assert_cmpuint (find_samples (report, "Post")->before->len, ==, 3);
+  g_assert_null (find_samples (report, "Post")->after);
+  report = g_ptr_array_index (reports, 1);
+  g_assert_null (godwit_stage_report_get_impacts (report));
+  assert_count (report, NULL, "Section", -1, -1, -1);
+
+  g_assert_true (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  after = godwit_test_snapshot_directory (chain.dir);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpstr (g_ptr_array_index (godwit_migration_get_verification (migration), 0), ==,
+                   "object counts: in each of 3 steps every entity has the objects its mapping predicts (5 counts)");
+
+  reports = godwit_migration_get_stage_reports (migration);
+  g_assert_cmpuint (reports->len, ==, 3);
+
+  report = g_ptr_array_index (reports, 0);
+  g_assert_true (godwit_stage_report_get_ran (report));
+  g_assert_cmpint (godwit_stage_report_get_kind (report), ==, GODWIT_MIGRATION_STEP_INFERRED);
+  assert_count (report, "Post", "Post", 10, 10, 10);
+  g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 0);
+  g_assert_cmpstr (g_ptr_array_index (godwit_stage_report_get_sql (report), 0), ==,
+                   "ALTER TABLE ZPOST RENAME COLUMN ZCOLOR TO ZHEXCOLOR");
+  samples = find_samples (report, "Post");
+  {
+    JsonObject *first_before = json_node_get_object (g_ptr_array_index (samples->before, 0));
+    JsonObject *first_after = json_node_get_object (g_ptr_array_index (samples->after, 0));
+
+    g_assert_cmpint (json_object_get_int_member (first_before, "pk"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (first_before, "attributes"),
+                                                    "color"), ==, "01A5BC");
+    g_assert_cmpint (json_object_get_int_member (first_after, "pk"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (first_after, "attributes"),
+                                                    "hexColor"), ==, "01A5BC");
+    g_assert_false (json_object_has_member (json_object_get_object_member (first_after, "attributes"), "color"));
+  }
+
+  /* The plan's stage: every Post makes a Section from its content. */
+  report = g_ptr_array_index (reports, 1);
+  g_assert_cmpint (godwit_stage_report_get_kind (report), ==, GODWIT_MIGRATION_STEP_PLAN);
+  assert_count (report, "Post", "Post", 10, 10, 10);
+  assert_count (report, NULL, "Section", 0, 10, 10);
+  impact = find_impact (report, GODWIT_DATA_IMPACT_VALUES_DROPPED, "Post");
+  g_assert_nonnull (impact);
+  g_assert_cmpstr (impact->property, ==, "content");
+  g_assert_cmpint (impact->count, ==, 10);
+  g_assert_false (impact->loses_data);
+  g_assert_cmpstr (impact->message, ==,
+                   "Post.content is removed: 10 stored values are read by entity mapping PostToSection first");
+  g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 1);
+  {
+    GPtrArray *all = godwit_stage_report_get_samples (report);
+    const GodwitObjectSamples *sections = g_ptr_array_index (all, 1);
+    JsonObject *section;
+
+    g_assert_cmpstr (sections->destination_entity, ==, "Section");
+    g_assert_cmpuint (sections->before->len, ==, 0);
+    g_assert_cmpuint (sections->after->len, ==, 3);
+    section = json_object_get_object_member (json_node_get_object (g_ptr_array_index (sections->after, 0)),
+                                             "attributes");
+    g_assert_cmpstr (json_object_get_string_member (section, "title"), ==, "Post...");
+    g_assert_cmpint (json_object_get_int_member (section, "index"), ==, 0);
+  }
+
+  report = g_ptr_array_index (reports, 2);
+  assert_count (report, "Post", "Post", 10, 10, 10);
+  assert_count (report, "Section", "Section", 10, 10, 10);
+
+  chain_clear (&chain);
+}
+
+/* Generated stores */
+
+typedef struct
+{
+  char              *bundle_dir;
+  GodwitModelBundle *bundle;
+  GodwitTestStore    store;
+} Generated;
+
+/* Shop.xcdatamodeld with the versions "Shop" and "Shop 2" (the entities'
+ * XML), and an empty store of "Shop" to fill. */
+static GodwitStoreWriter *
+generated_init (Generated  *generated,
+                const char *v1,
+                const char *v2)
+{
+  g_autofree char *path = NULL;
+
+  generated->bundle_dir = godwit_test_make_tmpdir ();
+  path = g_build_filename (generated->bundle_dir, "Shop.xcdatamodeld", NULL);
+  generated->bundle = godwit_test_write_bundle (path, "Shop", v1, "Shop 2", v2, NULL);
+
+  godwit_test_store_init (&generated->store, "Shop.sqlite");
+
+  return godwit_test_store_begin (&generated->store, godwit_model_bundle_find_version (generated->bundle, "Shop"),
+                                  FALSE);
+}
+
+static void
+generated_clear (Generated *generated)
+{
+  godwit_test_store_clear (&generated->store);
+  godwit_test_rmdir (generated->bundle_dir);
+  g_clear_pointer (&generated->bundle_dir, g_free);
+  g_clear_object (&generated->bundle);
+}
+
+static GodwitMigration *
+new_generated_migration (Generated  *generated,
+                         const char *plan_json)
+{
+  g_autoptr(GodwitMigrationPlan) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  GodwitMigration *migration;
+
+  if (plan_json != NULL)
+    {
+      plan = godwit_migration_plan_new_for_data (plan_json, strlen (plan_json), "Shop.godwit-plan.json", &error);
+      g_assert_no_error (error);
+    }
+
+  migration = godwit_migration_new (generated->store.path, generated->bundle, plan, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (godwit_migration_get_steps (migration)->len, ==, 1);
+
+  return migration;
+}
+
+static GodwitStageReport *
+first_report (GodwitMigration *migration)
+{
+  return g_ptr_array_index (godwit_migration_get_stage_reports (migration), 0);
+}
+
+/* A removed attribute drops its values, a removed entity its objects:
+ * counted when planning; the dry run counts what it made and shows the
+ * objects before and after. */
+static void
+test_dropped_data (void)
+{
+  Generated generated = { 0 };
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autoptr(GodwitMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *text = NULL;
+  GodwitStageReport *report;
+  const GodwitDataImpact *impact;
+  const GodwitObjectSamples *samples;
+  static const char * const titles[] = { "A", "B", "C", "D" };
+  static const char * const bodies[] = { "a", NULL, "c", "d" };
+
+  writer = generated_init (&generated,
+                           "<entity name=\"Post\" representedClassName=\"Post\" syncable=\"YES\">"
+                           "<attribute name=\"title\" optional=\"YES\" attributeType=\"String\"/>"
+                           "<attribute name=\"body\" optional=\"YES\" attributeType=\"String\"/></entity>"
+                           "<entity name=\"Draft\" representedClassName=\"Draft\" syncable=\"YES\">"
+                           "<attribute name=\"text\" optional=\"YES\" attributeType=\"String\"/></entity>",
+                           "<entity name=\"Post\" representedClassName=\"Post\" syncable=\"YES\">"
+                           "<attribute name=\"title\" optional=\"YES\" attributeType=\"String\"/></entity>");
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    godwit_test_insert (writer, "Post", "title", g_variant_new_string (titles[i]),
+                        "body", bodies[i] != NULL ? g_variant_new_string (bodies[i]) : NULL, NULL);
+  godwit_test_insert (writer, "Draft", "text", g_variant_new_string ("x"), NULL);
+  godwit_test_insert (writer, "Draft", "text", NULL, NULL);
+  godwit_test_writer_commit (writer);
+
+  before = godwit_test_snapshot_directory (generated.store.dir);
+  migration = new_generated_migration (&generated, NULL);
+  g_assert_true (godwit_migration_can_run (migration));
+
+  report = first_report (migration);
+  assert_count (report, "Post", "Post", 4, 4, -1);
+  assert_count (report, "Draft", NULL, 2, -1, -1);
+  g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 2);
+  impact = find_impact (report, GODWIT_DATA_IMPACT_VALUES_DROPPED, "Post");
+  g_assert_cmpstr (impact->property, ==, "body");
+  g_assert_cmpint (impact->count, ==, 3);
+  g_assert_true (impact->loses_data);
+  g_assert_false (impact->blocks);
+  g_assert_cmpstr (impact->message, ==, "Post.body is removed: 3 stored values are dropped");
+  impact = find_impact (report, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, "Draft");
+  g_assert_null (impact->property);
+  g_assert_cmpint (impact->count, ==, 2);
+  g_assert_true (impact->loses_data);
+  g_assert_cmpstr (impact->message, ==, "Draft is removed: its 2 objects are dropped");
+
+  g_assert_true (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  after = godwit_test_snapshot_directory (generated.store.dir);
+  g_assert_cmpstr (after, ==, before);
+
+  report = first_report (migration);
+  assert_count (report, "Post", "Post", 4, 4, 4);
+  assert_count (report, "Draft", NULL, 2, -1, -1);
+  g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 2);
+
+  samples = find_samples (report, "Post");
+  g_assert_cmpuint (samples->before->len, ==, 3);
+  g_assert_cmpuint (samples->after->len, ==, 3);
+  text = dup_sample_attributes (samples->before, 1);
+  g_assert_cmpstr (text, ==, "{\"body\":null,\"title\":\"B\"}");
+  g_clear_pointer (&text, g_free);
+  text = dup_sample_attributes (samples->after, 2);
+  g_assert_cmpstr (text, ==, "{\"title\":\"C\"}");
+  g_clear_pointer (&text, g_free);
+  samples = find_samples (report, "Draft");
+  g_assert_cmpuint (samples->before->len, ==, 2);
+  g_assert_cmpuint (samples->after->len, ==, 0);
+  text = dup_sample_attributes (samples->before, 0);
+  g_assert_cmpstr (text, ==, "{\"text\":\"x\"}");
+
+  /* The report as JSON, as the CLI writes it. */
+  {
+    g_autoptr(JsonNode) node = godwit_stage_report_to_json (report);
+    JsonObject *object = json_node_get_object (node);
+    JsonObject *count = json_array_get_object_element (json_object_get_array_member (object, "counts"), 1);
+    JsonObject *dropped = json_array_get_object_element (json_object_get_array_member (object, "impacts"), 1);
+
+    g_assert_cmpint (json_object_get_int_member (object, "step"), ==, 1);
+    g_assert_true (json_object_get_boolean_member (object, "ran"));
+    g_assert_cmpstr (json_object_get_string_member (count, "source_entity"), ==, "Post");
+    g_assert_cmpint (json_object_get_int_member (count, "after"), ==, 4);
+    g_assert_cmpstr (json_object_get_string_member (dropped, "kind"), ==, "values-dropped");
+    g_assert_cmpint (json_object_get_int_member (dropped, "count"), ==, 3);
+    count = json_array_get_object_element (json_object_get_array_member (object, "counts"), 0);
+    g_assert_cmpstr (json_object_get_string_member (count, "source_entity"), ==, "Draft");
+    g_assert_true (json_object_get_null_member (count, "after"));
+  }
+
+  generated_clear (&generated);
+}
+
+#define TITLE_V1 "<entity name=\"Post\" representedClassName=\"Post\" syncable=\"YES\">" \
+  "<attribute name=\"title\" optional=\"YES\" attributeType=\"String\"/>" \
+  "<attribute name=\"rating\" optional=\"YES\" attributeType=\"Integer 32\" usesScalarValueType=\"YES\"/></entity>"
+#define TITLE_V2 "<entity name=\"Post\" representedClassName=\"Post\" syncable=\"YES\">" \
+  "<attribute name=\"title\" attributeType=\"String\"/>" \
+  "<attribute name=\"rating\" optional=\"YES\" attributeType=\"Integer 32\" usesScalarValueType=\"YES\"/></entity>"
+
+/* A Post store in which @n_without_title of five posts have no title. */
+static GodwitMigration *
+new_title_migration (Generated *generated,
+                     guint      n_without_title)
+{
+  g_autoptr(GodwitStoreWriter) writer = generated_init (generated, TITLE_V1, TITLE_V2);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Post %u", i);
+
+      godwit_test_insert (writer, "Post", "title", i < n_without_title ? NULL : g_variant_new_string (title),
+                          "rating", g_variant_new_int64 (i), NULL);
+    }
+  godwit_test_writer_commit (writer);
+
+  return new_generated_migration (generated, NULL);
+}
+
+/* Post.title becomes non-optional without a default value: when planning
+ * the objects without one are counted, and only those make the step
+ * impossible to infer. */
+static void
+test_missing_values (void)
+{
+  Generated generated = { 0 };
+  g_autoptr(GodwitMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GodwitMigrationStep *step;
+  GodwitStageReport *report;
+  const GodwitDataImpact *impact;
+
+  migration = new_title_migration (&generated, 3);
+  step = g_ptr_array_index (godwit_migration_get_steps (migration), 0);
+  g_assert_cmpint (step->kind, ==, GODWIT_MIGRATION_STEP_NOT_MIGRATABLE);
+  g_assert_cmpuint (step->blockers->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (step->blockers, 0), ==,
+                   "Post.title becomes non-optional without a default value: 3 objects have no title");
+  g_assert_false (godwit_migration_can_run (migration));
+
+  report = first_report (migration);
+  g_assert_cmpint (godwit_stage_report_get_kind (report), ==, GODWIT_MIGRATION_STEP_NOT_MIGRATABLE);
+  g_assert_cmpstr (g_ptr_array_index (godwit_stage_report_get_blockers (report), 0), ==,
+                   g_ptr_array_index (step->blockers, 0));
+  g_assert_null (godwit_stage_report_get_sql (report));
+  impact = find_impact (report, GODWIT_DATA_IMPACT_NULL_VIOLATION, "Post");
+  g_assert_cmpstr (impact->property, ==, "title");
+  g_assert_cmpint (impact->count, ==, 3);
+  g_assert_true (impact->blocks);
+  g_assert_false (impact->loses_data);
+
+  before = godwit_test_snapshot_directory (generated.store.dir);
+  g_assert_false (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
+  g_assert_nonnull (strstr (error->message, "3 objects have no title"));
+  g_clear_error (&error);
+  after = godwit_test_snapshot_directory (generated.store.dir);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_object (&migration);
+  generated_clear (&generated);
+
+  /* One object without a title: the sentence says so. */
+  migration = new_title_migration (&generated, 1);
+  step = g_ptr_array_index (godwit_migration_get_steps (migration), 0);
+  g_assert_cmpstr (g_ptr_array_index (step->blockers, 0), ==,
+                   "Post.title becomes non-optional without a default value: 1 object has no title");
+  g_clear_object (&migration);
+  generated_clear (&generated);
+
+  /* Every post has a title: the step is inferred and runs. */
+  migration = new_title_migration (&generated, 0);
+  step = g_ptr_array_index (godwit_migration_get_steps (migration), 0);
+  g_assert_cmpint (step->kind, ==, GODWIT_MIGRATION_STEP_INFERRED);
+  g_assert_cmpuint (step->blockers->len, ==, 0);
+  report = first_report (migration);
+  g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 0);
+  g_assert_true (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  assert_count (first_report (migration), "Post", "Post", 5, 5, 5);
+
+  generated_clear (&generated);
+}
+
+/* A new uniqueness constraint over values that repeat: the objects that
+ * share one are counted, and the inferred step would fail on them. */
+static void
+test_new_uniqueness_constraint (void)
+{
+  Generated generated = { 0 };
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autoptr(GodwitMigration) migration = NULL;
+  GodwitMigrationStep *step;
+  const GodwitDataImpact *impact;
+  static const char * const names[] = { "a", "a", "b", "c", "c", "c", NULL, NULL };
+
+  writer = generated_init (&generated,
+                           "<entity name=\"Tag\" representedClassName=\"Tag\" syncable=\"YES\">"
+                           "<attribute name=\"name\" optional=\"YES\" attributeType=\"String\"/></entity>",
+                           "<entity name=\"Tag\" representedClassName=\"Tag\" syncable=\"YES\">"
+                           "<attribute name=\"name\" optional=\"YES\" attributeType=\"String\"/>"
+                           "<attribute name=\"color\" optional=\"YES\" attributeType=\"String\"/>"
+                           "<uniquenessConstraints><uniquenessConstraint><constraint value=\"name\"/>"
+                           "</uniquenessConstraint></uniquenessConstraints></entity>");
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    godwit_test_insert (writer, "Tag", "name", names[i] != NULL ? g_variant_new_string (names[i]) : NULL, NULL);
+  godwit_test_writer_commit (writer);
+
+  migration = new_generated_migration (&generated, NULL);
+  step = g_ptr_array_index (godwit_migration_get_steps (migration), 0);
+  impact = find_impact (first_report (migration), GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, "Tag");
+  g_assert_nonnull (impact);
+  g_assert_cmpstr (impact->property, ==, "name");
+  /* Two "a" and three "c"; NULLs never clash. */
+  g_assert_cmpint (impact->count, ==, 5);
+  g_assert_true (impact->blocks);
+  g_assert_cmpstr (impact->message, ==,
+                   "Tag: 5 objects share their name with another object, which the uniqueness "
+                   "constraint (name) forbids");
+  g_assert_cmpint (step->kind, ==, GODWIT_MIGRATION_STEP_NOT_MIGRATABLE);
+  g_assert_cmpstr (g_ptr_array_index (step->blockers, 0), ==, impact->message);
+
+  generated_clear (&generated);
+}
+
+#define ITEM_V1 "<entity name=\"Item\" representedClassName=\"Item\" syncable=\"YES\">" \
+  "<attribute name=\"name\" optional=\"YES\" attributeType=\"String\"/>" \
+  "<attribute name=\"rating\" optional=\"YES\" attributeType=\"String\"/></entity>"
+#define ITEM_V2 "<entity name=\"Item\" representedClassName=\"Item\" syncable=\"YES\">" \
+  "<attribute name=\"name\" optional=\"YES\" attributeType=\"String\"/>" \
+  "<attribute name=\"rating\" optional=\"YES\" attributeType=\"Integer 32\" usesScalarValueType=\"YES\"/></entity>"
+
+/* Items: a name (or none) and a rating, in text. */
+static void
+write_items (Generated *generated)
+{
+  g_autoptr(GodwitStoreWriter) writer = generated_init (generated, ITEM_V1, ITEM_V2);
+  static const char * const names[] = { "a", "b", NULL, "c", "d" };
+  static const char * const ratings[] = { "5", "x", "7", NULL, "3.5" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    godwit_test_insert (writer, "Item",
+                        "name", names[i] != NULL ? g_variant_new_string (names[i]) : NULL,
+                        "rating", ratings[i] != NULL ? g_variant_new_string (ratings[i]) : NULL, NULL);
+  godwit_test_writer_commit (writer);
+}
+
+#define ITEM_PLAN(did_migrate) \
+  "{ \"godwit-migration-plan\": 1, \"stages\": [ { \"kind\": \"custom\", \"from\": \"Shop\", " \
+  "\"to\": \"Shop 2\", \"did-migrate\": [" did_migrate "], \"entity-mappings\": [ { \"name\": \"ItemToItem\", " \
+  "\"source\": \"Item\", \"destination\": \"Item\", \"filter\": \"name IS NOT NULL\", " \
+  "\"attributes\": { \"rating\": \"rating\" } } ] } ] }"
+
+/* A plan's stage: its filter predicts the objects, the values it copies
+ * into a new type are checked, the objects it leaves out are counted. */
+static void
+test_plan_stage (void)
+{
+  Generated generated = { 0 };
+  g_autoptr(GodwitMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  GodwitStageReport *report;
+  const GodwitDataImpact *impact;
+
+  write_items (&generated);
+  migration = new_generated_migration (&generated, ITEM_PLAN (""));
+  g_assert_true (godwit_migration_can_run (migration));
+  report = first_report (migration);
+  assert_count (report, "Item", "Item", 5, 4, -1);
+
+  g_assert_true (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  report = first_report (migration);
+  assert_count (report, "Item", "Item", 5, 4, 4);
+  g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 2);
+
+  /* "x" and "3.5" are no Integer 32. */
+  impact = find_impact (report, GODWIT_DATA_IMPACT_FAILED_CONVERSION, "Item");
+  g_assert_cmpstr (impact->property, ==, "rating");
+  g_assert_cmpint (impact->count, ==, 2);
+  g_assert_true (impact->loses_data);
+  g_assert_cmpstr (impact->message, ==,
+                   "Item.rating changes type from String to Integer 32: 2 values made by entity mapping "
+                   "ItemToItem cannot be converted");
+
+  impact = find_impact (report, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, "Item");
+  g_assert_cmpint (impact->count, ==, 1);
+  g_assert_cmpstr (impact->message, ==,
+                   "Item: 1 object is selected by no entity mapping’s filter and is dropped");
+
+  generated_clear (&generated);
+}
+
+/* A stage whose did-migrate deletes an object makes fewer objects than
+ * its mapping predicts: the migration fails and the store is untouched. */
+static void
+test_count_mismatch (void)
+{
+  Generated generated = { 0 };
+  g_autoptr(GodwitMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *expected = NULL;
+
+  write_items (&generated);
+  before = godwit_test_snapshot_directory (generated.store.dir);
+  migration = new_generated_migration (&generated, ITEM_PLAN ("\"DELETE FROM ZITEM WHERE Z_PK = 1\""));
+
+  for (guint dry_run = 0; dry_run < 2; dry_run++)
+    {
+      g_assert_false (godwit_migration_run (migration, NULL, dry_run, NULL, &error));
+      g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE);
+      expected = g_strdup_printf ("%s: step 1 (“Shop” → “Shop 2”): verification failed: "
+                                  "Item: 4 objects expected, 3 found", generated.store.path);
+      g_assert_cmpstr (error->message, ==, expected);
+      g_clear_pointer (&expected, g_free);
+      g_clear_error (&error);
+      g_assert_null (godwit_migration_get_backup (migration));
+      assert_count (first_report (migration), "Item", "Item", 5, 4, 3);
+
+      after = godwit_test_snapshot_directory (generated.store.dir);
+      g_assert_cmpstr (after, ==, before);
+      g_clear_pointer (&after, g_free);
+    }
+
+  generated_clear (&generated);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -293,6 +906,12 @@ main (int   argc,
   g_test_add_func ("/migration/bergier-renames", test_bergier_renames);
   g_test_add_func ("/migration/up-to-date", test_up_to_date);
   g_test_add_func ("/migration/errors", test_errors);
+  g_test_add_func ("/migration/report/wibosco-dry-run", test_wibosco_dry_run_reports);
+  g_test_add_func ("/migration/report/dropped-data", test_dropped_data);
+  g_test_add_func ("/migration/report/missing-values", test_missing_values);
+  g_test_add_func ("/migration/report/new-uniqueness-constraint", test_new_uniqueness_constraint);
+  g_test_add_func ("/migration/report/plan-stage", test_plan_stage);
+  g_test_add_func ("/migration/report/count-mismatch", test_count_mismatch);
 
   return g_test_run ();
 }

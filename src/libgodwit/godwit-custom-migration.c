@@ -19,8 +19,15 @@
  * entity numbers renumbered (changes of entities the destination lacks
  * are dropped).
  *
- * Left out: order columns of ordered many-to-many join tables and the
- * owner columns of to-many relationships without inverse are left NULL.
+ * Ordered relationships are numbered from 1 in the source's order where
+ * the source relationship was ordered, else in the order of Z_PK. A
+ * to-many relationship without inverse keeps its owner in the rows of the
+ * objects it holds; that owner comes from the source's owner column, or
+ * from the to-one inverse the source relationship had.
+ *
+ * Left out: a many-to-many relationship whose source relationship was not
+ * many-to-many, and a to-many relationship without inverse whose source
+ * relationship was many-to-many, start empty.
  */
 
 #define G_LOG_DOMAIN "godwit-custom-migration"
@@ -160,12 +167,21 @@ quote (const char *name)
   return copy;
 }
 
-/* The property of @entity that @property matches: the one its renaming
- * identifier names, else the one with its name; of the same kind and
- * stored. */
-static GodwitProperty *
-find_matching_property (GodwitEntity   *entity,
-                        GodwitProperty *property)
+/**
+ * godwit_custom_migration_find_source_property:
+ * @source: the source entity of an entity mapping
+ * @property: a property of its destination entity
+ *
+ * The property of @source whose value a custom stage takes for @property
+ * when the entity mapping gives it none: the one its renaming identifier
+ * names, else the one with its name; of the same kind, stored, and to-many
+ * when @property is.
+ *
+ * Returns: (transfer none) (nullable): the property, or %NULL
+ */
+GodwitProperty *
+godwit_custom_migration_find_source_property (GodwitEntity   *source,
+                                              GodwitProperty *property)
 {
   const char *names[] = { property->renaming_identifier, property->name };
 
@@ -175,7 +191,7 @@ find_matching_property (GodwitEntity   *entity,
 
       if (names[i] == NULL || *names[i] == '\0')
         continue;
-      match = godwit_entity_find_property (entity, names[i]);
+      match = godwit_entity_find_property (source, names[i]);
       if (match != NULL && match->kind == property->kind && godwit_property_is_stored (match) &&
           match->to_many == property->to_many)
         return match;
@@ -266,9 +282,21 @@ collect_mappings (GodwitCustomMigration       *self,
   return TRUE;
 }
 
+/* The name under which a source view shows @column: an owner column of a
+ * to-many relationship without inverse, or its order column. */
+static char *
+dup_owner_alias (const GodwitColumn *column)
+{
+  g_autofree char *alias = g_strdup_printf ("godwit$%s", column->name);
+
+  return quote (alias);
+}
+
 /* CREATE TEMP VIEW godwit_source_<n>: Z_PK, Z_ENT, Z_OPT and each stored
- * attribute and to-one relationship of @entity under its name, and the
- * position in an ordered inverse as "godwit$order$<name>". */
+ * attribute and to-one relationship of @entity under its name, the
+ * position in an ordered inverse as "godwit$order$<name>", and the owner
+ * columns of to-many relationships without inverse (with their order) as
+ * "godwit$<column>". */
 static char *
 dup_source_view (GodwitCustomMigration *self,
                  GodwitEntity          *entity,
@@ -322,6 +350,19 @@ dup_source_view (GodwitCustomMigration *self,
 
           g_string_append_printf (sql, ", %s AS %s", order_name, quoted_alias);
         }
+    }
+  for (guint i = 0; i < table->columns->len; i++)
+    {
+      const GodwitColumn *column = g_ptr_array_index (table->columns, i);
+      g_autofree char *column_name = NULL;
+      g_autofree char *alias = NULL;
+
+      if (column->property == NULL || column->property->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP ||
+          !column->property->to_many)
+        continue;
+      column_name = quote (column->name);
+      alias = dup_owner_alias (column);
+      g_string_append_printf (sql, ", %s AS %s", column_name, alias);
     }
   g_string_append_printf (sql, " FROM source.%s WHERE Z_ENT = %u", table_name,
                           godwit_store_layout_get_entity_number (self->source_layout, entity));
@@ -445,6 +486,103 @@ find_mapping (GodwitCustomMigration *self,
   return NULL;
 }
 
+/* Where the source kept the owner of its @member objects in the relationship
+ * of @owner matching @relationship: the owner column (@key) of a
+ * relationship without inverse, or its to-one inverse; and the position
+ * (@order, nullable) when it was ordered. Names in a source view. */
+static gboolean
+find_source_owner (GodwitCustomMigration  *self,
+                   GodwitModel            *source,
+                   GodwitEntity           *owner,
+                   GodwitEntity           *member,
+                   GodwitProperty         *relationship,
+                   char                  **key,
+                   char                  **order)
+{
+  GodwitProperty *matching = godwit_custom_migration_find_source_property (owner, relationship);
+  GodwitEntity *held = NULL;
+  GodwitProperty *inverse = NULL;
+  const GodwitColumn *column;
+
+  if (matching != NULL)
+    held = godwit_model_get_entity (source, matching->destination_entity);
+  if (held == NULL || !godwit_entity_is_kind_of (member, held))
+    return FALSE;
+  if (matching->inverse_name != NULL)
+    inverse = godwit_entity_find_property (held, matching->inverse_name);
+
+  if (inverse == NULL)
+    {
+      column = godwit_store_layout_find_column (self->source_layout, owner, matching->name,
+                                                GODWIT_COLUMN_ROLE_TO_MANY_OWNER);
+      if (column == NULL)
+        return FALSE;
+      *key = dup_owner_alias (column);
+      column = godwit_store_layout_find_column (self->source_layout, owner, matching->name,
+                                                GODWIT_COLUMN_ROLE_ORDER);
+      *order = column != NULL ? dup_owner_alias (column) : NULL;
+      return TRUE;
+    }
+
+  if (inverse->to_many)
+    return FALSE;
+
+  *key = quote (inverse->name);
+  column = godwit_store_layout_find_column (self->source_layout, held, inverse->name,
+                                            GODWIT_COLUMN_ROLE_ORDER);
+  if (column != NULL)
+    {
+      g_autofree char *alias = g_strdup_printf ("godwit$order$%s", inverse->name);
+
+      *order = quote (alias);
+    }
+  return TRUE;
+}
+
+/* The owner column of a to-many relationship without inverse, or its
+ * order column, in the rows of the objects @mapping makes when the
+ * relationship holds them: the object that a mapping making owners made
+ * from the source object's owner in the matching relationship, and the
+ * source's position there. */
+static char *
+dup_owner_value (GodwitCustomMigration *self,
+                 const Mapping         *mapping,
+                 GodwitModel           *source,
+                 const GodwitColumn    *column)
+{
+  GodwitProperty *relationship = column->property;
+  GodwitEntity *held = godwit_model_get_entity (self->destination, relationship->destination_entity);
+  g_autoptr(GString) owners = g_string_new (NULL);
+  g_autoptr(GString) orders = g_string_new (NULL);
+  guint n_owners = 0;
+
+  if (held == NULL || !godwit_entity_is_kind_of (mapping->destination, held))
+    return NULL;
+
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      const Mapping *owner = g_ptr_array_index (self->mappings, i);
+      g_autofree char *key = NULL;
+      g_autofree char *order = NULL;
+      g_autofree char *lookup = NULL;
+
+      if (!godwit_entity_is_kind_of (owner->destination, column->entity) ||
+          !find_source_owner (self, source, owner->source, mapping->source, relationship, &key, &order))
+        continue;
+      lookup = dup_lookup (owner, key);
+      g_string_append_printf (owners, "%s%s", n_owners++ > 0 ? ", " : "", lookup);
+      if (order != NULL)
+        g_string_append_printf (orders, " WHEN %s IS NOT NULL THEN %s", lookup, order);
+    }
+
+  if (column->role == GODWIT_COLUMN_ROLE_ORDER)
+    return orders->len > 0 ? g_strdup_printf ("CASE%s END", orders->str) : NULL;
+  if (n_owners == 0)
+    return NULL;
+
+  return n_owners > 1 ? g_strdup_printf ("COALESCE (%s)", owners->str) : g_strdup (owners->str);
+}
+
 /* The value of one destination column for objects @mapping makes, as an
  * SQL expression over its source view, or %NULL to leave the column out. */
 static char *
@@ -458,7 +596,12 @@ dup_column_value (GodwitCustomMigration  *self,
   GodwitProperty *matching;
   const GodwitPlanLink *link;
 
-  if (property == NULL || !godwit_entity_is_kind_of (mapping->destination, column->entity))
+  if (property == NULL)
+    return NULL;
+  /* Columns of a to-many relationship are in the rows of what it holds. */
+  if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && property->to_many)
+    return dup_owner_value (self, mapping, source, column);
+  if (!godwit_entity_is_kind_of (mapping->destination, column->entity))
     return NULL;
 
   switch (column->role)
@@ -469,7 +612,7 @@ dup_column_value (GodwitCustomMigration  *self,
 
         if (value != NULL)
           return g_strdup_printf ("(\n%s\n)", value->expression);
-        matching = find_matching_property (mapping->source, property);
+        matching = godwit_custom_migration_find_source_property (mapping->source, property);
         if (matching != NULL)
           return quote (matching->name);
         return _godwit_attribute_dup_default_literal (property);
@@ -502,7 +645,7 @@ dup_column_value (GodwitCustomMigration  *self,
             return dup_link_value (self, candidates, link->source_key, entity_number);
           }
 
-        matching = find_matching_property (mapping->source, property);
+        matching = godwit_custom_migration_find_source_property (mapping->source, property);
         if (matching == NULL || target == NULL)
           return NULL;
         source_target = godwit_model_get_entity (source, matching->destination_entity);
@@ -516,7 +659,7 @@ dup_column_value (GodwitCustomMigration  *self,
     case GODWIT_COLUMN_ROLE_ORDER:
       /* The source position where there was one; the numbering after
        * every object is made fills the rest. */
-      matching = find_matching_property (mapping->source, property);
+      matching = godwit_custom_migration_find_source_property (mapping->source, property);
       if (matching != NULL && find_plan_link (mapping, property->name) == NULL &&
           godwit_store_layout_find_column (self->source_layout, mapping->source, matching->name,
                                            GODWIT_COLUMN_ROLE_ORDER) != NULL)
@@ -606,7 +749,8 @@ add_object_inserts (GodwitCustomMigration  *self,
   return TRUE;
 }
 
-/* Numbers each ordered to-many relationship's objects from 1, keeping the
+/* Numbers each ordered one-to-many relationship's objects, and each
+ * ordered to-many relationship's without inverse, from 1, keeping the
  * source order where there was one, then the order they were made in. */
 static void
 add_order_numbering (GodwitCustomMigration *self)
@@ -628,7 +772,9 @@ add_order_numbering (GodwitCustomMigration *self)
           if (column->role != GODWIT_COLUMN_ROLE_ORDER || column->property == NULL)
             continue;
           key = godwit_store_layout_find_column (self->destination_layout, column->entity,
-                                                 column->property->name, GODWIT_COLUMN_ROLE_TO_ONE);
+                                                 column->property->name,
+                                                 column->property->to_many ? GODWIT_COLUMN_ROLE_TO_MANY_OWNER
+                                                                           : GODWIT_COLUMN_ROLE_TO_ONE);
           if (key == NULL)
             continue;
           order_name = quote (column->name);
@@ -644,61 +790,128 @@ add_order_numbering (GodwitCustomMigration *self)
     }
 }
 
-/* Many-to-many relationships of copied entities: each source row whose two
- * objects were both mapped. */
+/* "row_number () …" numbering the rows of a join table from 1 within each
+ * @within, in the order the source kept (@source_order, where it was
+ * ordered), then by @other. */
+static void
+append_join_order (GString    *names,
+                   GString    *values,
+                   const char *order_column,
+                   const char *source_order,
+                   const char *within,
+                   const char *other)
+{
+  g_autofree char *quoted = NULL;
+
+  if (order_column == NULL)
+    return;
+  quoted = quote (order_column);
+  g_string_append_printf (names, ", %s", quoted);
+  g_string_append_printf (values, ", row_number () OVER (PARTITION BY %s ORDER BY %s IS NULL, %s, %s)",
+                          within, source_order, source_order, other);
+}
+
+/* A join table's column @name, or NULL when it has none. */
+static char *
+dup_join_column (const char *name)
+{
+  g_autofree char *quoted = NULL;
+
+  if (name == NULL)
+    return g_strdup ("NULL");
+  quoted = quote (name);
+  return g_strdup_printf ("j.%s", quoted);
+}
+
+/* The rows of the many-to-many relationship of @join copied from the
+ * source's @source_join: @relationship, of @source_entity, is the source
+ * relationship matching the destination's on @join's side, or with
+ * @from_inverse on the inverse's side. Each row whose two objects were both
+ * mapped, numbered as the source ordered them when the relationship is
+ * ordered. */
+static void
+add_join_rows (GodwitCustomMigration *self,
+               const GodwitJoinTable *join,
+               gboolean               from_inverse,
+               const GodwitJoinTable *source_join,
+               GodwitProperty        *relationship,
+               GodwitEntity          *source_entity,
+               GodwitEntity          *inverse_source)
+{
+  gboolean same_side = source_join->relationship == relationship;
+  g_autoptr(GPtrArray) ends = dup_candidates (self, from_inverse ? join->inverse_entity : join->entity,
+                                              source_entity);
+  g_autoptr(GPtrArray) inverse_ends = dup_candidates (self, from_inverse ? join->entity : join->inverse_entity,
+                                                      inverse_source);
+  g_autofree char *key = dup_join_column (same_side ? source_join->column : source_join->inverse_column);
+  g_autofree char *inverse_key = dup_join_column (same_side ? source_join->inverse_column
+                                                            : source_join->column);
+  g_autofree char *order = dup_join_column (same_side ? source_join->order_column
+                                                      : source_join->inverse_order_column);
+  g_autofree char *inverse_order = dup_join_column (same_side ? source_join->inverse_order_column
+                                                              : source_join->order_column);
+  g_autofree char *value = dup_link_value (self, ends, key, FALSE);
+  g_autofree char *inverse_value = dup_link_value (self, inverse_ends, inverse_key, FALSE);
+  g_autofree char *join_name = quote (join->name);
+  g_autofree char *source_join_name = quote (source_join->name);
+  g_autofree char *column = quote (from_inverse ? join->inverse_column : join->column);
+  g_autofree char *inverse_column = quote (from_inverse ? join->column : join->inverse_column);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GString) values = g_string_new ("a, b");
+
+  g_string_append_printf (names, "%s, %s", column, inverse_column);
+  /* The position of each object in the relationship of the other. */
+  append_join_order (names, values, from_inverse ? join->inverse_order_column : join->order_column,
+                     "o", "a", "b");
+  append_join_order (names, values, from_inverse ? join->order_column : join->inverse_order_column,
+                     "inverse_o", "b", "a");
+  add_statement (self, PHASE_MIGRATE, self->stage_path,
+                 g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM (SELECT %s AS a, %s AS b, "
+                                  "%s AS o, %s AS inverse_o FROM source.%s AS j) "
+                                  "WHERE a IS NOT NULL AND b IS NOT NULL",
+                                  join_name, names->str, values->str, value, inverse_value,
+                                  order, inverse_order, source_join_name));
+}
+
+/* Many-to-many relationships: for each mapping making objects of either
+ * side of a join table, the rows of the source relationship matching that
+ * side's, once per source join table. */
 static void
 add_join_tables (GodwitCustomMigration *self,
-                 GodwitModel           *source,
-                 GodwitModelDiff       *diff)
+                 GodwitModel           *source)
 {
   GPtrArray *joins = godwit_store_layout_get_join_tables (self->destination_layout);
 
   for (guint i = 0; i < joins->len; i++)
     {
       const GodwitJoinTable *join = g_ptr_array_index (joins, i);
-      const GodwitEntityChange *change = godwit_model_diff_find_destination_entity (diff, join->entity->name);
-      const GodwitJoinTable *source_join;
-      GodwitProperty *relationship;
-      GodwitEntity *inverse_source;
-      g_autoptr(GPtrArray) ends = NULL;
-      g_autoptr(GPtrArray) inverse_ends = NULL;
-      g_autofree char *join_name = NULL;
-      g_autofree char *source_join_name = NULL;
-      g_autofree char *column = NULL;
-      g_autofree char *inverse_column = NULL;
-      g_autofree char *key = NULL;
-      g_autofree char *inverse_key = NULL;
-      g_autofree char *value = NULL;
-      g_autofree char *inverse_value = NULL;
-      gboolean same_side;
+      g_autoptr(GPtrArray) copied = g_ptr_array_new ();
 
-      if (change == NULL || change->source == NULL)
-        continue;
-      relationship = find_matching_property (change->source, join->relationship);
-      if (relationship == NULL)
-        continue;
-      source_join = godwit_store_layout_find_join_table (self->source_layout, change->source,
-                                                         relationship->name);
-      inverse_source = godwit_model_get_entity (source, relationship->destination_entity);
-      if (source_join == NULL || inverse_source == NULL)
-        continue;
-      same_side = source_join->relationship == relationship;
+      for (guint side = 0; side < 2; side++)
+        for (guint j = 0; j < self->mappings->len; j++)
+          {
+            const Mapping *mapping = g_ptr_array_index (self->mappings, j);
+            GodwitEntity *entity = side == 0 ? join->entity : join->inverse_entity;
+            GodwitProperty *own = side == 0 ? join->relationship : join->inverse;
+            const GodwitJoinTable *source_join;
+            GodwitProperty *relationship;
+            GodwitEntity *inverse_source;
 
-      ends = dup_candidates (self, join->entity, change->source);
-      inverse_ends = dup_candidates (self, join->inverse_entity, inverse_source);
-      key = g_strdup_printf ("j.%s", same_side ? source_join->column : source_join->inverse_column);
-      inverse_key = g_strdup_printf ("j.%s", same_side ? source_join->inverse_column : source_join->column);
-      value = dup_link_value (self, ends, key, FALSE);
-      inverse_value = dup_link_value (self, inverse_ends, inverse_key, FALSE);
-      join_name = quote (join->name);
-      source_join_name = quote (source_join->name);
-      column = quote (join->column);
-      inverse_column = quote (join->inverse_column);
-      add_statement (self, PHASE_MIGRATE, self->stage_path,
-                     g_strdup_printf ("INSERT INTO main.%s (%s, %s) SELECT a, b FROM (SELECT %s AS a, %s AS b "
-                                      "FROM source.%s AS j) WHERE a IS NOT NULL AND b IS NOT NULL",
-                                      join_name, column, inverse_column, value, inverse_value,
-                                      source_join_name));
+            if (own == NULL || !godwit_entity_is_kind_of (mapping->destination, entity))
+              continue;
+            relationship = godwit_custom_migration_find_source_property (mapping->source, own);
+            if (relationship == NULL)
+              continue;
+            source_join = godwit_store_layout_find_join_table (self->source_layout, mapping->source,
+                                                               relationship->name);
+            inverse_source = godwit_model_get_entity (source, relationship->destination_entity);
+            if (source_join == NULL || inverse_source == NULL ||
+                g_ptr_array_find (copied, source_join, NULL))
+              continue;
+            g_ptr_array_add (copied, (gpointer) source_join);
+            add_join_rows (self, join, side == 1, source_join, relationship, mapping->source,
+                           inverse_source);
+          }
     }
 }
 
@@ -706,7 +919,6 @@ static gboolean
 build (GodwitCustomMigration       *self,
        GodwitModel                 *source,
        const GodwitMigrationStage  *stage,
-       GodwitModelDiff             *diff,
        GError                     **error)
 {
   g_autoptr(GHashTable) views = g_hash_table_new (NULL, NULL);
@@ -773,7 +985,7 @@ build (GodwitCustomMigration       *self,
     if (!add_object_inserts (self, source, g_ptr_array_index (order, i), error))
       return FALSE;
 
-  add_join_tables (self, source, diff);
+  add_join_tables (self, source);
   add_order_numbering (self);
 
   tables = godwit_store_layout_get_tables (self->destination_layout);
@@ -870,7 +1082,7 @@ godwit_custom_migration_new (GodwitModel                 *source,
   diff = godwit_model_diff_new (source, destination);
   self->renumber_sql = dup_renumber_sql (self, source, diff);
   if (!collect_mappings (self, source, stage, diff, error) ||
-      !build (self, source, stage, diff, error))
+      !build (self, source, stage, error))
     return NULL;
 
   return g_steal_pointer (&self);

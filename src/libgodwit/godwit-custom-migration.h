@@ -31,4 +31,7 @@ gboolean               godwit_custom_migration_run     (GodwitCustomMigration   
                                                         GCancellable                *cancellable,
                                                         GError                     **error);
 
+GodwitProperty        *godwit_custom_migration_find_source_property (GodwitEntity   *source,
+                                                                     GodwitProperty *property);
+
 G_END_DECLS

@@ -816,6 +816,8 @@ decode_constant (GodwitKeyedArchive *archive,
           expression->text = g_strdup_printf ("CAST(%s, \"NSDate\")",
                                               g_ascii_dtostr (number, sizeof number, seconds));
           expression->constant = json_node_init_string (json_node_alloc (), iso);
+          expression->is_date = TRUE;
+          expression->date = seconds;
         }
       else
         {

@@ -41,6 +41,9 @@ struct _GodwitExpression
   char                 *key_path;      /* KEY_PATH: "content"; DESTINATION_INSTANCES: the source
                                         * key path ("post"), NULL for the source instance itself */
   JsonNode             *constant;      /* CONSTANT: NULL for nil; dates as ISO 8601 strings */
+  gboolean              is_date;       /* CONSTANT: an NSDate, exactly @date seconds since
+                                        * 2001-01-01 UTC (the ISO string is rounded) */
+  double                date;
   char                 *mapping_name;  /* DESTINATION_INSTANCES */
   char                 *selector;      /* FUNCTION */
   GodwitExpression     *operand;       /* FUNCTION: the object the method is called on */

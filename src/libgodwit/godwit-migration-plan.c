@@ -17,14 +17,13 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 #include "godwit-error.h"
+#include "godwit-json-private.h"
 #include "godwit-migration-plan.h"
 #include "godwit-model-diff.h"
 
@@ -55,15 +54,10 @@ static const char * const link_keys[] = {
   "mapping", "source", NULL
 };
 
-/* While reading. json-glib keeps the last of a key given twice in one
- * object without a word; the first such key is remembered here so that
- * the error can point at it. */
+/* While reading. */
 typedef struct
 {
   const char *origin;
-  GHashTable *member_counts;     /* (element-type JsonObject guint) members seen, by object */
-  JsonObject *duplicate_object;  /* (owned) (nullable) */
-  char       *duplicate_member;
 } Reader;
 
 /* While validating against a bundle. */
@@ -116,10 +110,42 @@ entity_mapping_free (gpointer data)
   g_free (mapping);
 }
 
-static void
-stage_free (gpointer data)
+static GodwitPlanEntityMapping *
+entity_mapping_new (char *json_path)
 {
-  GodwitMigrationStage *stage = data;
+  GodwitPlanEntityMapping *mapping = g_new0 (GodwitPlanEntityMapping, 1);
+
+  mapping->attributes = g_ptr_array_new_with_free_func (plan_value_free);
+  mapping->relationships = g_ptr_array_new_with_free_func (plan_link_free);
+  mapping->json_path = json_path;
+
+  return mapping;
+}
+
+static GodwitMigrationStage *
+stage_new (GodwitMigrationStageKind  kind,
+           char                     *json_path)
+{
+  GodwitMigrationStage *stage = g_new0 (GodwitMigrationStage, 1);
+
+  stage->kind = kind;
+  stage->entity_mappings = g_ptr_array_new_with_free_func (entity_mapping_free);
+  stage->json_path = json_path;
+
+  return stage;
+}
+
+/**
+ * godwit_migration_stage_free:
+ *
+ * Frees a stage that no plan owns, such as one
+ * godwit_migration_stage_new_custom() made.
+ */
+void
+godwit_migration_stage_free (GodwitMigrationStage *stage)
+{
+  if (stage == NULL)
+    return;
 
   g_strfreev (stage->versions);
   g_strfreev (stage->will_migrate);
@@ -129,50 +155,11 @@ stage_free (gpointer data)
   g_free (stage);
 }
 
+/* A plan read from data without a file name. */
 static const char *
 describe_origin (const char *origin)
 {
   return origin != NULL ? origin : "migration plan";
-}
-
-static void set_error (const char   *origin,
-                       GError      **error,
-                       GodwitError   code,
-                       const char   *path,
-                       const char   *format,
-                       ...) G_GNUC_PRINTF (5, 6);
-
-/* "ORIGIN: PATH: problem": PATH is where in the plan, as in
- * stages[1].entity-mappings[0].attributes.title. */
-static void
-set_error (const char   *origin,
-           GError      **error,
-           GodwitError   code,
-           const char   *path,
-           const char   *format,
-           ...)
-{
-  g_autofree char *problem = NULL;
-  va_list args;
-
-  va_start (args, format);
-  problem = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  if (path != NULL)
-    g_set_error (error, GODWIT_ERROR, code, "%s: %s: %s", describe_origin (origin), path, problem);
-  else
-    g_set_error (error, GODWIT_ERROR, code, "%s: %s", describe_origin (origin), problem);
-}
-
-static char *
-member_path (const char *parent,
-             const char *key)
-{
-  if (parent == NULL)
-    return g_strdup (key);
-
-  return g_strdup_printf ("%s.%s", parent, key);
 }
 
 static char *
@@ -185,219 +172,6 @@ element_path (const char *parent,
                           key, index);
 }
 
-static const char *
-describe_node (JsonNode *node)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return "true or false";
-    default:
-      return "a number";
-    }
-}
-
-/* “a”, “b” and “c” */
-static char *
-join_quoted (const char * const *words)
-{
-  GString *text = g_string_new (NULL);
-  guint n = g_strv_length ((char **) words);
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (i > 0)
-        g_string_append (text, i + 1 == n ? " and " : ", ");
-      g_string_append_printf (text, "“%s”", words[i]);
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-/* json-glib parses recursively and accepts more than JSON: single-quoted
- * strings, comments, and anything after the top-level value. Refuse those,
- * and nesting deeper than GODWIT_MIGRATION_PLAN_MAX_DEPTH, before it runs:
- * what it then sees is plain JSON that cannot exhaust the stack. */
-static gboolean
-check_json_text (const char  *origin,
-                 const char  *data,
-                 gsize        length,
-                 GError     **error)
-{
-  gboolean in_string = FALSE;
-  gboolean ended = FALSE;
-  guint depth = 0;
-  guint line = 1;
-
-  /* Also refuses NUL bytes, which would end the text early. */
-  if (!g_utf8_validate (data, length, NULL))
-    {
-      set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                 "not JSON: not UTF-8 text, or it holds a NUL byte");
-      return FALSE;
-    }
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (c == '\n')
-        line++;
-
-      if (in_string)
-        {
-          if (c == '"')
-            {
-              in_string = FALSE;
-            }
-          else if (c == '\\' && i + 1 < length)
-            {
-              /* A NUL would cut the string short where it is used. */
-              if (length - i > 5 && memcmp (data + i + 1, "u0000", 5) == 0)
-                {
-                  set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                             "line %u: a string holds \\u0000 (a NUL character)", line);
-                  return FALSE;
-                }
-              i++;
-            }
-          continue;
-        }
-
-      if (ended && !g_ascii_isspace (c))
-        {
-          set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                     "not JSON: line %u: text after the end of the top-level value", line);
-          return FALSE;
-        }
-
-      switch (c)
-        {
-        case '"':
-          in_string = TRUE;
-          break;
-
-        case '[':
-        case '{':
-          if (++depth > GODWIT_MIGRATION_PLAN_MAX_DEPTH)
-            {
-              set_error (origin, error, GODWIT_ERROR_LIMIT_EXCEEDED, NULL,
-                         "line %u: arrays and objects are nested more than %d deep",
-                         line, GODWIT_MIGRATION_PLAN_MAX_DEPTH);
-              return FALSE;
-            }
-          break;
-
-        case ']':
-        case '}':
-          if (depth == 0)
-            {
-              set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                         "not JSON: line %u: “%c” closes nothing", line, c);
-              return FALSE;
-            }
-          if (--depth == 0)
-            ended = TRUE;
-          break;
-
-        case '\'':
-        case '/':
-          set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                     "not JSON: line %u: unexpected “%c” (JSON has neither single-quoted "
-                     "strings nor comments)", line, c);
-          return FALSE;
-
-        default:
-          break;
-        }
-    }
-
-  return TRUE;
-}
-
-static void
-on_object_member (JsonParser *parser,
-                  JsonObject *object,
-                  const char *member,
-                  Reader     *r)
-{
-  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (r->member_counts, object)) + 1;
-
-  /* More members seen than the object holds: this one replaced an earlier
-   * one. No object is freed while parsing before that happens, so the
-   * object addresses counted are all distinct. */
-  g_hash_table_insert (r->member_counts, object, GUINT_TO_POINTER (count));
-  if (count > json_object_get_size (object) && r->duplicate_object == NULL)
-    {
-      r->duplicate_object = json_object_ref (object);
-      r->duplicate_member = g_strdup (member);
-    }
-}
-
-static gboolean
-check_no_duplicate (Reader      *r,
-                    JsonObject  *object,
-                    const char  *path,
-                    GError     **error)
-{
-  g_autofree char *key_path = NULL;
-
-  if (object != r->duplicate_object)
-    return TRUE;
-
-  key_path = member_path (path, r->duplicate_member);
-  set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path,
-             "given twice in one object");
-  return FALSE;
-}
-
-static gboolean
-check_keys (Reader             *r,
-            JsonObject         *object,
-            const char         *path,
-            const char * const *allowed,
-            const char         *what,
-            GError            **error)
-{
-  g_autoptr(GList) members = NULL;
-
-  if (!check_no_duplicate (r, object, path, error))
-    return FALSE;
-
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *key = l->data;
-
-      if (!g_strv_contains (allowed, key))
-        {
-          g_autofree char *key_path = member_path (path, key);
-          g_autofree char *keys = join_quoted (allowed);
-
-          set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path,
-                     "unknown key (%s has the keys %s)", what, keys);
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
 /* The object at @node, which must be one. */
 static JsonObject *
 require_object (Reader      *r,
@@ -407,8 +181,8 @@ require_object (Reader      *r,
 {
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "must be an object, not %s", describe_node (node));
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "must be an object, not %s", _godwit_json_describe_node (node));
       return NULL;
     }
 
@@ -426,15 +200,16 @@ read_string_node (Reader      *r,
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "must be a string, not %s", describe_node (node));
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "must be a string, not %s", _godwit_json_describe_node (node));
       return FALSE;
     }
 
   text = json_node_get_string (node);
   if (*text == '\0')
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path, "must not be empty");
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "must not be empty");
       return FALSE;
     }
 
@@ -454,13 +229,13 @@ read_string (Reader      *r,
              char       **out,
              GError     **error)
 {
-  g_autofree char *key_path = member_path (path, key);
+  g_autofree char *key_path = _godwit_json_member_path (path, key);
   JsonNode *node = json_object_get_member (object, key);
 
   if (node == NULL)
     {
       if (required)
-        set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path, "missing");
+        _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path, "missing");
       return !required;
     }
 
@@ -478,15 +253,15 @@ check_expression_text (Reader      *r,
 
   if (*stripped == '\0')
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "the SQL expression is empty");
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "the SQL expression is empty");
       return FALSE;
     }
 
   if (strchr (expression, ';') != NULL)
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "the SQL expression holds “;”: give one expression, not statements");
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "the SQL expression holds “;”: give one expression, not statements");
       return FALSE;
     }
 
@@ -502,7 +277,7 @@ read_expression (Reader      *r,
                  char       **out,
                  GError     **error)
 {
-  g_autofree char *key_path = member_path (path, key);
+  g_autofree char *key_path = _godwit_json_member_path (path, key);
 
   if (!read_string (r, object, path, key, required, out, error))
     return FALSE;
@@ -525,10 +300,11 @@ read_string_array (Reader      *r,
 
   if (node != NULL && !JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_autofree char *key_path = member_path (path, key);
+      g_autofree char *key_path = _godwit_json_member_path (path, key);
 
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path,
-                 "must be an array of strings, not %s", describe_node (node));
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path,
+                              "must be an array of strings, not %s",
+                              _godwit_json_describe_node (node));
       return FALSE;
     }
 
@@ -567,8 +343,9 @@ check_distinct_versions (Reader              *r,
         {
           g_autofree char *item_path = element_path (path, key, i);
 
-          set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, item_path,
-                     "“%s” is named twice (also %s[%u])", names[i], key, GPOINTER_TO_UINT (first));
+          _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, item_path,
+                                  "“%s” is named twice (also %s[%u])", names[i], key,
+                                  GPOINTER_TO_UINT (first));
           return FALSE;
         }
       g_hash_table_insert (seen, (gpointer) names[i], GUINT_TO_POINTER (i));
@@ -588,7 +365,7 @@ read_map (Reader      *r,
           GList      **members_out,
           GError     **error)
 {
-  g_autofree char *map_path = member_path (path, key);
+  g_autofree char *map_path = _godwit_json_member_path (path, key);
   JsonNode *node = json_object_get_member (object, key);
   JsonObject *map;
 
@@ -598,7 +375,7 @@ read_map (Reader      *r,
     return TRUE;
 
   map = require_object (r, node, map_path, error);
-  if (map == NULL || !check_no_duplicate (r, map, map_path, error))
+  if (map == NULL)
     return FALSE;
 
   *map_out = map;
@@ -613,7 +390,7 @@ read_attributes (Reader                   *r,
                  GodwitPlanEntityMapping  *mapping,
                  GError                  **error)
 {
-  g_autofree char *path = member_path (mapping->json_path, "attributes");
+  g_autofree char *path = _godwit_json_member_path (mapping->json_path, "attributes");
   g_autoptr(GList) members = NULL;
   JsonObject *attributes;
 
@@ -639,7 +416,7 @@ read_relationships (Reader                   *r,
                     GodwitPlanEntityMapping  *mapping,
                     GError                  **error)
 {
-  g_autofree char *path = member_path (mapping->json_path, "relationships");
+  g_autofree char *path = _godwit_json_member_path (mapping->json_path, "relationships");
   g_autoptr(GList) members = NULL;
   JsonObject *relationships;
 
@@ -648,7 +425,7 @@ read_relationships (Reader                   *r,
 
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *link_path = member_path (path, l->data);
+      g_autofree char *link_path = _godwit_json_member_path (path, l->data);
       GodwitPlanLink *link = g_new0 (GodwitPlanLink, 1);
       JsonObject *link_object;
 
@@ -658,7 +435,8 @@ read_relationships (Reader                   *r,
       link_object = require_object (r, json_object_get_member (relationships, l->data),
                                     link_path, error);
       if (link_object == NULL ||
-          !check_keys (r, link_object, link_path, link_keys, "a relationship's link", error) ||
+          !_godwit_json_check_keys (link_object, r->origin, link_path, link_keys,
+                                    "a relationship's link", error) ||
           !read_string (r, link_object, link_path, "mapping", TRUE, &link->mapping, error) ||
           !read_expression (r, link_object, link_path, "source", TRUE, &link->source_key, error))
         return FALSE;
@@ -676,18 +454,17 @@ read_entity_mapping (Reader                *r,
                      GHashTable            *names,
                      GError               **error)
 {
-  GodwitPlanEntityMapping *mapping = g_new0 (GodwitPlanEntityMapping, 1);
+  GodwitPlanEntityMapping *mapping = entity_mapping_new (element_path (stage->json_path,
+                                                                       "entity-mappings", index));
   GodwitPlanEntityMapping *other;
   JsonObject *object;
 
-  mapping->attributes = g_ptr_array_new_with_free_func (plan_value_free);
-  mapping->relationships = g_ptr_array_new_with_free_func (plan_link_free);
-  mapping->json_path = element_path (stage->json_path, "entity-mappings", index);
   g_ptr_array_add (stage->entity_mappings, mapping);
 
   object = require_object (r, node, mapping->json_path, error);
   if (object == NULL ||
-      !check_keys (r, object, mapping->json_path, entity_mapping_keys, "an entity mapping", error) ||
+      !_godwit_json_check_keys (object, r->origin, mapping->json_path, entity_mapping_keys,
+                                "an entity mapping", error) ||
       !read_string (r, object, mapping->json_path, "name", TRUE, &mapping->name, error) ||
       !read_string (r, object, mapping->json_path, "source", TRUE, &mapping->source, error) ||
       !read_string (r, object, mapping->json_path, "destination", TRUE, &mapping->destination, error) ||
@@ -699,11 +476,11 @@ read_entity_mapping (Reader                *r,
   other = g_hash_table_lookup (names, mapping->name);
   if (other != NULL)
     {
-      g_autofree char *name_path = member_path (mapping->json_path, "name");
+      g_autofree char *name_path = _godwit_json_member_path (mapping->json_path, "name");
 
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, name_path,
-                 "“%s” also names %s: entity mapping names must differ within a stage",
-                 mapping->name, other->json_path);
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, name_path,
+                              "“%s” also names %s: entity mapping names must differ within a stage",
+                              mapping->name, other->json_path);
       return FALSE;
     }
   g_hash_table_insert (names, mapping->name, mapping);
@@ -723,17 +500,18 @@ read_custom_stage (Reader                *r,
   JsonNode *node;
   JsonArray *mappings;
 
-  if (!check_keys (r, object, stage->json_path, custom_stage_keys, "a custom stage", error) ||
+  if (!_godwit_json_check_keys (object, r->origin, stage->json_path, custom_stage_keys,
+                                "a custom stage", error) ||
       !read_string (r, object, stage->json_path, "from", TRUE, &from, error) ||
       !read_string (r, object, stage->json_path, "to", TRUE, &to, error))
     return FALSE;
 
   if (strcmp (from, to) == 0)
     {
-      g_autofree char *to_path = member_path (stage->json_path, "to");
+      g_autofree char *to_path = _godwit_json_member_path (stage->json_path, "to");
 
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, to_path,
-                 "“%s” is also the version the stage migrates from", to);
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, to_path,
+                              "“%s” is also the version the stage migrates from", to);
       return FALSE;
     }
 
@@ -751,10 +529,12 @@ read_custom_stage (Reader                *r,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      g_autofree char *mappings_path = member_path (stage->json_path, "entity-mappings");
+      g_autofree char *mappings_path = _godwit_json_member_path (stage->json_path,
+                                                                 "entity-mappings");
 
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, mappings_path,
-                 "must be an array of entity mappings, not %s", describe_node (node));
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, mappings_path,
+                              "must be an array of entity mappings, not %s",
+                              _godwit_json_describe_node (node));
       return FALSE;
     }
 
@@ -772,17 +552,18 @@ read_lightweight_stage (Reader                *r,
                         GodwitMigrationStage  *stage,
                         GError               **error)
 {
-  if (!check_keys (r, object, stage->json_path, lightweight_stage_keys, "a lightweight stage", error) ||
+  if (!_godwit_json_check_keys (object, r->origin, stage->json_path, lightweight_stage_keys,
+                                "a lightweight stage", error) ||
       !read_string_array (r, object, stage->json_path, "versions", &stage->versions, error))
     return FALSE;
 
   if (g_strv_length (stage->versions) < 2)
     {
-      g_autofree char *versions_path = member_path (stage->json_path, "versions");
+      g_autofree char *versions_path = _godwit_json_member_path (stage->json_path, "versions");
 
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, versions_path,
-                 "a lightweight stage names at least two versions, the first one it "
-                 "migrates from and the last one it migrates to");
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, versions_path,
+                              "a lightweight stage names at least two versions, the first one it "
+                              "migrates from and the last one it migrates to");
       return FALSE;
     }
 
@@ -800,13 +581,12 @@ read_stage (Reader      *r,
             guint        index,
             GError     **error)
 {
-  GodwitMigrationStage *stage = g_new0 (GodwitMigrationStage, 1);
+  GodwitMigrationStage *stage = stage_new (GODWIT_MIGRATION_STAGE_LIGHTWEIGHT,
+                                           element_path (NULL, "stages", index));
   g_autofree char *kind = NULL;
   g_autofree char *kind_path = NULL;
   JsonObject *object;
 
-  stage->entity_mappings = g_ptr_array_new_with_free_func (entity_mapping_free);
-  stage->json_path = element_path (NULL, "stages", index);
   g_ptr_array_add (stages, stage);
 
   object = require_object (r, node, stage->json_path, error);
@@ -826,9 +606,9 @@ read_stage (Reader      *r,
       return read_custom_stage (r, object, stage, error);
     }
 
-  kind_path = member_path (stage->json_path, "kind");
-  set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, kind_path,
-             "unknown kind “%s” (a stage is “lightweight” or “custom”)", kind);
+  kind_path = _godwit_json_member_path (stage->json_path, "kind");
+  _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, kind_path,
+                          "unknown kind “%s” (a stage is “lightweight” or “custom”)", kind);
   return FALSE;
 }
 
@@ -841,24 +621,26 @@ read_format_version (Reader      *r,
 
   if (node == NULL)
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
-                 "missing: a migration plan starts with \"godwit-migration-plan\": %d",
-                 GODWIT_MIGRATION_PLAN_FORMAT_VERSION);
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
+                              "missing: a migration plan starts with \"godwit-migration-plan\": %d",
+                              GODWIT_MIGRATION_PLAN_FORMAT_VERSION);
       return FALSE;
     }
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
-                 "must be the format version, a whole number, not %s", describe_node (node));
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
+                              "must be the format version, a whole number, not %s",
+                              _godwit_json_describe_node (node));
       return FALSE;
     }
 
   if (json_node_get_int (node) != GODWIT_MIGRATION_PLAN_FORMAT_VERSION)
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
-                 "format version %" G_GINT64_FORMAT " is not one this Godwit reads (it reads %d)",
-                 json_node_get_int (node), GODWIT_MIGRATION_PLAN_FORMAT_VERSION);
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
+                              "format version %" G_GINT64_FORMAT
+                              " is not one this Godwit reads (it reads %d)",
+                              json_node_get_int (node), GODWIT_MIGRATION_PLAN_FORMAT_VERSION);
       return FALSE;
     }
 
@@ -868,29 +650,13 @@ read_format_version (Reader      *r,
 static gboolean
 read_plan (GodwitMigrationPlan  *self,
            Reader               *r,
-           JsonNode             *root,
+           JsonObject           *object,
            GError              **error)
 {
-  JsonObject *object;
   JsonNode *node;
   JsonArray *stages;
 
-  if (root == NULL)
-    {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                 "empty: a migration plan is a JSON object");
-      return FALSE;
-    }
-
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                 "a migration plan is a JSON object, not %s", describe_node (root));
-      return FALSE;
-    }
-
-  object = json_node_get_object (root);
-  if (!check_keys (r, object, NULL, plan_keys, "a migration plan", error) ||
+  if (!_godwit_json_check_keys (object, r->origin, NULL, plan_keys, "a migration plan", error) ||
       !read_format_version (r, object, error))
     return FALSE;
 
@@ -902,8 +668,9 @@ read_plan (GodwitMigrationPlan  *self,
 
       if (self->order[0] == NULL)
         {
-          set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "order",
-                     "names no version: it lists every version of the bundle, oldest first");
+          _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "order",
+                                  "names no version: it lists every version of the bundle, oldest "
+                                  "first");
           return FALSE;
         }
     }
@@ -914,8 +681,9 @@ read_plan (GodwitMigrationPlan  *self,
 
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
-      set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "stages",
-                 "must be an array of stages, not %s", describe_node (node));
+      _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "stages",
+                              "must be an array of stages, not %s",
+                              _godwit_json_describe_node (node));
       return FALSE;
     }
 
@@ -948,7 +716,7 @@ godwit_migration_plan_class_init (GodwitMigrationPlanClass *klass)
 static void
 godwit_migration_plan_init (GodwitMigrationPlan *self)
 {
-  self->stages = g_ptr_array_new_with_free_func (stage_free);
+  self->stages = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_migration_stage_free);
 }
 
 /**
@@ -972,55 +740,24 @@ godwit_migration_plan_new_for_data (const char  *data,
                                     GError     **error)
 {
   g_autoptr(GodwitMigrationPlan) self = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GHashTable) member_counts = NULL;
-  g_autoptr(GError) json_error = NULL;
-  Reader r = { origin, NULL, NULL, NULL };
-  gboolean ok;
+  g_autoptr(JsonNode) root = NULL;
+  Reader r = { describe_origin (origin) };
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (length > GODWIT_MIGRATION_PLAN_MAX_SIZE)
-    {
-      set_error (origin, error, GODWIT_ERROR_LIMIT_EXCEEDED, NULL,
-                 "larger than %d MiB", GODWIT_MIGRATION_PLAN_MAX_SIZE / (1024 * 1024));
-      return NULL;
-    }
-
-  if (!check_json_text (origin, data, length, error))
+  root = _godwit_json_load_checked (data, length, r.origin, "a migration plan",
+                                    GODWIT_MIGRATION_PLAN_MAX_SIZE, GODWIT_MIGRATION_PLAN_MAX_DEPTH,
+                                    error);
+  if (root == NULL)
     return NULL;
-
-  member_counts = g_hash_table_new (NULL, NULL);
-  r.member_counts = member_counts;
-  parser = json_parser_new ();
-  g_signal_connect (parser, "object-member", G_CALLBACK (on_object_member), &r);
-  if (!json_parser_load_from_data (parser, length > 0 ? data : "", (gssize) length, &json_error))
-    {
-      set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL, "not JSON: %s",
-                 json_error->message);
-      g_clear_pointer (&r.duplicate_object, json_object_unref);
-      g_free (r.duplicate_member);
-      return NULL;
-    }
 
   self = g_object_new (GODWIT_TYPE_MIGRATION_PLAN, NULL);
   self->path = g_strdup (origin);
-  ok = read_plan (self, &r, json_parser_get_root (parser), error);
+  if (!read_plan (self, &r, json_node_get_object (root), error))
+    return NULL;
 
-  /* A key given twice in an object that is never read, because json-glib
-   * dropped it along with the first value of its own key. */
-  if (ok && r.duplicate_object != NULL)
-    {
-      set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                 "the key “%s” is given twice in one object", r.duplicate_member);
-      ok = FALSE;
-    }
-
-  g_clear_pointer (&r.duplicate_object, json_object_unref);
-  g_free (r.duplicate_member);
-
-  return ok ? g_steal_pointer (&self) : NULL;
+  return g_steal_pointer (&self);
 }
 
 /**
@@ -1037,42 +774,15 @@ godwit_migration_plan_new_for_path (const char  *path,
                                     GError     **error)
 {
   g_autofree char *contents = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize length = 0;
-  GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is %s, not a migration plan file", path,
-                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file");
-      return NULL;
-    }
-
-  /* Refuse before reading: godwit_migration_plan_new_for_data() would. */
-  if (st.st_size > GODWIT_MIGRATION_PLAN_MAX_SIZE)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: larger than %d MiB", path, GODWIT_MIGRATION_PLAN_MAX_SIZE / (1024 * 1024));
-      return NULL;
-    }
-
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, local_error->message);
-      return NULL;
-    }
+  contents = _godwit_json_read_file (path, "a migration plan file", GODWIT_MIGRATION_PLAN_MAX_SIZE,
+                                     &length, error);
+  if (contents == NULL)
+    return NULL;
 
   return godwit_migration_plan_new_for_data (contents, length, path, error);
 }
@@ -1179,8 +889,9 @@ resolve_order (GodwitMigrationPlan  *self,
         {
           g_autofree char *path = element_path (NULL, "order", i);
 
-          set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_VERSION, path,
-                     "“%s” is not a version of %s", self->order[i], describe_bundle (v->bundle));
+          _godwit_json_set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_VERSION, path,
+                                  "“%s” is not a version of %s", self->order[i],
+                                  describe_bundle (v->bundle));
           return FALSE;
         }
       g_ptr_array_add (v->order, model);
@@ -1198,9 +909,9 @@ resolve_order (GodwitMigrationPlan  *self,
 
       if (!g_hash_table_contains (v->positions, name))
         {
-          set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, "order",
-                     "leaves out version “%s” of %s: the order names every version",
-                     name, describe_bundle (v->bundle));
+          _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, "order",
+                                  "leaves out version “%s” of %s: the order names every version",
+                                  name, describe_bundle (v->bundle));
           return FALSE;
         }
     }
@@ -1213,7 +924,7 @@ stage_version_path (const GodwitMigrationStage *stage,
                     guint                       k)
 {
   if (stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
-    return member_path (stage->json_path, k == 0 ? "from" : "to");
+    return _godwit_json_member_path (stage->json_path, k == 0 ? "from" : "to");
 
   return element_path (stage->json_path, "versions", k);
 }
@@ -1238,16 +949,16 @@ check_stage_versions (Validator                   *v,
 
       if (position == 0)
         {
-          set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_VERSION, path,
-                     "“%s” is not a version of %s", name, describe_bundle (v->bundle));
+          _godwit_json_set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_VERSION, path,
+                                  "“%s” is not a version of %s", name, describe_bundle (v->bundle));
           return FALSE;
         }
 
       if (k > 0 && position <= previous)
         {
-          set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                     "“%s” comes before “%s” in the version order: stages migrate forward",
-                     name, stage->versions[k - 1]);
+          _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                                  "“%s” comes before “%s” in the version order: stages migrate "
+                                  "forward", name, stage->versions[k - 1]);
           return FALSE;
         }
 
@@ -1258,24 +969,24 @@ check_stage_versions (Validator                   *v,
           const char *between = godwit_model_get_version_name (g_ptr_array_index (v->order, previous));
 
           if (stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
-            set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                       "a custom stage migrates one step, from a version to the next, but “%s” "
-                       "is %u steps after “%s” (“%s” comes between)",
-                       name, position - previous, stage->versions[k - 1], between);
+            _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                                    "a custom stage migrates one step, from a version to the "
+                                    "next, but “%s” is %u steps after “%s” (“%s” comes between)",
+                                    name, position - previous, stage->versions[k - 1], between);
           else
-            set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                       "“%s” does not follow “%s” in the version order (“%s” does): a stage "
-                       "names each version it passes through",
-                       name, stage->versions[k - 1], between);
+            _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                                    "“%s” does not follow “%s” in the version order (“%s” does): "
+                                    "a stage names each version it passes through", name,
+                                    stage->versions[k - 1], between);
           return FALSE;
         }
 
       if (k > 0 && owners[previous - 1] >= 0)
         {
-          set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, stage->json_path,
-                     "the step from “%s” to “%s” is in stages[%d] too: stages may share a "
-                     "version but not a step",
-                     stage->versions[k - 1], name, owners[previous - 1]);
+          _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, stage->json_path,
+                                  "the step from “%s” to “%s” is in stages[%d] too: stages may "
+                                  "share a version but not a step", stage->versions[k - 1], name,
+                                  owners[previous - 1]);
           return FALSE;
         }
 
@@ -1374,8 +1085,9 @@ bind_source_object (Validator     *v,
   sqlite3_free (statement);
   if (rc != SQLITE_OK)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                 "cannot check expressions over entity %s: %s", source->name, sqlite3_errstr (rc));
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
+                              "cannot check expressions over entity %s: %s", source->name,
+                              sqlite3_errstr (rc));
       return FALSE;
     }
   v->table = table;
@@ -1406,9 +1118,9 @@ check_expression (Validator     *v,
 
   if (rc != SQLITE_OK)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "not an SQL expression over a %s object: %s", source->name,
-                 v->denial != NULL ? v->denial : sqlite3_errmsg (v->db));
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "not an SQL expression over a %s object: %s", source->name,
+                              v->denial != NULL ? v->denial : sqlite3_errmsg (v->db));
       return FALSE;
     }
 
@@ -1427,25 +1139,27 @@ check_attribute (Validator                *v,
 
   if (property == NULL)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "entity %s has no attribute “%s”", destination->name, value->attribute);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "entity %s has no attribute “%s”", destination->name,
+                              value->attribute);
       return FALSE;
     }
 
   if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "“%s” is a relationship of %s: give it under “relationships”",
-                 value->attribute, destination->name);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "“%s” is a relationship of %s: give it under “relationships”",
+                              value->attribute, destination->name);
       return FALSE;
     }
 
   if (!godwit_property_is_stored (property))
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "“%s” of %s is %s, which the store does not keep", value->attribute,
-                 destination->name,
-                 property->kind == GODWIT_PROPERTY_KIND_FETCHED ? "a fetched property" : "transient");
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "“%s” of %s is %s, which the store does not keep", value->attribute,
+                              destination->name,
+                              property->kind == GODWIT_PROPERTY_KIND_FETCHED ? "a fetched property"
+                                                                             : "transient");
       return FALSE;
     }
 
@@ -1466,61 +1180,65 @@ check_link (Validator             *v,
             GError               **error)
 {
   GodwitProperty *property = godwit_entity_find_property (destination, link->relationship);
-  g_autofree char *mapping_path = member_path (path, "mapping");
-  g_autofree char *source_path = member_path (path, "source");
+  g_autofree char *mapping_path = _godwit_json_member_path (path, "mapping");
+  g_autofree char *source_path = _godwit_json_member_path (path, "source");
   GodwitEntity *target;
   GodwitEntity *made;
 
   if (property == NULL)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "entity %s has no relationship “%s”", destination->name, link->relationship);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "entity %s has no relationship “%s”", destination->name,
+                              link->relationship);
       return FALSE;
     }
 
   if (property->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "“%s” is %s of %s, not a relationship", link->relationship,
-                 property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE ? "an attribute" : "a fetched property",
-                 destination->name);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "“%s” is %s of %s, not a relationship", link->relationship,
+                              property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE ? "an attribute"
+                                                                               : "a fetched property",
+                              destination->name);
       return FALSE;
     }
 
   if (property->transient)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "“%s” of %s is transient, which the store does not keep",
-                 link->relationship, destination->name);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "“%s” of %s is transient, which the store does not keep",
+                              link->relationship, destination->name);
       return FALSE;
     }
 
   if (property->to_many)
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                 "“%s” of %s is a to-many relationship: an entity mapping links to-one "
-                 "relationships, so link its inverse instead", link->relationship,
-                 destination->name);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                              "“%s” of %s is a to-many relationship: an entity mapping links "
+                              "to-one relationships, so link its inverse instead",
+                              link->relationship, destination->name);
       return FALSE;
     }
 
   made = g_hash_table_lookup (mappings, link->mapping);
   if (made == NULL)
     {
-      g_autofree char *list = join_quoted ((const char * const *) mapping_names->pdata);
+      const char * const *names = (const char * const *) mapping_names->pdata;
+      g_autofree char *list = _godwit_json_join_quoted (names);
 
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, mapping_path,
-                 "this stage has no entity mapping “%s” (it has %s)", link->mapping, list);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, mapping_path,
+                              "this stage has no entity mapping “%s” (it has %s)", link->mapping,
+                              list);
       return FALSE;
     }
 
   target = godwit_model_get_entity (to_model, property->destination_entity);
   if (target == NULL || !godwit_entity_is_kind_of (made, target))
     {
-      set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, mapping_path,
-                 "“%s” makes %s objects, but “%s” of %s links to %s objects",
-                 link->mapping, made->name, link->relationship, destination->name,
-                 property->destination_entity);
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, mapping_path,
+                              "“%s” makes %s objects, but “%s” of %s links to %s objects",
+                              link->mapping, made->name, link->relationship, destination->name,
+                              property->destination_entity);
       return FALSE;
     }
 
@@ -1544,7 +1262,7 @@ check_entity_mapping (Validator                      *v,
 
   if (mapping->filter != NULL)
     {
-      g_autofree char *path = member_path (mapping->json_path, "filter");
+      g_autofree char *path = _godwit_json_member_path (mapping->json_path, "filter");
 
       if (!check_expression (v, mapping->filter, source, path, error))
         return FALSE;
@@ -1579,6 +1297,8 @@ check_entity_mapping (Validator                      *v,
 static gboolean
 check_custom_stage (Validator                   *v,
                     const GodwitMigrationStage  *stage,
+                    GodwitModel                 *from_model,
+                    GodwitModel                 *to_model,
                     GError                     **error)
 {
   g_autoptr(GHashTable) mappings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1586,8 +1306,6 @@ check_custom_stage (Validator                   *v,
   g_autoptr(GPtrArray) mapping_names = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   g_autoptr(GPtrArray) implicit_names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GodwitModelDiff) diff = NULL;
-  GodwitModel *from_model = godwit_model_bundle_find_version (v->bundle, stage->versions[0]);
-  GodwitModel *to_model = godwit_model_bundle_find_version (v->bundle, stage->versions[1]);
   GPtrArray *entities = godwit_model_get_entities (to_model);
 
   for (guint i = 0; i < stage->entity_mappings->len; i++)
@@ -1599,12 +1317,12 @@ check_custom_stage (Validator                   *v,
       for (guint side = 0; side < G_N_ELEMENTS (sides); side++)
         if (godwit_model_get_entity (models[side], sides[side]) == NULL)
           {
-            g_autofree char *path = member_path (mapping->json_path,
-                                                 side == 0 ? "source" : "destination");
+            g_autofree char *path = _godwit_json_member_path (mapping->json_path,
+                                                              side == 0 ? "source" : "destination");
 
-            set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_ENTITY, path,
-                       "version “%s” has no entity “%s”",
-                       godwit_model_get_version_name (models[side]), sides[side]);
+            _godwit_json_set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_ENTITY, path,
+                                    "version “%s” has no entity “%s”",
+                                    godwit_model_get_version_name (models[side]), sides[side]);
             return FALSE;
           }
 
@@ -1638,12 +1356,13 @@ check_custom_stage (Validator                   *v,
 
       if (copied != NULL)
         {
-          g_autofree char *path = member_path (mapping->json_path, "name");
+          g_autofree char *path = _godwit_json_member_path (mapping->json_path, "name");
 
-          set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                     "“%s” is also the name of the implicit entity mapping that copies %s "
-                     "objects (no entity mapping has %s as its destination): choose another name",
-                     mapping->name, copied->name, copied->name);
+          _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
+                                  "“%s” is also the name of the implicit entity mapping that "
+                                  "copies %s objects (no entity mapping has %s as its "
+                                  "destination): choose another name", mapping->name, copied->name,
+                                  copied->name);
           return FALSE;
         }
 
@@ -1669,6 +1388,32 @@ check_custom_stage (Validator                   *v,
   return TRUE;
 }
 
+/* The in-memory database expressions are prepared against. */
+static gboolean
+open_validator (Validator  *v,
+                GError    **error)
+{
+  int rc = sqlite3_open_v2 (":memory:", &v->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      _godwit_json_set_error (v->origin, error, GODWIT_ERROR_IO, NULL,
+                              "cannot open an SQLite database in memory to check expressions: %s",
+                              sqlite3_errstr (rc));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+close_validator (Validator *v)
+{
+  sqlite3_close (v->db);
+  v->db = NULL;
+  g_clear_pointer (&v->denial, g_free);
+}
+
 /**
  * godwit_migration_plan_validate:
  * @bundle: the model bundle the plan is beside
@@ -1676,13 +1421,10 @@ check_custom_stage (Validator                   *v,
  * Checks the plan against @bundle: "order" names every version exactly
  * once (so godwit_model_bundle_set_version_order() will take it); every
  * stage names versions of the bundle, each the one after the one before,
- * a custom stage exactly two; no two stages share a step; the entities of
- * each entity mapping exist in the stage's versions, and so do the
- * attributes and to-one relationships it gives values; the entity mapping
- * a link names exists in its stage and makes objects of the relationship's
- * destination entity; and each expression prepares as SQL over the source
- * object, reading nothing else. The SQL of will-migrate and did-migrate is
- * checked only when it runs. @bundle is not changed.
+ * a custom stage exactly two; no two stages share a step; and each custom
+ * stage passes godwit_migration_stage_validate() against its versions.
+ * The SQL of will-migrate and did-migrate is checked only when it runs.
+ * @bundle is not changed.
  *
  * Returns: %TRUE when the plan fits @bundle, else %FALSE with @error set
  *   (a message pointing at the key at fault)
@@ -1696,14 +1438,14 @@ godwit_migration_plan_validate (GodwitMigrationPlan  *self,
   g_autoptr(GHashTable) positions = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) tables = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   g_autofree int *owners = NULL;
-  Validator v = { self->path, bundle, order, positions, NULL, tables, NULL, 0, NULL };
-  gboolean ok = TRUE;
-  int rc;
+  Validator v = { NULL, bundle, order, positions, NULL, tables, NULL, 0, NULL };
+  gboolean ok;
 
   g_return_val_if_fail (GODWIT_IS_MIGRATION_PLAN (self), FALSE);
   g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (bundle), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  v.origin = describe_origin (self->path);
   if (!resolve_order (self, &v, error))
     return FALSE;
 
@@ -1715,26 +1457,180 @@ godwit_migration_plan_validate (GodwitMigrationPlan  *self,
     if (!check_stage_versions (&v, g_ptr_array_index (self->stages, i), i, owners, error))
       return FALSE;
 
-  rc = sqlite3_open_v2 (":memory:", &v.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-  if (rc != SQLITE_OK)
-    {
-      set_error (v.origin, error, GODWIT_ERROR_IO, NULL,
-                 "cannot open an SQLite database in memory to check expressions: %s",
-                 sqlite3_errstr (rc));
-      sqlite3_close (v.db);
-      return FALSE;
-    }
-
+  ok = open_validator (&v, error);
   for (guint i = 0; ok && i < self->stages->len; i++)
     {
       const GodwitMigrationStage *stage = g_ptr_array_index (self->stages, i);
 
+      /* The versions exist: check_stage_versions() saw them. */
       if (stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
-        ok = check_custom_stage (&v, stage, error);
+        ok = check_custom_stage (&v, stage,
+                                 godwit_model_bundle_find_version (bundle, stage->versions[0]),
+                                 godwit_model_bundle_find_version (bundle, stage->versions[1]),
+                                 error);
+    }
+  close_validator (&v);
+
+  return ok;
+}
+
+/**
+ * godwit_migration_stage_new_custom:
+ * @from: the version the stage migrates from
+ * @to: the version after it
+ * @json_path: where the stage comes from, for messages (a plan's
+ *   "stages[1]", or the file of a mapping model the stage was made from)
+ *
+ * A custom stage that no plan owns, without will-migrate and did-migrate
+ * statements; godwit_migration_stage_add_entity_mapping() fills it.
+ *
+ * Returns: (transfer full): the stage, for godwit_migration_stage_free()
+ */
+GodwitMigrationStage *
+godwit_migration_stage_new_custom (const char *from,
+                                   const char *to,
+                                   const char *json_path)
+{
+  GodwitMigrationStage *stage;
+
+  g_return_val_if_fail (from != NULL, NULL);
+  g_return_val_if_fail (to != NULL, NULL);
+  g_return_val_if_fail (json_path != NULL, NULL);
+
+  stage = stage_new (GODWIT_MIGRATION_STAGE_CUSTOM, g_strdup (json_path));
+  stage->versions = g_new0 (char *, 3);
+  stage->versions[0] = g_strdup (from);
+  stage->versions[1] = g_strdup (to);
+  stage->will_migrate = g_new0 (char *, 1);
+  stage->did_migrate = g_new0 (char *, 1);
+
+  return stage;
+}
+
+/**
+ * godwit_migration_stage_add_entity_mapping:
+ * @name: unique within the stage
+ * @source: the source entity
+ * @destination: the destination entity
+ * @json_path: where the mapping comes from, for messages
+ *
+ * Appends an entity mapping without filter, values or links; set its
+ * filter and add them with godwit_plan_entity_mapping_add_value() and
+ * godwit_plan_entity_mapping_add_link().
+ *
+ * Returns: (transfer none): the entity mapping, owned by @self
+ */
+GodwitPlanEntityMapping *
+godwit_migration_stage_add_entity_mapping (GodwitMigrationStage *self,
+                                           const char           *name,
+                                           const char           *source,
+                                           const char           *destination,
+                                           const char           *json_path)
+{
+  GodwitPlanEntityMapping *mapping;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (name != NULL && source != NULL && destination != NULL, NULL);
+  g_return_val_if_fail (json_path != NULL, NULL);
+
+  mapping = entity_mapping_new (g_strdup (json_path));
+  mapping->name = g_strdup (name);
+  mapping->source = g_strdup (source);
+  mapping->destination = g_strdup (destination);
+  g_ptr_array_add (self->entity_mappings, mapping);
+
+  return mapping;
+}
+
+/**
+ * godwit_plan_entity_mapping_add_value:
+ * @attribute: a destination attribute
+ * @expression: an SQL expression over the source object
+ */
+void
+godwit_plan_entity_mapping_add_value (GodwitPlanEntityMapping *self,
+                                      const char              *attribute,
+                                      const char              *expression)
+{
+  GodwitPlanValue *value;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (attribute != NULL && expression != NULL);
+
+  value = g_new0 (GodwitPlanValue, 1);
+  value->attribute = g_strdup (attribute);
+  value->expression = g_strdup (expression);
+  g_ptr_array_add (self->attributes, value);
+}
+
+/**
+ * godwit_plan_entity_mapping_add_link:
+ * @relationship: a destination to-one relationship
+ * @mapping: the entity mapping that made the objects it links to
+ * @source_key: an SQL expression over the source object giving the Z_PK
+ *   of the source object @mapping made the linked object from
+ */
+void
+godwit_plan_entity_mapping_add_link (GodwitPlanEntityMapping *self,
+                                     const char              *relationship,
+                                     const char              *mapping,
+                                     const char              *source_key)
+{
+  GodwitPlanLink *link;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (relationship != NULL && mapping != NULL && source_key != NULL);
+
+  link = g_new0 (GodwitPlanLink, 1);
+  link->relationship = g_strdup (relationship);
+  link->mapping = g_strdup (mapping);
+  link->source_key = g_strdup (source_key);
+  g_ptr_array_add (self->relationships, link);
+}
+
+/**
+ * godwit_migration_stage_validate:
+ * @source: the resolved model of the stage's "from" version
+ * @destination: the resolved model of its "to" version
+ * @origin: (nullable): the file the stage comes from, to start messages
+ *   with; %NULL when the stage's paths name it themselves
+ *
+ * Checks a custom stage against its two versions, as
+ * godwit_migration_plan_validate() checks each custom stage of a plan:
+ * the entities of each entity mapping exist, and so do the attributes and
+ * to-one relationships it gives values; the entity mapping a link names
+ * exists in the stage (explicit, or the implicit copy of a destination
+ * entity no mapping makes) and makes objects of the relationship's
+ * destination entity; and each expression prepares as SQL over the source
+ * object, reading nothing else.
+ *
+ * Returns: %TRUE when the stage fits, else %FALSE with @error set
+ */
+gboolean
+godwit_migration_stage_validate (const GodwitMigrationStage  *stage,
+                                 GodwitModel                 *source,
+                                 GodwitModel                 *destination,
+                                 const char                  *origin,
+                                 GError                     **error)
+{
+  g_autoptr(GHashTable) tables = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  Validator v = { origin, NULL, NULL, NULL, NULL, tables, NULL, 0, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (stage != NULL, FALSE);
+  g_return_val_if_fail (GODWIT_IS_MODEL (source), FALSE);
+  g_return_val_if_fail (GODWIT_IS_MODEL (destination), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (stage->kind != GODWIT_MIGRATION_STAGE_CUSTOM)
+    {
+      _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, stage->json_path,
+                              "not a custom stage");
+      return FALSE;
     }
 
-  sqlite3_close (v.db);
-  g_free (v.denial);
+  ok = open_validator (&v, error) && check_custom_stage (&v, stage, source, destination, error);
+  close_validator (&v);
 
   return ok;
 }

@@ -85,4 +85,29 @@ gboolean                    godwit_migration_plan_validate     (GodwitMigrationP
                                                                 GodwitModelBundle   *bundle,
                                                                 GError             **error);
 
+/* Stages no plan owns, such as one made from an Xcode mapping model. */
+GodwitMigrationStage    *godwit_migration_stage_new_custom         (const char                  *from,
+                                                                    const char                  *to,
+                                                                    const char                  *json_path);
+GodwitPlanEntityMapping *godwit_migration_stage_add_entity_mapping (GodwitMigrationStage        *self,
+                                                                    const char                  *name,
+                                                                    const char                  *source,
+                                                                    const char                  *destination,
+                                                                    const char                  *json_path);
+void                     godwit_plan_entity_mapping_add_value      (GodwitPlanEntityMapping     *self,
+                                                                    const char                  *attribute,
+                                                                    const char                  *expression);
+void                     godwit_plan_entity_mapping_add_link       (GodwitPlanEntityMapping     *self,
+                                                                    const char                  *relationship,
+                                                                    const char                  *mapping,
+                                                                    const char                  *source_key);
+gboolean                 godwit_migration_stage_validate           (const GodwitMigrationStage  *stage,
+                                                                    GodwitModel                 *source,
+                                                                    GodwitModel                 *destination,
+                                                                    const char                  *origin,
+                                                                    GError                     **error);
+void                     godwit_migration_stage_free               (GodwitMigrationStage        *stage);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitMigrationStage, godwit_migration_stage_free)
+
 G_END_DECLS

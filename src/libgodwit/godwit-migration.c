@@ -24,8 +24,10 @@
 #include "godwit-custom-migration.h"
 #include "godwit-error.h"
 #include "godwit-lightweight-migration.h"
+#include "godwit-mapping-stage.h"
 #include "godwit-migration.h"
 #include "godwit-sql-private.h"
+#include "godwit-stage-report-private.h"
 #include "godwit-store.h"
 #include "godwit-store-layout.h"
 #include "godwit-version-match.h"
@@ -40,6 +42,7 @@ struct _GodwitMigration
   GodwitModel                     *source_version;
   GodwitModel                     *target_version;
   GPtrArray                       *steps;          /* (element-type GodwitMigrationStep) */
+  GPtrArray                       *reports;        /* (element-type GodwitStageReport): one per step */
   GodwitStoreBackup               *backup;
   GPtrArray                       *verification;   /* (element-type utf8) */
   GodwitMigrationProgressCallback  progress;
@@ -55,6 +58,7 @@ step_free (gpointer data)
 
   g_clear_object (&step->diff);
   g_clear_object (&step->mapping_model);
+  g_clear_pointer (&step->mapping_stage, godwit_migration_stage_free);
   g_ptr_array_unref (step->blockers);
   g_free (step);
 }
@@ -65,6 +69,7 @@ godwit_migration_finalize (GObject *object)
   GodwitMigration *self = (GodwitMigration *) object;
 
   g_clear_pointer (&self->store_path, g_free);
+  g_clear_pointer (&self->reports, g_ptr_array_unref);
   g_clear_pointer (&self->steps, g_ptr_array_unref);
   g_clear_object (&self->bundle);
   g_clear_object (&self->plan);
@@ -84,6 +89,7 @@ static void
 godwit_migration_init (GodwitMigration *self)
 {
   self->steps = g_ptr_array_new_with_free_func (step_free);
+  self->reports = g_ptr_array_new_with_free_func (g_object_unref);
   self->verification = g_ptr_array_new_with_free_func (g_free);
 }
 
@@ -160,13 +166,16 @@ plan_step (GodwitMigration *self,
       step->mapping_model = g_object_ref (mapping);
       for (guint i = 0; i < reasons->len; i++)
         g_ptr_array_add (step->blockers, g_strdup (g_ptr_array_index (reasons, i)));
-      /* Even a mapping model without policy classes is not run yet: its
-       * expressions would have to become a plan stage first. */
       if (reasons->len == 0)
-        g_ptr_array_add (step->blockers,
-                         g_strdup_printf ("%s: running Xcode mapping models is not supported yet: "
-                                          "give this step as a custom stage in a migration plan",
-                                          godwit_mapping_model_get_path (mapping)));
+        {
+          g_autoptr(GError) error = NULL;
+
+          /* A mapping model runs as the custom stage it translates to. */
+          step->mapping_stage = godwit_mapping_stage_new (mapping, source, destination, &error);
+          if (step->mapping_stage == NULL)
+            g_ptr_array_add (step->blockers, g_strdup (error->message));
+          step->stage = step->mapping_stage;
+        }
       return step;
     }
 
@@ -176,8 +185,9 @@ plan_step (GodwitMigration *self,
       g_autoptr(GPtrArray) blockers = godwit_model_diff_dup_blockers (step->diff);
       gboolean only_values = TRUE;
 
-      /* A missing value is checked against the data when the step runs:
-       * every other blocker makes the step impossible to infer. */
+      /* A missing value is checked against the data: the first step's
+       * when planning (count_first_step()), later ones' when they run.
+       * Every other blocker makes the step impossible to infer. */
       for (guint i = 0; i < blockers->len; i++)
         if (strstr (g_ptr_array_index (blockers, i), "without a default value") == NULL)
           only_values = FALSE;
@@ -204,6 +214,57 @@ version_index (GodwitModelBundle *bundle,
   return -1;
 }
 
+/* Empty reports of every step, with the SQL each runs. */
+static void
+new_reports (GodwitMigration *self)
+{
+  g_ptr_array_set_size (self->reports, 0);
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      GodwitStageReport *report = _godwit_stage_report_new (i + 1, g_ptr_array_index (self->steps, i));
+
+      _godwit_stage_report_set_sql (report, godwit_migration_dup_step_sql (self, i, NULL));
+      g_ptr_array_add (self->reports, report);
+    }
+}
+
+/* The first step starts from the store as it is, so its data is counted
+ * now (read-only): objects, data impacts, and whether the values an
+ * inferred step needs are there. Later steps start from what earlier ones
+ * make: a dry run counts them. */
+static gboolean
+count_first_step (GodwitMigration  *self,
+                  GError          **error)
+{
+  GodwitMigrationStep *step = g_ptr_array_index (self->steps, 0);
+  GodwitStageReport *report = g_ptr_array_index (self->reports, 0);
+  g_autoptr(GPtrArray) blocking = NULL;
+
+  if (!_godwit_stage_report_read_before (report, self->store_path, NULL, error))
+    return FALSE;
+
+  /* Will-migrate statements change what the entity mappings read. */
+  if (step->stage != NULL && step->stage->will_migrate[0] != NULL)
+    return TRUE;
+
+  if (!_godwit_stage_report_count_impacts (report, self->store_path, step->stage, NULL, error))
+    return FALSE;
+  if (step->kind != GODWIT_MIGRATION_STEP_INFERRED)
+    return TRUE;
+
+  blocking = _godwit_stage_report_dup_blocking (report);
+  if (blocking->len == 0)
+    return TRUE;
+
+  step->kind = GODWIT_MIGRATION_STEP_NOT_MIGRATABLE;
+  for (guint i = 0; i < blocking->len; i++)
+    g_ptr_array_add (step->blockers, g_strdup (g_ptr_array_index (blocking, i)));
+  _godwit_stage_report_update_step (report, step);
+  _godwit_stage_report_set_sql (report, NULL);
+
+  return TRUE;
+}
+
 /**
  * godwit_migration_new:
  * @plan: (nullable): a migration plan; its version order is applied to @bundle
@@ -211,6 +272,10 @@ version_index (GodwitModelBundle *bundle,
  * @target_version: (nullable): the version to reach; the bundle's current one by default
  *
  * Plans the migration of the store at @store_path, which is only read.
+ * The first step's data is counted (godwit_migration_get_stage_reports()):
+ * an inferred step whose data breaks a rule of the destination, such as
+ * a new non-optional attribute without a default value that some objects
+ * lack, is not migratable, its blockers saying how many objects.
  */
 GodwitMigration *
 godwit_migration_new (const char           *store_path,
@@ -286,6 +351,10 @@ godwit_migration_new (const char           *store_path,
     g_ptr_array_add (self->steps, plan_step (self, godwit_model_bundle_get_version (bundle, i),
                                              godwit_model_bundle_get_version (bundle, i + 1),
                                              mapping_models));
+
+  new_reports (self);
+  if (self->steps->len > 0 && !count_first_step (self, error))
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -366,7 +435,7 @@ godwit_migration_dup_step_sql (GodwitMigration  *self,
       return lightweight != NULL ? godwit_lightweight_migration_dup_sql (lightweight) : NULL;
     }
 
-  if (step->kind == GODWIT_MIGRATION_STEP_PLAN)
+  if (step->stage != NULL)
     {
       g_autoptr(GodwitCustomMigration) custom =
         godwit_custom_migration_new (step->source, step->destination, step->stage, error);
@@ -615,8 +684,6 @@ verify (GodwitMigration  *self,
   sqlite3 *db = NULL;
   gboolean ok = FALSE;
 
-  g_ptr_array_set_size (self->verification, 0);
-
   if (_godwit_sql_open (path, SQLITE_OPEN_READONLY, NULL, &db) != SQLITE_OK)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, sqlite3_errmsg (db));
@@ -663,6 +730,37 @@ out:
   return ok;
 }
 
+/**
+ * godwit_migration_verify:
+ * @path: a store at the target version, such as the store itself when
+ *   godwit_migration_is_up_to_date()
+ *
+ * Checks @path, which is only read, as godwit_migration_run() checks its
+ * result before the swap: SQLite's integrity check, every to-one foreign
+ * key and join-table row resolves, and every entity's version hash in
+ * the metadata matches the target version. godwit_migration_get_verification()
+ * then says what passed.
+ *
+ * Returns: %TRUE when every check passes, else %FALSE with @error set
+ *   (%GODWIT_ERROR_CORRUPT_STORE for a check that fails)
+ */
+gboolean
+godwit_migration_verify (GodwitMigration  *self,
+                         const char       *path,
+                         GCancellable     *cancellable,
+                         GError          **error)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_ptr_array_set_size (self->verification, 0);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  return verify (self, path, error);
+}
+
 static char *
 dup_step_path (const char *work_dir,
                guint       number)
@@ -692,9 +790,12 @@ godwit_migration_run (GodwitMigration  *self,
   g_autofree char *work_dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *description = NULL;
+  guint n_checked = 0;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (GODWIT_IS_MIGRATION (self), FALSE);
+
+  g_ptr_array_set_size (self->verification, 0);
 
   if (!godwit_migration_can_run (self))
     {
@@ -733,32 +834,55 @@ godwit_migration_run (GodwitMigration  *self,
   if (!godwit_store_snapshot (self->store_path, path, cancellable, error))
     goto out;
 
+  /* Each step is reported on afresh, the first one too: the store may
+   * have changed since it was planned. */
+  new_reports (self);
+
   for (guint i = 0; i < self->steps->len; i++)
     {
       GodwitMigrationStep *step = g_ptr_array_index (self->steps, i);
+      GodwitStageReport *stage_report = g_ptr_array_index (self->reports, i);
+      guint checked = 0;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
 
       report (self, i + 1, "migrate", NULL, 0, 0);
 
+      if (!_godwit_stage_report_read_before (stage_report, path, cancellable, error))
+        goto out;
+
+      /* An inferred step changes its input in place: its impacts are
+       * counted before; a plan's stage leaves its input as will-migrate
+       * made it, which is what its mappings read. */
       if (step->kind == GODWIT_MIGRATION_STEP_INFERRED)
         {
-          if (!run_inferred (self, step, i + 1, path, cancellable, error))
+          if (!_godwit_stage_report_count_impacts (stage_report, path, NULL, cancellable, error) ||
+              !run_inferred (self, step, i + 1, path, cancellable, error))
             goto out;
         }
       else
         {
           g_autofree char *next_path = dup_step_path (work_dir, i + 1);
 
-          if (!run_custom (self, step, i + 1, path, next_path, cancellable, error))
+          if (!run_custom (self, step, i + 1, path, next_path, cancellable, error) ||
+              !_godwit_stage_report_count_impacts (stage_report, path, step->stage, cancellable, error))
             goto out;
 
           remove_store_files (path);
           g_free (path);
           path = g_steal_pointer (&next_path);
         }
+
+      if (!_godwit_stage_report_read_after (stage_report, path, cancellable, error) ||
+          !_godwit_stage_report_check_counts (stage_report, self->store_path, &checked, error))
+        goto out;
+      n_checked += checked;
     }
+
+  g_ptr_array_add (self->verification,
+                   g_strdup_printf ("object counts: in each of %u steps every entity has the objects "
+                                    "its mapping predicts (%u counts)", self->steps->len, n_checked));
 
   report (self, self->steps->len, "verify", NULL, 0, 1);
   if (!verify (self, path, error))
@@ -871,10 +995,32 @@ godwit_migration_get_backup (GodwitMigration *self)
 }
 
 /**
+ * godwit_migration_get_stage_reports:
+ *
+ * What each step does to the data. After godwit_migration_new() the first
+ * step's report holds the store's object counts, the data impacts and
+ * samples of its objects (unless the step is a plan's stage with
+ * will-migrate statements); godwit_migration_run() fills every step's,
+ * dry run or not, and a failed run leaves them as far as it got. Not to be
+ * read while godwit_migration_run_async() runs.
+ *
+ * Returns: (transfer none) (element-type GodwitStageReport): one report
+ *   per step, in order
+ */
+GPtrArray *
+godwit_migration_get_stage_reports (GodwitMigration *self)
+{
+  g_return_val_if_fail (GODWIT_IS_MIGRATION (self), NULL);
+
+  return self->reports;
+}
+
+/**
  * godwit_migration_get_verification:
  *
  * Returns: (transfer none) (element-type utf8): what the last run checked
- *   on its result before the swap, in words.
+ *   on its result before the swap, or what godwit_migration_verify()
+ *   checked, in words.
  */
 GPtrArray *
 godwit_migration_get_verification (GodwitMigration *self)

@@ -31,7 +31,9 @@ typedef struct
   GodwitModel                *source;          /* (unowned) */
   GodwitModel                *destination;     /* (unowned) */
   GodwitModelDiff            *diff;
-  const GodwitMigrationStage *stage;           /* (nullable) (unowned) the plan's custom stage */
+  const GodwitMigrationStage *stage;           /* (nullable) the custom stage that runs: the plan's,
+                                                * or @mapping_stage */
+  GodwitMigrationStage       *mapping_stage;   /* (nullable) (owned) @mapping_model as a stage */
   GodwitMappingModel         *mapping_model;   /* (nullable) */
   GPtrArray                  *blockers;        /* (element-type utf8) why it cannot run; empty when it can */
 } GodwitMigrationStep;
@@ -84,8 +86,13 @@ void               godwit_migration_run_async           (GodwitMigration        
 gboolean           godwit_migration_run_finish          (GodwitMigration                 *self,
                                                          GAsyncResult                    *result,
                                                          GError                         **error);
+gboolean           godwit_migration_verify              (GodwitMigration                 *self,
+                                                         const char                      *path,
+                                                         GCancellable                    *cancellable,
+                                                         GError                         **error);
 GodwitStoreBackup *godwit_migration_get_backup          (GodwitMigration                 *self);
 GPtrArray         *godwit_migration_get_verification    (GodwitMigration                 *self);
+GPtrArray         *godwit_migration_get_stage_reports   (GodwitMigration                 *self);
 
 const char        *godwit_migration_step_kind_to_string (GodwitMigrationStepKind          kind);
 

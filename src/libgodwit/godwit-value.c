@@ -44,6 +44,36 @@ godwit_hex_encode (const guint8 *data,
   return hex;
 }
 
+/**
+ * godwit_object_to_json:
+ *
+ * A managed object as `godwit-cli dump --json` writes it: entity, pk,
+ * opt, uri, attributes and relationships (docs/cli.md). The attributes and
+ * relationships objects are shared with @object, not copied.
+ *
+ * Returns: (transfer full): a JSON object node
+ */
+JsonNode *
+godwit_object_to_json (const GodwitObject *object)
+{
+  g_autoptr(JsonObject) json = NULL;
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  json = json_object_new ();
+  json_object_set_string_member (json, "entity", object->entity);
+  json_object_set_int_member (json, "pk", object->pk);
+  json_object_set_int_member (json, "opt", object->opt);
+  json_object_set_string_member (json, "uri", object->uri);
+  json_object_set_object_member (json, "attributes", json_object_ref (object->attributes));
+  json_object_set_object_member (json, "relationships", json_object_ref (object->relationships));
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, json);
+
+  return node;
+}
+
 char *
 _godwit_value_format_uuid (const guint8 *b)
 {

@@ -8,10 +8,14 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "godwit-store.h"
 
 G_BEGIN_DECLS
 
-char *godwit_hex_encode (const guint8 *data,
-                         gsize         size);
+char     *godwit_hex_encode     (const guint8       *data,
+                                 gsize               size);
+JsonNode *godwit_object_to_json (const GodwitObject *object);
 
 G_END_DECLS

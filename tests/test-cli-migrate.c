@@ -11,6 +11,9 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "godwit-model-bundle.h"
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 #define WIBOSCO_BUNDLE "wibosco-revised/CoreDataMigration_Example.xcdatamodeld"
@@ -160,6 +163,21 @@ test_plan (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, 0), "entity"), ==,
                    "Post");
   g_assert_nonnull (strstr (out, "Post.color is renamed to hexColor"));
+
+  /* The first step's data is counted on the store; later steps' only by
+   * a dry run. */
+  {
+    JsonObject *first = json_array_get_object_element (steps, 0);
+    JsonObject *count = json_array_get_object_element (godwit_test_array_member (first, "counts"), 0);
+
+    g_assert_cmpint (json_object_get_int_member (first, "step"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (count, "source_entity"), ==, "Post");
+    g_assert_cmpint (json_object_get_int_member (count, "before"), ==, 10);
+    g_assert_cmpint (json_object_get_int_member (count, "predicted"), ==, 10);
+    g_assert_true (json_object_get_null_member (count, "after"));
+    g_assert_cmpuint (json_array_get_length (godwit_test_array_member (first, "impacts")), ==, 0);
+    g_assert_true (json_object_get_null_member (json_array_get_object_element (steps, 1), "impacts"));
+  }
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -265,7 +283,7 @@ test_migrate_and_rollback (void)
   }
   root = godwit_test_parse_json (out);
   g_assert_cmpuint (json_array_get_length (godwit_test_array_member (json_node_get_object (root),
-                                                                     "verification")), ==, 3);
+                                                                     "verification")), ==, 4);
   backup = godwit_test_object_member (json_node_get_object (root), "backup");
   backup_path = g_strdup (json_object_get_string_member (backup, "path"));
   g_assert_true (g_file_test (backup_path, G_FILE_TEST_IS_DIR));
@@ -324,6 +342,208 @@ test_migrate_and_rollback (void)
   g_assert_false (g_file_test (backup_path, G_FILE_TEST_EXISTS));
 
   fixture_clear (&fixture);
+}
+
+/* A stage of the dry run's JSON, with its count of @destination. */
+static JsonObject *
+find_stage_count (JsonObject *stage,
+                  const char *destination)
+{
+  JsonArray *counts = godwit_test_array_member (stage, "counts");
+
+  for (guint i = 0; i < json_array_get_length (counts); i++)
+    {
+      JsonObject *count = json_array_get_object_element (counts, i);
+
+      if (g_strcmp0 (json_object_get_string_member (count, "destination_entity"), destination) == 0)
+        return count;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* migrate --dry-run reports each stage: counts, data impact, SQL and
+ * sample objects, in JSON and in text. */
+static void
+test_dry_run_report (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *sum = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonArray *stages;
+  JsonObject *stage;
+  JsonObject *count;
+  JsonObject *impact;
+  JsonArray *samples;
+
+  if (!fixture_init (&fixture, WIBOSCO_STORE, WIBOSCO_BUNDLE))
+    return;
+
+  {
+    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
+                           "--plan", fixture.plan, "--dry-run", "--json", NULL };
+
+    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
+  }
+  sum = godwit_test_file_checksum (fixture.store);
+  g_assert_cmpstr (sum, ==, fixture.original_sum);
+
+  root = godwit_test_parse_json (out);
+  object = json_node_get_object (root);
+  g_assert_true (json_object_get_boolean_member (object, "dry_run"));
+  g_assert_true (json_object_get_null_member (object, "backup"));
+  stages = godwit_test_array_member (object, "stages");
+  g_assert_cmpuint (json_array_get_length (stages), ==, 3);
+
+  stage = json_array_get_object_element (stages, 1);
+  g_assert_cmpint (json_object_get_int_member (stage, "step"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (stage, "kind"), ==, "migration-plan");
+  g_assert_cmpstr (json_object_get_string_member (stage, "stage"), ==, "stages[1]");
+  g_assert_true (json_object_get_boolean_member (stage, "ran"));
+  g_assert_cmpuint (json_array_get_length (godwit_test_array_member (stage, "changes")), ==, 2);
+
+  count = find_stage_count (stage, "Section");
+  g_assert_true (json_object_get_null_member (count, "source_entity"));
+  g_assert_cmpint (json_object_get_int_member (count, "before"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (count, "predicted"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (count, "after"), ==, 10);
+  count = find_stage_count (stage, "Post");
+  g_assert_cmpint (json_object_get_int_member (count, "before"), ==, 10);
+  g_assert_cmpint (json_object_get_int_member (count, "after"), ==, 10);
+
+  g_assert_cmpuint (json_array_get_length (godwit_test_array_member (stage, "impacts")), ==, 1);
+  impact = json_array_get_object_element (godwit_test_array_member (stage, "impacts"), 0);
+  g_assert_cmpstr (json_object_get_string_member (impact, "kind"), ==, "values-dropped");
+  g_assert_cmpstr (json_object_get_string_member (impact, "entity"), ==, "Post");
+  g_assert_cmpstr (json_object_get_string_member (impact, "property"), ==, "content");
+  g_assert_cmpint (json_object_get_int_member (impact, "count"), ==, 10);
+  g_assert_false (json_object_get_boolean_member (impact, "loses_data"));
+  g_assert_false (json_object_get_boolean_member (impact, "blocks"));
+
+  g_assert_true (g_str_has_prefix (json_array_get_string_element (godwit_test_array_member (stage, "sql"), 0),
+                                   "CREATE TEMP VIEW"));
+
+  samples = godwit_test_array_member (stage, "samples");
+  g_assert_cmpuint (json_array_get_length (samples), ==, 2);
+  {
+    JsonObject *section_samples = json_array_get_object_element (samples, 1);
+    JsonObject *section = json_array_get_object_element (godwit_test_array_member (section_samples, "after"), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (section_samples, "destination_entity"), ==, "Section");
+    g_assert_cmpuint (json_array_get_length (godwit_test_array_member (section_samples, "before")), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (section, "entity"), ==, "Section");
+    g_assert_cmpint (json_object_get_int_member (section, "pk"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (godwit_test_object_member (section, "attributes"), "title"),
+                     ==, "Post...");
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  {
+    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
+                           "--plan", fixture.plan, "--dry-run", NULL };
+
+    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
+  }
+  g_assert_nonnull (strstr (out, "Step 2 of 3"));
+  g_assert_nonnull (strstr (out, "    Section (added)       0         10     10\n"));
+  g_assert_nonnull (strstr (out, "    Post.content is removed: 10 stored values are read by entity mapping "
+                                 "PostToSection first\n"));
+  g_assert_nonnull (strstr (out, "  SQL (9 statements)\n"));
+  g_assert_nonnull (strstr (out, "  Section objects after\n    p1: body="));
+  g_assert_nonnull (strstr (out, "object counts: in each of 3 steps every entity has the objects its mapping "
+                                 "predicts (5 counts)"));
+
+  fixture_clear (&fixture);
+}
+
+#define POST_ENTITY(attributes) \
+  "<entity name=\"Post\" representedClassName=\"Post\" syncable=\"YES\">" attributes "</entity>\n"
+
+/* A version in which Post.title becomes non-optional without a default
+ * value, and a store of the first with two posts without a title. */
+static void
+write_title_store (const char  *dir,
+                   char       **bundle_path,
+                   char       **store_path)
+{
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+
+  *bundle_path = g_build_filename (dir, "Blog.xcdatamodeld", NULL);
+  *store_path = g_build_filename (dir, "Blog.sqlite", NULL);
+  bundle = godwit_test_write_bundle (*bundle_path,
+                                     "Blog", POST_ENTITY ("<attribute name=\"title\" optional=\"YES\" "
+                                                          "attributeType=\"String\"/>"),
+                                     "Blog 2", POST_ENTITY ("<attribute name=\"title\" attributeType=\"String\"/>"),
+                                     NULL);
+  writer = godwit_test_writer_new (godwit_model_bundle_find_version (bundle, "Blog"), *store_path);
+  godwit_test_writer_begin (writer);
+  godwit_test_insert (writer, "Post", "title", g_variant_new_string ("Hello"), NULL);
+  godwit_test_insert (writer, "Post", "title", NULL, NULL);
+  godwit_test_insert (writer, "Post", "title", NULL, NULL);
+  godwit_test_writer_commit (writer);
+}
+
+/* plan counts the first step's data: the objects without a value a
+ * non-optional attribute needs make it not migratable, by number. */
+static void
+test_plan_counts (void)
+{
+  g_autofree char *dir = godwit_test_make_tmpdir ();
+  g_autofree char *bundle = NULL;
+  g_autofree char *store = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *step;
+  JsonObject *impact;
+
+  write_title_store (dir, &bundle, &store);
+  before = godwit_test_snapshot_directory (dir);
+
+  {
+    const char *argv[] = { godwit_test_cli_path (), "plan", store, "--model", bundle, NULL };
+
+    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 1);
+  }
+  g_assert_nonnull (strstr (out, "Step 1 of 1: “Blog” → “Blog 2” (not-migratable)\n"));
+  g_assert_nonnull (strstr (out, "  cannot run: Post.title becomes non-optional without a default value: "
+                                 "2 objects have no title\n"));
+  g_assert_nonnull (strstr (out, "    ENTITY  BEFORE  PREDICTED  AFTER\n"
+                                 "    Post         3          –      –\n"));
+  g_assert_nonnull (strstr (out, "    [blocks the step] Post.title becomes non-optional without a default value: "
+                                 "2 objects have no title\n"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  {
+    const char *argv[] = { godwit_test_cli_path (), "plan", store, "--model", bundle, "--json", NULL };
+
+    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 1);
+  }
+  root = godwit_test_parse_json (out);
+  g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "can_run"));
+  step = json_array_get_object_element (godwit_test_array_member (json_node_get_object (root), "steps"), 0);
+  g_assert_cmpstr (json_object_get_string_member (step, "kind"), ==, "not-migratable");
+  g_assert_true (json_object_get_null_member (step, "sql"));
+  impact = json_array_get_object_element (godwit_test_array_member (step, "impacts"), 0);
+  g_assert_cmpstr (json_object_get_string_member (impact, "kind"), ==, "null-violation");
+  g_assert_cmpint (json_object_get_int_member (impact, "count"), ==, 2);
+  g_assert_true (json_object_get_boolean_member (impact, "blocks"));
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (godwit_test_array_member (step, "counts"), 0),
+                                               "before"), ==, 3);
+
+  /* Planning only read the store. */
+  after = godwit_test_snapshot_directory (dir);
+  g_assert_cmpstr (after, ==, before);
+
+  godwit_test_rmdir (dir);
 }
 
 static void
@@ -507,7 +727,9 @@ main (int   argc,
   g_test_add_func ("/cli-migrate/usage", test_usage);
   g_test_add_func ("/cli-migrate/plan", test_plan);
   g_test_add_func ("/cli-migrate/plan/mapping-model", test_plan_mapping_model);
+  g_test_add_func ("/cli-migrate/plan/counts", test_plan_counts);
   g_test_add_func ("/cli-migrate/migrate-and-rollback", test_migrate_and_rollback);
+  g_test_add_func ("/cli-migrate/dry-run-report", test_dry_run_report);
   g_test_add_func ("/cli-migrate/bad-input", test_bad_input);
   g_test_add_func ("/cli-migrate/kill", test_kill);
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "godwit-cli-private.h"
+#include "godwit-value.h"
 
 typedef struct
 {
@@ -32,16 +33,7 @@ static void
 print_object_json (Dump         *dump,
                    GodwitObject *object)
 {
-  g_autoptr(JsonObject) line = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
-  json_object_set_string_member (line, "entity", object->entity);
-  json_object_set_int_member (line, "pk", object->pk);
-  json_object_set_int_member (line, "opt", object->opt);
-  json_object_set_string_member (line, "uri", object->uri);
-  json_object_set_object_member (line, "attributes", json_object_ref (object->attributes));
-  json_object_set_object_member (line, "relationships", json_object_ref (object->relationships));
-  json_node_set_object (node, line);
+  g_autoptr(JsonNode) node = godwit_object_to_json (object);
 
   _godwit_cli_write_json (dump->generator, node);
 }

@@ -17,171 +17,50 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "godwit-cli-private.h"
 #include "godwit-error.h"
 #include "godwit-migration.h"
-
-/* What plan and migrate both take. */
-typedef struct
-{
-  char     *bundle_path;
-  char     *target_version;
-  char     *plan_path;
-  GStrv     mapping_paths;
-  gboolean  json;
-} MigrationOptions;
-
-static void
-migration_options_clear (MigrationOptions *options)
-{
-  g_clear_pointer (&options->bundle_path, g_free);
-  g_clear_pointer (&options->target_version, g_free);
-  g_clear_pointer (&options->plan_path, g_free);
-  g_clear_pointer (&options->mapping_paths, g_strfreev);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MigrationOptions, migration_options_clear)
-
-#define MIGRATION_OPTION_ENTRIES(options) \
-  { "model", 0, 0, G_OPTION_ARG_FILENAME, &(options).bundle_path, \
-    N_("The model bundle whose versions the store migrates through (required)"), N_("BUNDLE") }, \
-  { "to", 0, 0, G_OPTION_ARG_STRING, &(options).target_version, \
-    N_("The version to reach; the bundle’s current version by default"), N_("VERSION") }, \
-  { "plan", 0, 0, G_OPTION_ARG_FILENAME, &(options).plan_path, \
-    N_("A Godwit migration plan (.godwit-plan.json): version order and custom stages"), N_("FILE") }, \
-  { "mapping", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &(options).mapping_paths, \
-    N_("An Xcode mapping model for one step (repeatable)"), N_("XCMAPPINGMODEL") }, \
-  { "json", 0, 0, G_OPTION_ARG_NONE, &(options).json, N_("Write JSON (see docs/cli.md)"), NULL }
+#include "godwit-stage-report.h"
 
 /* Plans the migration of @store_path as @options say; only reads. */
 static GodwitMigration *
-new_migration (const char        *store_path,
-               MigrationOptions  *options,
-               GError           **error)
+new_migration (const char                 *store_path,
+               GodwitCliMigrationOptions  *options,
+               GError                    **error)
 {
-  g_autoptr(GodwitModelBundle) bundle = NULL;
-  g_autoptr(GodwitMigrationPlan) plan = NULL;
-  g_autoptr(GPtrArray) mapping_models = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GodwitCliMigrationInputs) inputs = _godwit_cli_migration_inputs_load (options, store_path, error);
 
-  if (options->bundle_path == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                   _("%s: --model BUNDLE is required: the store migrates through its versions"),
-                   store_path);
-      return NULL;
-    }
-
-  bundle = godwit_model_bundle_new_for_path (options->bundle_path, error);
-  if (bundle == NULL)
+  if (inputs == NULL)
     return NULL;
 
-  if (options->plan_path != NULL)
-    {
-      plan = godwit_migration_plan_new_for_path (options->plan_path, error);
-      if (plan == NULL)
-        return NULL;
-    }
-
-  for (guint i = 0; options->mapping_paths != NULL && options->mapping_paths[i] != NULL; i++)
-    {
-      GodwitMappingModel *mapping_model = godwit_mapping_model_new_for_path (options->mapping_paths[i], error);
-
-      if (mapping_model == NULL)
-        return NULL;
-      g_ptr_array_add (mapping_models, mapping_model);
-    }
-
-  return godwit_migration_new (store_path, bundle, plan, mapping_models, options->target_version, error);
+  return godwit_migration_new (store_path, inputs->bundle, inputs->plan, inputs->mapping_models,
+                               options->target_version, error);
 }
 
+/* The stage reports as JSON: the steps of plan's document and the stages
+ * of migrate's. */
 static void
-add_property_change (JsonBuilder                *builder,
-                     const GodwitPropertyChange *change)
+add_stage_reports (JsonBuilder     *builder,
+                   GodwitMigration *migration)
 {
-  GodwitProperty *property = change->destination != NULL ? change->destination : change->source;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "property");
-  json_builder_add_string_value (builder, property->name);
-  json_builder_set_member_name (builder, "change");
-  json_builder_add_string_value (builder, godwit_change_kind_to_string (change->kind));
-  json_builder_set_member_name (builder, "explanation");
-  json_builder_add_string_value (builder, change->explanation);
-  _godwit_cli_add_nullable_string (builder, "blocker", change->blocker);
-  json_builder_end_object (builder);
-}
-
-/* The entities a step changes, each with the properties it changes. */
-static void
-add_entity_changes (JsonBuilder     *builder,
-                    GodwitModelDiff *diff)
-{
-  GPtrArray *changes = godwit_model_diff_get_entity_changes (diff);
+  GPtrArray *reports = godwit_migration_get_stage_reports (migration);
 
   json_builder_begin_array (builder);
-  for (guint i = 0; i < changes->len; i++)
-    {
-      const GodwitEntityChange *change = g_ptr_array_index (changes, i);
-      GodwitEntity *entity = change->destination != NULL ? change->destination : change->source;
-
-      if (change->kind == GODWIT_CHANGE_UNCHANGED)
-        continue;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "entity");
-      json_builder_add_string_value (builder, entity->name);
-      json_builder_set_member_name (builder, "change");
-      json_builder_add_string_value (builder, godwit_change_kind_to_string (change->kind));
-      json_builder_set_member_name (builder, "explanation");
-      json_builder_add_string_value (builder, change->explanation);
-      _godwit_cli_add_nullable_string (builder, "blocker", change->blocker);
-      json_builder_set_member_name (builder, "properties");
-      json_builder_begin_array (builder);
-      for (guint j = 0; change->properties != NULL && j < change->properties->len; j++)
-        {
-          const GodwitPropertyChange *property_change = g_ptr_array_index (change->properties, j);
-
-          if (property_change->kind != GODWIT_CHANGE_UNCHANGED)
-            add_property_change (builder, property_change);
-        }
-      json_builder_end_array (builder);
-      json_builder_end_object (builder);
-    }
+  for (guint i = 0; i < reports->len; i++)
+    json_builder_add_value (builder, godwit_stage_report_to_json (g_ptr_array_index (reports, i)));
   json_builder_end_array (builder);
 }
 
 static void
-add_step (JsonBuilder         *builder,
-          GodwitMigrationStep *step)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "from");
-  json_builder_add_string_value (builder, godwit_model_get_version_name (step->source));
-  json_builder_set_member_name (builder, "to");
-  json_builder_add_string_value (builder, godwit_model_get_version_name (step->destination));
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, godwit_migration_step_kind_to_string (step->kind));
-  _godwit_cli_add_nullable_string (builder, "stage", step->stage != NULL ? step->stage->json_path : NULL);
-  _godwit_cli_add_nullable_string (builder, "mapping_model",
-                                   step->mapping_model != NULL
-                                   ? godwit_mapping_model_get_path (step->mapping_model) : NULL);
-  json_builder_set_member_name (builder, "changes");
-  add_entity_changes (builder, step->diff);
-  json_builder_set_member_name (builder, "blockers");
-  _godwit_cli_add_string_array (builder, step->blockers);
-  json_builder_end_object (builder);
-}
-
-static void
-print_plan_json (GodwitMigration  *migration,
-                 const char       *store_path,
-                 MigrationOptions *options)
+print_plan_json (GodwitMigration           *migration,
+                 const char                *store_path,
+                 GodwitCliMigrationOptions *options)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = _godwit_cli_json_generator_new (TRUE);
   g_autoptr(JsonNode) root = NULL;
-  GPtrArray *steps = godwit_migration_get_steps (migration);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "store");
@@ -203,10 +82,7 @@ print_plan_json (GodwitMigration  *migration,
   json_builder_set_member_name (builder, "can_run");
   json_builder_add_boolean_value (builder, godwit_migration_can_run (migration));
   json_builder_set_member_name (builder, "steps");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < steps->len; i++)
-    add_step (builder, g_ptr_array_index (steps, i));
-  json_builder_end_array (builder);
+  add_stage_reports (builder, migration);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -231,10 +107,167 @@ add_summary_rows (GodwitCliTable  *summary,
   _godwit_cli_table_add_row (summary, _("Steps"), n_steps);
 }
 
+/* Characters of a sample object's value shown in text. */
+#define SAMPLE_VALUE_LENGTH 32
+
+static char *
+dup_count_text (gint64 count)
+{
+  return count >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, count) : NULL;
+}
+
+static char *
+dup_entity_label (const char *source,
+                  const char *destination)
+{
+  if (source == NULL)
+    return g_strdup_printf (_("%s (added)"), destination);
+  if (destination == NULL)
+    return g_strdup_printf (_("%s (removed)"), source);
+  if (strcmp (source, destination) != 0)
+    return g_strdup_printf ("%s → %s", source, destination);
+
+  return g_strdup (source);
+}
+
+/* Objects per entity: before, as the step's mapping predicts, after. */
+static void
+print_counts (GodwitStageReport *report)
+{
+  g_autoptr(GodwitCliTable) table = _godwit_cli_table_new (4);
+  GPtrArray *counts = godwit_stage_report_get_counts (report);
+
+  if (counts->len == 0)
+    return;
+
+  g_print (_("  Objects\n"));
+  _godwit_cli_table_set_headers (table, _("ENTITY"), _("BEFORE"), _("PREDICTED"), _("AFTER"), NULL);
+  for (guint c = 1; c < 4; c++)
+    _godwit_cli_table_align_right (table, c);
+  for (guint i = 0; i < counts->len; i++)
+    {
+      const GodwitEntityCount *count = g_ptr_array_index (counts, i);
+      g_autofree char *label = dup_entity_label (count->source_entity, count->destination_entity);
+      g_autofree char *before = dup_count_text (count->before);
+      g_autofree char *predicted = dup_count_text (count->predicted);
+      g_autofree char *after = dup_count_text (count->after);
+
+      _godwit_cli_table_add_row (table, label, before, predicted, after);
+    }
+  _godwit_cli_table_print (table, 4);
+}
+
+/* What the step does to the data; what loses data or stops the step is
+ * marked. */
+static void
+print_impacts (GodwitStageReport *report)
+{
+  GPtrArray *impacts = godwit_stage_report_get_impacts (report);
+
+  if (impacts == NULL)
+    return;
+  if (impacts->len == 0)
+    {
+      g_print (_("  Data impact: none\n"));
+      return;
+    }
+
+  g_print (_("  Data impact\n"));
+  for (guint i = 0; i < impacts->len; i++)
+    {
+      const GodwitDataImpact *impact = g_ptr_array_index (impacts, i);
+
+      if (impact->blocks)
+        g_print (_("    [blocks the step] %s\n"), impact->message);
+      else if (impact->loses_data)
+        g_print (_("    [data loss] %s\n"), impact->message);
+      else
+        g_print ("    %s\n", impact->message);
+    }
+}
+
+static void
+print_sql (GodwitStageReport *report)
+{
+  GPtrArray *sql = godwit_stage_report_get_sql (report);
+
+  if (sql == NULL)
+    return;
+
+  g_print (_("  SQL (%u statements)\n"), sql->len);
+  for (guint i = 0; i < sql->len; i++)
+    {
+      g_auto(GStrv) lines = g_strsplit (g_ptr_array_index (sql, i), "\n", -1);
+
+      for (guint j = 0; lines[j] != NULL; j++)
+        g_print ("    %s\n", lines[j]);
+    }
+}
+
+/* "p1: name=value, …", values as compact JSON cut short. */
+static void
+add_sample_values (GString    *line,
+                   JsonObject *values)
+{
+  g_autoptr(GList) members = values != NULL ? json_object_get_members (values) : NULL;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      g_autofree char *text = _godwit_cli_dup_node_text (json_object_get_member (values, l->data),
+                                                         SAMPLE_VALUE_LENGTH);
+
+      g_string_append_printf (line, "%s%s=%s", line->len > 0 ? ", " : "", (const char *) l->data, text);
+    }
+}
+
+static void
+print_sample_objects (GPtrArray *objects)
+{
+  if (objects->len == 0)
+    g_print (_("    none\n"));
+
+  for (guint i = 0; i < objects->len; i++)
+    {
+      JsonObject *object = json_node_get_object (g_ptr_array_index (objects, i));
+      g_autoptr(GString) values = g_string_new (NULL);
+
+      add_sample_values (values, json_object_get_object_member (object, "attributes"));
+      add_sample_values (values, json_object_get_object_member (object, "relationships"));
+      g_print ("    p%" G_GINT64_FORMAT ": %s\n", json_object_get_int_member (object, "pk"), values->str);
+    }
+}
+
+/* The first objects of each changed entity, before and after the step. */
+static void
+print_samples (GodwitStageReport *report)
+{
+  GPtrArray *samples = godwit_stage_report_get_samples (report);
+
+  for (guint i = 0; samples != NULL && i < samples->len; i++)
+    {
+      const GodwitObjectSamples *entity_samples = g_ptr_array_index (samples, i);
+
+      if (entity_samples->before != NULL && entity_samples->source_entity != NULL)
+        {
+          g_print (_("  %s objects before\n"), entity_samples->source_entity);
+          print_sample_objects (entity_samples->before);
+        }
+      if (entity_samples->after != NULL && entity_samples->destination_entity != NULL)
+        {
+          g_print (_("  %s objects after\n"), entity_samples->destination_entity);
+          print_sample_objects (entity_samples->after);
+        }
+    }
+}
+
+/* A step in words; with @report its data as far as it was counted, and
+ * with @details its SQL and sample objects too. */
 static void
 print_step_text (GodwitMigrationStep *step,
+                 GodwitStageReport   *report,
                  guint                number,
-                 guint                n_steps)
+                 guint                n_steps,
+                 gboolean             details)
 {
   GPtrArray *changes = godwit_model_diff_get_entity_changes (step->diff);
   g_autofree char *heading = g_strdup_printf (_("Step %u of %u: “%s” → “%s” (%s)"), number, n_steps,
@@ -268,15 +301,25 @@ print_step_text (GodwitMigrationStep *step,
 
   for (guint i = 0; i < step->blockers->len; i++)
     g_print (_("  cannot run: %s\n"), (const char *) g_ptr_array_index (step->blockers, i));
+
+  if (godwit_stage_report_get_samples (report) != NULL)
+    print_counts (report);
+  print_impacts (report);
+  if (details)
+    {
+      print_sql (report);
+      print_samples (report);
+    }
 }
 
 static void
-print_plan_text (GodwitMigration  *migration,
-                 const char       *store_path,
-                 MigrationOptions *options)
+print_plan_text (GodwitMigration           *migration,
+                 const char                *store_path,
+                 GodwitCliMigrationOptions *options)
 {
   g_autoptr(GodwitCliTable) summary = _godwit_cli_table_new (2);
   GPtrArray *steps = godwit_migration_get_steps (migration);
+  GPtrArray *reports = godwit_migration_get_stage_reports (migration);
   const char *verdict;
 
   if (godwit_migration_is_up_to_date (migration))
@@ -294,8 +337,9 @@ print_plan_text (GodwitMigration  *migration,
   _godwit_cli_table_add_row (summary, _("Can run"), verdict);
   _godwit_cli_table_print (summary, 0);
 
+  /* Only the first step's data can be counted before a dry run. */
   for (guint i = 0; i < steps->len; i++)
-    print_step_text (g_ptr_array_index (steps, i), i + 1, steps->len);
+    print_step_text (g_ptr_array_index (steps, i), g_ptr_array_index (reports, i), i + 1, steps->len, FALSE);
 }
 
 int
@@ -303,11 +347,11 @@ _godwit_cli_plan (const GodwitCliCommand  *command,
                   int                      argc,
                   char                   **argv)
 {
-  g_auto(MigrationOptions) options = { 0 };
+  g_auto(GodwitCliMigrationOptions) options = { 0 };
   g_autoptr(GodwitMigration) migration = NULL;
   g_autoptr(GError) error = NULL;
   const GOptionEntry entries[] = {
-    MIGRATION_OPTION_ENTRIES (options),
+    GODWIT_CLI_MIGRATION_OPTION_ENTRIES (options),
     { NULL }
   };
 
@@ -372,6 +416,8 @@ print_migrate_json (GodwitMigration *migration,
   json_builder_add_boolean_value (builder, dry_run);
   json_builder_set_member_name (builder, "verification");
   _godwit_cli_add_string_array (builder, godwit_migration_get_verification (migration));
+  json_builder_set_member_name (builder, "stages");
+  add_stage_reports (builder, migration);
   json_builder_set_member_name (builder, "backup");
   if (backup != NULL)
     _godwit_cli_add_backup (builder, backup);
@@ -390,6 +436,8 @@ print_migrate_text (GodwitMigration *migration,
 {
   g_autoptr(GodwitCliTable) summary = _godwit_cli_table_new (2);
   GPtrArray *verification = godwit_migration_get_verification (migration);
+  GPtrArray *steps = godwit_migration_get_steps (migration);
+  GPtrArray *reports = godwit_migration_get_stage_reports (migration);
   GodwitStoreBackup *backup = godwit_migration_get_backup (migration);
   const char *result;
 
@@ -406,6 +454,10 @@ print_migrate_text (GodwitMigration *migration,
     _godwit_cli_table_add_row (summary, _("Backup"), backup->path);
   _godwit_cli_table_print (summary, 0);
 
+  /* A dry run is for reading what each step would do. */
+  for (guint i = 0; dry_run && i < steps->len; i++)
+    print_step_text (g_ptr_array_index (steps, i), g_ptr_array_index (reports, i), i + 1, steps->len, TRUE);
+
   if (verification->len > 0)
     {
       _godwit_cli_print_heading (_("Verification"));
@@ -419,13 +471,13 @@ _godwit_cli_migrate (const GodwitCliCommand  *command,
                      int                      argc,
                      char                   **argv)
 {
-  g_auto(MigrationOptions) options = { 0 };
+  g_auto(GodwitCliMigrationOptions) options = { 0 };
   g_autoptr(GodwitMigration) migration = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *backup_dir = NULL;
   gboolean dry_run = FALSE;
   const GOptionEntry entries[] = {
-    MIGRATION_OPTION_ENTRIES (options),
+    GODWIT_CLI_MIGRATION_OPTION_ENTRIES (options),
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
       N_("Migrate and verify a copy, then throw it away: the store is not touched"), NULL },
     { "backup-dir", 0, 0, G_OPTION_ARG_FILENAME, &backup_dir,

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "godwit-migration.h"
 #include "godwit-model-bundle.h"
 #include "godwit-store.h"
 #include "godwit-store-backup.h"
@@ -62,6 +63,35 @@ typedef struct
   GodwitCliModelSource  model_source;
 } GodwitCliStore;
 
+/* What plan, migrate and validate take. */
+typedef struct
+{
+  char     *bundle_path;
+  char     *target_version;
+  char     *plan_path;
+  GStrv     mapping_paths;
+  gboolean  json;
+} GodwitCliMigrationOptions;
+
+#define GODWIT_CLI_MIGRATION_OPTION_ENTRIES(options) \
+  { "model", 0, 0, G_OPTION_ARG_FILENAME, &(options).bundle_path, \
+    N_("The model bundle whose versions the store migrates through (required)"), N_("BUNDLE") }, \
+  { "to", 0, 0, G_OPTION_ARG_STRING, &(options).target_version, \
+    N_("The version to reach; the bundle’s current version by default"), N_("VERSION") }, \
+  { "plan", 0, 0, G_OPTION_ARG_FILENAME, &(options).plan_path, \
+    N_("A Godwit migration plan (.godwit-plan.json): version order and custom stages"), N_("FILE") }, \
+  { "mapping", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &(options).mapping_paths, \
+    N_("An Xcode mapping model for one step (repeatable)"), N_("XCMAPPINGMODEL") }, \
+  { "json", 0, 0, G_OPTION_ARG_NONE, &(options).json, N_("Write JSON (see docs/cli.md)"), NULL }
+
+/* The files GodwitCliMigrationOptions name, read. */
+typedef struct
+{
+  GodwitModelBundle   *bundle;
+  GodwitMigrationPlan *plan;            /* (nullable) */
+  GPtrArray           *mapping_models;  /* (element-type GodwitMappingModel) */
+} GodwitCliMigrationInputs;
+
 /* godwit-cli.c */
 int              _godwit_cli_fail                  (const GError            *error);
 gboolean         _godwit_cli_parse                 (const GodwitCliCommand  *command,
@@ -90,6 +120,13 @@ gboolean         _godwit_cli_store_require_match   (GodwitCliStore          *cli
                                                     GError                 **error);
 void             _godwit_cli_store_free            (GodwitCliStore          *cli_store);
 
+/* godwit-cli-migration-options.c */
+void             _godwit_cli_migration_options_clear (GodwitCliMigrationOptions       *options);
+GodwitCliMigrationInputs *_godwit_cli_migration_inputs_load (const GodwitCliMigrationOptions *options,
+                                                    const char              *store_path,
+                                                    GError                 **error);
+void             _godwit_cli_migration_inputs_free (GodwitCliMigrationInputs *inputs);
+
 /* The commands, one file each */
 int              _godwit_cli_model                 (const GodwitCliCommand  *command,
                                                     int                      argc,
@@ -113,6 +150,9 @@ int              _godwit_cli_rollback              (const GodwitCliCommand  *com
                                                     int                      argc,
                                                     char                   **argv);
 int              _godwit_cli_backups               (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
+int              _godwit_cli_validate              (const GodwitCliCommand  *command,
                                                     int                      argc,
                                                     char                   **argv);
 
@@ -159,5 +199,7 @@ gboolean         _godwit_cli_flush_output          (GError                 **err
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitCliTable, _godwit_cli_table_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitCliStore, _godwit_cli_store_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitCliMigrationInputs, _godwit_cli_migration_inputs_free)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GodwitCliMigrationOptions, _godwit_cli_migration_options_clear)
 
 G_END_DECLS

@@ -41,6 +41,9 @@ static const GodwitCliCommand commands[] = {
   { "backups", N_("STORE"),
     N_("List a store’s backups, newest first, and prune old ones"),
     1, 1, _godwit_cli_backups },
+  { "validate", N_("FIXTURE…"),
+    N_("Migrate copies of fixture stores, verify them and check expectations, for CI"),
+    1, G_MAXUINT, _godwit_cli_validate },
 };
 
 /**

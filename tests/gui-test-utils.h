@@ -1,0 +1,47 @@
+/* gui-test-utils.h
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "godwit-application.h"
+#include "godwit-window.h"
+
+G_BEGIN_DECLS
+
+/* Starts GTK under the test framework. Without a display it prints a TAP
+ * plan that skips the whole program and returns FALSE: main returns 0. */
+gboolean           godwit_gui_test_init           (int                *argc,
+                                                   char             ***argv);
+/* The application, registered (not unique, so tests run side by side). */
+GodwitApplication *godwit_gui_test_application    (void);
+
+typedef gboolean (*GodwitGuiTestCondition) (gpointer data);
+
+/* Runs the main context until @condition holds; fails the test after a
+ * minute, naming @what. */
+void               godwit_gui_test_wait_until     (GodwitGuiTestCondition   condition,
+                                                   gpointer                 data,
+                                                   const char              *what);
+/* Until every pending event is handled and the widget has been drawn. */
+void               godwit_gui_test_flush          (GtkWidget               *widget);
+/* A new window that has read the store (with the bundle when not NULL). */
+GodwitWindow      *godwit_gui_test_open           (const char              *store_path,
+                                                   const char              *bundle_path);
+/* Until @window is no longer reading a store. */
+void               godwit_gui_test_wait_idle      (GodwitWindow            *window);
+/* Destroys @window and waits until its store is closed. */
+void               godwit_gui_test_close          (GodwitWindow            *window);
+/* The message dialog shown for @parent, or NULL. */
+AdwMessageDialog  *godwit_gui_test_find_dialog    (GtkWindow               *parent);
+/* Renders @widget as it is on screen into a PNG file. */
+void               godwit_gui_test_screenshot     (GtkWidget               *widget,
+                                                   const char              *path);
+/* The demo store's and bundle's paths in the build and source trees. */
+char              *godwit_gui_test_demo_store     (void);
+char              *godwit_gui_test_demo_bundle    (void);
+
+G_END_DECLS

@@ -89,6 +89,39 @@ godwit_test_relate (GodwitStoreWriter *writer,
   g_assert_no_error (error);
 }
 
+void
+godwit_test_write_garden (GodwitStoreWriter *writer,
+                          const char        *version,
+                          gboolean           bare)
+{
+  const char *name = g_str_equal (version, "Garden") ? "name" : "commonName";
+  gint64 bed, ann, bob, tomato, basil, oak;
+
+  bed = godwit_test_insert (writer, "Bed", "name", g_variant_new_string ("South"),
+                            "sunny", g_variant_new_boolean (TRUE), NULL);
+  ann = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Ann"), NULL);
+  bob = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Bob"), NULL);
+  tomato = godwit_test_insert (writer, "Plant", name, g_variant_new_string ("Tomato"),
+                               "notes", g_variant_new_string ("  water daily "),
+                               "planted", g_variant_new_double (100.0), NULL);
+  basil = godwit_test_insert (writer, "Plant", name, g_variant_new_string ("Basil"),
+                              "notes", g_variant_new_string ("   "),
+                              "planted", g_variant_new_double (200.0), NULL);
+  if (bare)
+    godwit_test_insert (writer, "Plant", name, g_variant_new_string ("Mint"), NULL);
+  oak = godwit_test_insert (writer, "Tree", name, g_variant_new_string ("Oak"),
+                            "notes", g_variant_new_string ("old tree"),
+                            "planted", g_variant_new_double (300.0),
+                            "height", g_variant_new_double (12.5), NULL);
+  if (bare)
+    godwit_test_insert (writer, "Tree", name, g_variant_new_string ("Birch"), NULL);
+  godwit_test_relate (writer, "Plant", tomato, "bed", "Bed", bed);
+  godwit_test_relate (writer, "Plant", basil, "bed", "Bed", bed);
+  godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", ann);
+  godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", bob);
+  godwit_test_relate (writer, "Tree", oak, "gardeners", "Gardener", bob);
+}
+
 GVariant *
 godwit_test_bytes_value (const void *data,
                          gsize       length)
@@ -371,10 +404,11 @@ godwit_test_describe_schema (sqlite3 *db)
 }
 
 char *
-godwit_test_describe_layout (GodwitModel *model)
+godwit_test_describe_layout (GodwitModel *model,
+                             gboolean     persistent_history)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (model, FALSE, &error);
+  g_autoptr(GodwitStoreLayout) layout = godwit_store_layout_new (model, persistent_history, &error);
   g_auto(GStrv) schema = NULL;
   sqlite3 *db = NULL;
   char *description;
@@ -388,4 +422,15 @@ godwit_test_describe_layout (GodwitModel *model)
   sqlite3_close (db);
 
   return description;
+}
+
+void
+godwit_test_assert_layout (sqlite3     *db,
+                           GodwitModel *model,
+                           gboolean     persistent_history)
+{
+  g_autofree char *schema = godwit_test_describe_schema (db);
+  g_autofree char *expected = godwit_test_describe_layout (model, persistent_history);
+
+  g_assert_cmpstr (schema, ==, expected);
 }

@@ -34,6 +34,13 @@ void               godwit_test_relate            (GodwitStoreWriter   *writer,
 /* A floating "ay" value. */
 GVariant          *godwit_test_bytes_value       (const void          *data,
                                                   gsize                length);
+/* The objects of a garden (data/demo/Garden.xcdatamodeld) at @version,
+ * whose Plant.name became commonName in “Garden 2”: a bed, two gardeners,
+ * two plants (one note blank) and a tree, related; with @bare also a
+ * plant and a tree with nothing but a name, after each of the others. */
+void               godwit_test_write_garden      (GodwitStoreWriter   *writer,
+                                                  const char          *version,
+                                                  gboolean             bare);
 
 /* A store written in a fresh temporary directory. */
 typedef struct
@@ -66,6 +73,13 @@ sqlite3           *godwit_test_open_read_only    (const char          *path,
  * "NULL", blobs as x'hex', reals with %.17g. */
 char              *godwit_test_query             (sqlite3             *db,
                                                   const char          *sql);
+/* Asserts that godwit_test_query() of @sql gives @expected; a macro, so
+ * that a failure names the line of the caller. */
+#define godwit_test_assert_query(db, sql, expected) \
+  G_STMT_START { \
+    g_autofree char *godwit_test_rows_ = godwit_test_query ((db), (sql)); \
+    g_assert_cmpstr (godwit_test_rows_, ==, (expected)); \
+  } G_STMT_END
 /* The first column of @sql's first row, which must be there. */
 gint64             godwit_test_query_int         (sqlite3             *db,
                                                   const char          *sql);
@@ -89,7 +103,13 @@ char              *godwit_test_query_sorted      (sqlite3             *db,
 /* Tables with their columns and types, indexes with their table, columns
  * and uniqueness, as sorted lines: orders do not count. */
 char              *godwit_test_describe_schema   (sqlite3             *db);
-/* godwit_test_describe_schema() of @model's store layout. */
-char              *godwit_test_describe_layout   (GodwitModel         *model);
+/* godwit_test_describe_schema() of @model's store layout, with or without
+ * the tables of persistent history. */
+char              *godwit_test_describe_layout   (GodwitModel         *model,
+                                                  gboolean             persistent_history);
+/* Asserts that the schema of @db is @model's store layout. */
+void               godwit_test_assert_layout     (sqlite3             *db,
+                                                  GodwitModel         *model,
+                                                  gboolean             persistent_history);
 
 G_END_DECLS

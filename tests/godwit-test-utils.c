@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 #include <gio/gio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include "godwit-test-utils.h"
@@ -211,6 +212,69 @@ godwit_test_cli_path (void)
   g_assert_nonnull (cli);
 
   return cli;
+}
+
+static int
+run_cli_valist (char       **out,
+                char       **err,
+                const char  *first,
+                va_list      args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+
+  g_ptr_array_add (argv, (gpointer) godwit_test_cli_path ());
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  return godwit_test_run ((const char * const *) argv->pdata, out, err);
+}
+
+int
+godwit_test_run_cli (char       **out,
+                     char       **err,
+                     const char  *first,
+                     ...)
+{
+  va_list args;
+  int status;
+
+  va_start (args, first);
+  status = run_cli_valist (out, err, first, args);
+  va_end (args);
+
+  return status;
+}
+
+char *
+godwit_test_cli_help (const char *command)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, command, "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "--json"));
+
+  return g_steal_pointer (&out);
+}
+
+char *
+godwit_test_cli_usage_error (const char *command,
+                             ...)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+  int status;
+
+  va_start (args, command);
+  status = run_cli_valist (&out, &err, command, args);
+  va_end (args);
+
+  g_assert_cmpint (status, ==, 2);
+  g_assert_true (g_str_has_prefix (err, "godwit-cli: "));
+
+  return g_steal_pointer (&err);
 }
 
 JsonNode *

@@ -52,6 +52,18 @@ int         godwit_test_run                 (const char * const  *argv,
                                              char               **err);
 /* Path of the godwit-cli under test. */
 const char *godwit_test_cli_path            (void);
+/* Runs godwit-cli with the NULL-terminated arguments, as godwit_test_run(). */
+int         godwit_test_run_cli             (char               **out,
+                                             char               **err,
+                                             const char          *first,
+                                             ...) G_GNUC_NULL_TERMINATED;
+/* `godwit-cli COMMAND --help`, which must exit 0 and name --json: the
+ * help. */
+char       *godwit_test_cli_help            (const char          *command);
+/* `godwit-cli COMMAND ARGUMENTS…` (NULL-terminated), which must be a usage
+ * error: exit 2 and a message starting “godwit-cli: ”, returned. */
+char       *godwit_test_cli_usage_error     (const char          *command,
+                                             ...) G_GNUC_NULL_TERMINATED;
 
 /* JSON */
 

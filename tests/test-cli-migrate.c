@@ -72,14 +72,13 @@ fixture_clear (Fixture *fixture)
 static char *
 dup_matched_version (Fixture *fixture)
 {
-  const char *argv[] = { godwit_test_cli_path (), "inspect", fixture->store, "--model", fixture->bundle,
-                         "--json", NULL };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *match;
 
-  g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "inspect", fixture->store, "--model", fixture->bundle, "--json",
+                                        NULL), ==, 0);
   root = godwit_test_parse_json (out);
   match = godwit_test_object_member (json_node_get_object (root), "bundle_match");
 
@@ -105,20 +104,11 @@ test_usage (void)
 {
   const char *commands[] = { "plan", "migrate", "rollback", "backups" };
 
+  /* Both assert what they run. */
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      const char *help[] = { godwit_test_cli_path (), commands[i], "--help", NULL };
-      const char *bare[] = { godwit_test_cli_path (), commands[i], NULL };
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-
-      g_assert_cmpint (godwit_test_run (help, &out, &err), ==, 0);
-      g_assert_nonnull (strstr (out, "--json"));
-      g_clear_pointer (&out, g_free);
-      g_clear_pointer (&err, g_free);
-
-      g_assert_cmpint (godwit_test_run (bare, &out, &err), ==, 2);
-      g_assert_true (g_str_has_prefix (err, "godwit-cli: "));
+      g_free (godwit_test_cli_help (commands[i]));
+      g_free (godwit_test_cli_usage_error (commands[i], NULL));
     }
 }
 
@@ -137,12 +127,8 @@ test_plan (void)
   if (!fixture_init (&fixture, WIBOSCO_STORE, WIBOSCO_BUNDLE))
     return;
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, "--json", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "plan", fixture.store, "--model", fixture.bundle, "--plan",
+                                        fixture.plan, "--json", NULL), ==, 0);
   root = godwit_test_parse_json (out);
   object = json_node_get_object (root);
   g_assert_cmpstr (json_object_get_string_member (object, "source_version"), ==, "CoreDataMigration_Example");
@@ -182,12 +168,8 @@ test_plan (void)
   g_clear_pointer (&err, g_free);
 
   /* The text says the same. */
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "plan", fixture.store, "--model", fixture.bundle, "--plan",
+                                        fixture.plan, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Step 2 of 3"));
   g_assert_nonnull (strstr (out, "(migration-plan)"));
 
@@ -210,23 +192,15 @@ test_plan_mapping_model (void)
   if (mapping == NULL || !fixture_init (&fixture, WIBOSCO_STORE, WIBOSCO_BUNDLE))
     return;
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", fixture.store, "--model", fixture.bundle,
-                           "--mapping", mapping, NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 1);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "plan", fixture.store, "--model", fixture.bundle, "--mapping",
+                                        mapping, NULL), ==, 1);
   g_assert_nonnull (strstr (out, "Post2ToPost3MigrationPolicy"));
   g_assert_nonnull (strstr (out, "(mapping-model)"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", fixture.store, "--model", fixture.bundle,
-                           "--mapping", mapping, "--json", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 1);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "plan", fixture.store, "--model", fixture.bundle, "--mapping",
+                                        mapping, "--json", NULL), ==, 1);
   root = godwit_test_parse_json (out);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "can_run"));
   steps = godwit_test_array_member (json_node_get_object (root), "steps");
@@ -262,11 +236,10 @@ test_migrate_and_rollback (void)
 
   listing = godwit_test_snapshot_directory (fixture.dir);
   {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, "--dry-run", NULL };
     g_autofree char *after = NULL;
 
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
+    g_assert_cmpint (godwit_test_run_cli (&out, &err, "migrate", fixture.store, "--model", fixture.bundle, "--plan",
+                                          fixture.plan, "--dry-run", NULL), ==, 0);
     g_assert_nonnull (strstr (out, "integrity check: ok"));
     g_assert_nonnull (strstr (err, "step 2 of 3: migrate PostToSection 10/10"));
     after = godwit_test_snapshot_directory (fixture.dir);
@@ -275,12 +248,8 @@ test_migrate_and_rollback (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, "--json", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "migrate", fixture.store, "--model", fixture.bundle, "--plan",
+                                        fixture.plan, "--json", NULL), ==, 0);
   root = godwit_test_parse_json (out);
   g_assert_cmpuint (json_array_get_length (godwit_test_array_member (json_node_get_object (root),
                                                                      "verification")), ==, 4);
@@ -294,11 +263,7 @@ test_migrate_and_rollback (void)
   version = dup_matched_version (&fixture);
   g_assert_cmpstr (version, ==, "CoreDataMigration_Example 4");
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "backups", fixture.store, "--json", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "backups", fixture.store, "--json", NULL), ==, 0);
   root = godwit_test_parse_json (out);
   backups = godwit_test_array_member (json_node_get_object (root), "backups");
   g_assert_cmpuint (json_array_get_length (backups), ==, 1);
@@ -316,11 +281,7 @@ test_migrate_and_rollback (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "rollback", fixture.store, NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "rollback", fixture.store, NULL), ==, 0);
   g_assert_nonnull (strstr (out, backup_path));
   sum = godwit_test_file_checksum (fixture.store);
   g_assert_cmpstr (sum, ==, fixture.original_sum);
@@ -328,11 +289,7 @@ test_migrate_and_rollback (void)
   g_clear_pointer (&err, g_free);
 
   /* The rollback kept the migrated store; pruning to one leaves that. */
-  {
-    const char *argv[] = { godwit_test_cli_path (), "backups", fixture.store, "--prune", "1", "--json", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "backups", fixture.store, "--prune", "1", "--json", NULL), ==, 0);
   root = godwit_test_parse_json (out);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "pruned"), ==, 1);
   backups = godwit_test_array_member (json_node_get_object (root), "backups");
@@ -382,12 +339,8 @@ test_dry_run_report (void)
   if (!fixture_init (&fixture, WIBOSCO_STORE, WIBOSCO_BUNDLE))
     return;
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, "--dry-run", "--json", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "migrate", fixture.store, "--model", fixture.bundle, "--plan",
+                                        fixture.plan, "--dry-run", "--json", NULL), ==, 0);
   sum = godwit_test_file_checksum (fixture.store);
   g_assert_cmpstr (sum, ==, fixture.original_sum);
 
@@ -442,12 +395,8 @@ test_dry_run_report (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, "--dry-run", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "migrate", fixture.store, "--model", fixture.bundle, "--plan",
+                                        fixture.plan, "--dry-run", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Step 2 of 3"));
   g_assert_nonnull (strstr (out, "    Section (added)       0         10     10\n"));
   g_assert_nonnull (strstr (out, "    Post.content is removed: 10 stored values are read by entity mapping "
@@ -507,11 +456,7 @@ test_plan_counts (void)
   write_title_store (dir, &bundle, &store);
   before = godwit_test_snapshot_directory (dir);
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", store, "--model", bundle, NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 1);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "plan", store, "--model", bundle, NULL), ==, 1);
   g_assert_nonnull (strstr (out, "Step 1 of 1: “Blog” → “Blog 2” (not-migratable)\n"));
   g_assert_nonnull (strstr (out, "  cannot run: Post.title becomes non-optional without a default value: "
                                  "2 objects have no title\n"));
@@ -522,11 +467,7 @@ test_plan_counts (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", store, "--model", bundle, "--json", NULL };
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 1);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "plan", store, "--model", bundle, "--json", NULL), ==, 1);
   root = godwit_test_parse_json (out);
   g_assert_false (json_object_get_boolean_member (json_node_get_object (root), "can_run"));
   step = json_array_get_object_element (godwit_test_array_member (json_node_get_object (root), "steps"), 0);
@@ -546,16 +487,13 @@ test_plan_counts (void)
   godwit_test_rmdir (dir);
 }
 
+/* @usage (taken), the message of a usage error, names @name. */
 static void
-assert_exit_2_naming (const char * const *argv,
-                      const char         *name)
+assert_naming (char       *usage,
+               const char *name)
 {
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-
-  g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 2);
-  g_assert_true (g_str_has_prefix (err, "godwit-cli: "));
-  g_assert_nonnull (strstr (err, name));
+  g_assert_nonnull (strstr (usage, name));
+  g_free (usage);
 }
 
 static void
@@ -563,64 +501,34 @@ test_bad_input (void)
 {
   Fixture fixture = { 0 };
   g_autofree char *missing = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   g_autofree char *sum = NULL;
+  g_autofree char *after = NULL;
 
   if (!fixture_init (&fixture, WIBOSCO_STORE, WIBOSCO_BUNDLE))
     return;
 
   missing = g_build_filename (fixture.dir, "Missing.sqlite", NULL);
 
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", missing, "--model", fixture.bundle, NULL };
-
-    assert_exit_2_naming (argv, missing);
-  }
-  {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", missing, "--model", fixture.bundle, NULL };
-
-    assert_exit_2_naming (argv, missing);
-  }
-  {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
-                           "--to", "Nonesuch", NULL };
-
-    assert_exit_2_naming (argv, "Nonesuch");
-  }
-  {
-    const char *argv[] = { godwit_test_cli_path (), "plan", fixture.store, NULL };
-
-    assert_exit_2_naming (argv, "--model");
-  }
-  {
-    const char *argv[] = { godwit_test_cli_path (), "rollback", fixture.store, NULL };
-
-    assert_exit_2_naming (argv, "no backup");
-  }
-  {
-    const char *argv[] = { godwit_test_cli_path (), "backups", fixture.store, "--prune", "-1", NULL };
-
-    assert_exit_2_naming (argv, "--prune");
-  }
+  assert_naming (godwit_test_cli_usage_error ("plan", missing, "--model", fixture.bundle, NULL), missing);
+  assert_naming (godwit_test_cli_usage_error ("migrate", missing, "--model", fixture.bundle, NULL), missing);
+  assert_naming (godwit_test_cli_usage_error ("migrate", fixture.store, "--model", fixture.bundle,
+                                              "--to", "Nonesuch", NULL),
+                 "Nonesuch");
+  assert_naming (godwit_test_cli_usage_error ("plan", fixture.store, NULL), "--model");
+  assert_naming (godwit_test_cli_usage_error ("rollback", fixture.store, NULL), "no backup");
+  assert_naming (godwit_test_cli_usage_error ("backups", fixture.store, "--prune", "-1", NULL), "--prune");
 
   /* Store 1 up to version 2, then back to 1: only forward. */
-  {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, "--to", "CoreDataMigration_Example 2", NULL };
-    g_autofree char *out = NULL;
-    g_autofree char *err = NULL;
-
-    g_assert_cmpint (godwit_test_run (argv, &out, &err), ==, 0);
-  }
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "migrate", fixture.store, "--model", fixture.bundle,
+                                        "--plan", fixture.plan, "--to", "CoreDataMigration_Example 2", NULL), ==, 0);
   sum = godwit_test_file_checksum (fixture.store);
-  {
-    const char *argv[] = { godwit_test_cli_path (), "migrate", fixture.store, "--model", fixture.bundle,
-                           "--plan", fixture.plan, "--to", "CoreDataMigration_Example", NULL };
-    g_autofree char *after = NULL;
-
-    assert_exit_2_naming (argv, fixture.store);
-    after = godwit_test_file_checksum (fixture.store);
-    g_assert_cmpstr (after, ==, sum);
-  }
+  assert_naming (godwit_test_cli_usage_error ("migrate", fixture.store, "--model", fixture.bundle,
+                                              "--plan", fixture.plan, "--to", "CoreDataMigration_Example", NULL),
+                 fixture.store);
+  after = godwit_test_file_checksum (fixture.store);
+  g_assert_cmpstr (after, ==, sum);
 
   fixture_clear (&fixture);
 }

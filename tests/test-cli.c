@@ -26,26 +26,7 @@ run_argv (GPtrArray  *args,
   return godwit_test_run ((const char * const *) args->pdata, out, err);
 }
 
-/* Runs godwit-cli with the NULL-terminated arguments. */
-static int G_GNUC_NULL_TERMINATED
-cli (char       **out,
-     char       **err,
-     const char  *first,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
-
-  g_ptr_array_add (args, (gpointer) godwit_test_cli_path ());
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (gpointer) arg);
-  va_end (ap);
-
-  return run_argv (args, out, err);
-}
-
-/* @err is read here, after @status is computed by a cli() argument. */
+/* @err is read here, after @status is computed by a godwit_test_run_cli() argument. */
 static void
 assert_exit_2_naming (int          status,
                       char * const *err_out,
@@ -96,12 +77,12 @@ test_usage (void)
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  g_assert_cmpint (cli (&out, &err, "--version", NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "--version", NULL), ==, 0);
   g_assert_cmpstr (out, ==, "godwit-cli " PACKAGE_VERSION "\n");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (cli (&out, &err, "--help", NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "--help", NULL), ==, 0);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     g_assert_nonnull (strstr (out, commands[i]));
   g_clear_pointer (&out, g_free);
@@ -120,20 +101,14 @@ test_usage (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_assert_cmpint (cli (&out, &err, commands[i], "--help", NULL), ==, 0);
-      g_assert_nonnull (strstr (out, "--json"));
-      g_assert_nonnull (strstr (out, commands[i]));
-      g_clear_pointer (&out, g_free);
-      g_clear_pointer (&err, g_free);
-
+      g_autofree char *help = godwit_test_cli_help (commands[i]);
       /* No argument at all. */
-      g_assert_cmpint (cli (&out, &err, commands[i], NULL), ==, 2);
-      g_assert_true (g_str_has_prefix (err, "godwit-cli: "));
-      g_clear_pointer (&out, g_free);
-      g_clear_pointer (&err, g_free);
+      g_autofree char *usage = godwit_test_cli_usage_error (commands[i], NULL);
+
+      g_assert_nonnull (strstr (help, commands[i]));
     }
 
-  g_assert_cmpint (cli (&out, &err, "frobnicate", NULL), ==, 2);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "frobnicate", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "frobnicate"));
 }
 
@@ -159,7 +134,7 @@ check_model_against_oracle (const char         *relative_path,
     return;
   oracle_versions = json_node_get_object (expected);
 
-  g_assert_cmpint (cli (&out, &err, "model", bundle, "--json", NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "model", bundle, "--json", NULL), ==, 0);
   root = godwit_test_parse_json (out);
   versions = godwit_test_array_member (json_node_get_object (root), "versions");
 
@@ -199,7 +174,7 @@ check_model_against_oracle (const char         *relative_path,
   /* The text output names every version and every hash too. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cli (&out, &err, "model", bundle, NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "model", bundle, NULL), ==, 0);
   for (guint i = 0; i < n_versions; i++)
     {
       JsonObject *version = json_array_get_object_element (versions, i);
@@ -245,9 +220,9 @@ inspect_json (const char *store,
   int status;
 
   if (bundle != NULL)
-    status = cli (&out, &err, "inspect", store, "--model", bundle, "--json", NULL);
+    status = godwit_test_run_cli (&out, &err, "inspect", store, "--model", bundle, "--json", NULL);
   else
-    status = cli (&out, &err, "inspect", store, "--json", NULL);
+    status = godwit_test_run_cli (&out, &err, "inspect", store, "--json", NULL);
 
   if (status != expected_status)
     g_test_message ("inspect %s: %s", store, err);
@@ -384,7 +359,7 @@ test_inspect_schema_only (void)
     g_assert_true (json_object_get_null_member (json_array_get_object_element (entities, i), "version_hash"));
 
   /* Said plainly in text. */
-  g_assert_cmpint (cli (&out, &err, "inspect", store, NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "inspect", store, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "schema-only"));
   g_assert_nonnull (strstr (out, "Z_ENT"));
 }
@@ -439,7 +414,7 @@ test_inspect_wrong_bundle (void)
   g_assert_cmpuint (n_different, >, 0);
 
   /* Text: the nearest version, entity by entity. */
-  g_assert_cmpint (cli (&out, &err, "inspect", store, "--model", bundle, NULL), ==, 1);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "inspect", store, "--model", bundle, NULL), ==, 1);
   g_assert_nonnull (strstr (out, nearest));
   g_assert_nonnull (strstr (out, "Post"));
   g_assert_nonnull (strstr (out, "only-in-store"));
@@ -503,7 +478,7 @@ test_inspect_cache_mismatch (void)
   g_assert_cmpuint (json_array_get_length (godwit_test_array_member (model_cache, "differences")),
                     >, 0);
 
-  g_assert_cmpint (cli (&out, &err, "inspect", store, NULL), ==, 1);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "inspect", store, NULL), ==, 1);
   g_assert_nonnull (strstr (out, "Section"));
 
   godwit_test_rmdir (dir);
@@ -792,8 +767,8 @@ test_dump_generated (void)
   find_line (authors, eve);
 
   /* Text for people: every object by its URI. */
-  g_assert_cmpint (cli (&out, &err, "dump", library.store.path, "Book",
-                        "--model", library.bundle, NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "dump", library.store.path, "Book",
+                                        "--model", library.bundle, NULL), ==, 0);
   g_assert_nonnull (strstr (out, dune));
   g_assert_nonnull (strstr (out, "Ulysses"));
   g_clear_pointer (&out, g_free);
@@ -870,7 +845,7 @@ test_history (void)
   if (store == NULL)
     return;
 
-  g_assert_cmpint (cli (&out, &err, "history", store, "--json", NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "history", store, "--json", NULL), ==, 0);
   transactions = godwit_test_parse_json_lines (out);
   g_assert_cmpuint (transactions->len, >, 0);
 
@@ -911,7 +886,7 @@ test_history (void)
   /* Paging. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cli (&out, &err, "history", store, "--json", "--limit", "3", NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "history", store, "--json", "--limit", "3", NULL), ==, 0);
   first = godwit_test_parse_json_lines (out);
   g_assert_cmpuint (first->len, ==, MIN (3, transactions->len));
 
@@ -919,14 +894,14 @@ test_history (void)
                            json_object_get_int_member (g_ptr_array_index (first, first->len - 1), "pk"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cli (&out, &err, "history", store, "--json", "--after", after, NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "history", store, "--json", "--after", after, NULL), ==, 0);
   next = godwit_test_parse_json_lines (out);
   g_assert_cmpuint (first->len + next->len, ==, transactions->len);
 
   /* Text. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cli (&out, &err, "history", store, "--limit", "2", NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "history", store, "--limit", "2", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "x-coredata://"));
 }
 
@@ -1025,7 +1000,7 @@ test_read_only_wal (void)
   main_only_dir = godwit_test_make_tmpdir ();
   main_only = g_build_filename (main_only_dir, "Library.sqlite", NULL);
   godwit_test_copy_file (library.store.path, main_only);
-  status = cli (&out, &err, "dump", main_only, "Book", "--model", library.bundle, "--json", NULL);
+  status = godwit_test_run_cli (&out, &err, "dump", main_only, "Book", "--model", library.bundle, "--json", NULL);
   if (status == 0)
     {
       g_autoptr(GPtrArray) main_lines = godwit_test_parse_json_lines (out);
@@ -1079,7 +1054,7 @@ test_bad_input (void)
           {
             g_autofree char *out = NULL;
             g_autofree char *err = NULL;
-            int status = cli (&out, &err, commands[j], paths[i], NULL);
+            int status = godwit_test_run_cli (&out, &err, commands[j], paths[i], NULL);
 
             assert_exit_2_naming (status, &err, paths[i]);
           }
@@ -1097,8 +1072,9 @@ test_bad_input (void)
         g_autofree char *out2 = NULL;
         g_autofree char *err2 = NULL;
 
-        assert_exit_2_naming (cli (&out, &err, "model", bundles[i], NULL), &err, bundles[i]);
-        assert_exit_2_naming (cli (&out2, &err2, "inspect", store, "--model", bundles[i], NULL), &err2, bundles[i]);
+        assert_exit_2_naming (godwit_test_run_cli (&out, &err, "model", bundles[i], NULL), &err, bundles[i]);
+        assert_exit_2_naming (godwit_test_run_cli (&out2, &err2, "inspect", store, "--model", bundles[i], NULL),
+                              &err2, bundles[i]);
       }
   }
 
@@ -1112,7 +1088,7 @@ test_bad_input (void)
         g_autofree char *out = NULL;
         g_autofree char *err = NULL;
 
-        assert_exit_2_naming (cli (&out, &err, commands[j], truncated, NULL), &err, truncated);
+        assert_exit_2_naming (godwit_test_run_cli (&out, &err, commands[j], truncated, NULL), &err, truncated);
       }
   }
 
@@ -1121,7 +1097,7 @@ test_bad_input (void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
 
-    assert_exit_2_naming (cli (&out, &err, "dump", store, "Nonesuch", NULL), &err, "Nonesuch");
+    assert_exit_2_naming (godwit_test_run_cli (&out, &err, "dump", store, "Nonesuch", NULL), &err, "Nonesuch");
     g_assert_nonnull (strstr (err, store));
   }
 
@@ -1132,7 +1108,7 @@ test_bad_input (void)
     g_autofree char *err = NULL;
 
     if (bergier != NULL)
-      assert_exit_2_naming (cli (&out, &err, "dump", store, "--model", bergier, NULL), &err, store);
+      assert_exit_2_naming (godwit_test_run_cli (&out, &err, "dump", store, "--model", bergier, NULL), &err, store);
   }
 
   for (guint i = 0; i < G_N_ELEMENTS (bad_options); i++)
@@ -1143,7 +1119,8 @@ test_bad_input (void)
         {
           g_autofree char *out = NULL;
           g_autofree char *err = NULL;
-          int status = cli (&out, &err, commands[j], store, bad_options[i][0], bad_options[i][1], NULL);
+          int status = godwit_test_run_cli (&out, &err, commands[j], store, bad_options[i][0],
+                                            bad_options[i][1], NULL);
 
           assert_exit_2_naming (status, &err, bad_options[i][0]);
         }
@@ -1154,7 +1131,7 @@ test_bad_input (void)
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
 
-    g_assert_cmpint (cli (&out, &err, "inspect", store, store, NULL), ==, 2);
+    g_assert_cmpint (godwit_test_run_cli (&out, &err, "inspect", store, store, NULL), ==, 2);
   }
 
   godwit_test_rmdir (dir);
@@ -1180,7 +1157,7 @@ test_bad_metadata (void)
 
   godwit_test_copy_file (store, garbage_store);
   godwit_test_execute_sql (garbage_store, "UPDATE Z_METADATA SET Z_PLIST = ?1", garbage);
-  assert_exit_2_naming (cli (&out, &err, "inspect", garbage_store, NULL), &err, garbage_store);
+  assert_exit_2_naming (godwit_test_run_cli (&out, &err, "inspect", garbage_store, NULL), &err, garbage_store);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -1193,11 +1170,11 @@ test_bad_metadata (void)
   g_assert_true (json_object_get_null_member (facts, "framework_version"));
   g_assert_false (json_object_get_boolean_member (facts, "mismatch"));
 
-  g_assert_cmpint (cli (&out, &err, "inspect", store, NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "inspect", store, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "empty"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cli (&out, &err, "dump", store, "--json", NULL), ==, 0);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "dump", store, "--json", NULL), ==, 0);
 
   godwit_test_rmdir (dir);
 }

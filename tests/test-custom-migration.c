@@ -120,11 +120,7 @@ test_wibosco_2_to_3 (void)
   g_autofree char *source_path = NULL;
   g_autofree char *destination_path = NULL;
   g_autofree char *posts_before = NULL;
-  g_autofree char *posts_after = NULL;
   g_autofree char *uuid_before = NULL;
-  g_autofree char *uuid_after = NULL;
-  g_autofree char *schema = NULL;
-  g_autofree char *expected_schema = NULL;
   g_autofree char *sql = NULL;
   Progress progress = { calls };
   GodwitModel *v3;
@@ -167,12 +163,9 @@ test_wibosco_2_to_3 (void)
   assert_store_version (destination_path, bundle, WIBOSCO_3);
 
   db = godwit_test_open_read_only (destination_path, FALSE);
-  schema = godwit_test_describe_schema (db);
-  expected_schema = godwit_test_describe_layout (v3);
-  g_assert_cmpstr (schema, ==, expected_schema);
+  godwit_test_assert_layout (db, v3, FALSE);
 
-  uuid_after = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
-  g_assert_cmpstr (uuid_after, ==, uuid_before);
+  godwit_test_assert_query (db, "SELECT Z_UUID FROM Z_METADATA", uuid_before);
   metadata_after = godwit_test_read_metadata (db);
   /* Every key but the version keys is kept, the framework version too. */
   {
@@ -200,9 +193,9 @@ test_wibosco_2_to_3 (void)
   plist_free (metadata_after);
 
   /* Posts keep Z_PK, Z_OPT and values. */
-  posts_after = godwit_test_query (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
-                                       "ZPOSTID FROM ZPOST ORDER BY Z_PK");
-  g_assert_cmpstr (posts_after, ==, posts_before);
+  godwit_test_assert_query (db, "SELECT Z_PK || '|' || Z_OPT || '|' || ZDATE || '|' || ZHEXCOLOR || '|' || "
+                                "ZPOSTID FROM ZPOST ORDER BY Z_PK",
+                            posts_before);
 
   /* Each Post has exactly one Section made from its content. */
   g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZSECTION"), ==, n_posts);
@@ -293,34 +286,13 @@ write_garden_store (GodwitModelBundle *bundle,
                     gboolean           history)
 {
   g_autoptr(GodwitStoreWriter) writer = NULL;
-  gint64 bed, ann, bob, tomato, basil, oak;
 
   godwit_test_store_init (store, "Garden.sqlite");
   writer = godwit_test_writer_new (godwit_model_bundle_find_version (bundle, "Garden 2"), store->path);
   godwit_store_writer_set_persistent_history (writer, history);
   godwit_test_writer_begin (writer);
   store->uuid = g_strdup (godwit_store_writer_get_uuid (writer));
-  bed = godwit_test_insert (writer, "Bed", "name", g_variant_new_string ("South"),
-                            "sunny", g_variant_new_boolean (TRUE), NULL);
-  ann = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Ann"), NULL);
-  bob = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Bob"), NULL);
-  tomato = godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Tomato"),
-                               "notes", g_variant_new_string ("  water daily "),
-                               "planted", g_variant_new_double (100.0), NULL);
-  basil = godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Basil"),
-                              "notes", g_variant_new_string ("   "),
-                              "planted", g_variant_new_double (200.0), NULL);
-  godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Mint"), NULL);
-  oak = godwit_test_insert (writer, "Tree", "commonName", g_variant_new_string ("Oak"),
-                            "notes", g_variant_new_string ("old tree"),
-                            "planted", g_variant_new_double (300.0),
-                            "height", g_variant_new_double (12.5), NULL);
-  godwit_test_insert (writer, "Tree", "commonName", g_variant_new_string ("Birch"), NULL);
-  godwit_test_relate (writer, "Plant", tomato, "bed", "Bed", bed);
-  godwit_test_relate (writer, "Plant", basil, "bed", "Bed", bed);
-  godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", ann);
-  godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", bob);
-  godwit_test_relate (writer, "Tree", oak, "gardeners", "Gardener", bob);
+  godwit_test_write_garden (writer, "Garden 2", TRUE);
   godwit_test_writer_commit (writer);
 
   /* One transaction: the tomato (Plant, Z_ENT 3) and the oak (Tree, 4) inserted. */
@@ -356,11 +328,8 @@ test_garden_2_to_3 (void)
   g_autofree char *destination_path = NULL;
   g_autofree char *plants_before = NULL;
   g_autofree char *plants_after = NULL;
-  g_autofree char *notes = NULL;
   g_autofree char *gardeners_before = NULL;
   g_autofree char *gardeners_after = NULL;
-  g_autofree char *schema = NULL;
-  g_autofree char *expected_schema = NULL;
   g_autofree char *uuid = NULL;
   GodwitModel *v3 = godwit_model_bundle_find_version (bundle, "Garden 3");
   GodwitTestStore store;
@@ -382,11 +351,8 @@ test_garden_2_to_3 (void)
   assert_store_version (destination_path, bundle, "Garden 3");
 
   db = godwit_test_open_read_only (destination_path, FALSE);
-  schema = godwit_test_describe_schema (db);
-  expected_schema = godwit_test_describe_layout (v3);
-  g_assert_cmpstr (schema, ==, expected_schema);
-  uuid = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
-  g_assert_cmpstr (uuid, ==, store.uuid);
+  godwit_test_assert_layout (db, v3, FALSE);
+  godwit_test_assert_query (db, "SELECT Z_UUID FROM Z_METADATA", store.uuid);
 
   /* Plants and trees keep Z_PK, entity, Z_OPT, values and bed. */
   plants_after = godwit_test_query (db, PLANTS_SQL);
@@ -400,11 +366,11 @@ test_garden_2_to_3 (void)
   g_assert_cmpstr (gardeners_after, ==, gardeners_before);
 
   /* Notes: trimmed text, written = planted, linked with entity and order. */
-  notes = godwit_test_query (db, "SELECT n.ZTEXT || '|' || printf('%g', n.ZWRITTEN) || '|' || p.ZCOMMONNAME || '|' || "
-                                 "(SELECT Z_NAME FROM Z_PRIMARYKEY k WHERE k.Z_ENT = n.Z4_PLANT) || '|' || "
-                                 "n.Z_FOK_PLANT || '|' || n.Z_OPT FROM ZNOTE n JOIN ZPLANT p ON p.Z_PK = n.ZPLANT "
-                                 "ORDER BY n.Z_PK");
-  g_assert_cmpstr (notes, ==, "water daily|100|Tomato|Plant|1|1\nold tree|300|Oak|Tree|1|1");
+  godwit_test_assert_query (db, "SELECT n.ZTEXT || '|' || printf('%g', n.ZWRITTEN) || '|' || p.ZCOMMONNAME || '|' || "
+                                "(SELECT Z_NAME FROM Z_PRIMARYKEY k WHERE k.Z_ENT = n.Z4_PLANT) || '|' || "
+                                "n.Z_FOK_PLANT || '|' || n.Z_OPT FROM ZNOTE n JOIN ZPLANT p ON p.Z_PK = n.ZPLANT "
+                                "ORDER BY n.Z_PK",
+                            "water daily|100|Tomato|Plant|1|1\nold tree|300|Oak|Tree|1|1");
   g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZNOTE"), ==, 2);
   g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Note'"), ==, 2);
   sqlite3_close (db);
@@ -552,8 +518,6 @@ test_garden_history (void)
   g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
   g_autoptr(GError) error = NULL;
   g_autofree char *destination_path = NULL;
-  g_autofree char *changes = NULL;
-  g_autofree char *transactions = NULL;
   GodwitTestStore store;
   sqlite3 *db;
 
@@ -564,12 +528,12 @@ test_garden_history (void)
   g_assert_no_error (error);
 
   db = godwit_test_open_read_only (destination_path, FALSE);
-  changes = godwit_test_query (db, "SELECT Z_PK, ZCHANGETYPE, ZENTITY, ZENTITYPK, ZTRANSACTIONID "
-                                   "FROM ACHANGE ORDER BY Z_PK");
-  g_assert_cmpstr (changes, ==, "1|0|4|1|1\n2|0|5|4|1");
-  transactions = godwit_test_query (db, "SELECT t.Z_PK, t.ZTIMESTAMP, s.ZNAME FROM ATRANSACTION t, "
-                                        "ATRANSACTIONSTRING s");
-  g_assert_cmpstr (transactions, ==, "1|700000000.5|app");
+  godwit_test_assert_query (db, "SELECT Z_PK, ZCHANGETYPE, ZENTITY, ZENTITYPK, ZTRANSACTIONID "
+                                "FROM ACHANGE ORDER BY Z_PK",
+                            "1|0|4|1|1\n2|0|5|4|1");
+  godwit_test_assert_query (db, "SELECT t.Z_PK, t.ZTIMESTAMP, s.ZNAME FROM ATRANSACTION t, "
+                                "ATRANSACTIONSTRING s",
+                            "1|700000000.5|app");
   g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_ENT = 16001"), ==, 2);
   g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_ENT = 16003"), ==, 1);
   sqlite3_close (db);
@@ -589,7 +553,6 @@ test_writer_metadata (void)
   g_autoptr(GBytes) not_plist = g_bytes_new_static ("nope", 4);
   g_autofree char *dir = godwit_test_make_tmpdir ();
   g_autofree char *path = g_build_filename (dir, "new.sqlite", NULL);
-  g_autofree char *uuid = NULL;
   plist_t base = plist_new_dict ();
   plist_t metadata;
   plist_t hashes;
@@ -620,8 +583,7 @@ test_writer_metadata (void)
   godwit_test_writer_commit (writer);
 
   db = godwit_test_open_read_only (path, FALSE);
-  uuid = godwit_test_query (db, "SELECT Z_UUID FROM Z_METADATA");
-  g_assert_cmpstr (uuid, ==, "0A1B2C3D-0000-4000-8000-000000000001");
+  godwit_test_assert_query (db, "SELECT Z_UUID FROM Z_METADATA", "0A1B2C3D-0000-4000-8000-000000000001");
   metadata = godwit_test_read_metadata (db);
   sqlite3_close (db);
   plist_get_uint_val (plist_dict_get_item (metadata, "NSPersistenceFrameworkVersion"), &version);
@@ -706,6 +668,27 @@ run_stage (GodwitModel          *source,
   return destination_path;
 }
 
+/* A stage from "Model 1" to "Model 2" whose one entity mapping copies the
+ * objects of @entity that @filter selects, run as run_stage() runs it. */
+static char *
+run_filtered_copy (GodwitModel     *source,
+                   GodwitModel     *destination,
+                   const char      *entity,
+                   const char      *filter,
+                   WriteFunc        write,
+                   GodwitTestStore *store)
+{
+  GodwitMigrationStage *stage = godwit_migration_stage_new_custom ("Model 1", "Model 2", "test");
+  g_autofree char *name = g_strdup_printf ("%sTo%s", entity, entity);
+  g_autofree char *json_path = g_strdup_printf ("test: %s", name);
+  GodwitPlanEntityMapping *mapping;
+
+  mapping = godwit_migration_stage_add_entity_mapping (stage, name, entity, entity, json_path);
+  mapping->filter = g_strdup (filter);
+
+  return run_stage (source, destination, stage, write, store);
+}
+
 /* The objects of @entity in the store at @path, read by the store reader
  * with @model. */
 static GPtrArray *
@@ -741,6 +724,18 @@ describe_uris (JsonArray *array)
     }
 
   return g_string_free (text, FALSE);
+}
+
+/* The Z_PKs of the objects @object's to-many @relationship holds, in its
+ * order, are @expected ("p3 p1"). */
+static void
+assert_related (GodwitObject *object,
+                const char   *relationship,
+                const char   *expected)
+{
+  g_autofree char *pks = describe_uris (json_object_get_array_member (object->relationships, relationship));
+
+  g_assert_cmpstr (pks, ==, expected);
 }
 
 /* Playlist.songs, ordered, ⇄ Song.playlists: the same in both versions. */
@@ -790,34 +785,21 @@ test_ordered_many_to_many (void)
   g_autoptr(GodwitModel) destination = new_playlist_model ("Model 2");
   g_autoptr(GPtrArray) playlists = NULL;
   g_autofree char *destination_path = NULL;
-  g_autofree char *rows = NULL;
-  g_autofree char *road = NULL;
-  g_autofree char *quiet = NULL;
-  GodwitMigrationStage *stage = godwit_migration_stage_new_custom ("Model 1", "Model 2", "test");
-  GodwitPlanEntityMapping *songs;
-  GodwitObject *road_list, *quiet_list;
   GodwitTestStore store;
   sqlite3 *db;
 
-  songs = godwit_migration_stage_add_entity_mapping (stage, "SongToSong", "Song", "Song",
-                                                     "test: SongToSong");
-  songs->filter = g_strdup ("title != 'skip'");
-  destination_path = run_stage (source, destination, stage, write_playlists, &store);
+  destination_path = run_filtered_copy (source, destination, "Song", "title != 'skip'", write_playlists, &store);
 
   db = godwit_test_open_read_only (destination_path, FALSE);
-  rows = godwit_test_query (db, "SELECT Z_1PLAYLISTS || ':' || Z_2SONGS || '@' || Z_FOK_2SONGS FROM Z_1SONGS "
-                                "ORDER BY Z_1PLAYLISTS, Z_FOK_2SONGS");
-  g_assert_cmpstr (rows, ==, "1:3@1\n1:1@2\n1:2@3\n2:2@1\n2:3@2");
+  godwit_test_assert_query (db, "SELECT Z_1PLAYLISTS || ':' || Z_2SONGS || '@' || Z_FOK_2SONGS FROM Z_1SONGS "
+                                "ORDER BY Z_1PLAYLISTS, Z_FOK_2SONGS",
+                            "1:3@1\n1:1@2\n1:2@3\n2:2@1\n2:3@2");
   sqlite3_close (db);
 
   playlists = fetch_objects (destination_path, destination, "Playlist");
   g_assert_cmpuint (playlists->len, ==, 2);
-  road_list = g_ptr_array_index (playlists, 0);
-  quiet_list = g_ptr_array_index (playlists, 1);
-  road = describe_uris (json_object_get_array_member (road_list->relationships, "songs"));
-  quiet = describe_uris (json_object_get_array_member (quiet_list->relationships, "songs"));
-  g_assert_cmpstr (road, ==, "p3 p1 p2");
-  g_assert_cmpstr (quiet, ==, "p2 p3");
+  assert_related (g_ptr_array_index (playlists, 0), "songs", "p3 p1 p2");
+  assert_related (g_ptr_array_index (playlists, 1), "songs", "p2 p3");
 
   godwit_test_store_clear (&store);
 }
@@ -875,32 +857,23 @@ test_to_many_without_inverse (void)
   g_autoptr(GodwitModel) destination = new_folder_model ("Model 2", FALSE);
   g_autoptr(GPtrArray) folders = NULL;
   g_autofree char *destination_path = NULL;
-  g_autofree char *rows = NULL;
-  GodwitMigrationStage *stage = godwit_migration_stage_new_custom ("Model 1", "Model 2", "test");
-  GodwitPlanEntityMapping *files;
   GodwitTestStore store;
   sqlite3 *db;
 
-  files = godwit_migration_stage_add_entity_mapping (stage, "FileToFile", "File", "File", "test: FileToFile");
-  files->filter = g_strdup ("name != 'skip'");
-  destination_path = run_stage (source, destination, stage, write_folders, &store);
+  destination_path = run_filtered_copy (source, destination, "File", "name != 'skip'", write_folders, &store);
 
   db = godwit_test_open_read_only (destination_path, FALSE);
-  rows = godwit_test_query (db, "SELECT ZNAME || ':' || IFNULL(Z2FILES, '-') || ':' || IFNULL(Z2PINNED, '-') || "
-                                "'@' || IFNULL(Z_FOK_2PINNED, '-') FROM ZFILE ORDER BY Z_PK");
-  g_assert_cmpstr (rows, ==, "a:1:1@2\nb:1:2@1\nc:2:1@1");
+  godwit_test_assert_query (db, "SELECT ZNAME || ':' || IFNULL(Z2FILES, '-') || ':' || IFNULL(Z2PINNED, '-') || "
+                                "'@' || IFNULL(Z_FOK_2PINNED, '-') FROM ZFILE ORDER BY Z_PK",
+                            "a:1:1@2\nb:1:2@1\nc:2:1@1");
   sqlite3_close (db);
 
   folders = fetch_objects (destination_path, destination, "Folder");
   g_assert_cmpuint (folders->len, ==, 2);
   for (guint i = 0; i < folders->len; i++)
     {
-      GodwitObject *folder = g_ptr_array_index (folders, i);
-      g_autofree char *in_files = describe_uris (json_object_get_array_member (folder->relationships, "files"));
-      g_autofree char *pinned = describe_uris (json_object_get_array_member (folder->relationships, "pinned"));
-
-      g_assert_cmpstr (in_files, ==, i == 0 ? "p1 p2" : "p3");
-      g_assert_cmpstr (pinned, ==, i == 0 ? "p3 p1" : "p2");
+      assert_related (g_ptr_array_index (folders, i), "files", i == 0 ? "p1 p2" : "p3");
+      assert_related (g_ptr_array_index (folders, i), "pinned", i == 0 ? "p3 p1" : "p2");
     }
 
   godwit_test_store_clear (&store);

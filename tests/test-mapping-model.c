@@ -1473,6 +1473,22 @@ describe_links (const GodwitPlanEntityMapping *mapping)
   return g_string_free (text, FALSE);
 }
 
+/* The stage the mapping model at @path translates into, from @source to
+ * @destination. */
+static GodwitMigrationStage *
+translate (const char   *path,
+           GodwitModel  *source,
+           GodwitModel  *destination,
+           GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GodwitMappingModel) model = godwit_mapping_model_new_for_path (path, &local_error);
+
+  g_assert_no_error (local_error);
+
+  return godwit_mapping_stage_new (model, source, destination, error);
+}
+
 static void
 test_stage (void)
 {
@@ -1483,15 +1499,12 @@ test_stage (void)
   g_autofree char *links = NULL;
   g_autoptr(GodwitModel) source = NULL;
   g_autoptr(GodwitModel) destination = NULL;
-  g_autoptr(GodwitMappingModel) model = NULL;
   g_autoptr(GodwitMigrationStage) stage = NULL;
   g_autoptr(GError) error = NULL;
   const GodwitPlanEntityMapping *mapping;
 
   add_blog_models (&source, &destination);
-  model = godwit_mapping_model_new_for_path (path, &error);
-  g_assert_no_error (error);
-  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  stage = translate (path, source, destination, &error);
   g_assert_no_error (error);
   g_assert_nonnull (stage);
 
@@ -1587,7 +1600,6 @@ test_stage_empty_links (void)
   g_autofree char *links = NULL;
   g_autoptr(GodwitModel) source = NULL;
   g_autoptr(GodwitModel) destination = NULL;
-  g_autoptr(GodwitMappingModel) model = NULL;
   g_autoptr(GodwitMigrationStage) stage = NULL;
   g_autoptr(GError) error = NULL;
   PropertyRow writer[] = {
@@ -1608,9 +1620,7 @@ test_stage_empty_links (void)
   path = write_mapping_model (tmpdir, "Empty", xml);
 
   add_blog_models (&source, &destination);
-  model = godwit_mapping_model_new_for_path (path, &error);
-  g_assert_no_error (error);
-  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  stage = translate (path, source, destination, &error);
   g_assert_no_error (error);
 
   links = describe_links (stage_mapping (stage, "PostToArticle"));
@@ -1634,14 +1644,11 @@ assert_translation_fails (GString     *xml,
   g_autofree char *expected = NULL;
   g_autoptr(GodwitModel) source = NULL;
   g_autoptr(GodwitModel) destination = NULL;
-  g_autoptr(GodwitMappingModel) model = NULL;
   g_autoptr(GodwitMigrationStage) stage = NULL;
   g_autoptr(GError) error = NULL;
 
   add_blog_models (&source, &destination);
-  model = godwit_mapping_model_new_for_path (path, &error);
-  g_assert_no_error (error);
-  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  stage = translate (path, source, destination, &error);
   g_assert_null (stage);
   g_assert_error (error, GODWIT_ERROR, code);
   expected = g_strdup_printf ("%s: %s", path, words);
@@ -1740,17 +1747,50 @@ static void
 test_stage_errors (void)
 {
   PropertyRow none[] = { { "heading", FALSE, NULL } };
-  PropertyRow unknown_attribute[] = { { "nope", FALSE, key_path_archive ("title") } };
-  PropertyRow unknown_source[] = { { "heading", FALSE, key_path_archive ("heading") } };
-  PropertyRow method[] = { { "heading", FALSE, expression_archive (uppercase_expression) } };
-  PropertyRow subquery[] = { { "heading", FALSE, expression_archive (subquery_expression) } };
-  PropertyRow manager[] = { { "heading", FALSE, expression_archive (manager_title_expression) } };
-  PropertyRow related[] = { { "heading", FALSE, key_path_archive ("author.name") } };
-  PropertyRow number[] = { { "heading", FALSE, expression_archive (seven_expression) } };
-  PropertyRow date[] = { { "heading", FALSE, key_path_archive ("created") } };
-  PropertyRow value_link[] = { { "writer", TRUE, key_path_archive ("author") } };
-  PropertyRow missing_mapping[] = { { "writer", TRUE, instances_archive ("AuthorToWriter", "author") } };
-  PropertyRow to_many[] = { { "tags", TRUE, instances_archive ("PostToArticle", NULL) } };
+  /* One property mapping of PostToArticle each, and why it is refused. */
+  struct
+  {
+    PropertyRow  row;
+    const char  *words;
+  } refused[] = {
+    { { "nope", FALSE, key_path_archive ("title") },
+      "PostToArticle.nope: entity Article of version “Model 2” has no attribute “nope”" },
+    { { "heading", FALSE, key_path_archive ("heading") },
+      "PostToArticle.heading: “$source.heading”: entity Post of version “Model 1” has no "
+      "attribute “heading”" },
+    { { "heading", FALSE, expression_archive (uppercase_expression) },
+      "PostToArticle.heading: “FUNCTION($source.title, \"uppercaseString\")” calls the "
+      "method “uppercaseString”, which only runs on Apple platforms: give this step as a "
+      "custom stage in a migration plan" },
+    { { "heading", FALSE, expression_archive (subquery_expression) },
+      "PostToArticle.heading: the value expression is an NSSubqueryExpression, which "
+      "Godwit cannot translate: give this step as a custom stage in a migration plan" },
+    { { "heading", FALSE, expression_archive (manager_title_expression) },
+      "PostToArticle.heading: “$manager.title” reads $manager, which only Core Data's "
+      "migration manager has: give this step as a custom stage in a migration plan" },
+    { { "heading", FALSE, key_path_archive ("author.name") },
+      "PostToArticle.heading: “$source.author.name” reads past the source object's "
+      "“author”, but an expression of a migration plan stage reads only the source "
+      "object itself (no subquery): give this step as a custom stage in a migration plan" },
+    { { "heading", FALSE, expression_archive (seven_expression) },
+      "PostToArticle.heading: the constant 7 is a number, but “heading” of Article is a "
+      "String attribute: Core Data would refuse it" },
+    { { "heading", FALSE, key_path_archive ("created") },
+      "PostToArticle.heading: “$source.created” is a Date attribute, but “heading” of "
+      "Article is a String attribute: Core Data would refuse its value" },
+    { { "writer", TRUE, key_path_archive ("author") },
+      "PostToArticle.writer: “$source.author” gives source values, but a relationship "
+      "holds the destination objects entity mappings made: FUNCTION($manager, "
+      "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", …)" },
+    { { "writer", TRUE, instances_archive ("AuthorToWriter", "author") },
+      "PostToArticle.writer: “FUNCTION($manager, "
+      "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", \"AuthorToWriter\", "
+      "$source.author)” names the entity mapping “AuthorToWriter”, which this mapping "
+      "model does not have" },
+    { { "tags", TRUE, instances_archive ("PostToArticle", NULL) },
+      "PostToArticle.tags: “PostToArticle” makes Article objects, but “tags” of Article "
+      "holds Tag objects" },
+  };
 
   assert_stage_fails ("Post", "BlogMigrationPolicy", none, G_N_ELEMENTS (none),
                       GODWIT_ERROR_INVALID_MODEL,
@@ -1758,46 +1798,8 @@ test_stage_errors (void)
                       "runs on Apple platforms: give this step as a custom stage in a migration plan");
   assert_stage_fails ("Nope", NULL, none, G_N_ELEMENTS (none), GODWIT_ERROR_UNKNOWN_ENTITY,
                       "NopeToArticle: version “Model 1” has no entity “Nope”, the mapping's source entity");
-  assert_stage_fails ("Post", NULL, unknown_attribute, G_N_ELEMENTS (unknown_attribute),
-                      GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.nope: entity Article of version “Model 2” has no attribute “nope”");
-  assert_stage_fails ("Post", NULL, unknown_source, G_N_ELEMENTS (unknown_source),
-                      GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.heading: “$source.heading”: entity Post of version “Model 1” has no "
-                      "attribute “heading”");
-  assert_stage_fails ("Post", NULL, method, G_N_ELEMENTS (method), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.heading: “FUNCTION($source.title, \"uppercaseString\")” calls the "
-                      "method “uppercaseString”, which only runs on Apple platforms: give this step as a "
-                      "custom stage in a migration plan");
-  assert_stage_fails ("Post", NULL, subquery, G_N_ELEMENTS (subquery), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.heading: the value expression is an NSSubqueryExpression, which "
-                      "Godwit cannot translate: give this step as a custom stage in a migration plan");
-  assert_stage_fails ("Post", NULL, manager, G_N_ELEMENTS (manager), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.heading: “$manager.title” reads $manager, which only Core Data's "
-                      "migration manager has: give this step as a custom stage in a migration plan");
-  assert_stage_fails ("Post", NULL, related, G_N_ELEMENTS (related), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.heading: “$source.author.name” reads past the source object's "
-                      "“author”, but an expression of a migration plan stage reads only the source "
-                      "object itself (no subquery): give this step as a custom stage in a migration plan");
-  assert_stage_fails ("Post", NULL, number, G_N_ELEMENTS (number), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.heading: the constant 7 is a number, but “heading” of Article is a "
-                      "String attribute: Core Data would refuse it");
-  assert_stage_fails ("Post", NULL, date, G_N_ELEMENTS (date), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.heading: “$source.created” is a Date attribute, but “heading” of "
-                      "Article is a String attribute: Core Data would refuse its value");
-  assert_stage_fails ("Post", NULL, value_link, G_N_ELEMENTS (value_link), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.writer: “$source.author” gives source values, but a relationship "
-                      "holds the destination objects entity mappings made: FUNCTION($manager, "
-                      "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", …)");
-  assert_stage_fails ("Post", NULL, missing_mapping, G_N_ELEMENTS (missing_mapping),
-                      GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.writer: “FUNCTION($manager, "
-                      "\"destinationInstancesForEntityMappingNamed:sourceInstances:\", \"AuthorToWriter\", "
-                      "$source.author)” names the entity mapping “AuthorToWriter”, which this mapping "
-                      "model does not have");
-  assert_stage_fails ("Post", NULL, to_many, G_N_ELEMENTS (to_many), GODWIT_ERROR_INVALID_MODEL,
-                      "PostToArticle.tags: “PostToArticle” makes Article objects, but “tags” of Article "
-                      "holds Tag objects");
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    assert_stage_fails ("Post", NULL, &refused[i].row, 1, GODWIT_ERROR_INVALID_MODEL, refused[i].words);
 }
 
 /* The URIs of a to-many relationship, sorted and joined by " ". */
@@ -1834,7 +1836,6 @@ test_stage_runs (void)
   g_autofree char *destination_path = g_build_filename (tmpdir, "Blog 2.sqlite", NULL);
   g_autoptr(GodwitModel) source = NULL;
   g_autoptr(GodwitModel) destination = NULL;
-  g_autoptr(GodwitMappingModel) model = NULL;
   g_autoptr(GodwitMigrationStage) stage = NULL;
   g_autoptr(GodwitCustomMigration) migration = NULL;
   g_autoptr(GodwitStore) store = NULL;
@@ -1881,9 +1882,7 @@ test_stage_runs (void)
   godwit_test_relate (writer, "Author", ann, "favorites", "Post", hello);
   godwit_test_writer_commit (writer);
 
-  model = godwit_mapping_model_new_for_path (path, &error);
-  g_assert_no_error (error);
-  stage = godwit_mapping_stage_new (model, source, destination, &error);
+  stage = translate (path, source, destination, &error);
   g_assert_no_error (error);
   migration = godwit_custom_migration_new (source, destination, stage, &error);
   g_assert_no_error (error);

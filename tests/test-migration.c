@@ -357,6 +357,29 @@ find_impact (GodwitStageReport    *report,
   return NULL;
 }
 
+/* The impact of @kind on @entity is there, as these say. */
+static const GodwitDataImpact *
+assert_impact (GodwitStageReport    *report,
+               GodwitDataImpactKind  kind,
+               const char           *entity,
+               const char           *property,
+               gint64                count,
+               gboolean              loses_data,
+               gboolean              blocks,
+               const char           *message)
+{
+  const GodwitDataImpact *impact = find_impact (report, kind, entity);
+
+  g_assert_nonnull (impact);
+  g_assert_cmpstr (impact->property, ==, property);
+  g_assert_cmpint (impact->count, ==, count);
+  g_assert_cmpint (impact->loses_data, ==, loses_data);
+  g_assert_cmpint (impact->blocks, ==, blocks);
+  g_assert_cmpstr (impact->message, ==, message);
+
+  return impact;
+}
+
 static const GodwitObjectSamples *
 find_samples (GodwitStageReport *report,
               const char        *source)
@@ -403,7 +426,6 @@ test_wibosco_dry_run_reports (void)
   g_autofree char *after = NULL;
   GPtrArray *reports;
   GodwitStageReport *report;
-  const GodwitDataImpact *impact;
   const GodwitObjectSamples *samples;
 
   if (!chain_init (&chain, "wibosco-revised/stores/CoreDataMigration_Example_1.sqlite",
@@ -466,13 +488,8 @@ test_wibosco_dry_run_reports (void)
   g_assert_cmpint (godwit_stage_report_get_kind (report), ==, GODWIT_MIGRATION_STEP_PLAN);
   assert_count (report, "Post", "Post", 10, 10, 10);
   assert_count (report, NULL, "Section", 0, 10, 10);
-  impact = find_impact (report, GODWIT_DATA_IMPACT_VALUES_DROPPED, "Post");
-  g_assert_nonnull (impact);
-  g_assert_cmpstr (impact->property, ==, "content");
-  g_assert_cmpint (impact->count, ==, 10);
-  g_assert_false (impact->loses_data);
-  g_assert_cmpstr (impact->message, ==,
-                   "Post.content is removed: 10 stored values are read by entity mapping PostToSection first");
+  assert_impact (report, GODWIT_DATA_IMPACT_VALUES_DROPPED, "Post", "content", 10, FALSE, FALSE,
+                 "Post.content is removed: 10 stored values are read by entity mapping PostToSection first");
   g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 1);
   {
     GPtrArray *all = godwit_stage_report_get_samples (report);
@@ -573,7 +590,6 @@ test_dropped_data (void)
   g_autofree char *after = NULL;
   g_autofree char *text = NULL;
   GodwitStageReport *report;
-  const GodwitDataImpact *impact;
   const GodwitObjectSamples *samples;
   static const char * const titles[] = { "A", "B", "C", "D" };
   static const char * const bodies[] = { "a", NULL, "c", "d" };
@@ -601,17 +617,10 @@ test_dropped_data (void)
   assert_count (report, "Post", "Post", 4, 4, -1);
   assert_count (report, "Draft", NULL, 2, -1, -1);
   g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 2);
-  impact = find_impact (report, GODWIT_DATA_IMPACT_VALUES_DROPPED, "Post");
-  g_assert_cmpstr (impact->property, ==, "body");
-  g_assert_cmpint (impact->count, ==, 3);
-  g_assert_true (impact->loses_data);
-  g_assert_false (impact->blocks);
-  g_assert_cmpstr (impact->message, ==, "Post.body is removed: 3 stored values are dropped");
-  impact = find_impact (report, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, "Draft");
-  g_assert_null (impact->property);
-  g_assert_cmpint (impact->count, ==, 2);
-  g_assert_true (impact->loses_data);
-  g_assert_cmpstr (impact->message, ==, "Draft is removed: its 2 objects are dropped");
+  assert_impact (report, GODWIT_DATA_IMPACT_VALUES_DROPPED, "Post", "body", 3, TRUE, FALSE,
+                 "Post.body is removed: 3 stored values are dropped");
+  assert_impact (report, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, "Draft", NULL, 2, TRUE, FALSE,
+                 "Draft is removed: its 2 objects are dropped");
 
   g_assert_true (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
   g_assert_no_error (error);
@@ -698,7 +707,6 @@ test_missing_values (void)
   g_autofree char *after = NULL;
   GodwitMigrationStep *step;
   GodwitStageReport *report;
-  const GodwitDataImpact *impact;
 
   migration = new_title_migration (&generated, 3);
   step = g_ptr_array_index (godwit_migration_get_steps (migration), 0);
@@ -713,11 +721,8 @@ test_missing_values (void)
   g_assert_cmpstr (g_ptr_array_index (godwit_stage_report_get_blockers (report), 0), ==,
                    g_ptr_array_index (step->blockers, 0));
   g_assert_null (godwit_stage_report_get_sql (report));
-  impact = find_impact (report, GODWIT_DATA_IMPACT_NULL_VIOLATION, "Post");
-  g_assert_cmpstr (impact->property, ==, "title");
-  g_assert_cmpint (impact->count, ==, 3);
-  g_assert_true (impact->blocks);
-  g_assert_false (impact->loses_data);
+  assert_impact (report, GODWIT_DATA_IMPACT_NULL_VIOLATION, "Post", "title", 3, FALSE, TRUE,
+                 "Post.title becomes non-optional without a default value: 3 objects have no title");
 
   before = godwit_test_snapshot_directory (generated.store.dir);
   g_assert_false (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
@@ -777,15 +782,11 @@ test_new_uniqueness_constraint (void)
 
   migration = new_generated_migration (&generated, NULL);
   step = g_ptr_array_index (godwit_migration_get_steps (migration), 0);
-  impact = find_impact (first_report (migration), GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, "Tag");
-  g_assert_nonnull (impact);
-  g_assert_cmpstr (impact->property, ==, "name");
   /* Two "a" and three "c"; NULLs never clash. */
-  g_assert_cmpint (impact->count, ==, 5);
-  g_assert_true (impact->blocks);
-  g_assert_cmpstr (impact->message, ==,
-                   "Tag: 5 objects share their name with another object, which the uniqueness "
-                   "constraint (name) forbids");
+  impact = assert_impact (first_report (migration), GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, "Tag", "name", 5,
+                          FALSE, TRUE,
+                          "Tag: 5 objects share their name with another object, which the uniqueness "
+                          "constraint (name) forbids");
   g_assert_cmpint (step->kind, ==, GODWIT_MIGRATION_STEP_NOT_MIGRATABLE);
   g_assert_cmpstr (g_ptr_array_index (step->blockers, 0), ==, impact->message);
 
@@ -829,7 +830,6 @@ test_plan_stage (void)
   g_autoptr(GodwitMigration) migration = NULL;
   g_autoptr(GError) error = NULL;
   GodwitStageReport *report;
-  const GodwitDataImpact *impact;
 
   write_items (&generated);
   migration = new_generated_migration (&generated, ITEM_PLAN (""));
@@ -844,18 +844,12 @@ test_plan_stage (void)
   g_assert_cmpuint (godwit_stage_report_get_impacts (report)->len, ==, 2);
 
   /* "x" and "3.5" are no Integer 32. */
-  impact = find_impact (report, GODWIT_DATA_IMPACT_FAILED_CONVERSION, "Item");
-  g_assert_cmpstr (impact->property, ==, "rating");
-  g_assert_cmpint (impact->count, ==, 2);
-  g_assert_true (impact->loses_data);
-  g_assert_cmpstr (impact->message, ==,
-                   "Item.rating changes type from String to Integer 32: 2 values made by entity mapping "
-                   "ItemToItem cannot be converted");
+  assert_impact (report, GODWIT_DATA_IMPACT_FAILED_CONVERSION, "Item", "rating", 2, TRUE, FALSE,
+                 "Item.rating changes type from String to Integer 32: 2 values made by entity mapping "
+                 "ItemToItem cannot be converted");
 
-  impact = find_impact (report, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, "Item");
-  g_assert_cmpint (impact->count, ==, 1);
-  g_assert_cmpstr (impact->message, ==,
-                   "Item: 1 object is selected by no entity mapping’s filter and is dropped");
+  assert_impact (report, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, "Item", NULL, 1, TRUE, FALSE,
+                 "Item: 1 object is selected by no entity mapping’s filter and is dropped");
 
   generated_clear (&generated);
 }

@@ -539,6 +539,48 @@ test_rollback_wal (void)
   godwit_test_rmdir (dir);
 }
 
+/* A manifest nested deeper than any manifest is a damaged backup: it is
+ * refused naming the file, before json-glib's recursive parser could
+ * exhaust the stack on it, and the backup is not listed. */
+static void
+test_manifest_nested (void)
+{
+  g_autofree char *dir = godwit_test_make_tmpdir ();
+  g_autofree char *store = write_items_store (dir, "Notes.sqlite", "original", 3, 10, FALSE);
+  g_autofree char *replacement = write_items_store (dir, "Notes.new", "replacement", 2, 10, FALSE);
+  g_autofree char *manifest = NULL;
+  g_autofree char *content = NULL;
+  g_autoptr(GodwitStoreBackup) backup = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GString) nested = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (godwit_store_replace (store, replacement, NULL, "x", &backup, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Within the size limit of a manifest, 64 KiB. */
+  for (guint i = 0; i < 32000; i++)
+    g_string_append_c (nested, '[');
+  for (guint i = 0; i < 32000; i++)
+    g_string_append_c (nested, ']');
+  manifest = g_build_filename (backup->path, "manifest.json", NULL);
+  godwit_test_write_file (manifest, nested->str, nested->len);
+
+  g_assert_false (godwit_store_rollback (store, backup->path, NULL, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE);
+  g_assert_true (g_str_has_prefix (error->message, manifest));
+  g_assert_nonnull (strstr (error->message, "nested more than"));
+  g_clear_error (&error);
+  content = read_content (store);
+  g_assert_cmpstr (content, ==, "replacement 2");
+
+  backups = godwit_store_list_backups (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (backups->len, ==, 0);
+
+  godwit_test_rmdir (dir);
+}
+
 /* ---- real stores ------------------------------------------------------ */
 
 static void
@@ -769,6 +811,7 @@ main (int   argc,
   g_test_add_func ("/store-backup/in-use", test_in_use);
   g_test_add_func ("/store-backup/rollback-and-prune", test_rollback_and_prune);
   g_test_add_func ("/store-backup/rollback-wal", test_rollback_wal);
+  g_test_add_func ("/store-backup/manifest-nested", test_manifest_nested);
   g_test_add_func ("/store-backup/fixtures", test_fixtures);
   g_test_add_func ("/store-backup/kill", test_kill);
 

@@ -176,19 +176,19 @@ add_bundle_match (JsonBuilder *builder,
   matching = godwit_version_match_get_matching_versions (match);
 
   json_builder_begin_object (builder);
-  _godwit_cli_add_nullable_string (builder, "bundle",
-                                   godwit_model_bundle_get_path (cli_store->bundle));
-  _godwit_cli_add_nullable_string (builder, "matched_version",
-                                   matched != NULL
-                                   ? godwit_model_get_version_name (matched) : NULL);
+  _godwit_json_add_nullable_string (builder, "bundle",
+                                    godwit_model_bundle_get_path (cli_store->bundle));
+  _godwit_json_add_nullable_string (builder, "matched_version",
+                                    matched != NULL
+                                    ? godwit_model_get_version_name (matched) : NULL);
   json_builder_set_member_name (builder, "matching_versions");
   json_builder_begin_array (builder);
   for (guint i = 0; i < matching->len; i++)
     json_builder_add_string_value (builder, godwit_model_get_version_name (g_ptr_array_index (matching, i)));
   json_builder_end_array (builder);
-  _godwit_cli_add_nullable_string (builder, "nearest_version",
-                                   nearest != NULL
-                                   ? godwit_model_get_version_name (nearest) : NULL);
+  _godwit_json_add_nullable_string (builder, "nearest_version",
+                                    nearest != NULL
+                                    ? godwit_model_get_version_name (nearest) : NULL);
   json_builder_set_member_name (builder, "equal_entities");
   json_builder_add_int_value (builder, nearest != NULL ? godwit_version_match_count_equal_entities (match, nearest) : 0);
   json_builder_set_member_name (builder, "differences");
@@ -206,7 +206,7 @@ add_model_cache (JsonBuilder *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "present");
   json_builder_add_boolean_value (builder, godwit_store_has_model_cache (cli_store->store));
-  _godwit_cli_add_nullable_string (builder, "error", cli_store->cached_model_error);
+  _godwit_json_add_nullable_string (builder, "error", cli_store->cached_model_error);
   json_builder_set_member_name (builder, "matches_metadata");
   if (inspection->cache_match != NULL)
     json_builder_add_boolean_value (builder, cached_model_matches (inspection));
@@ -218,18 +218,6 @@ add_model_cache (JsonBuilder *builder,
   else
     _godwit_cli_add_differences (builder, NULL);
   json_builder_end_object (builder);
-}
-
-static void
-add_count (JsonBuilder *builder,
-           const char  *name,
-           gint64       count)
-{
-  json_builder_set_member_name (builder, name);
-  if (count >= 0)
-    json_builder_add_int_value (builder, count);
-  else
-    json_builder_add_null_value (builder);
 }
 
 static void
@@ -245,10 +233,10 @@ print_json (Inspection *inspection)
   gint64 framework_version = godwit_store_get_framework_version (store);
 
   json_builder_begin_object (builder);
-  _godwit_cli_add_nullable_string (builder, "path", godwit_store_get_path (store));
-  _godwit_cli_add_nullable_string (builder, "uuid", godwit_store_get_uuid (store));
-  add_count (builder, "framework_version", framework_version);
-  _godwit_cli_add_nullable_string (builder, "journal_mode", godwit_store_get_journal_mode (store));
+  _godwit_json_add_nullable_string (builder, "path", godwit_store_get_path (store));
+  _godwit_json_add_nullable_string (builder, "uuid", godwit_store_get_uuid (store));
+  _godwit_json_add_count (builder, "framework_version", framework_version);
+  _godwit_json_add_nullable_string (builder, "journal_mode", godwit_store_get_journal_mode (store));
   json_builder_set_member_name (builder, "metadata_is_null");
   json_builder_add_boolean_value (builder, godwit_store_get_metadata_is_null (store));
   json_builder_set_member_name (builder, "metadata");
@@ -263,16 +251,16 @@ print_json (Inspection *inspection)
 
   json_builder_set_member_name (builder, "model");
   json_builder_begin_object (builder);
-  _godwit_cli_add_nullable_string (builder, "source",
-                                   _godwit_cli_model_source_to_string (cli_store->model_source));
-  _godwit_cli_add_nullable_string (builder, "version",
-                                   model != NULL ? godwit_model_get_version_name (model) : NULL);
-  _godwit_cli_add_nullable_string (builder, "bundle",
-                                   cli_store->bundle != NULL
-                                   ? godwit_model_bundle_get_path (cli_store->bundle) : NULL);
-  _godwit_cli_add_nullable_string (builder, "bundle_kind",
-                                   cli_store->bundle != NULL
-                                   ? godwit_model_bundle_get_kind_name (cli_store->bundle) : NULL);
+  _godwit_json_add_nullable_string (builder, "source",
+                                    _godwit_cli_model_source_to_string (cli_store->model_source));
+  _godwit_json_add_nullable_string (builder, "version",
+                                    model != NULL ? godwit_model_get_version_name (model) : NULL);
+  _godwit_json_add_nullable_string (builder, "bundle",
+                                    cli_store->bundle != NULL
+                                    ? godwit_model_bundle_get_path (cli_store->bundle) : NULL);
+  _godwit_json_add_nullable_string (builder, "bundle_kind",
+                                    cli_store->bundle != NULL
+                                    ? godwit_model_bundle_get_kind_name (cli_store->bundle) : NULL);
   json_builder_end_object (builder);
 
   add_bundle_match (builder, inspection);
@@ -286,12 +274,12 @@ print_json (Inspection *inspection)
 
       json_builder_begin_object (builder);
       _godwit_cli_add_entity (builder, facts->name, facts->parent_name, facts->abstract, facts->model_hash);
-      _godwit_cli_add_nullable_string (builder, "store_version_hash", facts->store_hash);
+      _godwit_json_add_nullable_string (builder, "store_version_hash", facts->store_hash);
       json_builder_set_member_name (builder, "entity_number");
       json_builder_add_int_value (builder, facts->entity_number);
-      _godwit_cli_add_nullable_string (builder, "table", facts->table);
-      add_count (builder, "objects", facts->objects);
-      add_count (builder, "objects_including_subentities", facts->objects_with_subentities);
+      _godwit_json_add_nullable_string (builder, "table", facts->table);
+      _godwit_json_add_count (builder, "objects", facts->objects);
+      _godwit_json_add_count (builder, "objects_including_subentities", facts->objects_with_subentities);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -305,7 +293,7 @@ print_json (Inspection *inspection)
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "schema_warnings");
-  _godwit_cli_add_string_array (builder, godwit_store_get_schema_warnings (store));
+  _godwit_json_add_string_array (builder, godwit_store_get_schema_warnings (store));
 
   json_builder_set_member_name (builder, "mismatch");
   json_builder_add_boolean_value (builder, inspection->mismatch);

@@ -214,19 +214,6 @@ _godwit_cli_model_source_to_string (GodwitCliModelSource source)
     }
 }
 
-/* The member @name: @value, or null. */
-void
-_godwit_cli_add_nullable_string (JsonBuilder *builder,
-                                 const char  *name,
-                                 const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* The members every entity object has, in `model` and in `inspect`. */
 void
 _godwit_cli_add_entity (JsonBuilder *builder,
@@ -237,20 +224,10 @@ _godwit_cli_add_entity (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, "name");
   json_builder_add_string_value (builder, name);
-  _godwit_cli_add_nullable_string (builder, "parent", parent_name);
+  _godwit_json_add_nullable_string (builder, "parent", parent_name);
   json_builder_set_member_name (builder, "abstract");
   json_builder_add_boolean_value (builder, abstract);
-  _godwit_cli_add_nullable_string (builder, "version_hash", version_hash_hex);
-}
-
-void
-_godwit_cli_add_string_array (JsonBuilder *builder,
-                              GPtrArray   *strings)
-{
-  json_builder_begin_array (builder);
-  for (guint i = 0; strings != NULL && i < strings->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (strings, i));
-  json_builder_end_array (builder);
+  _godwit_json_add_nullable_string (builder, "version_hash", version_hash_hex);
 }
 
 /* A backup folder as `backups`, `rollback` and `migrate` describe it. */
@@ -265,7 +242,7 @@ _godwit_cli_add_backup (JsonBuilder             *builder,
   json_builder_add_string_value (builder, backup->path);
   json_builder_set_member_name (builder, "created");
   json_builder_add_string_value (builder, created);
-  _godwit_cli_add_nullable_string (builder, "description", backup->description);
+  _godwit_json_add_nullable_string (builder, "description", backup->description);
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, backup->size);
   json_builder_end_object (builder);
@@ -300,7 +277,7 @@ _godwit_cli_add_differences (JsonBuilder *builder,
       json_builder_set_member_name (builder, "state");
       json_builder_add_string_value (builder, godwit_entity_match_state_to_string (difference->state));
       json_builder_set_member_name (builder, "details");
-      _godwit_cli_add_string_array (builder, difference->details);
+      _godwit_json_add_string_array (builder, difference->details);
       json_builder_end_object (builder);
     }
 

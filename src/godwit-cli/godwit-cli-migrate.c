@@ -65,14 +65,7 @@ print_plan_json (GodwitMigration           *migration,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "store");
   json_builder_add_string_value (builder, store_path);
-  json_builder_set_member_name (builder, "bundle");
-  json_builder_add_string_value (builder, options->bundle_path);
-  _godwit_cli_add_nullable_string (builder, "plan", options->plan_path);
-  json_builder_set_member_name (builder, "mapping_models");
-  json_builder_begin_array (builder);
-  for (guint i = 0; options->mapping_paths != NULL && options->mapping_paths[i] != NULL; i++)
-    json_builder_add_string_value (builder, options->mapping_paths[i]);
-  json_builder_end_array (builder);
+  _godwit_cli_migration_options_add_json (options, builder);
   json_builder_set_member_name (builder, "source_version");
   json_builder_add_string_value (builder, godwit_model_get_version_name (godwit_migration_get_source_version (migration)));
   json_builder_set_member_name (builder, "target_version");
@@ -415,7 +408,7 @@ print_migrate_json (GodwitMigration *migration,
   json_builder_set_member_name (builder, "dry_run");
   json_builder_add_boolean_value (builder, dry_run);
   json_builder_set_member_name (builder, "verification");
-  _godwit_cli_add_string_array (builder, godwit_migration_get_verification (migration));
+  _godwit_json_add_string_array (builder, godwit_migration_get_verification (migration));
   json_builder_set_member_name (builder, "stages");
   add_stage_reports (builder, migration);
   json_builder_set_member_name (builder, "backup");

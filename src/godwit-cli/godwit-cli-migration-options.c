@@ -27,6 +27,22 @@ _godwit_cli_migration_options_clear (GodwitCliMigrationOptions *options)
   g_clear_pointer (&options->mapping_paths, g_strfreev);
 }
 
+/* The members naming the files @options gives, as plan and validate
+ * write them: "bundle", "plan" and "mapping_models". */
+void
+_godwit_cli_migration_options_add_json (const GodwitCliMigrationOptions *options,
+                                        JsonBuilder                     *builder)
+{
+  json_builder_set_member_name (builder, "bundle");
+  json_builder_add_string_value (builder, options->bundle_path);
+  _godwit_json_add_nullable_string (builder, "plan", options->plan_path);
+  json_builder_set_member_name (builder, "mapping_models");
+  json_builder_begin_array (builder);
+  for (guint i = 0; options->mapping_paths != NULL && options->mapping_paths[i] != NULL; i++)
+    json_builder_add_string_value (builder, options->mapping_paths[i]);
+  json_builder_end_array (builder);
+}
+
 void
 _godwit_cli_migration_inputs_free (GodwitCliMigrationInputs *inputs)
 {

@@ -33,9 +33,9 @@ add_version (JsonBuilder *builder,
   json_builder_add_boolean_value (builder, current);
   json_builder_set_member_name (builder, "source");
   json_builder_add_string_value (builder, godwit_model_get_source_name (version));
-  _godwit_cli_add_nullable_string (builder, "path", godwit_model_get_path (version));
+  _godwit_json_add_nullable_string (builder, "path", godwit_model_get_path (version));
   json_builder_set_member_name (builder, "version_identifiers");
-  _godwit_cli_add_string_array (builder, godwit_model_get_version_identifiers (version));
+  _godwit_json_add_string_array (builder, godwit_model_get_version_identifiers (version));
   json_builder_set_member_name (builder, "version_hashes_digest");
   json_builder_add_string_value (builder, digest);
   json_builder_set_member_name (builder, "version_checksum");
@@ -70,9 +70,9 @@ print_json (GodwitModelBundle *bundle)
   json_builder_add_string_value (builder, godwit_model_bundle_get_path (bundle));
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, godwit_model_bundle_get_kind_name (bundle));
-  _godwit_cli_add_nullable_string (builder, "current_version",
-                                   current != NULL
-                                   ? godwit_model_get_version_name (current) : NULL);
+  _godwit_json_add_nullable_string (builder, "current_version",
+                                    current != NULL
+                                    ? godwit_model_get_version_name (current) : NULL);
 
   json_builder_set_member_name (builder, "versions");
   json_builder_begin_array (builder);

@@ -9,6 +9,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "godwit-json-private.h"
 #include "godwit-migration.h"
 #include "godwit-model-bundle.h"
 #include "godwit-store.h"
@@ -121,11 +122,13 @@ gboolean         _godwit_cli_store_require_match   (GodwitCliStore          *cli
 void             _godwit_cli_store_free            (GodwitCliStore          *cli_store);
 
 /* godwit-cli-migration-options.c */
-void             _godwit_cli_migration_options_clear (GodwitCliMigrationOptions       *options);
-GodwitCliMigrationInputs *_godwit_cli_migration_inputs_load (const GodwitCliMigrationOptions *options,
-                                                    const char              *store_path,
-                                                    GError                 **error);
-void             _godwit_cli_migration_inputs_free (GodwitCliMigrationInputs *inputs);
+void                      _godwit_cli_migration_options_clear    (GodwitCliMigrationOptions        *options);
+void                      _godwit_cli_migration_options_add_json (const GodwitCliMigrationOptions  *options,
+                                                                  JsonBuilder                      *builder);
+GodwitCliMigrationInputs *_godwit_cli_migration_inputs_load      (const GodwitCliMigrationOptions  *options,
+                                                                  const char                       *store_path,
+                                                                  GError                          **error);
+void                      _godwit_cli_migration_inputs_free      (GodwitCliMigrationInputs         *inputs);
 
 /* The commands, one file each */
 int              _godwit_cli_model                 (const GodwitCliCommand  *command,
@@ -175,9 +178,6 @@ char            *_godwit_cli_dup_short_hash        (const char              *hex
 char            *_godwit_cli_dup_node_text         (JsonNode                *node,
                                                     guint                    max_chars);
 const char      *_godwit_cli_model_source_to_string (GodwitCliModelSource    source);
-void             _godwit_cli_add_nullable_string   (JsonBuilder             *builder,
-                                                    const char              *name,
-                                                    const char              *value);
 void             _godwit_cli_add_entity            (JsonBuilder             *builder,
                                                     const char              *name,
                                                     const char              *parent_name,
@@ -186,8 +186,6 @@ void             _godwit_cli_add_entity            (JsonBuilder             *bui
 void             _godwit_cli_add_differences       (JsonBuilder             *builder,
                                                     GPtrArray               *differences);
 void             _godwit_cli_print_differences     (GPtrArray               *differences);
-void             _godwit_cli_add_string_array      (JsonBuilder             *builder,
-                                                    GPtrArray               *strings);
 void             _godwit_cli_add_backup            (JsonBuilder             *builder,
                                                     const GodwitStoreBackup *backup);
 void             _godwit_cli_add_backup_row        (GodwitCliTable          *table,

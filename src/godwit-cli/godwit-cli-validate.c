@@ -24,6 +24,7 @@
 
 #include "godwit-cli-private.h"
 #include "godwit-error.h"
+#include "godwit-file-private.h"
 #include "godwit-json-private.h"
 
 /* The expectations format this Godwit reads. */
@@ -88,13 +89,8 @@ typedef struct
   char              **fixtures;  /* the FIXTURE arguments */
 } Reader;
 
-static void reader_error (Reader      *r,
-                          GError     **error,
-                          const char  *key_path,
-                          const char  *format,
-                          ...) G_GNUC_PRINTF (4, 5);
-
 /* "FILE: KEY PATH: problem", as a migration plan's messages are. */
+G_GNUC_PRINTF (4, 5)
 static void
 reader_error (Reader      *r,
               GError     **error,
@@ -220,6 +216,47 @@ check_attribute_values (Reader        *r,
   return TRUE;
 }
 
+static gboolean check_object (Reader      *r,
+                              JsonNode    *node,
+                              const char  *path,
+                              GError     **error);
+
+/* An array of at most EXPECTATIONS_MAX_ELEMENTS objects: with @described,
+ * each describes an object of that entity by its attribute values (a
+ * to-many relationship's, which can be given as a number instead); else
+ * each is an expected object. */
+static gboolean
+check_objects (Reader        *r,
+               JsonArray     *array,
+               const char    *path,
+               GodwitEntity  *described,
+               GError       **error)
+{
+  guint n = json_array_get_length (array);
+
+  if (n > EXPECTATIONS_MAX_ELEMENTS)
+    {
+      if (described != NULL)
+        reader_error (r, error, path, _("more than %d objects: give their number instead"),
+                      EXPECTATIONS_MAX_ELEMENTS);
+      else
+        reader_error (r, error, path, _("more than %d objects"), EXPECTATIONS_MAX_ELEMENTS);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, i);
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (described != NULL ? !check_attribute_values (r, described, element, element_path, FALSE, error)
+                            : !check_object (r, element, element_path, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* To-one: null or the related object's attribute values; to-many: how
  * many related objects, or an array describing each by its attribute
  * values. */
@@ -231,7 +268,6 @@ check_relationship (Reader          *r,
                     GError         **error)
 {
   GodwitEntity *destination = godwit_model_get_entity (r->target, relationship->destination_entity);
-  JsonArray *targets;
 
   if (!relationship->to_many)
     {
@@ -255,22 +291,7 @@ check_relationship (Reader          *r,
       return FALSE;
     }
 
-  targets = json_node_get_array (node);
-  if (json_array_get_length (targets) > EXPECTATIONS_MAX_ELEMENTS)
-    {
-      reader_error (r, error, path, _("more than %d objects: give their number instead"), EXPECTATIONS_MAX_ELEMENTS);
-      return FALSE;
-    }
-
-  for (guint i = 0; i < json_array_get_length (targets); i++)
-    {
-      g_autofree char *element_path = g_strdup_printf ("%s[%u]", path, i);
-
-      if (!check_attribute_values (r, destination, json_array_get_element (targets, i), element_path, FALSE, error))
-        return FALSE;
-    }
-
-  return TRUE;
+  return check_objects (r, json_node_get_array (node), path, destination, error);
 }
 
 static gboolean
@@ -412,29 +433,16 @@ check_fixture_entry (Reader      *r,
   if (json_object_has_member (entry, "objects"))
     {
       g_autofree char *objects_path = _godwit_json_member_path (path, "objects");
-      JsonNode *objects_node = json_object_get_member (entry, "objects");
-      JsonArray *objects;
+      JsonNode *objects = json_object_get_member (entry, "objects");
 
-      if (!JSON_NODE_HOLDS_ARRAY (objects_node))
+      if (!JSON_NODE_HOLDS_ARRAY (objects))
         {
           reader_error (r, error, objects_path, _("not an array"));
           return FALSE;
         }
 
-      objects = json_node_get_array (objects_node);
-      if (json_array_get_length (objects) > EXPECTATIONS_MAX_ELEMENTS)
-        {
-          reader_error (r, error, objects_path, _("more than %d objects"), EXPECTATIONS_MAX_ELEMENTS);
-          return FALSE;
-        }
-
-      for (guint i = 0; i < json_array_get_length (objects); i++)
-        {
-          g_autofree char *element_path = g_strdup_printf ("%s[%u]", objects_path, i);
-
-          if (!check_object (r, json_array_get_element (objects, i), element_path, error))
-            return FALSE;
-        }
+      if (!check_objects (r, json_node_get_array (objects), objects_path, NULL, error))
+        return FALSE;
     }
 
   return TRUE;
@@ -545,8 +553,8 @@ read_expectations (const char         *path,
   Reader r = { path, bundle, target, fixtures };
   gsize length = 0;
 
-  contents = _godwit_json_read_file (path, _("an expectations file"), EXPECTATIONS_MAX_SIZE, &length,
-                                     error);
+  contents = _godwit_file_read_bounded (path, _("an expectations file"), EXPECTATIONS_MAX_SIZE, &length,
+                                        error);
   if (contents == NULL)
     return NULL;
 
@@ -589,11 +597,7 @@ typedef struct
   GPtrArray   *failures;  /* (element-type utf8) */
 } Check;
 
-
-static void add_failure (Check      *check,
-                         const char *format,
-                         ...) G_GNUC_PRINTF (2, 3);
-
+G_GNUC_PRINTF (2, 3)
 static void
 add_failure (Check      *check,
              const char *format,
@@ -1380,16 +1384,9 @@ print_json (Validation  *validation,
   count_results (results, counts);
 
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "bundle");
-  json_builder_add_string_value (builder, options->bundle_path);
-  _godwit_cli_add_nullable_string (builder, "plan", options->plan_path);
-  json_builder_set_member_name (builder, "mapping_models");
-  json_builder_begin_array (builder);
-  for (guint i = 0; options->mapping_paths != NULL && options->mapping_paths[i] != NULL; i++)
-    json_builder_add_string_value (builder, options->mapping_paths[i]);
-  json_builder_end_array (builder);
-  _godwit_cli_add_nullable_string (builder, "expectations",
-                                   validation->expectations != NULL ? validation->expectations->path : NULL);
+  _godwit_cli_migration_options_add_json (options, builder);
+  _godwit_json_add_nullable_string (builder, "expectations",
+                                    validation->expectations != NULL ? validation->expectations->path : NULL);
   json_builder_set_member_name (builder, "target_version");
   json_builder_add_string_value (builder, godwit_model_get_version_name (target));
   json_builder_set_member_name (builder, "passed");
@@ -1413,17 +1410,17 @@ print_json (Validation  *validation,
       /* Whole milliseconds: a double would print as 0.0060769999999999999. */
       json_builder_set_member_name (builder, "milliseconds");
       json_builder_add_int_value (builder, (gint64) (result->seconds * 1000 + 0.5));
-      _godwit_cli_add_nullable_string (builder, "source_version", result->source_version);
-      _godwit_cli_add_nullable_string (builder, "target_version", result->target_version);
+      _godwit_json_add_nullable_string (builder, "source_version", result->source_version);
+      _godwit_json_add_nullable_string (builder, "target_version", result->target_version);
       json_builder_set_member_name (builder, "steps");
       json_builder_add_int_value (builder, result->n_steps);
       json_builder_set_member_name (builder, "up_to_date");
       json_builder_add_boolean_value (builder, result->up_to_date);
       json_builder_set_member_name (builder, "verification");
-      _godwit_cli_add_string_array (builder, result->verification);
+      _godwit_json_add_string_array (builder, result->verification);
       json_builder_set_member_name (builder, "failures");
-      _godwit_cli_add_string_array (builder, result->failures);
-      _godwit_cli_add_nullable_string (builder, "error", result->error);
+      _godwit_json_add_string_array (builder, result->failures);
+      _godwit_json_add_nullable_string (builder, "error", result->error);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1555,26 +1552,6 @@ dup_junit (Validation *validation,
   return g_string_free (xml, FALSE);
 }
 
-/* The version the fixtures migrate to, found as godwit_migration_new()
- * will, so that the expectations can be checked before any copy. */
-static GodwitModel *
-find_target_version (GodwitCliMigrationOptions  *options,
-                     GodwitModelBundle          *bundle,
-                     GError                    **error)
-{
-  GodwitModel *target;
-
-  if (options->target_version == NULL)
-    return godwit_model_bundle_get_current_version (bundle);
-
-  target = godwit_model_bundle_find_version (bundle, options->target_version);
-  if (target == NULL)
-    g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION, _("%s: no version named “%s”"),
-                 godwit_model_bundle_get_path (bundle), options->target_version);
-
-  return target;
-}
-
 int
 _godwit_cli_validate (const GodwitCliCommand  *command,
                       int                      argc,
@@ -1611,7 +1588,9 @@ _godwit_cli_validate (const GodwitCliCommand  *command,
   if (inputs->plan != NULL && !godwit_migration_plan_validate (inputs->plan, inputs->bundle, &error))
     return _godwit_cli_fail (error);
 
-  target = find_target_version (&options, inputs->bundle, &error);
+  /* As godwit_migration_new() will find it, so that the expectations can
+   * be checked before any copy. */
+  target = godwit_model_bundle_find_target_version (inputs->bundle, options.target_version, &error);
   if (target == NULL)
     return _godwit_cli_fail (error);
 

@@ -40,7 +40,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "godwit-custom-migration.h"
+#include "godwit-custom-migration-private.h"
 #include "godwit-error.h"
 #include "godwit-sql-private.h"
 #include "godwit-store-layout.h"
@@ -54,19 +54,6 @@ typedef enum
   PHASE_MIGRATE,        /* on the destination, the source attached as "source" */
   PHASE_DID_MIGRATE,    /* on the destination, after the persistent history is copied */
 } Phase;
-
-/* An entity mapping, explicit or implicit. */
-typedef struct
-{
-  char         *name;
-  char         *where;        /* "stages[1].entity-mappings[0] (PostToSection)", for messages */
-  GodwitEntity *source;       /* (unowned) */
-  GodwitEntity *destination;  /* (unowned) */
-  const GodwitPlanEntityMapping *plan;  /* (nullable) (unowned): NULL for an implicit mapping */
-  gboolean      keeps_pk;     /* the copy of a source entity: objects keep Z_PK and Z_OPT */
-  guint         index;        /* its table is temp.godwit_map_<index> */
-  guint         view;         /* its source objects are temp.godwit_source_<view> */
-} Mapping;
 
 /* Progress is reported by entity mapping name. */
 typedef struct
@@ -83,7 +70,7 @@ struct _GodwitCustomMigration
   GodwitModel       *destination;
   GodwitStoreLayout *source_layout;
   GodwitStoreLayout *destination_layout;
-  GPtrArray         *mappings;     /* (element-type Mapping) */
+  GPtrArray         *mappings;     /* (element-type GodwitStageMapping) */
   GPtrArray         *statements;   /* (element-type Statement) in order */
   char              *stage_path;   /* "stages[1]" */
   char              *renumber_sql; /* source ZENTITY → destination Z_ENT, NULL when gone */
@@ -94,7 +81,7 @@ G_DEFINE_FINAL_TYPE (GodwitCustomMigration, godwit_custom_migration, G_TYPE_OBJE
 static void
 mapping_free (gpointer data)
 {
-  Mapping *mapping = data;
+  GodwitStageMapping *mapping = data;
 
   g_free (mapping->name);
   g_free (mapping->where);
@@ -136,7 +123,6 @@ godwit_custom_migration_class_init (GodwitCustomMigrationClass *klass)
 static void
 godwit_custom_migration_init (GodwitCustomMigration *self)
 {
-  self->mappings = g_ptr_array_new_with_free_func (mapping_free);
   self->statements = g_ptr_array_new_with_free_func (statement_free);
 }
 
@@ -154,17 +140,6 @@ add_statement (GodwitCustomMigration *self,
   g_ptr_array_add (self->statements, statement);
 
   return statement;
-}
-
-/* A quoted SQL identifier. */
-static char *
-quote (const char *name)
-{
-  char *quoted = sqlite3_mprintf ("\"%w\"", name);
-  char *copy = g_strdup (quoted);
-
-  sqlite3_free (quoted);
-  return copy;
 }
 
 /**
@@ -202,72 +177,88 @@ godwit_custom_migration_find_source_property (GodwitEntity   *source,
 
 /* ---- building ----------------------------------------------------------- */
 
-/* The mappings of the stage: explicit ones in the plan's order, then the
- * implicit copy of each destination entity that no mapping makes. */
-static gboolean
-collect_mappings (GodwitCustomMigration       *self,
-                  GodwitModel                 *source,
-                  const GodwitMigrationStage  *stage,
-                  GodwitModelDiff             *diff,
-                  GError                     **error)
+/**
+ * _godwit_custom_migration_collect_mappings:
+ * @diff: from @source to @destination
+ *
+ * The entity mappings @stage runs: its own in its order, then the implicit
+ * copy of each destination entity that none of them makes.
+ *
+ * Returns: (transfer full) (element-type GodwitStageMapping) (nullable):
+ *   the mappings, or %NULL when one names an entity the versions lack
+ */
+GPtrArray *
+_godwit_custom_migration_collect_mappings (GodwitModel                 *source,
+                                           GodwitModel                 *destination,
+                                           const GodwitMigrationStage  *stage,
+                                           GodwitModelDiff             *diff,
+                                           GError                     **error)
 {
+  g_autoptr(GPtrArray) mappings = g_ptr_array_new_with_free_func (mapping_free);
   g_autoptr(GHashTable) made = g_hash_table_new (g_str_hash, g_str_equal);
-  GPtrArray *entities = godwit_model_get_entities (self->destination);
+  GPtrArray *entities = godwit_model_get_entities (destination);
 
   for (guint i = 0; i < stage->entity_mappings->len; i++)
     {
       const GodwitPlanEntityMapping *plan = g_ptr_array_index (stage->entity_mappings, i);
-      Mapping *mapping = g_new0 (Mapping, 1);
+      GodwitStageMapping *mapping = g_new0 (GodwitStageMapping, 1);
 
       mapping->name = g_strdup (plan->name);
       mapping->where = g_strdup_printf ("%s (%s)", plan->json_path, plan->name);
       mapping->plan = plan;
       mapping->source = godwit_model_get_entity (source, plan->source);
-      mapping->destination = godwit_model_get_entity (self->destination, plan->destination);
-      g_ptr_array_add (self->mappings, mapping);
+      mapping->destination = godwit_model_get_entity (destination, plan->destination);
+      g_ptr_array_add (mappings, mapping);
       if (mapping->source == NULL || mapping->destination == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
                        "%s: the versions have no entity “%s” or “%s”: validate the plan first",
                        mapping->where, plan->source, plan->destination);
-          return FALSE;
+          return NULL;
         }
       g_hash_table_add (made, plan->destination);
     }
 
   for (guint i = 0; i < entities->len; i++)
     {
-      GodwitEntity *destination = g_ptr_array_index (entities, i);
+      GodwitEntity *entity = g_ptr_array_index (entities, i);
       const GodwitEntityChange *change;
-      Mapping *mapping;
+      GodwitStageMapping *mapping;
 
-      if (g_hash_table_contains (made, destination->name))
+      if (g_hash_table_contains (made, entity->name))
         continue;
-      change = godwit_model_diff_find_destination_entity (diff, destination->name);
+      change = godwit_model_diff_find_destination_entity (diff, entity->name);
       if (change == NULL || change->source == NULL)
         continue;
 
-      mapping = g_new0 (Mapping, 1);
-      mapping->name = g_strdup_printf ("%sTo%s", change->source->name, destination->name);
+      mapping = g_new0 (GodwitStageMapping, 1);
+      mapping->name = g_strdup_printf ("%sTo%s", change->source->name, entity->name);
       mapping->where = g_strdup_printf ("%s (%s, implicit)", stage->json_path, mapping->name);
       mapping->source = change->source;
-      mapping->destination = destination;
-      g_ptr_array_add (self->mappings, mapping);
+      mapping->destination = entity;
+      g_ptr_array_add (mappings, mapping);
     }
 
-  /* The first mapping copying a source entity to its matching destination
-   * entity keeps object identity, unless another source hierarchy already
-   * keeps its Z_PKs in the same destination table. */
+  return g_steal_pointer (&mappings);
+}
+
+/* The first mapping copying a source entity to its matching destination
+ * entity keeps object identity, unless another source hierarchy already
+ * keeps its Z_PKs in the same destination table. */
+static void
+number_mappings (GodwitCustomMigration *self,
+                 GodwitModelDiff       *diff)
+{
   for (guint i = 0; i < self->mappings->len; i++)
     {
-      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+      GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
       const GodwitEntityChange *change =
         godwit_model_diff_find_destination_entity (diff, mapping->destination->name);
       gboolean free_slot = change != NULL && change->source == mapping->source;
 
       for (guint j = 0; free_slot && j < i; j++)
         {
-          Mapping *other = g_ptr_array_index (self->mappings, j);
+          GodwitStageMapping *other = g_ptr_array_index (self->mappings, j);
 
           if (other->keeps_pk &&
               ((other->source == mapping->source && other->destination == mapping->destination) ||
@@ -278,8 +269,6 @@ collect_mappings (GodwitCustomMigration       *self,
       mapping->keeps_pk = free_slot;
       mapping->index = i;
     }
-
-  return TRUE;
 }
 
 /* The name under which a source view shows @column: an owner column of a
@@ -289,26 +278,33 @@ dup_owner_alias (const GodwitColumn *column)
 {
   g_autofree char *alias = g_strdup_printf ("godwit$%s", column->name);
 
-  return quote (alias);
+  return _godwit_sql_quote_identifier (alias);
 }
 
-/* CREATE TEMP VIEW godwit_source_<n>: Z_PK, Z_ENT, Z_OPT and each stored
- * attribute and to-one relationship of @entity under its name, the
- * position in an ordered inverse as "godwit$order$<name>", and the owner
- * columns of to-many relationships without inverse (with their order) as
- * "godwit$<column>". */
-static char *
-dup_source_view (GodwitCustomMigration *self,
-                 GodwitEntity          *entity,
-                 guint                  n)
+/**
+ * _godwit_custom_migration_dup_source_objects:
+ * @layout: the layout of the source store
+ * @schema: the name of the source store's database: "main", "source"
+ *
+ * The SELECT of the objects of exactly @entity as a stage's expressions
+ * read them: Z_PK, Z_ENT, Z_OPT and each stored attribute and to-one
+ * relationship under its name, the position in an ordered inverse as
+ * "godwit$order$<name>", and the owner columns of to-many relationships
+ * without inverse (with their order) as "godwit$<column>".
+ *
+ * Returns: (transfer full): the statement
+ */
+char *
+_godwit_custom_migration_dup_source_objects (GodwitStoreLayout *layout,
+                                             GodwitEntity      *entity,
+                                             const char        *schema)
 {
   g_autoptr(GPtrArray) properties = godwit_entity_dup_all_properties (entity);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const GodwitTable *table = godwit_store_layout_get_table (self->source_layout, entity);
-  g_autofree char *table_name = quote (table->name);
-  GString *sql = g_string_new (NULL);
+  const GodwitTable *table = godwit_store_layout_get_table (layout, entity);
+  g_autofree char *table_name = _godwit_sql_quote_identifier (table->name);
+  GString *sql = g_string_new ("SELECT Z_PK, Z_ENT, Z_OPT");
 
-  g_string_append_printf (sql, "CREATE TEMP VIEW godwit_source_%u AS SELECT Z_PK, Z_ENT, Z_OPT", n);
   g_hash_table_add (seen, g_strdup ("z_pk"));
   g_hash_table_add (seen, g_strdup ("z_ent"));
   g_hash_table_add (seen, g_strdup ("z_opt"));
@@ -330,23 +326,22 @@ dup_source_view (GodwitCustomMigration *self,
           !g_hash_table_add (seen, g_ascii_strdown (property->name, -1)))
         continue;
 
-      column = godwit_store_layout_find_column (self->source_layout, entity, property->name, role);
-      name = quote (property->name);
+      column = godwit_store_layout_find_column (layout, entity, property->name, role);
+      name = _godwit_sql_quote_identifier (property->name);
       if (column == NULL)
         {
           g_string_append_printf (sql, ", NULL AS %s", name);
           continue;
         }
-      column_name = quote (column->name);
+      column_name = _godwit_sql_quote_identifier (column->name);
       g_string_append_printf (sql, ", %s AS %s", column_name, name);
 
-      order = godwit_store_layout_find_column (self->source_layout, entity, property->name,
-                                               GODWIT_COLUMN_ROLE_ORDER);
+      order = godwit_store_layout_find_column (layout, entity, property->name, GODWIT_COLUMN_ROLE_ORDER);
       if (order != NULL)
         {
-          g_autofree char *order_name = quote (order->name);
+          g_autofree char *order_name = _godwit_sql_quote_identifier (order->name);
           g_autofree char *alias = g_strdup_printf ("godwit$order$%s", property->name);
-          g_autofree char *quoted_alias = quote (alias);
+          g_autofree char *quoted_alias = _godwit_sql_quote_identifier (alias);
 
           g_string_append_printf (sql, ", %s AS %s", order_name, quoted_alias);
         }
@@ -360,21 +355,34 @@ dup_source_view (GodwitCustomMigration *self,
       if (column->property == NULL || column->property->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP ||
           !column->property->to_many)
         continue;
-      column_name = quote (column->name);
+      column_name = _godwit_sql_quote_identifier (column->name);
       alias = dup_owner_alias (column);
       g_string_append_printf (sql, ", %s AS %s", column_name, alias);
     }
-  g_string_append_printf (sql, " FROM source.%s WHERE Z_ENT = %u", table_name,
-                          godwit_store_layout_get_entity_number (self->source_layout, entity));
+  g_string_append_printf (sql, " FROM %s.%s WHERE Z_ENT = %u", schema, table_name,
+                          godwit_store_layout_get_entity_number (layout, entity));
 
   return g_string_free (sql, FALSE);
+}
+
+/* CREATE TEMP VIEW godwit_source_<n> of @entity's objects in the attached
+ * source store. */
+static char *
+dup_source_view (GodwitCustomMigration *self,
+                 GodwitEntity          *entity,
+                 guint                  n)
+{
+  g_autofree char *objects = _godwit_custom_migration_dup_source_objects (self->source_layout, entity,
+                                                                           "source");
+
+  return g_strdup_printf ("CREATE TEMP VIEW godwit_source_%u AS %s", n, objects);
 }
 
 /* The destination Z_PK that @mapping made from the source object whose
  * Z_PK @key gives, or NULL. */
 static char *
-dup_lookup (const Mapping *mapping,
-            const char    *key)
+dup_lookup (const GodwitStageMapping *mapping,
+            const char               *key)
 {
   return g_strdup_printf ("(SELECT \"godwit$made\" FROM temp.godwit_map_%u WHERE \"godwit$source\" = (\n%s\n))",
                           mapping->index, key);
@@ -391,7 +399,7 @@ dup_candidates (GodwitCustomMigration *self,
 
   for (guint i = 0; i < self->mappings->len; i++)
     {
-      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+      GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
 
       if (godwit_entity_is_kind_of (mapping->destination, destination) &&
           godwit_entity_get_root (mapping->source) == godwit_entity_get_root (source))
@@ -423,7 +431,7 @@ dup_link_value (GodwitCustomMigration *self,
     g_string_append (sql, "COALESCE (");
   for (guint i = 0; i < candidates->len; i++)
     {
-      const Mapping *mapping = g_ptr_array_index (candidates, i);
+      const GodwitStageMapping *mapping = g_ptr_array_index (candidates, i);
       g_autofree char *lookup = dup_lookup (mapping, key);
 
       if (entity_number)
@@ -441,9 +449,14 @@ dup_link_value (GodwitCustomMigration *self,
   return g_string_free (sql, FALSE);
 }
 
-static const GodwitPlanValue *
-find_plan_value (const Mapping *mapping,
-                 const char    *attribute)
+/**
+ * _godwit_stage_mapping_find_value:
+ *
+ * Returns: (nullable): the value @mapping gives @attribute, or %NULL
+ */
+const GodwitPlanValue *
+_godwit_stage_mapping_find_value (const GodwitStageMapping *mapping,
+                                  const char               *attribute)
 {
   for (guint i = 0; mapping->plan != NULL && i < mapping->plan->attributes->len; i++)
     {
@@ -457,8 +470,8 @@ find_plan_value (const Mapping *mapping,
 }
 
 static const GodwitPlanLink *
-find_plan_link (const Mapping *mapping,
-                const char    *relationship)
+find_plan_link (const GodwitStageMapping *mapping,
+                const char               *relationship)
 {
   for (guint i = 0; mapping->plan != NULL && i < mapping->plan->relationships->len; i++)
     {
@@ -471,13 +484,13 @@ find_plan_link (const Mapping *mapping,
   return NULL;
 }
 
-static const Mapping *
+static const GodwitStageMapping *
 find_mapping (GodwitCustomMigration *self,
               const char            *name)
 {
   for (guint i = 0; i < self->mappings->len; i++)
     {
-      const Mapping *mapping = g_ptr_array_index (self->mappings, i);
+      const GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
 
       if (strcmp (mapping->name, name) == 0)
         return mapping;
@@ -501,15 +514,14 @@ find_source_owner (GodwitCustomMigration  *self,
 {
   GodwitProperty *matching = godwit_custom_migration_find_source_property (owner, relationship);
   GodwitEntity *held = NULL;
-  GodwitProperty *inverse = NULL;
+  GodwitProperty *inverse;
   const GodwitColumn *column;
 
   if (matching != NULL)
     held = godwit_model_get_entity (source, matching->destination_entity);
   if (held == NULL || !godwit_entity_is_kind_of (member, held))
     return FALSE;
-  if (matching->inverse_name != NULL)
-    inverse = godwit_entity_find_property (held, matching->inverse_name);
+  inverse = godwit_model_find_inverse (source, matching);
 
   if (inverse == NULL)
     {
@@ -527,14 +539,14 @@ find_source_owner (GodwitCustomMigration  *self,
   if (inverse->to_many)
     return FALSE;
 
-  *key = quote (inverse->name);
+  *key = _godwit_sql_quote_identifier (inverse->name);
   column = godwit_store_layout_find_column (self->source_layout, held, inverse->name,
                                             GODWIT_COLUMN_ROLE_ORDER);
   if (column != NULL)
     {
       g_autofree char *alias = g_strdup_printf ("godwit$order$%s", inverse->name);
 
-      *order = quote (alias);
+      *order = _godwit_sql_quote_identifier (alias);
     }
   return TRUE;
 }
@@ -545,10 +557,10 @@ find_source_owner (GodwitCustomMigration  *self,
  * from the source object's owner in the matching relationship, and the
  * source's position there. */
 static char *
-dup_owner_value (GodwitCustomMigration *self,
-                 const Mapping         *mapping,
-                 GodwitModel           *source,
-                 const GodwitColumn    *column)
+dup_owner_value (GodwitCustomMigration    *self,
+                 const GodwitStageMapping *mapping,
+                 GodwitModel              *source,
+                 const GodwitColumn       *column)
 {
   GodwitProperty *relationship = column->property;
   GodwitEntity *held = godwit_model_get_entity (self->destination, relationship->destination_entity);
@@ -561,7 +573,7 @@ dup_owner_value (GodwitCustomMigration *self,
 
   for (guint i = 0; i < self->mappings->len; i++)
     {
-      const Mapping *owner = g_ptr_array_index (self->mappings, i);
+      const GodwitStageMapping *owner = g_ptr_array_index (self->mappings, i);
       g_autofree char *key = NULL;
       g_autofree char *order = NULL;
       g_autofree char *lookup = NULL;
@@ -586,11 +598,11 @@ dup_owner_value (GodwitCustomMigration *self,
 /* The value of one destination column for objects @mapping makes, as an
  * SQL expression over its source view, or %NULL to leave the column out. */
 static char *
-dup_column_value (GodwitCustomMigration  *self,
-                  const Mapping          *mapping,
-                  GodwitModel            *source,
-                  const GodwitColumn     *column,
-                  GError                **error)
+dup_column_value (GodwitCustomMigration     *self,
+                  const GodwitStageMapping  *mapping,
+                  GodwitModel               *source,
+                  const GodwitColumn        *column,
+                  GError                   **error)
 {
   GodwitProperty *property = column->property;
   GodwitProperty *matching;
@@ -608,13 +620,13 @@ dup_column_value (GodwitCustomMigration  *self,
     {
     case GODWIT_COLUMN_ROLE_ATTRIBUTE:
       {
-        const GodwitPlanValue *value = find_plan_value (mapping, property->name);
+        const GodwitPlanValue *value = _godwit_stage_mapping_find_value (mapping, property->name);
 
         if (value != NULL)
           return g_strdup_printf ("(\n%s\n)", value->expression);
         matching = godwit_custom_migration_find_source_property (mapping->source, property);
         if (matching != NULL)
-          return quote (matching->name);
+          return _godwit_sql_quote_identifier (matching->name);
         return _godwit_attribute_dup_default_literal (property);
       }
 
@@ -631,7 +643,7 @@ dup_column_value (GodwitCustomMigration  *self,
         link = find_plan_link (mapping, property->name);
         if (link != NULL)
           {
-            const Mapping *linked = find_mapping (self, link->mapping);
+            const GodwitStageMapping *linked = find_mapping (self, link->mapping);
 
             if (linked == NULL)
               {
@@ -652,7 +664,7 @@ dup_column_value (GodwitCustomMigration  *self,
         if (source_target == NULL)
           return NULL;
         candidates = dup_candidates (self, target, source_target);
-        key = quote (matching->name);
+        key = _godwit_sql_quote_identifier (matching->name);
         return dup_link_value (self, candidates, key, entity_number);
       }
 
@@ -666,7 +678,7 @@ dup_column_value (GodwitCustomMigration  *self,
         {
           g_autofree char *alias = g_strdup_printf ("godwit$order$%s", matching->name);
 
-          return quote (alias);
+          return _godwit_sql_quote_identifier (alias);
         }
       return NULL;
 
@@ -682,14 +694,14 @@ dup_column_value (GodwitCustomMigration  *self,
 /* The highest destination Z_PK made so far in @mapping's hierarchy, by
  * the mappings before it in @order. */
 static char *
-dup_base_pk (GPtrArray     *order,
-             const Mapping *mapping)
+dup_base_pk (GPtrArray                *order,
+             const GodwitStageMapping *mapping)
 {
   GString *sql = g_string_new ("(SELECT MAX (m) FROM (SELECT 0 AS m");
 
   for (guint i = 0; i < order->len; i++)
     {
-      const Mapping *other = g_ptr_array_index (order, i);
+      const GodwitStageMapping *other = g_ptr_array_index (order, i);
 
       if (other == mapping)
         break;
@@ -703,14 +715,14 @@ dup_base_pk (GPtrArray     *order,
 }
 
 static gboolean
-add_object_inserts (GodwitCustomMigration  *self,
-                    GodwitModel            *source,
-                    const Mapping          *mapping,
-                    GError                **error)
+add_object_inserts (GodwitCustomMigration     *self,
+                    GodwitModel               *source,
+                    const GodwitStageMapping  *mapping,
+                    GError                   **error)
 {
   const GodwitTable *table = godwit_store_layout_get_table (self->destination_layout,
                                                             mapping->destination);
-  g_autofree char *table_name = quote (table->name);
+  g_autofree char *table_name = _godwit_sql_quote_identifier (table->name);
   g_autoptr(GString) columns = g_string_new ("Z_PK, Z_ENT, Z_OPT");
   g_autoptr(GString) values = g_string_new (NULL);
   Statement *statement;
@@ -733,7 +745,7 @@ add_object_inserts (GodwitCustomMigration  *self,
         }
       if (value == NULL)
         continue;
-      column_name = quote (column->name);
+      column_name = _godwit_sql_quote_identifier (column->name);
       g_string_append_printf (columns, ", %s", column_name);
       g_string_append_printf (values, ", %s", value);
     }
@@ -760,7 +772,7 @@ add_order_numbering (GodwitCustomMigration *self)
   for (guint i = 0; i < tables->len; i++)
     {
       const GodwitTable *table = g_ptr_array_index (tables, i);
-      g_autofree char *table_name = quote (table->name);
+      g_autofree char *table_name = _godwit_sql_quote_identifier (table->name);
 
       for (guint j = 0; j < table->columns->len; j++)
         {
@@ -777,8 +789,8 @@ add_order_numbering (GodwitCustomMigration *self)
                                                                            : GODWIT_COLUMN_ROLE_TO_ONE);
           if (key == NULL)
             continue;
-          order_name = quote (column->name);
-          key_name = quote (key->name);
+          order_name = _godwit_sql_quote_identifier (column->name);
+          key_name = _godwit_sql_quote_identifier (key->name);
           add_statement (self, PHASE_MIGRATE, self->stage_path,
                          g_strdup_printf ("UPDATE main.%s SET %s = o.position FROM (SELECT Z_PK AS pk, "
                                           "row_number () OVER (PARTITION BY %s ORDER BY %s IS NULL, %s, Z_PK) "
@@ -805,7 +817,7 @@ append_join_order (GString    *names,
 
   if (order_column == NULL)
     return;
-  quoted = quote (order_column);
+  quoted = _godwit_sql_quote_identifier (order_column);
   g_string_append_printf (names, ", %s", quoted);
   g_string_append_printf (values, ", row_number () OVER (PARTITION BY %s ORDER BY %s IS NULL, %s, %s)",
                           within, source_order, source_order, other);
@@ -819,7 +831,7 @@ dup_join_column (const char *name)
 
   if (name == NULL)
     return g_strdup ("NULL");
-  quoted = quote (name);
+  quoted = _godwit_sql_quote_identifier (name);
   return g_strdup_printf ("j.%s", quoted);
 }
 
@@ -852,10 +864,10 @@ add_join_rows (GodwitCustomMigration *self,
                                                               : source_join->order_column);
   g_autofree char *value = dup_link_value (self, ends, key, FALSE);
   g_autofree char *inverse_value = dup_link_value (self, inverse_ends, inverse_key, FALSE);
-  g_autofree char *join_name = quote (join->name);
-  g_autofree char *source_join_name = quote (source_join->name);
-  g_autofree char *column = quote (from_inverse ? join->inverse_column : join->column);
-  g_autofree char *inverse_column = quote (from_inverse ? join->column : join->inverse_column);
+  g_autofree char *join_name = _godwit_sql_quote_identifier (join->name);
+  g_autofree char *source_join_name = _godwit_sql_quote_identifier (source_join->name);
+  g_autofree char *column = _godwit_sql_quote_identifier (from_inverse ? join->inverse_column : join->column);
+  g_autofree char *inverse_column = _godwit_sql_quote_identifier (from_inverse ? join->column : join->inverse_column);
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new ("a, b");
 
@@ -890,7 +902,7 @@ add_join_tables (GodwitCustomMigration *self,
       for (guint side = 0; side < 2; side++)
         for (guint j = 0; j < self->mappings->len; j++)
           {
-            const Mapping *mapping = g_ptr_array_index (self->mappings, j);
+            const GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, j);
             GodwitEntity *entity = side == 0 ? join->entity : join->inverse_entity;
             GodwitProperty *own = side == 0 ? join->relationship : join->inverse;
             const GodwitJoinTable *source_join;
@@ -934,7 +946,7 @@ build (GodwitCustomMigration       *self,
 
   for (guint i = 0; i < self->mappings->len; i++)
     {
-      Mapping *mapping = g_ptr_array_index (self->mappings, i);
+      GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
       gpointer view;
 
       if (!g_hash_table_lookup_extended (views, mapping->source, NULL, &view))
@@ -954,14 +966,14 @@ build (GodwitCustomMigration       *self,
   for (guint pass = 0; pass < 2; pass++)
     for (guint i = 0; i < self->mappings->len; i++)
       {
-        Mapping *mapping = g_ptr_array_index (self->mappings, i);
+        GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
 
         if (mapping->keeps_pk == (pass == 0))
           g_ptr_array_add (order, mapping);
       }
   for (guint i = 0; i < order->len; i++)
     {
-      const Mapping *mapping = g_ptr_array_index (order, i);
+      const GodwitStageMapping *mapping = g_ptr_array_index (order, i);
       g_autofree char *filter = NULL;
       g_autofree char *made = NULL;
 
@@ -992,7 +1004,7 @@ build (GodwitCustomMigration       *self,
   for (guint i = 0; i < tables->len; i++)
     {
       const GodwitTable *table = g_ptr_array_index (tables, i);
-      g_autofree char *table_name = quote (table->name);
+      g_autofree char *table_name = _godwit_sql_quote_identifier (table->name);
 
       add_statement (self, PHASE_MIGRATE, self->stage_path,
                      g_strdup_printf ("UPDATE main.Z_PRIMARYKEY SET Z_MAX = (SELECT COALESCE (MAX (Z_PK), 0) "
@@ -1081,8 +1093,11 @@ godwit_custom_migration_new (GodwitModel                 *source,
 
   diff = godwit_model_diff_new (source, destination);
   self->renumber_sql = dup_renumber_sql (self, source, diff);
-  if (!collect_mappings (self, source, stage, diff, error) ||
-      !build (self, source, stage, error))
+  self->mappings = _godwit_custom_migration_collect_mappings (source, destination, stage, diff, error);
+  if (self->mappings == NULL)
+    return NULL;
+  number_mappings (self, diff);
+  if (!build (self, source, stage, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -1110,23 +1125,6 @@ godwit_custom_migration_dup_sql (GodwitCustomMigration *self)
 }
 
 /* ---- running ------------------------------------------------------------ */
-
-static gboolean
-open_store (GodwitSqlRun  *run,
-            const char    *path,
-            GError       **error)
-{
-  run->path = path;
-  if (_godwit_sql_open (path, SQLITE_OPEN_READWRITE, NULL, &run->db) != SQLITE_OK)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot open the store: %s", path,
-                   run->db != NULL ? sqlite3_errmsg (run->db) : "out of memory");
-      return FALSE;
-    }
-  _godwit_sql_run_watch_cancellable (run);
-
-  return TRUE;
-}
 
 static void
 close_store (GodwitSqlRun *run)
@@ -1237,7 +1235,7 @@ copy_history_table (GodwitCustomMigration  *self,
   sqlite3_bind_text (statement, 1, table, -1, SQLITE_STATIC);
   while ((result = sqlite3_step (statement)) == SQLITE_ROW)
     {
-      g_autofree char *column = quote ((const char *) sqlite3_column_text (statement, 0));
+      g_autofree char *column = _godwit_sql_quote_identifier ((const char *) sqlite3_column_text (statement, 0));
       gboolean entity = value_of_entity != NULL && strcmp (column, "\"ZENTITY\"") == 0;
 
       g_string_append_printf (columns, "%s%s", columns->len > 0 ? ", " : "", column);
@@ -1373,13 +1371,15 @@ godwit_custom_migration_run (GodwitCustomMigration        *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  ok = open_store (&run, source_path, error) &&
+  run.path = source_path;
+  ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
        prepare_source (self, &run, &uuid, &metadata, &history, error);
   close_store (&run);
   if (!ok || !create_destination (self, destination_path, uuid, metadata, history, error))
     return FALSE;
 
-  ok = open_store (&run, destination_path, error) &&
+  run.path = destination_path;
+  ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
        migrate (self, &run, source_path, history, progress, user_data, error);
   close_store (&run);
   if (!ok)

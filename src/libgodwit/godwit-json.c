@@ -8,17 +8,15 @@
 /* Checked reading of the JSON files people write for Godwit (migration
  * plans, validate's expectations): plain RFC 8259 JSON within a size and
  * nesting limit, no key given twice, and errors that name the file and
- * the key at fault as a path into the JSON.
+ * the key at fault as a path into the JSON. Also the members that the
+ * JSON Godwit writes (docs/cli.md) shares.
  */
 
 #define G_LOG_DOMAIN "godwit-json"
 
 #include "config.h"
 
-#include <errno.h>
 #include <string.h>
-
-#include <glib/gstdio.h>
 
 #include "godwit-json-private.h"
 
@@ -195,63 +193,6 @@ _godwit_json_check_keys (JsonObject          *object,
     }
 
   return TRUE;
-}
-
-/**
- * _godwit_json_read_file:
- * @path: a JSON file
- * @file_kind: what @path should be, for the message when it is not a
- *   regular file: “a migration plan file”
- * @max_size: the largest file read, in bytes
- * @length: (out): the length of the text
- *
- * Reads @path, refusing a folder, a device and a file over @max_size
- * before anything is read.
- *
- * Returns: (transfer full): the text, for _godwit_json_load_checked(), or
- *   %NULL with @error set (%GODWIT_ERROR_IO, %GODWIT_ERROR_WRONG_FILE_TYPE
- *   or %GODWIT_ERROR_LIMIT_EXCEEDED)
- */
-char *
-_godwit_json_read_file (const char  *path,
-                        const char  *file_kind,
-                        gsize        max_size,
-                        gsize       *length,
-                        GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  char *contents = NULL;
-  GStatBuf st;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE, "%s: is %s, not %s", path,
-                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file", file_kind);
-      return NULL;
-    }
-
-  if ((guint64) st.st_size > max_size)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: larger than %" G_GSIZE_FORMAT " MiB", path, max_size / (1024 * 1024));
-      return NULL;
-    }
-
-  if (!g_file_get_contents (path, &contents, length, &local_error))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, local_error->message);
-      return NULL;
-    }
-
-  return contents;
 }
 
 /* json-glib parses recursively and accepts more than JSON: single-quoted
@@ -529,4 +470,43 @@ _godwit_json_load_checked (const char  *data,
   g_free (d.duplicate_member);
 
   return result;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+/* The member @name: @value, or null. */
+void
+_godwit_json_add_nullable_string (JsonBuilder *builder,
+                                  const char  *name,
+                                  const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* The member @name: @count, or null when it is negative (not known). */
+void
+_godwit_json_add_count (JsonBuilder *builder,
+                        const char  *name,
+                        gint64       count)
+{
+  json_builder_set_member_name (builder, name);
+  if (count >= 0)
+    json_builder_add_int_value (builder, count);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* An array of @strings (element-type utf8), empty for NULL. */
+void
+_godwit_json_add_string_array (JsonBuilder *builder,
+                               GPtrArray   *strings)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; strings != NULL && i < strings->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (strings, i));
+  json_builder_end_array (builder);
 }

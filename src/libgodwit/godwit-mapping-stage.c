@@ -30,6 +30,7 @@
 #include "godwit-error.h"
 #include "godwit-mapping-stage.h"
 #include "godwit-model-diff.h"
+#include "godwit-sql-private.h"
 #include "godwit-store-writer-private.h"
 
 #define GIVE_A_STAGE "give this step as a custom stage in a migration plan"
@@ -78,18 +79,6 @@ set_error (Translator   *t,
   va_end (args);
 
   g_set_error (error, GODWIT_ERROR, code, "%s: %s: %s", t->path, where, problem);
-}
-
-/* A quoted SQL identifier: an attribute or relationship of the source
- * object, in a stage's expressions. */
-static char *
-quote (const char *name)
-{
-  char *quoted = sqlite3_mprintf ("\"%w\"", name);
-  char *copy = g_strdup (quoted);
-
-  sqlite3_free (quoted);
-  return copy;
 }
 
 static const Target *
@@ -329,18 +318,57 @@ dup_number (const char          *value,
   return g_strdup (value);
 }
 
-/* "reads past": the plan's expressions see the source object, no other. */
-static void
-set_reads_past_error (Translator        *t,
-                      const char        *where,
-                      GodwitExpression  *expression,
-                      const char        *first,
-                      GError           **error)
+/* Whether @expression reads $source, the one variable a stage has. */
+static gboolean
+check_reads_source (Translator        *t,
+                    const char        *where,
+                    GodwitExpression  *expression,
+                    GError           **error)
 {
+  if (strcmp (expression->variable, "source") == 0)
+    return TRUE;
+
   set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-             "“%s” reads past the source object's “%s”, but an expression of a migration plan "
-             "stage reads only the source object itself (no subquery): " GIVE_A_STAGE,
-             expression->text, first);
+             "“%s” reads $%s, which only Core Data's migration manager has: " GIVE_A_STAGE,
+             expression->text, expression->variable);
+  return FALSE;
+}
+
+/* The property of the source object that @expression's key path reads:
+ * any property (an attribute is expected), or with @relationship a stored
+ * relationship. The plan's expressions see the source object, no other,
+ * so a key path may not read past it. */
+static GodwitProperty *
+find_read_property (Translator        *t,
+                    const Target      *target,
+                    GodwitExpression  *expression,
+                    gboolean           relationship,
+                    const char        *where,
+                    GError           **error)
+{
+  g_auto(GStrv) keys = g_strsplit (expression->key_path, ".", 2);
+  GodwitProperty *read = godwit_entity_find_property (target->source, keys[0]);
+
+  if (read == NULL ||
+      (relationship && (read->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP || !godwit_property_is_stored (read))))
+    {
+      set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
+                 "“%s”: entity %s of version “%s” has no %s “%s”", expression->text,
+                 target->source->name, version_of (t->source), relationship ? "relationship" : "attribute",
+                 keys[0]);
+      return NULL;
+    }
+
+  if (keys[1] != NULL)
+    {
+      set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
+                 "“%s” reads past the source object's “%s”, but an expression of a migration plan "
+                 "stage reads only the source object itself (no subquery): " GIVE_A_STAGE,
+                 expression->text, keys[0]);
+      return NULL;
+    }
+
+  return read;
 }
 
 static char *
@@ -351,33 +379,15 @@ dup_key_path_value (Translator        *t,
                     const char        *where,
                     GError           **error)
 {
-  g_auto(GStrv) keys = NULL;
   g_autofree char *column = NULL;
   GodwitProperty *read;
 
-  if (strcmp (expression->variable, "source") != 0)
-    {
-      set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” reads $%s, which only Core Data's migration manager has: " GIVE_A_STAGE,
-                 expression->text, expression->variable);
-      return NULL;
-    }
+  if (!check_reads_source (t, where, expression, error))
+    return NULL;
 
-  keys = g_strsplit (expression->key_path, ".", 2);
-  read = godwit_entity_find_property (target->source, keys[0]);
+  read = find_read_property (t, target, expression, FALSE, where, error);
   if (read == NULL)
-    {
-      set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s”: entity %s of version “%s” has no attribute “%s”", expression->text,
-                 target->source->name, version_of (t->source), keys[0]);
-      return NULL;
-    }
-
-  if (keys[1] != NULL)
-    {
-      set_reads_past_error (t, where, expression, keys[0], error);
-      return NULL;
-    }
+    return NULL;
 
   if (read->kind != GODWIT_PROPERTY_KIND_ATTRIBUTE)
     {
@@ -412,7 +422,7 @@ dup_key_path_value (Translator        *t,
       return NULL;
     }
 
-  column = quote (read->name);
+  column = _godwit_sql_quote_identifier (read->name);
   if (is_number (attribute->attribute_type))
     return dup_number (column, is_whole_number (read->attribute_type), attribute->attribute_type);
 
@@ -573,13 +583,8 @@ read_destination_instances (Translator         *t,
       return FALSE;
     }
 
-  if (strcmp (expression->variable, "source") != 0)
-    {
-      set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” reads $%s, which only Core Data's migration manager has: " GIVE_A_STAGE,
-                 expression->text, expression->variable);
-      return FALSE;
-    }
+  if (!check_reads_source (t, where, expression, error))
+    return FALSE;
 
   *linked = find_target (t, expression->mapping_name);
   if (*linked == NULL || (*linked)->mapping == NULL)
@@ -600,23 +605,9 @@ read_destination_instances (Translator         *t,
   *through = NULL;
   if (expression->key_path != NULL)
     {
-      g_auto(GStrv) keys = g_strsplit (expression->key_path, ".", 2);
-
-      *through = godwit_entity_find_property (target->source, keys[0]);
-      if (*through == NULL || (*through)->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP ||
-          !godwit_property_is_stored (*through))
-        {
-          set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                     "“%s”: entity %s of version “%s” has no relationship “%s”", expression->text,
-                     target->source->name, version_of (t->source), keys[0]);
-          return FALSE;
-        }
-
-      if (keys[1] != NULL)
-        {
-          set_reads_past_error (t, where, expression, keys[0], error);
-          return FALSE;
-        }
+      *through = find_read_property (t, target, expression, TRUE, where, error);
+      if (*through == NULL)
+        return FALSE;
     }
 
   if (holds == NULL || !godwit_entity_is_kind_of ((*linked)->destination, holds))
@@ -678,10 +669,8 @@ check_inverse_unset (Translator      *t,
                      GError         **error)
 {
   GodwitEntity *other = godwit_model_get_entity (t->destination, relationship->destination_entity);
-  GodwitProperty *inverse = NULL;
+  GodwitProperty *inverse = godwit_model_find_inverse (t->destination, relationship);
 
-  if (other != NULL && relationship->inverse_name != NULL)
-    inverse = godwit_entity_find_property (other, relationship->inverse_name);
   if (inverse == NULL)
     return TRUE;
 
@@ -762,7 +751,7 @@ link_to_one (Translator               *t,
   if (key_entity == NULL || godwit_entity_get_root (key_entity) != godwit_entity_get_root (linked->source))
     key = g_strdup ("NULL");
   else
-    key = through != NULL ? quote (through->name) : g_strdup ("Z_PK");
+    key = through != NULL ? _godwit_sql_quote_identifier (through->name) : g_strdup ("Z_PK");
   godwit_plan_entity_mapping_add_link (plan, relationship->name, linked->name, key);
 
   return TRUE;
@@ -777,11 +766,7 @@ copies_to_many (Translator     *t,
                 GodwitProperty *inverse,
                 GodwitProperty *matching)
 {
-  GodwitEntity *source_held = godwit_model_get_entity (t->source, matching->destination_entity);
-  GodwitProperty *source_inverse = NULL;
-
-  if (source_held != NULL && matching->inverse_name != NULL)
-    source_inverse = godwit_entity_find_property (source_held, matching->inverse_name);
+  GodwitProperty *source_inverse = godwit_model_find_inverse (t->source, matching);
 
   if (inverse != NULL)
     return source_inverse != NULL && source_inverse->to_many;
@@ -799,16 +784,11 @@ check_to_many (Translator      *t,
 {
   GodwitExpression *expression = find_value (target->mapping->relationship_mappings, relationship->name);
   g_autofree char *where = g_strdup_printf ("%s.%s", target->name, relationship->name);
-  GodwitEntity *other = godwit_model_get_entity (t->destination, relationship->destination_entity);
   GodwitProperty *matching = godwit_custom_migration_find_source_property (target->source, relationship);
-  GodwitProperty *inverse = NULL;
+  GodwitProperty *inverse = godwit_model_find_inverse (t->destination, relationship);
   GodwitProperty *through = NULL;
   const Target *linked = NULL;
-  gboolean through_inverse;
-
-  if (other != NULL && relationship->inverse_name != NULL)
-    inverse = godwit_entity_find_property (other, relationship->inverse_name);
-  through_inverse = inverse != NULL && !inverse->to_many;
+  gboolean through_inverse = inverse != NULL && !inverse->to_many;
 
   /* Set, or not, through its to-one inverse, as in Core Data. */
   if (expression == NULL)

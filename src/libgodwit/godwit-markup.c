@@ -15,12 +15,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
 
+#include "godwit-file-private.h"
 #include "godwit-markup-private.h"
 
 #define READ_CHUNK_SIZE (64 * 1024)
@@ -116,53 +116,6 @@ _godwit_markup_check_depth (GMarkupParseContext  *context,
 }
 
 static gboolean
-open_file (const char  *path,
-           const char  *file_kind,
-           gsize        max_size,
-           int         *fd_out,
-           GError     **error)
-{
-  GStatBuf st;
-  int fd;
-
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is %s, not %s", path,
-                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file", file_kind);
-      return FALSE;
-    }
-
-  if ((guint64) st.st_size > max_size)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: larger than %" G_GSIZE_FORMAT " MiB", path, max_size / (1024 * 1024));
-      return FALSE;
-    }
-
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  *fd_out = fd;
-
-  return TRUE;
-}
-
-static gboolean
 parse_fd (const char           *path,
           int                   fd,
           gsize                 max_size,
@@ -195,8 +148,7 @@ parse_fd (const char           *path,
       /* The size was checked before; this catches a file that grows. */
       if (total > max_size)
         {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "%s: larger than %" G_GSIZE_FORMAT " MiB", path, max_size / (1024 * 1024));
+          _godwit_file_set_too_large_error (error, path, max_size);
           return FALSE;
         }
 
@@ -232,12 +184,13 @@ _godwit_markup_parse_file (const char           *path,
   g_autoptr(GMarkupParseContext) context = NULL;
   g_autoptr(GError) local_error = NULL;
   gboolean ok;
-  int fd = -1;
+  int fd;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!open_file (path, file_kind, max_size, &fd, error))
+  fd = _godwit_file_open_bounded (path, file_kind, max_size, error);
+  if (fd < 0)
     return FALSE;
 
   context = g_markup_parse_context_new (parser, 0, user_data, NULL);

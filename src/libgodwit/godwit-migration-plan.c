@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "godwit-error.h"
+#include "godwit-file-private.h"
 #include "godwit-json-private.h"
 #include "godwit-migration-plan.h"
 #include "godwit-model-diff.h"
@@ -779,8 +780,8 @@ godwit_migration_plan_new_for_path (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  contents = _godwit_json_read_file (path, "a migration plan file", GODWIT_MIGRATION_PLAN_MAX_SIZE,
-                                     &length, error);
+  contents = _godwit_file_read_bounded (path, "a migration plan file", GODWIT_MIGRATION_PLAN_MAX_SIZE,
+                                        &length, error);
   if (contents == NULL)
     return NULL;
 

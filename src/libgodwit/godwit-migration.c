@@ -326,14 +326,9 @@ godwit_migration_new (const char           *store_path,
       return NULL;
     }
 
-  self->target_version = target_version != NULL ? godwit_model_bundle_find_version (bundle, target_version)
-                                                 : godwit_model_bundle_get_current_version (bundle);
+  self->target_version = godwit_model_bundle_find_target_version (bundle, target_version, error);
   if (self->target_version == NULL)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
-                   "%s: no version named “%s”", godwit_model_bundle_get_path (bundle), target_version);
-      return NULL;
-    }
+    return NULL;
 
   from = version_index (bundle, self->source_version);
   to = version_index (bundle, self->target_version);

@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "godwit-error.h"
+#include "godwit-file-private.h"
 #include "godwit-model-archive-private.h"
 #include "godwit-model-bundle.h"
 #include "godwit-model-xml-private.h"
@@ -245,34 +246,12 @@ load_mom (const char  *path,
           const char  *version_name,
           GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *data = NULL;
   gsize length = 0;
-  GStatBuf st;
 
-  if (!stat_path (path, &st, error))
+  data = _godwit_file_read_bounded (path, "a compiled .mom model file", MAX_MOM_SIZE, &length, error);
+  if (data == NULL)
     return NULL;
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is %s, but a compiled .mom model is a file", path,
-                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file");
-      return NULL;
-    }
-
-  if (st.st_size > MAX_MOM_SIZE)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: larger than %d MiB", path, MAX_MOM_SIZE / (1024 * 1024));
-      return NULL;
-    }
-
-  if (!g_file_get_contents (path, &data, &length, &local_error))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
 
   /* The decoder resolves the model and records @path as its file. */
   return _godwit_model_new_from_archive ((const guint8 *) data, length, version_name,
@@ -673,6 +652,35 @@ godwit_model_bundle_find_version (GodwitModelBundle *self,
     }
 
   return NULL;
+}
+
+/**
+ * godwit_model_bundle_find_target_version:
+ * @name: (nullable): the version a migration is to reach
+ *
+ * The version named @name, or without a name the current version: the
+ * version godwit_migration_new() migrates to.
+ *
+ * Returns: (transfer none) (nullable): the version, or %NULL with @error
+ *   set (%GODWIT_ERROR_UNKNOWN_VERSION) when the bundle has none of that
+ *   name
+ */
+GodwitModel *
+godwit_model_bundle_find_target_version (GodwitModelBundle  *self,
+                                         const char         *name,
+                                         GError            **error)
+{
+  GodwitModel *target;
+
+  g_return_val_if_fail (GODWIT_IS_MODEL_BUNDLE (self), NULL);
+
+  target = name != NULL ? godwit_model_bundle_find_version (self, name)
+                        : godwit_model_bundle_get_current_version (self);
+  if (target == NULL)
+    g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
+                 "%s: no version named “%s”", godwit_model_bundle_get_path (self), name);
+
+  return target;
 }
 
 /**

@@ -37,6 +37,9 @@ GodwitModel           *godwit_model_bundle_get_version                 (GodwitMo
 GodwitModel           *godwit_model_bundle_find_version                (GodwitModelBundle     *self,
                                                                         const char            *name);
 GodwitModel           *godwit_model_bundle_get_current_version         (GodwitModelBundle     *self);
+GodwitModel           *godwit_model_bundle_find_target_version         (GodwitModelBundle     *self,
+                                                                        const char            *name,
+                                                                        GError               **error);
 gboolean               godwit_model_bundle_set_version_order           (GodwitModelBundle     *self,
                                                                         const char * const    *names,
                                                                         GError               **error);

@@ -381,6 +381,31 @@ godwit_model_get_entity (GodwitModel *self,
   return g_hash_table_lookup (self->entities_by_name, name);
 }
 
+/**
+ * godwit_model_find_inverse:
+ * @relationship: a relationship of an entity of @self
+ *
+ * Returns: (transfer none) (nullable): the property of @relationship's
+ *   destination entity that its inverse name names, or %NULL
+ */
+GodwitProperty *
+godwit_model_find_inverse (GodwitModel    *self,
+                           GodwitProperty *relationship)
+{
+  GodwitEntity *destination;
+
+  g_return_val_if_fail (relationship != NULL, NULL);
+
+  if (relationship->inverse_name == NULL)
+    return NULL;
+
+  destination = godwit_model_get_entity (self, relationship->destination_entity);
+  if (destination == NULL)
+    return NULL;
+
+  return godwit_entity_find_property (destination, relationship->inverse_name);
+}
+
 GPtrArray *
 godwit_model_get_version_identifiers (GodwitModel *self)
 {

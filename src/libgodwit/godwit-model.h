@@ -58,6 +58,8 @@ const char        *godwit_model_get_path                  (GodwitModel        *s
 GPtrArray         *godwit_model_get_entities              (GodwitModel        *self);
 GodwitEntity      *godwit_model_get_entity                (GodwitModel        *self,
                                                            const char         *name);
+GodwitProperty    *godwit_model_find_inverse              (GodwitModel        *self,
+                                                           GodwitProperty     *relationship);
 GPtrArray         *godwit_model_get_version_identifiers   (GodwitModel        *self);
 GHashTable        *godwit_model_get_configurations        (GodwitModel        *self);
 GPtrArray         *godwit_model_get_fetch_request_templates (GodwitModel      *self);

@@ -9,14 +9,12 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "godwit-error.h"
+#include "godwit-file-private.h"
 #include "godwit-plist.h"
 
 /* Seconds from the Unix epoch to Core Data's reference date,
@@ -547,7 +545,6 @@ godwit_plist_new_from_file (const char  *path,
                             GError     **error)
 {
   g_autofree char *contents = NULL;
-  GStatBuf st;
   gsize length = 0;
   plist_t plist;
 
@@ -557,48 +554,11 @@ godwit_plist_new_from_file (const char  *path,
 
   *out = NULL;
 
-  if (g_stat (path, &st) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                   "%s: %s", path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is a directory, not a property list file", path);
-      return FALSE;
-    }
-
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is not a regular file", path);
-      return FALSE;
-    }
-
-  /* Refuse before reading: the parser would refuse it anyway. */
-  if (st.st_size > GODWIT_PLIST_MAX_SIZE)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: the property list is larger than %d MiB",
-                   path, GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
-      return FALSE;
-    }
-
-  {
-    g_autoptr(GError) local_error = NULL;
-
-    if (!g_file_get_contents (path, &contents, &length, &local_error))
-      {
-        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                     "%s: %s", path, local_error->message);
-        return FALSE;
-      }
-  }
+  /* Refused before reading when too large: the parser would refuse it
+   * anyway. */
+  contents = _godwit_file_read_bounded (path, "a property list file", GODWIT_PLIST_MAX_SIZE, &length, error);
+  if (contents == NULL)
+    return FALSE;
 
   plist = godwit_plist_new_from_data ((const guint8 *) contents, length, path, error);
   if (plist == NULL)

@@ -35,10 +35,15 @@ typedef struct
 } GodwitSqlStatement;
 
 char      *_godwit_sql_dup_file_name           (const char                   *path);
+char      *_godwit_sql_quote_identifier        (const char                   *name);
 int        _godwit_sql_open                    (const char                   *path,
                                                 int                           flags,
                                                 const char                   *vfs,
                                                 sqlite3                     **db);
+gboolean   _godwit_sql_run_open                (GodwitSqlRun                 *run,
+                                                int                           flags,
+                                                const char                   *vfs,
+                                                GError                      **error);
 void       _godwit_sql_run_watch_cancellable   (GodwitSqlRun                 *run);
 void       _godwit_sql_run_unwatch_cancellable (GodwitSqlRun                 *run);
 gboolean   _godwit_sql_run_fail                (GodwitSqlRun                 *run,

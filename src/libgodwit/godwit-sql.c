@@ -42,6 +42,28 @@ _godwit_sql_open (const char  *path,
   return sqlite3_open_v2 (file_name, db, flags, vfs);
 }
 
+/**
+ * _godwit_sql_quote_identifier:
+ *
+ * Returns: (transfer full): @name as a quoted SQL identifier, its double
+ *   quotes doubled
+ */
+char *
+_godwit_sql_quote_identifier (const char *name)
+{
+  g_autoptr(GString) quoted = g_string_new ("\"");
+
+  for (const char *p = name; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (quoted, '"');
+      g_string_append_c (quoted, *p);
+    }
+  g_string_append_c (quoted, '"');
+
+  return g_string_free (g_steal_pointer (&quoted), FALSE);
+}
+
 /* Steps of the SQLite virtual machine between cancellation checks. */
 #define PROGRESS_HANDLER_STEPS 10000
 
@@ -70,6 +92,33 @@ _godwit_sql_run_unwatch_cancellable (GodwitSqlRun *run)
 {
   if (run->cancellable != NULL)
     sqlite3_progress_handler (run->db, 0, NULL, NULL);
+}
+
+/**
+ * _godwit_sql_run_open:
+ * @flags: as for sqlite3_open_v2()
+ * @vfs: (nullable): as for sqlite3_open_v2()
+ *
+ * Opens the store at @run's path for @run, whose cancellable then stops
+ * its statements. On failure the connection is closed.
+ */
+gboolean
+_godwit_sql_run_open (GodwitSqlRun  *run,
+                      int            flags,
+                      const char    *vfs,
+                      GError       **error)
+{
+  if (_godwit_sql_open (run->path, flags, vfs, &run->db) != SQLITE_OK)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot open the store: %s", run->path,
+                   run->db != NULL ? sqlite3_errmsg (run->db) : "out of memory");
+      sqlite3_close (run->db);
+      run->db = NULL;
+      return FALSE;
+    }
+  _godwit_sql_run_watch_cancellable (run);
+
+  return TRUE;
 }
 
 /**

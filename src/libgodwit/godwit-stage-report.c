@@ -28,7 +28,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "godwit-custom-migration-private.h"
 #include "godwit-error.h"
+#include "godwit-json-private.h"
 #include "godwit-readonly-vfs-private.h"
 #include "godwit-sql-private.h"
 #include "godwit-stage-report-private.h"
@@ -478,56 +480,8 @@ typedef struct
   GodwitStoreLayout *layout;        /* of the source */
 } Analysis;
 
-/* An entity mapping of a plan's custom stage, explicit or implicit, as
- * godwit-custom-migration.c makes them. */
-typedef struct
-{
-  char                          *name;
-  char                          *where;        /* for messages */
-  GodwitEntity                  *source;       /* (unowned) */
-  GodwitEntity                  *destination;  /* (unowned) */
-  const GodwitPlanEntityMapping *plan;         /* (nullable) (unowned) */
-  char                          *objects;      /* its source objects, FROM-able */
-} Mapping;
-
-static void
-mapping_free (gpointer data)
-{
-  Mapping *mapping = data;
-
-  g_free (mapping->name);
-  g_free (mapping->where);
-  g_free (mapping->objects);
-  g_free (mapping);
-}
-
-static char *
-quote (const char *name)
-{
-  g_autoptr(GString) quoted = g_string_new ("\"");
-
-  for (const char *c = name; *c != '\0'; c++)
-    {
-      if (*c == '"')
-        g_string_append_c (quoted, '"');
-      g_string_append_c (quoted, *c);
-    }
-  g_string_append_c (quoted, '"');
-
-  return g_string_free (g_steal_pointer (&quoted), FALSE);
-}
-
-static void add_impact (Analysis             *a,
-                        GodwitDataImpactKind  kind,
-                        const char           *entity,
-                        const char           *property,
-                        gint64                count,
-                        gboolean              loses_data,
-                        gboolean              blocks,
-                        const char           *format,
-                        ...) G_GNUC_PRINTF (8, 9);
-
 /* Only impacts that touch at least one object are kept. */
+G_GNUC_PRINTF (8, 9)
 static void
 add_impact (Analysis             *a,
             GodwitDataImpactKind  kind,
@@ -575,7 +529,7 @@ dup_entity_rows (Analysis     *a,
                  GodwitEntity *entity)
 {
   const GodwitTable *table = godwit_store_layout_get_table (a->layout, entity);
-  g_autofree char *name = quote (table->name);
+  g_autofree char *name = _godwit_sql_quote_identifier (table->name);
 
   return g_strdup_printf ("%s AS t WHERE t.Z_ENT = %u", name,
                           godwit_store_layout_get_entity_number (a->layout, entity));
@@ -600,7 +554,7 @@ dup_column (Analysis       *a,
   if (column == NULL)
     return NULL;
 
-  name = quote (column->name);
+  name = _godwit_sql_quote_identifier (column->name);
 
   return g_strdup_printf ("t.%s", name);
 }
@@ -615,7 +569,7 @@ dup_has_value (Analysis       *a,
   g_autofree char *column = dup_column (a, entity, property);
   const GodwitJoinTable *join;
   GodwitEntity *destination;
-  GodwitProperty *inverse = NULL;
+  GodwitProperty *inverse;
   const GodwitColumn *key;
   g_autofree char *table = NULL;
   g_autofree char *key_name = NULL;
@@ -628,16 +582,16 @@ dup_has_value (Analysis       *a,
   join = godwit_store_layout_find_join_table (a->layout, entity, property->name);
   if (join != NULL)
     {
-      table = quote (join->name);
-      key_name = quote (join->relationship == property ? join->column : join->inverse_column);
+      table = _godwit_sql_quote_identifier (join->name);
+      key_name = _godwit_sql_quote_identifier (join->relationship == property ? join->column
+                                                                              : join->inverse_column);
       return g_strdup_printf ("EXISTS (SELECT 1 FROM %s AS j WHERE j.%s = t.Z_PK)", table, key_name);
     }
 
   destination = godwit_model_get_entity (a->source, property->destination_entity);
   if (destination == NULL)
     return NULL;
-  if (property->inverse_name != NULL)
-    inverse = godwit_entity_find_property (destination, property->inverse_name);
+  inverse = godwit_model_find_inverse (a->source, property);
   if (inverse != NULL && !inverse->to_many)
     key = godwit_store_layout_find_column (a->layout, destination, inverse->name, GODWIT_COLUMN_ROLE_TO_ONE);
   else
@@ -645,8 +599,8 @@ dup_has_value (Analysis       *a,
   if (key == NULL)
     return NULL;
 
-  table = quote (godwit_store_layout_get_table (a->layout, destination)->name);
-  key_name = quote (key->name);
+  table = _godwit_sql_quote_identifier (godwit_store_layout_get_table (a->layout, destination)->name);
+  key_name = _godwit_sql_quote_identifier (key->name);
 
   return g_strdup_printf ("EXISTS (SELECT 1 FROM %s AS d WHERE d.%s = t.Z_PK)", table, key_name);
 }
@@ -908,7 +862,7 @@ count_dangling_links (Analysis                    *a,
   if (numbers->len == 0)
     return TRUE;
 
-  table = quote (godwit_store_layout_get_table (a->layout, target)->name);
+  table = _godwit_sql_quote_identifier (godwit_store_layout_get_table (a->layout, target)->name);
   sql = g_strdup_printf ("SELECT COUNT(*) FROM %s AND EXISTS (SELECT 1 FROM %s AS d WHERE d.Z_PK = %s "
                          "AND d.Z_ENT IN (%s))", rows, table, column, numbers->str);
   if (!query_count (a, entity->name, sql, &count, error))
@@ -934,39 +888,56 @@ has_constraint (GodwitEntity        *entity,
   return FALSE;
 }
 
-/* The groups of more than one object that share non-NULL values of the
- * columns k0, k1, … of @values (a SELECT): how many objects they hold. */
-static char *
-dup_duplicates_sql (const char *values,
-                    guint       n_keys)
+/* How many properties @constraint, a uniqueness constraint of @entity,
+ * names: none when @entity inherits it, which its parent's objects are
+ * counted for. */
+static guint
+count_own_keys (GodwitEntity        *entity,
+                const char * const  *constraint)
+{
+  if (constraint == NULL || (entity->parent != NULL && has_constraint (entity->parent, constraint)))
+    return 0;
+
+  return g_strv_length ((char **) constraint);
+}
+
+/* The objects in the groups of more than one that share non-NULL values
+ * of the columns k0, k1, … of @values (a SELECT of @constraint's
+ * properties), which @constraint forbids. */
+static gboolean
+count_duplicates (Analysis            *a,
+                  GodwitEntity        *entity,
+                  const char * const  *constraint,
+                  const char          *values,
+                  const char          *made_by,
+                  GError             **error)
 {
   g_autoptr(GString) not_null = g_string_new (NULL);
   g_autoptr(GString) keys = g_string_new (NULL);
+  g_autofree char *sql = NULL;
+  g_autofree char *properties = NULL;
+  g_autofree char *objects = NULL;
+  gint64 count = 0;
 
-  for (guint i = 0; i < n_keys; i++)
+  for (guint i = 0; constraint[i] != NULL; i++)
     {
       g_string_append_printf (not_null, "%sk%u IS NOT NULL", i > 0 ? " AND " : "", i);
       g_string_append_printf (keys, "%sk%u", i > 0 ? ", " : "", i);
     }
 
-  return g_strdup_printf ("SELECT COALESCE (SUM (n), 0) FROM (SELECT COUNT(*) AS n FROM (%s) WHERE %s "
-                          "GROUP BY %s HAVING COUNT(*) > 1)", values, not_null->str, keys->str);
-}
+  sql = g_strdup_printf ("SELECT COALESCE (SUM (n), 0) FROM (SELECT COUNT(*) AS n FROM (%s) WHERE %s "
+                         "GROUP BY %s HAVING COUNT(*) > 1)", values, not_null->str, keys->str);
+  if (!query_count (a, entity->name, sql, &count, error))
+    return FALSE;
 
-static void
-add_uniqueness_impact (Analysis           *a,
-                       GodwitEntity       *entity,
-                       const char * const *constraint,
-                       gint64              count,
-                       const char         *made_by)
-{
-  g_autofree char *properties = g_strjoinv (", ", (char **) constraint);
-  g_autofree char *objects = dup_objects_text (count);
-
+  properties = g_strjoinv (", ", (char **) constraint);
+  objects = dup_objects_text (count);
   add_impact (a, GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, entity->name, properties, count, FALSE, TRUE,
               "%s: %s%s share %s %s with another object, which the uniqueness constraint (%s) forbids",
               entity->name, objects, made_by, count == 1 ? "its" : "their",
               constraint[1] == NULL ? constraint[0] : "values", properties);
+
+  return TRUE;
 }
 
 /* Uniqueness constraints of the destination entity that its source
@@ -981,18 +952,16 @@ count_new_duplicates (Analysis                  *a,
   for (guint i = 0; i < entity->uniqueness_constraints->len; i++)
     {
       const char * const *constraint = g_ptr_array_index (entity->uniqueness_constraints, i);
-      guint n_keys = constraint != NULL ? g_strv_length ((char **) constraint) : 0;
+      guint n_keys = count_own_keys (entity, constraint);
       g_autofree const char **source_names = g_new0 (const char *, n_keys + 1);
       g_autoptr(GString) values = g_string_new ("SELECT ");
       g_autoptr(GPtrArray) hierarchy = g_ptr_array_new ();
       g_autoptr(GString) numbers = g_string_new (NULL);
       g_autofree char *table = NULL;
-      g_autofree char *sql = NULL;
       gboolean possible = TRUE;
       gboolean existed = TRUE;
-      gint64 count = 0;
 
-      if (n_keys == 0 || (entity->parent != NULL && has_constraint (entity->parent, constraint)))
+      if (n_keys == 0)
         continue;
 
       for (guint k = 0; possible && k < n_keys; k++)
@@ -1048,13 +1017,10 @@ count_new_duplicates (Analysis                  *a,
       if (numbers->len == 0)
         continue;
 
-      table = quote (godwit_store_layout_get_table (a->layout, change->source)->name);
+      table = _godwit_sql_quote_identifier (godwit_store_layout_get_table (a->layout, change->source)->name);
       g_string_append_printf (values, " FROM %s AS t WHERE t.Z_ENT IN (%s)", table, numbers->str);
-      sql = dup_duplicates_sql (values->str, n_keys);
-      if (!query_count (a, entity->name, sql, &count, error))
+      if (!count_duplicates (a, entity, constraint, values->str, "", error))
         return FALSE;
-
-      add_uniqueness_impact (a, entity, constraint, count, "");
     }
 
   return TRUE;
@@ -1143,167 +1109,37 @@ predict_inferred (GodwitStageReport *self)
 
 /* ---- a plan's custom stage --------------------------------------------- */
 
-/* The objects of exactly @entity, each stored attribute and to-one
- * relationship under its name, as the plan's expressions read them. */
-static char *
-dup_object_select (Analysis     *a,
-                   GodwitEntity *entity)
-{
-  g_autoptr(GPtrArray) properties = godwit_entity_dup_all_properties (entity);
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GString) sql = g_string_new ("(SELECT t.Z_PK AS Z_PK, t.Z_ENT AS Z_ENT, t.Z_OPT AS Z_OPT");
-  g_autofree char *rows = dup_entity_rows (a, entity);
-
-  g_hash_table_add (seen, g_strdup ("z_pk"));
-  g_hash_table_add (seen, g_strdup ("z_ent"));
-  g_hash_table_add (seen, g_strdup ("z_opt"));
-  for (guint i = 0; i < properties->len; i++)
-    {
-      GodwitProperty *property = g_ptr_array_index (properties, i);
-      g_autofree char *column = NULL;
-      g_autofree char *name = NULL;
-
-      /* Of names differing only in case, the first counts, as SQL sees
-       * them. */
-      if (!godwit_property_is_stored (property) || property->kind == GODWIT_PROPERTY_KIND_FETCHED ||
-          (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && property->to_many) ||
-          !g_hash_table_add (seen, g_ascii_strdown (property->name, -1)))
-        continue;
-
-      column = dup_column (a, entity, property);
-      name = quote (property->name);
-      g_string_append_printf (sql, ", %s AS %s", column != NULL ? column : "NULL", name);
-    }
-  g_string_append_printf (sql, " FROM %s)", rows);
-
-  return g_string_free (g_steal_pointer (&sql), FALSE);
-}
-
-/* The property of @entity a destination property copies from when no
- * expression gives it: the one its renaming identifier names, else the
- * one with its name, of the same kind and stored. */
-static GodwitProperty *
-find_matching_property (GodwitEntity   *entity,
-                        GodwitProperty *property)
-{
-  const char *names[] = { property->renaming_identifier, property->name };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      GodwitProperty *match;
-
-      if (names[i] == NULL || *names[i] == '\0')
-        continue;
-      match = godwit_entity_find_property (entity, names[i]);
-      if (match != NULL && match->kind == property->kind && godwit_property_is_stored (match) &&
-          match->to_many == property->to_many)
-        return match;
-    }
-
-  return NULL;
-}
-
-static GPtrArray *
-collect_mappings (Analysis                   *a,
-                  const GodwitMigrationStage *stage)
-{
-  GPtrArray *mappings = g_ptr_array_new_with_free_func (mapping_free);
-  GPtrArray *entities = godwit_model_get_entities (a->destination);
-
-  for (guint i = 0; i < stage->entity_mappings->len; i++)
-    {
-      const GodwitPlanEntityMapping *plan = g_ptr_array_index (stage->entity_mappings, i);
-      GodwitEntity *source = godwit_model_get_entity (a->source, plan->source);
-      GodwitEntity *destination = godwit_model_get_entity (a->destination, plan->destination);
-      Mapping *mapping;
-
-      /* The plan was validated against the bundle. */
-      if (source == NULL || destination == NULL)
-        continue;
-
-      mapping = g_new0 (Mapping, 1);
-      mapping->name = g_strdup (plan->name);
-      mapping->where = g_strdup_printf ("%s (%s)", plan->json_path, plan->name);
-      mapping->source = source;
-      mapping->destination = destination;
-      mapping->plan = plan;
-      g_ptr_array_add (mappings, mapping);
-    }
-
-  /* Every destination entity no mapping makes copies its counterpart. */
-  for (guint i = 0; i < entities->len; i++)
-    {
-      GodwitEntity *destination = g_ptr_array_index (entities, i);
-      const GodwitEntityChange *change;
-      Mapping *mapping;
-
-      if (g_hash_table_contains (a->self->mapped, destination->name))
-        continue;
-      change = godwit_model_diff_find_destination_entity (a->self->diff, destination->name);
-      if (change == NULL || change->source == NULL)
-        continue;
-
-      mapping = g_new0 (Mapping, 1);
-      mapping->name = g_strdup_printf ("%sTo%s", change->source->name, destination->name);
-      mapping->where = g_strdup_printf ("%s (%s, implicit)", stage->json_path, mapping->name);
-      mapping->source = change->source;
-      mapping->destination = destination;
-      g_ptr_array_add (mappings, mapping);
-    }
-
-  for (guint i = 0; i < mappings->len; i++)
-    {
-      Mapping *mapping = g_ptr_array_index (mappings, i);
-
-      mapping->objects = dup_object_select (a, mapping->source);
-    }
-
-  return mappings;
-}
-
 /* FROM text of the objects @mapping maps, alias "o", ending in a WHERE
  * clause that more conditions can follow with AND. */
 static char *
-dup_mapped_rows (const Mapping *mapping)
+dup_mapped_rows (Analysis                 *a,
+                 const GodwitStageMapping *mapping)
 {
+  g_autofree char *objects = _godwit_custom_migration_dup_source_objects (a->layout, mapping->source, "main");
+
   if (mapping->plan != NULL && mapping->plan->filter != NULL)
-    return g_strdup_printf ("%s AS o WHERE (\n%s\n)", mapping->objects, mapping->plan->filter);
+    return g_strdup_printf ("(%s) AS o WHERE (\n%s\n)", objects, mapping->plan->filter);
 
-  return g_strdup_printf ("%s AS o WHERE 1", mapping->objects);
-}
-
-static const char *
-find_expression (const Mapping *mapping,
-                 const char    *attribute)
-{
-  for (guint i = 0; mapping->plan != NULL && i < mapping->plan->attributes->len; i++)
-    {
-      const GodwitPlanValue *value = g_ptr_array_index (mapping->plan->attributes, i);
-
-      if (strcmp (value->attribute, attribute) == 0)
-        return value->expression;
-    }
-
-  return NULL;
+  return g_strdup_printf ("(%s) AS o WHERE 1", objects);
 }
 
 /* The value @mapping gives @attribute of the objects it makes, over "o":
  * its expression, the matching source attribute, or the default value. */
 static char *
-dup_attribute_value (const Mapping  *mapping,
-                     GodwitProperty *attribute)
+dup_attribute_value (const GodwitStageMapping *mapping,
+                     GodwitProperty           *attribute)
 {
-  const char *expression = find_expression (mapping, attribute->name);
+  const GodwitPlanValue *value = _godwit_stage_mapping_find_value (mapping, attribute->name);
   GodwitProperty *matching;
   char *literal;
 
-  if (expression != NULL)
-    return g_strdup_printf ("(\n%s\n)", expression);
+  if (value != NULL)
+    return g_strdup_printf ("(\n%s\n)", value->expression);
 
-  matching = find_matching_property (mapping->source, attribute);
+  matching = godwit_custom_migration_find_source_property (mapping->source, attribute);
   if (matching != NULL)
     {
-      g_autofree char *name = quote (matching->name);
+      g_autofree char *name = _godwit_sql_quote_identifier (matching->name);
 
       return g_strdup_printf ("o.%s", name);
     }
@@ -1347,7 +1183,7 @@ find_reader (GPtrArray    *mappings,
 {
   for (guint i = 0; i < mappings->len; i++)
     {
-      const Mapping *mapping = g_ptr_array_index (mappings, i);
+      const GodwitStageMapping *mapping = g_ptr_array_index (mappings, i);
 
       if (mapping->source != entity || mapping->plan == NULL)
         continue;
@@ -1384,11 +1220,11 @@ find_count (GodwitStageReport *self,
 /* What @mapping makes: how many objects, and the attribute values that
  * are missing, do not convert or become NULL. */
 static gboolean
-analyse_mapping (Analysis       *a,
-                 const Mapping  *mapping,
-                 GError        **error)
+analyse_mapping (Analysis                  *a,
+                 const GodwitStageMapping  *mapping,
+                 GError                   **error)
 {
-  g_autofree char *rows = dup_mapped_rows (mapping);
+  g_autofree char *rows = dup_mapped_rows (a, mapping);
   g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", rows);
   g_autoptr(GPtrArray) properties = godwit_entity_dup_all_properties (mapping->destination);
   GodwitEntityCount *count = find_count (a->self, mapping->destination->name);
@@ -1412,7 +1248,7 @@ analyse_mapping (Analysis       *a,
         continue;
 
       value = dup_attribute_value (mapping, attribute);
-      matching = find_matching_property (mapping->source, attribute);
+      matching = godwit_custom_migration_find_source_property (mapping->source, attribute);
 
       if (!attribute->optional && attribute->default_value == NULL)
         {
@@ -1435,9 +1271,9 @@ analyse_mapping (Analysis       *a,
                                      mapping->where, mapping->name, error))
         return FALSE;
 
-      if (matching != NULL && find_expression (mapping, attribute->name) != NULL)
+      if (matching != NULL && _godwit_stage_mapping_find_value (mapping, attribute->name) != NULL)
         {
-          g_autofree char *name = quote (matching->name);
+          g_autofree char *name = _godwit_sql_quote_identifier (matching->name);
           g_autofree char *nulled_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s AND o.%s IS NOT NULL AND (%s) IS NULL",
                                                          rows, name, value);
           gint64 nulled = 0;
@@ -1472,7 +1308,7 @@ count_unmapped_objects (Analysis                    *a,
 
   for (guint i = 0; i < mappings->len; i++)
     {
-      const Mapping *mapping = g_ptr_array_index (mappings, i);
+      const GodwitStageMapping *mapping = g_ptr_array_index (mappings, i);
 
       if (mapping->source != entity)
         continue;
@@ -1486,9 +1322,9 @@ count_unmapped_objects (Analysis                    *a,
     sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", rows);
   else
     {
-      g_autofree char *objects_select = dup_object_select (a, entity);
+      g_autofree char *objects_select = _godwit_custom_migration_dup_source_objects (a->layout, entity, "main");
 
-      sql = g_strdup_printf ("SELECT COUNT(*) FROM %s AS o WHERE 1%s", objects_select, conditions->str);
+      sql = g_strdup_printf ("SELECT COUNT(*) FROM (%s) AS o WHERE 1%s", objects_select, conditions->str);
     }
   if (!query_count (a, stage->json_path, sql, &count, error))
     return FALSE;
@@ -1522,18 +1358,16 @@ count_mapped_duplicates (Analysis      *a,
   for (guint i = 0; i < entity->uniqueness_constraints->len; i++)
     {
       const char * const *constraint = g_ptr_array_index (entity->uniqueness_constraints, i);
-      guint n_keys = constraint != NULL ? g_strv_length ((char **) constraint) : 0;
+      guint n_keys = count_own_keys (entity, constraint);
       g_autoptr(GString) values = g_string_new (NULL);
-      g_autofree char *sql = NULL;
       gboolean possible = TRUE;
-      gint64 count = 0;
 
-      if (n_keys == 0 || (entity->parent != NULL && has_constraint (entity->parent, constraint)))
+      if (n_keys == 0)
         continue;
 
       for (guint m = 0; possible && m < mappings->len; m++)
         {
-          const Mapping *mapping = g_ptr_array_index (mappings, m);
+          const GodwitStageMapping *mapping = g_ptr_array_index (mappings, m);
           g_autofree char *rows = NULL;
 
           if (!godwit_entity_is_kind_of (mapping->destination, entity))
@@ -1553,18 +1387,15 @@ count_mapped_duplicates (Analysis      *a,
               value = dup_attribute_value (mapping, attribute);
               g_string_append_printf (values, "%s%s AS k%u", k > 0 ? ", " : "", value, k);
             }
-          rows = dup_mapped_rows (mapping);
+          rows = dup_mapped_rows (a, mapping);
           g_string_append_printf (values, " FROM %s", rows);
         }
 
       if (!possible || values->len == 0)
         continue;
 
-      sql = dup_duplicates_sql (values->str, n_keys);
-      if (!query_count (a, entity->name, sql, &count, error))
+      if (!count_duplicates (a, entity, constraint, values->str, " made by the entity mappings", error))
         return FALSE;
-
-      add_uniqueness_impact (a, entity, constraint, count, " made by the entity mappings");
     }
 
   return TRUE;
@@ -1575,10 +1406,14 @@ analyse_plan (Analysis                    *a,
               const GodwitMigrationStage  *stage,
               GError                     **error)
 {
-  g_autoptr(GPtrArray) mappings = collect_mappings (a, stage);
+  g_autoptr(GPtrArray) mappings = NULL;
   GPtrArray *changes = godwit_model_diff_get_entity_changes (a->self->diff);
   GPtrArray *sources = godwit_model_get_entities (a->source);
   GPtrArray *destinations = godwit_model_get_entities (a->destination);
+
+  mappings = _godwit_custom_migration_collect_mappings (a->source, a->destination, stage, a->self->diff, error);
+  if (mappings == NULL)
+    return FALSE;
 
   for (guint i = 0; i < a->self->counts->len; i++)
     {
@@ -1662,18 +1497,12 @@ _godwit_stage_report_count_impacts (GodwitStageReport           *self,
   a.layout = layout;
 
   _godwit_readonly_vfs_register ();
-  if (_godwit_sql_open (path, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME, &a.run.db) != SQLITE_OK)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot open the store: %s", path,
-                   a.run.db != NULL ? sqlite3_errmsg (a.run.db) : "out of memory");
-      sqlite3_close (a.run.db);
-      return FALSE;
-    }
+  if (!_godwit_sql_run_open (&a.run, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME, error))
+    return FALSE;
 
   g_clear_pointer (&self->impacts, g_ptr_array_unref);
   self->impacts = g_ptr_array_new_with_free_func (data_impact_free);
 
-  _godwit_sql_run_watch_cancellable (&a.run);
   if (stage != NULL && stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
     ok = analyse_plan (&a, stage, error);
   else
@@ -1827,62 +1656,60 @@ godwit_stage_report_get_samples (GodwitStageReport *self)
 
 /* ---- JSON ------------------------------------------------------------- */
 
-static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
+typedef void (*AddElementFunc) (JsonBuilder   *builder,
+                                gconstpointer  element);
 
+/* The member @name: an array of @elements, each added by @add_element,
+ * or null when @elements is NULL. */
 static void
-add_count (JsonBuilder *builder,
-           const char  *name,
-           gint64       value)
+add_array (JsonBuilder    *builder,
+           const char     *name,
+           GPtrArray      *elements,
+           AddElementFunc  add_element)
 {
   json_builder_set_member_name (builder, name);
-  if (value >= 0)
-    json_builder_add_int_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_strings (JsonBuilder *builder,
-             const char  *name,
-             GPtrArray   *strings)
-{
-  json_builder_set_member_name (builder, name);
-  if (strings == NULL)
+  if (elements == NULL)
     {
       json_builder_add_null_value (builder);
       return;
     }
   json_builder_begin_array (builder);
-  for (guint i = 0; i < strings->len; i++)
-    json_builder_add_string_value (builder, g_ptr_array_index (strings, i));
+  for (guint i = 0; i < elements->len; i++)
+    add_element (builder, g_ptr_array_index (elements, i));
   json_builder_end_array (builder);
 }
 
 static void
-add_nodes (JsonBuilder *builder,
-           const char  *name,
-           GPtrArray   *nodes)
+add_string_element (JsonBuilder   *builder,
+                    gconstpointer  element)
 {
-  json_builder_set_member_name (builder, name);
-  if (nodes == NULL)
-    {
-      json_builder_add_null_value (builder);
-      return;
-    }
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < nodes->len; i++)
-    json_builder_add_value (builder, json_node_copy (g_ptr_array_index (nodes, i)));
-  json_builder_end_array (builder);
+  json_builder_add_string_value (builder, element);
+}
+
+static void
+add_node_element (JsonBuilder   *builder,
+                  gconstpointer  element)
+{
+  json_builder_add_value (builder, json_node_copy ((JsonNode *) element));
+}
+
+/* The members an entity's change and a property's change share; @key
+ * names what changes: "entity" or "property". */
+static void
+add_change_members (JsonBuilder      *builder,
+                    const char       *key,
+                    const char       *name,
+                    GodwitChangeKind  kind,
+                    const char       *explanation,
+                    const char       *blocker)
+{
+  json_builder_set_member_name (builder, key);
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "change");
+  json_builder_add_string_value (builder, godwit_change_kind_to_string (kind));
+  json_builder_set_member_name (builder, "explanation");
+  json_builder_add_string_value (builder, explanation);
+  _godwit_json_add_nullable_string (builder, "blocker", blocker);
 }
 
 /* The entities the step changes, each with the properties it changes. */
@@ -1902,13 +1729,7 @@ add_entity_changes (JsonBuilder     *builder,
         continue;
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "entity");
-      json_builder_add_string_value (builder, entity->name);
-      json_builder_set_member_name (builder, "change");
-      json_builder_add_string_value (builder, godwit_change_kind_to_string (change->kind));
-      json_builder_set_member_name (builder, "explanation");
-      json_builder_add_string_value (builder, change->explanation);
-      add_nullable_string (builder, "blocker", change->blocker);
+      add_change_members (builder, "entity", entity->name, change->kind, change->explanation, change->blocker);
       json_builder_set_member_name (builder, "properties");
       json_builder_begin_array (builder);
       for (guint j = 0; change->properties != NULL && j < change->properties->len; j++)
@@ -1921,19 +1742,66 @@ add_entity_changes (JsonBuilder     *builder,
             continue;
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "property");
-          json_builder_add_string_value (builder, property->name);
-          json_builder_set_member_name (builder, "change");
-          json_builder_add_string_value (builder, godwit_change_kind_to_string (property_change->kind));
-          json_builder_set_member_name (builder, "explanation");
-          json_builder_add_string_value (builder, property_change->explanation);
-          add_nullable_string (builder, "blocker", property_change->blocker);
+          add_change_members (builder, "property", property->name, property_change->kind,
+                              property_change->explanation, property_change->blocker);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+}
+
+static void
+add_count_element (JsonBuilder   *builder,
+                   gconstpointer  element)
+{
+  const GodwitEntityCount *count = element;
+
+  json_builder_begin_object (builder);
+  _godwit_json_add_nullable_string (builder, "source_entity", count->source_entity);
+  _godwit_json_add_nullable_string (builder, "destination_entity", count->destination_entity);
+  _godwit_json_add_count (builder, "before", count->before);
+  _godwit_json_add_count (builder, "predicted", count->predicted);
+  _godwit_json_add_count (builder, "after", count->after);
+  json_builder_end_object (builder);
+}
+
+static void
+add_impact_element (JsonBuilder   *builder,
+                    gconstpointer  element)
+{
+  const GodwitDataImpact *impact = element;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, godwit_data_impact_kind_to_string (impact->kind));
+  json_builder_set_member_name (builder, "entity");
+  json_builder_add_string_value (builder, impact->entity);
+  _godwit_json_add_nullable_string (builder, "property", impact->property);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, impact->count);
+  json_builder_set_member_name (builder, "loses_data");
+  json_builder_add_boolean_value (builder, impact->loses_data);
+  json_builder_set_member_name (builder, "blocks");
+  json_builder_add_boolean_value (builder, impact->blocks);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, impact->message);
+  json_builder_end_object (builder);
+}
+
+static void
+add_samples_element (JsonBuilder   *builder,
+                     gconstpointer  element)
+{
+  const GodwitObjectSamples *samples = element;
+
+  json_builder_begin_object (builder);
+  _godwit_json_add_nullable_string (builder, "source_entity", samples->source_entity);
+  _godwit_json_add_nullable_string (builder, "destination_entity", samples->destination_entity);
+  add_array (builder, "before", samples->before, add_node_element);
+  add_array (builder, "after", samples->after, add_node_element);
+  json_builder_end_object (builder);
 }
 
 /**
@@ -1960,80 +1828,17 @@ godwit_stage_report_to_json (GodwitStageReport *self)
   json_builder_add_string_value (builder, self->destination_version);
   json_builder_set_member_name (builder, "kind");
   json_builder_add_string_value (builder, godwit_migration_step_kind_to_string (self->kind));
-  add_nullable_string (builder, "stage", self->stage_path);
-  add_nullable_string (builder, "mapping_model", self->mapping_model);
+  _godwit_json_add_nullable_string (builder, "stage", self->stage_path);
+  _godwit_json_add_nullable_string (builder, "mapping_model", self->mapping_model);
   json_builder_set_member_name (builder, "changes");
   add_entity_changes (builder, self->diff);
-  add_strings (builder, "blockers", self->blockers);
+  add_array (builder, "blockers", self->blockers, add_string_element);
   json_builder_set_member_name (builder, "ran");
   json_builder_add_boolean_value (builder, self->ran);
-
-  json_builder_set_member_name (builder, "counts");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->counts->len; i++)
-    {
-      const GodwitEntityCount *count = g_ptr_array_index (self->counts, i);
-
-      json_builder_begin_object (builder);
-      add_nullable_string (builder, "source_entity", count->source_entity);
-      add_nullable_string (builder, "destination_entity", count->destination_entity);
-      add_count (builder, "before", count->before);
-      add_count (builder, "predicted", count->predicted);
-      add_count (builder, "after", count->after);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-
-  json_builder_set_member_name (builder, "impacts");
-  if (self->impacts == NULL)
-    json_builder_add_null_value (builder);
-  else
-    {
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < self->impacts->len; i++)
-        {
-          const GodwitDataImpact *impact = g_ptr_array_index (self->impacts, i);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "kind");
-          json_builder_add_string_value (builder, godwit_data_impact_kind_to_string (impact->kind));
-          json_builder_set_member_name (builder, "entity");
-          json_builder_add_string_value (builder, impact->entity);
-          add_nullable_string (builder, "property", impact->property);
-          json_builder_set_member_name (builder, "count");
-          json_builder_add_int_value (builder, impact->count);
-          json_builder_set_member_name (builder, "loses_data");
-          json_builder_add_boolean_value (builder, impact->loses_data);
-          json_builder_set_member_name (builder, "blocks");
-          json_builder_add_boolean_value (builder, impact->blocks);
-          json_builder_set_member_name (builder, "message");
-          json_builder_add_string_value (builder, impact->message);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-    }
-
-  add_strings (builder, "sql", self->sql);
-
-  json_builder_set_member_name (builder, "samples");
-  if (self->samples == NULL)
-    json_builder_add_null_value (builder);
-  else
-    {
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < self->samples->len; i++)
-        {
-          const GodwitObjectSamples *samples = g_ptr_array_index (self->samples, i);
-
-          json_builder_begin_object (builder);
-          add_nullable_string (builder, "source_entity", samples->source_entity);
-          add_nullable_string (builder, "destination_entity", samples->destination_entity);
-          add_nodes (builder, "before", samples->before);
-          add_nodes (builder, "after", samples->after);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-    }
+  add_array (builder, "counts", self->counts, add_count_element);
+  add_array (builder, "impacts", self->impacts, add_impact_element);
+  add_array (builder, "sql", self->sql, add_string_element);
+  add_array (builder, "samples", self->samples, add_samples_element);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

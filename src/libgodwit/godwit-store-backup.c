@@ -41,6 +41,8 @@
 #include <unistd.h>
 
 #include "godwit-error.h"
+#include "godwit-file-private.h"
+#include "godwit-json-private.h"
 #include "godwit-readonly-vfs-private.h"
 #include "godwit-sql-private.h"
 #include "godwit-store-backup.h"
@@ -50,6 +52,9 @@
 #define MANIFEST_NAME       "manifest.json"
 #define MANIFEST_FORMAT     1
 #define MANIFEST_MAX_SIZE   (64 * 1024)
+/* A manifest nests three deep; deeper ones are refused before json-glib,
+ * whose recursive parser would exhaust the stack. */
+#define MANIFEST_MAX_DEPTH  8
 #define COPY_CHUNK_SIZE     (1024 * 1024)
 #define SNAPSHOT_STEP_PAGES 1024
 
@@ -689,7 +694,7 @@ read_manifest (const char  *backup_path,
 {
   g_autofree char *path = g_build_filename (backup_path, MANIFEST_NAME, NULL);
   g_autofree char *text = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root_node = NULL;
   g_autoptr(Manifest) manifest = g_new0 (Manifest, 1);
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
@@ -700,19 +705,18 @@ read_manifest (const char  *backup_path,
   gint64 format = 0;
   gsize length = 0;
 
-  if (file_size (path) > MANIFEST_MAX_SIZE)
-    return set_manifest_error (error, path, "too large for a backup manifest"), NULL;
-
-  if (!g_file_get_contents (path, &text, &length, &local_error) ||
-      !json_parser_load_from_data (parser, text, length, &local_error))
+  text = _godwit_file_read_bounded (path, "a backup manifest", MANIFEST_MAX_SIZE, &length, &local_error);
+  if (text != NULL)
+    root_node = _godwit_json_load_checked (text, length, path, "a backup manifest", MANIFEST_MAX_SIZE,
+                                           MANIFEST_MAX_DEPTH, &local_error);
+  if (root_node == NULL)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE, "%s: %s", path, local_error->message);
+      /* The messages name the manifest; whatever is wrong, the backup is
+       * damaged. */
+      g_set_error_literal (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE, local_error->message);
       return NULL;
     }
-
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return set_manifest_error (error, path, "not a JSON object"), NULL;
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (root_node);
 
   created = get_string_member (root, "created");
   description = get_string_member (root, "description");

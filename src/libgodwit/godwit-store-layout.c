@@ -413,22 +413,6 @@ dup_own_stored_properties (GodwitEntity *entity)
   return own;
 }
 
-static GodwitProperty *
-find_inverse (GodwitStoreLayout *self,
-              GodwitProperty    *relationship)
-{
-  GodwitEntity *destination;
-
-  if (relationship->inverse_name == NULL)
-    return NULL;
-
-  destination = godwit_model_get_entity (self->model, relationship->destination_entity);
-  if (destination == NULL)
-    return NULL;
-
-  return godwit_entity_find_property (destination, relationship->inverse_name);
-}
-
 static gboolean
 claim_sql_name (GodwitStoreLayout  *self,
                 const char         *name,
@@ -511,7 +495,7 @@ add_to_one_columns (TableBuilder   *builder,
   g_autofree char *base = g_strconcat ("Z", upper, NULL);
   GodwitEntity *destination = godwit_model_get_entity (self->model,
                                                        relationship->destination_entity);
-  GodwitProperty *inverse = find_inverse (self, relationship);
+  GodwitProperty *inverse = godwit_model_find_inverse (self->model, relationship);
   GodwitColumn *column;
 
   column = add_column (builder, CLASS_INTEGER, base, "INTEGER", GODWIT_COLUMN_ROLE_TO_ONE,
@@ -583,7 +567,7 @@ collect_owned_to_many (GodwitStoreLayout *self)
           GPtrArray *relationships;
 
           if (relationship->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP || !relationship->to_many ||
-              find_inverse (self, relationship) != NULL)
+              godwit_model_find_inverse (self->model, relationship) != NULL)
             continue;
 
           destination = godwit_model_get_entity (self->model, relationship->destination_entity);
@@ -819,7 +803,7 @@ build_join_tables (GodwitStoreLayout  *self,
           if (relationship->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP || !relationship->to_many)
             continue;
 
-          inverse = find_inverse (self, relationship);
+          inverse = godwit_model_find_inverse (self->model, relationship);
           if (inverse == NULL || !inverse->to_many)
             continue;
 

@@ -317,22 +317,6 @@ prepare (GodwitStore  *self,
   return statement;
 }
 
-static char *
-quote_identifier (const char *name)
-{
-  g_autoptr(GString) quoted = g_string_new ("\"");
-
-  for (const char *p = name; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (quoted, '"');
-      g_string_append_c (quoted, *p);
-    }
-  g_string_append_c (quoted, '"');
-
-  return g_string_free (g_steal_pointer (&quoted), FALSE);
-}
-
 static gboolean
 check_sqlite_header (const char  *path,
                      GError     **error)
@@ -904,7 +888,7 @@ read_table_columns (GodwitStore  *self,
                     GError      **error)
 {
   g_autoptr(GHashTable) columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_autofree char *quoted = quote_identifier (table);
+  g_autofree char *quoted = _godwit_sql_quote_identifier (table);
   g_autofree char *sql = g_strdup_printf ("PRAGMA table_info(%s)", quoted);
   sqlite3_stmt *statement;
   int rc;
@@ -1049,12 +1033,12 @@ to_many_sql (GodwitStore    *self,
   if (fk == NULL)
     return NULL;
 
-  quoted_table = quote_identifier (table->name);
-  quoted_fk = quote_identifier (fk->name);
+  quoted_table = _godwit_sql_quote_identifier (table->name);
+  quoted_fk = _godwit_sql_quote_identifier (fk->name);
 
   if (order != NULL)
     {
-      g_autofree char *quoted_order = quote_identifier (order->name);
+      g_autofree char *quoted_order = _godwit_sql_quote_identifier (order->name);
 
       order_by = g_strdup_printf ("%s, Z_PK", quoted_order);
     }
@@ -1113,14 +1097,14 @@ join_table_sql (GodwitStore    *self,
       order_column = join->inverse_order_column;
     }
 
-  quoted_join = quote_identifier (join->name);
-  quoted_destination = quote_identifier (destination_table->name);
-  quoted_own = quote_identifier (own_column);
-  quoted_other = quote_identifier (other_column);
+  quoted_join = _godwit_sql_quote_identifier (join->name);
+  quoted_destination = _godwit_sql_quote_identifier (destination_table->name);
+  quoted_own = _godwit_sql_quote_identifier (own_column);
+  quoted_other = _godwit_sql_quote_identifier (other_column);
 
   if (relationship->ordered && order_column != NULL)
     {
-      g_autofree char *quoted_order = quote_identifier (order_column);
+      g_autofree char *quoted_order = _godwit_sql_quote_identifier (order_column);
 
       return g_strdup_printf ("SELECT j.%s, d.Z_PK, d.Z_ENT FROM %s j JOIN %s d ON d.Z_PK = j.%s"
                               " WHERE j.%s BETWEEN ?1 AND ?2 ORDER BY j.%s, j.%s, d.Z_PK",
@@ -1465,7 +1449,7 @@ count_table (GodwitStore             *self,
   if (g_hash_table_contains (self->counted_tables, entity->table))
     return TRUE;
 
-  quoted = quote_identifier (entity->table);
+  quoted = _godwit_sql_quote_identifier (entity->table);
   sql = single ? g_strdup_printf ("SELECT COUNT(*) FROM %s", quoted)
                : g_strdup_printf ("SELECT Z_ENT, COUNT(*) FROM %s GROUP BY Z_ENT", quoted);
 
@@ -1816,7 +1800,7 @@ ensure_schema_only_plan (GodwitStore  *self,
   if (plan == NULL)
     return NULL;
 
-  quoted = quote_identifier (table);
+  quoted = _godwit_sql_quote_identifier (table);
   sql = g_strdup_printf ("PRAGMA table_info(%s)", quoted);
   statement = prepare (self, sql, error);
   if (statement == NULL)
@@ -1922,12 +1906,12 @@ godwit_store_fetch_objects (GodwitStore   *self,
 
   for (guint i = 0; i < table_plan->columns->len; i++)
     {
-      g_autofree char *quoted = quote_identifier (g_ptr_array_index (table_plan->columns, i));
+      g_autofree char *quoted = _godwit_sql_quote_identifier (g_ptr_array_index (table_plan->columns, i));
 
       g_string_append_printf (sql, ", %s", quoted);
     }
 
-  quoted_table = quote_identifier (entity->table);
+  quoted_table = _godwit_sql_quote_identifier (entity->table);
   filter = entity_filter_sql (numbers);
   g_string_append_printf (sql, " FROM %s WHERE Z_PK > ?1", quoted_table);
   if (!include_subentities || !table_holds_one_entity (self, entity->table))

@@ -576,7 +576,9 @@ library_write (Library  *library,
   library->dune = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Dune"),
                                       "price", g_variant_new_double (9.5), NULL);
   library->emma = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Emma"),
-                                      "price", g_variant_new_double (12.25), NULL);
+                                      /* No double is 12.1: its nearest one prints
+                                       * as 12.099999999999999 with %.17g. */
+                                      "price", g_variant_new_double (12.1), NULL);
   library->ulysses = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Ulysses"),
                                          "price", NULL, NULL);
   for (guint i = 0; i < N_TAGS; i++)
@@ -745,7 +747,9 @@ test_dump_generated (void)
 
   /* A to-one into the hierarchy names the concrete entity. */
   line = find_line (lines, emma);
+  attributes = godwit_test_object_member (line, "attributes");
   relationships = godwit_test_object_member (line, "relationships");
+  g_assert_cmpfloat (json_object_get_double_member (attributes, "price"), ==, 12.1);
   g_assert_cmpstr (json_object_get_string_member (relationships, "author"), ==, eve);
   assert_uri_set (line, "tags", tag1, NULL);
 
@@ -771,6 +775,17 @@ test_dump_generated (void)
                                         "--model", library.bundle, NULL), ==, 0);
   g_assert_nonnull (strstr (out, dune));
   g_assert_nonnull (strstr (out, "Ulysses"));
+  /* A double in the fewest digits that read back as it, in text and in
+   * JSON alike. */
+  g_assert_nonnull (strstr (out, " 12.1\n"));
+  g_assert_nonnull (strstr (out, " 9.5\n"));
+  g_assert_null (strstr (out, "12.09"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "dump", library.store.path, "Book",
+                                        "--model", library.bundle, "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"price\":12.1"));
+  g_assert_null (strstr (out, "12.09"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 

@@ -679,6 +679,120 @@ test_compiled (gconstpointer data)
   godwit_test_rmdir (tmpdir);
 }
 
+static void
+assert_found_for_store (const char *store_path,
+                        const char *expected_bundle)
+{
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bundle = godwit_model_bundle_find_for_store (store_path, &error);
+  g_assert_no_error (error);
+  if (expected_bundle == NULL)
+    {
+      g_assert_null (bundle);
+      return;
+    }
+
+  g_assert_nonnull (bundle);
+  g_assert_cmpstr (godwit_model_bundle_get_path (bundle), ==, expected_bundle);
+}
+
+/* The bundle beside a store: alone in the store's folder, else alone in
+ * its parent; two in a folder are ambiguous. The store file itself need
+ * not exist. */
+static void
+test_find_for_store (void)
+{
+  g_autofree char *tmpdir = godwit_test_make_tmpdir ();
+  g_autofree char *project = g_build_filename (tmpdir, "project", NULL);
+  g_autofree char *fixtures = g_build_filename (project, "fixtures", NULL);
+  g_autofree char *store = g_build_filename (fixtures, "Store.sqlite", NULL);
+  g_autofree char *garden = make_folder (project, "Garden.xcdatamodeld");
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *other = NULL;
+  g_autofree char *third = NULL;
+
+  add_version (garden, "Garden", minimal_contents);
+  g_assert_cmpint (g_mkdir_with_parents (fixtures, 0755), ==, 0);
+
+  assert_found_for_store (store, garden);
+  /* A file, or a hidden folder, with a bundle's name is no bundle. */
+  {
+    g_autofree char *file = g_build_filename (fixtures, "File.xcdatamodeld", NULL);
+    g_autofree char *hidden = make_folder (fixtures, ".Hidden.xcdatamodeld");
+
+    godwit_test_write_file (file, "not a folder", -1);
+    add_version (hidden, "Hidden", minimal_contents);
+    assert_found_for_store (store, garden);
+  }
+
+  /* A relative store path has a parent too. */
+  {
+    g_autoptr(GodwitModelBundle) bundle = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = NULL;
+
+    g_assert_cmpint (g_chdir (fixtures), ==, 0);
+    bundle = godwit_model_bundle_find_for_store ("Store.sqlite", &error);
+    g_assert_cmpint (g_chdir (cwd), ==, 0);
+    g_assert_no_error (error);
+    g_assert_nonnull (bundle);
+    name = g_path_get_basename (godwit_model_bundle_get_path (bundle));
+    g_assert_cmpstr (name, ==, "Garden.xcdatamodeld");
+  }
+
+  /* The store's own folder comes first. */
+  other = make_folder (fixtures, "Other.xcdatamodeld");
+  add_version (other, "Other", minimal_contents);
+  assert_found_for_store (store, other);
+
+  /* Two there: none, and the parent's is not taken instead. */
+  third = make_folder (fixtures, "Third.momd");
+  assert_found_for_store (store, NULL);
+
+  /* The one bundle beside the store, damaged: an error naming it. */
+  g_assert_cmpint (g_rmdir (third), ==, 0);
+  g_assert_cmpint (g_rename (other, third), ==, 0);
+  {
+    g_autoptr(GodwitModelBundle) bundle = NULL;
+    g_autoptr(GError) error = NULL;
+
+    bundle = godwit_model_bundle_find_for_store (store, &error);
+    g_assert_null (bundle);
+    g_assert_nonnull (error);
+    g_assert_true (error->domain == GODWIT_ERROR);
+    g_assert_nonnull (strstr (error->message, third));
+  }
+
+  /* Nothing in the folder or its parent. */
+  {
+    g_autofree char *lonely = g_build_filename (tmpdir, "a", "b", "Store.sqlite", NULL);
+    g_autofree char *lonely_dir = g_path_get_dirname (lonely);
+
+    g_assert_cmpint (g_mkdir_with_parents (lonely_dir, 0755), ==, 0);
+    assert_found_for_store (lonely, NULL);
+  }
+
+  godwit_test_rmdir (tmpdir);
+}
+
+/* The shared stores sit in stores/, their bundle one folder up. */
+static void
+test_find_for_fixture_store (void)
+{
+  g_autofree char *store = godwit_test_fixture_path ("bergier/stores/Example_v1.0.0.sqlite");
+  g_autofree char *bundle = godwit_test_fixture_path (GODWIT_TEST_BERGIER_BUNDLE);
+  g_autofree char *canonical = NULL;
+
+  if (store == NULL || bundle == NULL)
+    return;
+
+  /* The fixture path goes through "..". */
+  canonical = g_canonicalize_filename (bundle, NULL);
+  assert_found_for_store (store, canonical);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -695,6 +809,8 @@ main (int   argc,
   g_test_add_func ("/model-bundle/legacy", test_legacy);
   g_test_add_func ("/model-bundle/no-versions", test_no_versions);
   g_test_add_func ("/model-bundle/mix-ups", test_mix_ups);
+  g_test_add_func ("/model-bundle/find-for-store", test_find_for_store);
+  g_test_add_func ("/model-bundle/find-for-fixture-store", test_find_for_fixture_store);
   g_test_add_data_func ("/model-bundle/compiled/wibosco", &compiled_cases[0], test_compiled);
   g_test_add_data_func ("/model-bundle/compiled/bergier", &compiled_cases[1], test_compiled);
 

@@ -8,11 +8,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "godwit-error.h"
 #include "godwit-model-bundle.h"
+#include "godwit-model-choice.h"
 #include "godwit-store.h"
+#include "godwit-value.h"
 #include "godwit-version-match.h"
 #include "godwit-test-archive.h"
 #include "godwit-test-model.h"
@@ -436,6 +439,267 @@ test_file_colon_name (void)
   godwit_test_store_clear (&people.store);
 }
 
+/* The Z_PKs godwit_store_fetch_objects() pages through, in its order. */
+static GArray *
+fetch_pks (GodwitStore *store,
+           const char  *entity_name,
+           gboolean     include_subentities)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+  g_autoptr(GError) error = NULL;
+  GArray *pks = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  objects = godwit_store_fetch_objects (store, entity_name, include_subentities, G_MININT64, 1000, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < objects->len; i++)
+    g_array_append_val (pks, ((GodwitObject *) g_ptr_array_index (objects, i))->pk);
+
+  return pks;
+}
+
+/* godwit_store_find_object_pk() from every Z_PK around the entity's
+ * objects, at every offset up to one past the end, against the position
+ * in @pks. */
+static void
+assert_find_object_pk (GodwitStore *store,
+                       const char  *entity_name,
+                       gboolean     include_subentities,
+                       GArray      *pks,
+                       gint64       max_pk)
+{
+  for (gint64 from_pk = 0; from_pk <= max_pk + 1; from_pk++)
+    {
+      guint first_after = 0;
+      int last_at_or_before = -1;
+
+      while (first_after < pks->len && g_array_index (pks, gint64, first_after) <= from_pk)
+        first_after++;
+      last_at_or_before = (int) first_after - 1;
+
+      for (gint64 offset = 0; offset <= pks->len + 1; offset++)
+        {
+          g_autoptr(GError) error = NULL;
+          gint64 forwards = godwit_store_find_object_pk (store, entity_name, include_subentities,
+                                                         from_pk, offset, FALSE, NULL, &error);
+          gint64 backwards;
+
+          g_assert_no_error (error);
+          backwards = godwit_store_find_object_pk (store, entity_name, include_subentities,
+                                                   from_pk, offset, TRUE, NULL, &error);
+          g_assert_no_error (error);
+
+          if (first_after + offset < pks->len)
+            g_assert_cmpint (forwards, ==, g_array_index (pks, gint64, first_after + offset));
+          else
+            g_assert_cmpint (forwards, ==, 0);
+
+          if (last_at_or_before - offset >= 0)
+            g_assert_cmpint (backwards, ==, g_array_index (pks, gint64, last_at_or_before - offset));
+          else
+            g_assert_cmpint (backwards, ==, 0);
+        }
+    }
+}
+
+/* Persons and Employees interleaved in one table, some rows deleted:
+ * positions count only the entity's objects that are there, with and
+ * without the sub-entity, with the model and in the schema-only view. */
+static void
+test_find_object_pk (void)
+{
+  g_autoptr(GodwitModel) model = build_people_model ();
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  GodwitTestStore test_store = { 0 };
+  gint64 max_pk = 0;
+
+  godwit_test_store_init (&test_store, "People.sqlite");
+  writer = godwit_test_store_begin (&test_store, model, FALSE);
+  for (guint i = 0; i < 24; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Person %u", i);
+
+      max_pk = godwit_test_insert (writer, i % 3 == 1 ? "Employee" : "Person",
+                                   "name", g_variant_new_string (name), NULL);
+    }
+  godwit_test_insert (writer, "Pet", "name", g_variant_new_string ("Rex"), NULL);
+  godwit_test_insert (writer, "Pet", "name", g_variant_new_string ("Tom"), NULL);
+  godwit_test_writer_commit (writer);
+  g_clear_object (&writer);
+
+  /* Gaps: the first and the last rows, a run in the middle, and an
+   * Employee. */
+  godwit_test_execute_sql (test_store.path, "DELETE FROM ZPERSON WHERE Z_PK IN (1, 9, 10, 11, 14, 24)", NULL);
+
+  for (guint with_model = 0; with_model < 2; with_model++)
+    {
+      g_autoptr(GodwitStore) store = open_with_model (test_store.path, with_model ? model : NULL);
+      g_autoptr(GArray) persons = fetch_pks (store, "Person", TRUE);
+      g_autoptr(GArray) own_persons = fetch_pks (store, "Person", FALSE);
+      g_autoptr(GArray) employees = fetch_pks (store, "Employee", TRUE);
+      g_autoptr(GArray) pets = fetch_pks (store, "Pet", TRUE);
+
+      g_assert_cmpuint (persons->len, ==, 18);
+      g_assert_cmpuint (own_persons->len, ==, 12);
+      g_assert_cmpuint (employees->len, ==, 6);
+      g_assert_cmpuint (pets->len, ==, 2);
+
+      assert_find_object_pk (store, "Person", TRUE, persons, max_pk);
+      assert_find_object_pk (store, "Person", FALSE, own_persons, max_pk);
+      assert_find_object_pk (store, "Employee", TRUE, employees, max_pk);
+      assert_find_object_pk (store, "Pet", TRUE, pets, 2);
+
+      /* Spot checks that do not lean on godwit_store_fetch_objects(). */
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Person", TRUE, 0, 0, FALSE, NULL, &error), ==, 2);
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Person", FALSE, 8, 1, FALSE, NULL, &error), ==, 13);
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Employee", TRUE, 15, 0, TRUE, NULL, &error), ==, 8);
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Person", TRUE, G_MAXINT64, 0, TRUE, NULL, &error), ==, 23);
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Person", TRUE, G_MININT64, 17, FALSE, NULL, &error), ==, 23);
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Person", TRUE, G_MININT64, 18, FALSE, NULL, &error), ==, 0);
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Person", TRUE, G_MAXINT64, 18, TRUE, NULL, &error), ==, 0);
+      g_assert_no_error (error);
+
+      g_assert_cmpint (godwit_store_find_object_pk (store, "Nobody", TRUE, 0, 0, FALSE, NULL, &error), ==, -1);
+      g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY);
+      g_clear_error (&error);
+    }
+
+  godwit_test_store_clear (&test_store);
+}
+
+/* ---- values as text ---------------------------------------------------- */
+
+static char *
+dup_double_text (double value)
+{
+  g_autoptr(JsonNode) node = json_node_init_double (json_node_alloc (), value);
+
+  return godwit_value_dup_text (node, 0);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static void
+assert_value_text (const char *json,
+                   guint       max_chars,
+                   const char *expected)
+{
+  g_autoptr(JsonNode) node = parse_json (json);
+  g_autofree char *text = godwit_value_dup_text (node, max_chars);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
+test_value_text (void)
+{
+  const struct
+  {
+    double      value;
+    const char *text;
+  } doubles[] = {
+    { 2.1, "2.1" },
+    { 0.1, "0.1" },
+    { 12.1, "12.1" },
+    { 1.0 / 3.0, "0.3333333333333333" },     /* 16 digits */
+    { 0.1 + 0.2, "0.30000000000000004" },    /* 17 digits */
+    { 3.0, "3.0" },                          /* a double still */
+    { -0.0, "-0.0" },
+    { -2.5, "-2.5" },
+    { 1e22, "1e+22" },
+    { 1.5e-7, "1.5e-07" },
+    { -31622400.0, "-31622400.0" },
+    { G_MAXDOUBLE, "1.7976931348623157e+308" },
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (2026);
+  g_autoptr(GString) long_array = g_string_new ("[");
+
+  for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
+    {
+      g_autofree char *text = dup_double_text (doubles[i].value);
+
+      g_assert_cmpstr (text, ==, doubles[i].text);
+    }
+
+  /* Any double reads back as itself. */
+  for (guint i = 0; i < 10000; i++)
+    {
+      guint64 bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      g_autofree char *text = NULL;
+      double value;
+
+      memcpy (&value, &bits, sizeof value);
+      if (!isfinite (value))
+        continue;
+
+      text = dup_double_text (value);
+      g_assert_true (g_ascii_strtod (text, NULL) == value);
+    }
+
+  /* Strings escaped as json-glib escapes them, every ASCII character
+   * and a few others; but U+001F, which json-glib 1.6 leaves raw. */
+  for (guint c = 1; c < 0x80; c++)
+    {
+      char string[2] = { (char) c, '\0' };
+      g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), string);
+      g_autofree char *text = godwit_value_dup_text (node, 0);
+      g_autofree char *expected = c == 0x1f ? g_strdup ("\"\\u001f\"") : json_to_string (node, FALSE);
+
+      g_assert_cmpstr (text, ==, expected);
+    }
+
+  /* Without doubles, exactly what json-glib writes. */
+  {
+    const char *json = "{\"name\":\"Ann \\\"Ø€😀\\u2028\\\"\\n\\u0001\\u007f/\",\"\\t\":-9223372036854775808,\"null\":null,\"text\":\"null\","
+                       "\"list\":[1,-2,true,false,{},[]],\"nested\":{\"a\":{\"b\":[\"x\"]}}}";
+    g_autoptr(JsonNode) node = parse_json (json);
+    g_autofree char *text = godwit_value_dup_text (node, 0);
+    g_autofree char *expected = json_to_string (node, FALSE);
+
+    g_assert_cmpstr (text, ==, expected);
+  }
+
+  /* Doubles inside objects and arrays too. */
+  assert_value_text ("{\"price\":12.1,\"list\":[2.1,3.0,4]}", 0, "{\"price\":12.1,\"list\":[2.1,3.0,4]}");
+  assert_value_text ("\"null\"", 0, "\"null\"");
+  assert_value_text ("null", 0, "null");
+
+  /* Cut to max_chars characters, “…” included. */
+  assert_value_text ("\"abcdefgh\"", 5, "\"abc…");
+  assert_value_text ("\"abcdefgh\"", 10, "\"abcdefgh\"");
+  assert_value_text ("\"ØØØØØØ\"", 4, "\"ØØ…");
+  assert_value_text ("[2.1]", 1, "…");
+
+  /* Bytes that are not UTF-8, from a caller that did not check them,
+   * are counted as U+FFFD. */
+  {
+    g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), "ab\xf0");
+    g_autofree char *text = godwit_value_dup_text (node, 5);
+
+    g_assert_cmpstr (text, ==, "\"ab\xef\xbf\xbd\"");
+    g_clear_pointer (&text, g_free);
+    text = godwit_value_dup_text (node, 4);
+    g_assert_cmpstr (text, ==, "\"ab…");
+  }
+
+  /* A value far longer than the cut is not written out in full first,
+   * and still comes out right. */
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (long_array, "%s%u", i > 0 ? "," : "", i);
+  g_string_append_c (long_array, ']');
+  assert_value_text (long_array->str, 12, "[0,1,2,3,4,…");
+}
+
 /* ---- real stores -------------------------------------------------------- */
 
 static gint64
@@ -633,6 +897,91 @@ assert_open_fails (const char *path,
     g_error ("“%s” does not say “%s”", error->message, words);
 }
 
+/* The model a store is read with: the bundle's version it matches, else
+ * its cached model, else none; a damaged cache is kept as a message. */
+static void
+test_model_choice (void)
+{
+  g_autofree char *bundle_path = godwit_test_fixture_path (GODWIT_TEST_WIBOSCO_BUNDLE);
+  g_autofree char *other_path = godwit_test_fixture_path (GODWIT_TEST_BERGIER_BUNDLE);
+  g_autofree char *fixture = godwit_test_fixture_path ("wibosco-revised/stores/CoreDataMigration_Example_3.sqlite");
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GodwitModelBundle) other = NULL;
+  g_autoptr(GodwitStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *damaged = NULL;
+
+  if (bundle_path == NULL || other_path == NULL || fixture == NULL)
+    return;
+
+  bundle = godwit_model_bundle_new_for_path (bundle_path, &error);
+  g_assert_no_error (error);
+  other = godwit_model_bundle_new_for_path (other_path, &error);
+  g_assert_no_error (error);
+  store = godwit_store_open (fixture, NULL, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(GodwitModelChoice) choice = godwit_model_choice_new (store, bundle);
+
+    g_assert_cmpint (godwit_model_choice_get_source (choice), ==, GODWIT_MODEL_CHOICE_FROM_BUNDLE);
+    g_assert_true (godwit_model_choice_get_model (choice) ==
+                   godwit_model_bundle_find_version (bundle, "CoreDataMigration_Example 3"));
+    g_assert_true (godwit_version_match_get_matched_version (godwit_model_choice_get_bundle_match (choice)) ==
+                   godwit_model_choice_get_model (choice));
+    g_assert_nonnull (godwit_model_choice_get_cached_model (choice));
+    g_assert_null (godwit_model_choice_get_cached_model_error (choice));
+  }
+
+  /* A bundle of another app: the cached model, and the match says why. */
+  {
+    g_autoptr(GodwitModelChoice) choice = godwit_model_choice_new (store, other);
+    GodwitVersionMatch *match = godwit_model_choice_get_bundle_match (choice);
+
+    g_assert_cmpint (godwit_model_choice_get_source (choice), ==, GODWIT_MODEL_CHOICE_FROM_STORE_CACHE);
+    g_assert_true (godwit_model_choice_get_model (choice) == godwit_model_choice_get_cached_model (choice));
+    g_assert_nonnull (match);
+    g_assert_null (godwit_version_match_get_matched_version (match));
+  }
+
+  {
+    g_autoptr(GodwitModelChoice) choice = godwit_model_choice_new (store, NULL);
+
+    g_assert_cmpint (godwit_model_choice_get_source (choice), ==, GODWIT_MODEL_CHOICE_FROM_STORE_CACHE);
+    g_assert_nonnull (godwit_model_choice_get_model (choice));
+    g_assert_cmpstr (godwit_model_get_version_name (godwit_model_choice_get_model (choice)), ==,
+                     godwit_model_get_version_name (godwit_model_choice_get_cached_model (choice)));
+    g_assert_null (godwit_model_choice_get_bundle_match (choice));
+  }
+  g_clear_object (&store);
+
+  /* A damaged cache: the bundle still decides, and without one there is
+   * no model. */
+  tmpdir = godwit_test_make_tmpdir ();
+  damaged = g_build_filename (tmpdir, "Damaged.sqlite", NULL);
+  godwit_test_copy_store (fixture, damaged);
+  godwit_test_execute_sql (damaged, "UPDATE Z_MODELCACHE SET Z_CONTENT = x'00010203'", NULL);
+  store = godwit_store_open (damaged, NULL, &error);
+  g_assert_no_error (error);
+
+  {
+    g_autoptr(GodwitModelChoice) with_bundle = godwit_model_choice_new (store, bundle);
+    g_autoptr(GodwitModelChoice) without = godwit_model_choice_new (store, NULL);
+
+    g_assert_cmpint (godwit_model_choice_get_source (with_bundle), ==, GODWIT_MODEL_CHOICE_FROM_BUNDLE);
+    g_assert_nonnull (godwit_model_choice_get_cached_model_error (with_bundle));
+
+    g_assert_cmpint (godwit_model_choice_get_source (without), ==, GODWIT_MODEL_CHOICE_NONE);
+    g_assert_null (godwit_model_choice_get_model (without));
+    g_assert_null (godwit_model_choice_get_cached_model (without));
+    g_assert_nonnull (strstr (godwit_model_choice_get_cached_model_error (without), damaged));
+  }
+
+  g_clear_object (&store);
+  godwit_test_rmdir (tmpdir);
+}
+
 static void
 test_bad_input (void)
 {
@@ -727,9 +1076,12 @@ main (int   argc,
   g_test_add_func ("/store/generated/wal-untouched", test_wal_untouched);
   g_test_add_func ("/store/generated/concurrent-writer", test_concurrent_writer);
   g_test_add_func ("/store/generated/file-colon-name", test_file_colon_name);
+  g_test_add_func ("/store/generated/find-object-pk", test_find_object_pk);
+  g_test_add_func ("/store/value-text", test_value_text);
   g_test_add_func ("/store/real/note-store", test_note_store);
   g_test_add_func ("/store/real/schema-only", test_schema_only);
   g_test_add_func ("/store/real/version-match", test_version_match);
+  g_test_add_func ("/store/real/model-choice", test_model_choice);
   g_test_add_func ("/store/bad-input", test_bad_input);
 
   return g_test_run ();

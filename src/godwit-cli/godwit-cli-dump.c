@@ -23,19 +23,21 @@
 
 typedef struct
 {
-  GodwitStore   *store;
-  JsonGenerator *generator;  /* (nullable) JSON Lines; text without it */
-  gint64         after_pk;
-  gint64         limit;      /* per entity; -1 for none */
+  GodwitStore *store;
+  gboolean     json;       /* JSON Lines; text without it */
+  gint64       after_pk;
+  gint64       limit;      /* per entity; -1 for none */
 } Dump;
 
+/* One line of JSON Lines, its values written as the text output writes
+ * them. */
 static void
-print_object_json (Dump         *dump,
-                   GodwitObject *object)
+print_object_json (GodwitObject *object)
 {
   g_autoptr(JsonNode) node = godwit_object_to_json (object);
+  g_autofree char *text = godwit_value_dup_text (node, 0);
 
-  _godwit_cli_write_json (dump->generator, node);
+  fprintf (stdout, "%s\n", text);
 }
 
 static void
@@ -46,7 +48,7 @@ add_value_rows (GodwitCliTable *table,
 
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *text = _godwit_cli_dup_node_text (json_object_get_member (values, l->data), 0);
+      g_autofree char *text = godwit_value_dup_text (json_object_get_member (values, l->data), 0);
 
       _godwit_cli_table_add_row (table, l->data, text);
     }
@@ -94,8 +96,8 @@ dump_entity (Dump        *dump,
         {
           GodwitObject *object = g_ptr_array_index (page, i);
 
-          if (dump->generator != NULL)
-            print_object_json (dump, object);
+          if (dump->json)
+            print_object_json (object);
           else
             print_object_text (object);
           printed++;
@@ -138,13 +140,11 @@ _godwit_cli_dump (const GodwitCliCommand  *command,
                   char                   **argv)
 {
   g_autoptr(GodwitCliStore) cli_store = NULL;
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *bundle_path = NULL;
   g_autofree char *limit_text = NULL;
   g_autofree char *after_text = NULL;
-  gboolean json = FALSE;
-  Dump dump = { NULL, NULL, 0, -1 };
+  Dump dump = { NULL, FALSE, 0, -1 };
   gboolean ok;
   const GOptionEntry entries[] = {
     { "model", 0, 0, G_OPTION_ARG_FILENAME, &bundle_path,
@@ -153,7 +153,7 @@ _godwit_cli_dump (const GodwitCliCommand  *command,
       N_("Print at most N objects (of each entity when ENTITY is not given)"), N_("N") },
     { "after", 0, 0, G_OPTION_ARG_STRING, &after_text,
       N_("Print only objects whose primary key (Z_PK) is greater than PK"), N_("PK") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON Lines, one object per line (see docs/cli.md)"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &dump.json, N_("Write JSON Lines, one object per line (see docs/cli.md)"), NULL },
     { NULL }
   };
 
@@ -167,11 +167,7 @@ _godwit_cli_dump (const GodwitCliCommand  *command,
   if (cli_store == NULL || !_godwit_cli_store_require_match (cli_store, &error))
     return _godwit_cli_fail (error);
 
-  if (json)
-    generator = _godwit_cli_json_generator_new (FALSE);
-
   dump.store = cli_store->store;
-  dump.generator = generator;
 
   if (argc > 2)
     ok = dump_entity (&dump, argv[2], TRUE, &error);

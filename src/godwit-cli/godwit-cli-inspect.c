@@ -129,13 +129,14 @@ compare_cached_model (Inspection *inspection)
 {
   GodwitCliStore *cli_store = inspection->cli_store;
   GHashTable *store_hashes = godwit_store_get_version_hashes (cli_store->store);
+  GodwitModel *cached_model = godwit_model_choice_get_cached_model (cli_store->model_choice);
 
-  if (cli_store->cached_model == NULL || g_hash_table_size (store_hashes) == 0)
+  if (cached_model == NULL || g_hash_table_size (store_hashes) == 0)
     return;
 
-  inspection->cache_bundle = godwit_model_bundle_new_for_model (cli_store->cached_model,
+  inspection->cache_bundle = godwit_model_bundle_new_for_model (cached_model,
                                                                 GODWIT_MODEL_BUNDLE_KIND_STORE_CACHE);
-  inspection->cache_match = godwit_version_match_new (store_hashes, cli_store->cached_model,
+  inspection->cache_match = godwit_version_match_new (store_hashes, cached_model,
                                                       inspection->cache_bundle);
 }
 
@@ -149,7 +150,7 @@ cached_model_matches (Inspection *inspection)
 static gboolean
 bundle_matches (Inspection *inspection)
 {
-  GodwitVersionMatch *match = inspection->cli_store->bundle_match;
+  GodwitVersionMatch *match = godwit_model_choice_get_bundle_match (inspection->cli_store->model_choice);
 
   return match == NULL || godwit_version_match_get_matched_version (match) != NULL;
 }
@@ -159,7 +160,7 @@ add_bundle_match (JsonBuilder *builder,
                   Inspection  *inspection)
 {
   GodwitCliStore *cli_store = inspection->cli_store;
-  GodwitVersionMatch *match = cli_store->bundle_match;
+  GodwitVersionMatch *match = godwit_model_choice_get_bundle_match (cli_store->model_choice);
   GodwitModel *matched;
   GodwitModel *nearest;
   GPtrArray *matching;
@@ -206,7 +207,8 @@ add_model_cache (JsonBuilder *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "present");
   json_builder_add_boolean_value (builder, godwit_store_has_model_cache (cli_store->store));
-  _godwit_json_add_nullable_string (builder, "error", cli_store->cached_model_error);
+  _godwit_json_add_nullable_string (builder, "error",
+                                    godwit_model_choice_get_cached_model_error (cli_store->model_choice));
   json_builder_set_member_name (builder, "matches_metadata");
   if (inspection->cache_match != NULL)
     json_builder_add_boolean_value (builder, cached_model_matches (inspection));
@@ -252,7 +254,7 @@ print_json (Inspection *inspection)
   json_builder_set_member_name (builder, "model");
   json_builder_begin_object (builder);
   _godwit_json_add_nullable_string (builder, "source",
-                                    _godwit_cli_model_source_to_string (cli_store->model_source));
+                                    _godwit_cli_model_source_to_string (godwit_model_choice_get_source (cli_store->model_choice)));
   _godwit_json_add_nullable_string (builder, "version",
                                     model != NULL ? godwit_model_get_version_name (model) : NULL);
   _godwit_json_add_nullable_string (builder, "bundle",
@@ -309,14 +311,14 @@ dup_model_text (Inspection *inspection)
   GodwitCliStore *cli_store = inspection->cli_store;
   GodwitModel *model = godwit_store_get_model (cli_store->store);
 
-  switch (cli_store->model_source)
+  switch (godwit_model_choice_get_source (cli_store->model_choice))
     {
-    case GODWIT_CLI_MODEL_FROM_BUNDLE:
+    case GODWIT_MODEL_CHOICE_FROM_BUNDLE:
       return g_strdup_printf (_("version “%s” of %s"), godwit_model_get_version_name (model),
                               godwit_model_bundle_get_path (cli_store->bundle));
-    case GODWIT_CLI_MODEL_FROM_STORE_CACHE:
+    case GODWIT_MODEL_CHOICE_FROM_STORE_CACHE:
       return g_strdup (_("the store’s cached model (Z_MODELCACHE)"));
-    case GODWIT_CLI_MODEL_NONE:
+    case GODWIT_MODEL_CHOICE_NONE:
       if (cli_store->bundle != NULL)
         return g_strdup (_("none: schema-only view (the bundle has no matching version and the store has no readable cached model)"));
       return g_strdup (_("none: schema-only view (no --model given and the store has no readable cached model)"));
@@ -328,7 +330,7 @@ dup_model_text (Inspection *inspection)
 static char *
 dup_bundle_match_text (Inspection *inspection)
 {
-  GodwitVersionMatch *match = inspection->cli_store->bundle_match;
+  GodwitVersionMatch *match = godwit_model_choice_get_bundle_match (inspection->cli_store->model_choice);
   GodwitModel *matched;
   GodwitModel *nearest;
 
@@ -356,7 +358,7 @@ cached_model_text (Inspection *inspection)
 
   if (!godwit_store_has_model_cache (cli_store->store))
     return _("absent");
-  if (cli_store->cached_model == NULL)
+  if (godwit_model_choice_get_cached_model (cli_store->model_choice) == NULL)
     return _("unreadable");
   if (inspection->cache_match == NULL)
     return _("present (no metadata hashes to compare with)");
@@ -392,8 +394,8 @@ print_metadata (GodwitStore *store)
 
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *value = _godwit_cli_dup_node_text (json_object_get_member (object, l->data),
-                                                          METADATA_TEXT_CHARS);
+      g_autofree char *value = godwit_value_dup_text (json_object_get_member (object, l->data),
+                                                      METADATA_TEXT_CHARS);
 
       _godwit_cli_table_add_row (table, l->data, value);
     }
@@ -452,6 +454,7 @@ print_text (Inspection *inspection)
   g_autofree char *model_text = dup_model_text (inspection);
   g_autofree char *match_text = dup_bundle_match_text (inspection);
   g_autofree char *history_text = NULL;
+  const char *cached_model_error = godwit_model_choice_get_cached_model_error (cli_store->model_choice);
 
   if (godwit_store_has_persistent_history (store))
     {
@@ -473,8 +476,8 @@ print_text (Inspection *inspection)
   if (match_text != NULL)
     _godwit_cli_table_add_row (summary, _("Bundle match"), match_text);
   _godwit_cli_table_add_row (summary, _("Cached model"), cached_model_text (inspection));
-  if (cli_store->cached_model_error != NULL)
-    _godwit_cli_table_add_row (summary, "", cli_store->cached_model_error);
+  if (cached_model_error != NULL)
+    _godwit_cli_table_add_row (summary, "", cached_model_error);
   _godwit_cli_table_add_row (summary, _("History"), history_text);
   _godwit_cli_table_print (summary, 0);
 
@@ -483,7 +486,8 @@ print_text (Inspection *inspection)
 
   if (!bundle_matches (inspection))
     {
-      GodwitModel *nearest = godwit_version_match_get_nearest_version (cli_store->bundle_match);
+      GodwitVersionMatch *match = godwit_model_choice_get_bundle_match (cli_store->model_choice);
+      GodwitModel *nearest = godwit_version_match_get_nearest_version (match);
 
       if (nearest != NULL)
         {
@@ -491,7 +495,7 @@ print_text (Inspection *inspection)
                                                       godwit_model_get_version_name (nearest));
 
           _godwit_cli_print_heading (heading);
-          _godwit_cli_print_differences (godwit_version_match_get_differences (cli_store->bundle_match));
+          _godwit_cli_print_differences (godwit_version_match_get_differences (match));
         }
     }
 

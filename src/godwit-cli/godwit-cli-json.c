@@ -181,33 +181,16 @@ _godwit_cli_dup_short_hash (const char *hex)
   return g_strdup_printf ("%.*s…", SHORT_HASH_LENGTH, hex);
 }
 
-/* A value as compact JSON on one line, cut to @max_chars characters (0:
- * no limit) for text output. */
-char *
-_godwit_cli_dup_node_text (JsonNode *node,
-                           guint     max_chars)
-{
-  g_autofree char *text = json_to_string (node, FALSE);
-  g_autofree char *start = NULL;
-
-  if (max_chars == 0 || g_utf8_strlen (text, -1) <= max_chars)
-    return g_steal_pointer (&text);
-
-  start = g_utf8_substring (text, 0, max_chars - 1);
-
-  return g_strconcat (start, "…", NULL);
-}
-
 const char *
-_godwit_cli_model_source_to_string (GodwitCliModelSource source)
+_godwit_cli_model_source_to_string (GodwitModelChoiceSource source)
 {
   switch (source)
     {
-    case GODWIT_CLI_MODEL_FROM_BUNDLE:
+    case GODWIT_MODEL_CHOICE_FROM_BUNDLE:
       return "bundle";
-    case GODWIT_CLI_MODEL_FROM_STORE_CACHE:
+    case GODWIT_MODEL_CHOICE_FROM_STORE_CACHE:
       return "store-cache";
-    case GODWIT_CLI_MODEL_NONE:
+    case GODWIT_MODEL_CHOICE_NONE:
       return "none";
     default:
       g_assert_not_reached ();

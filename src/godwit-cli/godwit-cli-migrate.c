@@ -23,6 +23,7 @@
 #include "godwit-error.h"
 #include "godwit-migration.h"
 #include "godwit-stage-report.h"
+#include "godwit-value.h"
 
 /* Plans the migration of @store_path as @options say; only reads. */
 static GodwitMigration *
@@ -206,8 +207,8 @@ add_sample_values (GString    *line,
 
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *text = _godwit_cli_dup_node_text (json_object_get_member (values, l->data),
-                                                         SAMPLE_VALUE_LENGTH);
+      g_autofree char *text = godwit_value_dup_text (json_object_get_member (values, l->data),
+                                                     SAMPLE_VALUE_LENGTH);
 
       g_string_append_printf (line, "%s%s=%s", line->len > 0 ? ", " : "", (const char *) l->data, text);
     }

@@ -12,6 +12,7 @@
 #include "godwit-json-private.h"
 #include "godwit-migration.h"
 #include "godwit-model-bundle.h"
+#include "godwit-model-choice.h"
 #include "godwit-store.h"
 #include "godwit-store-backup.h"
 #include "godwit-version-match.h"
@@ -45,23 +46,12 @@ struct _GodwitCliCommand
                             char                   **argv);
 };
 
-/* Where the model objects are read with came from. */
-typedef enum
-{
-  GODWIT_CLI_MODEL_FROM_BUNDLE,
-  GODWIT_CLI_MODEL_FROM_STORE_CACHE,
-  GODWIT_CLI_MODEL_NONE,
-} GodwitCliModelSource;
-
 /* A store opened for a command, with the model chosen for it. */
 typedef struct
 {
-  GodwitStore          *store;
-  GodwitModelBundle    *bundle;              /* (nullable) --model */
-  GodwitVersionMatch   *bundle_match;        /* (nullable) the store against --model */
-  GodwitModel          *cached_model;        /* (nullable) Z_MODELCACHE decoded */
-  char                 *cached_model_error;  /* (nullable) why Z_MODELCACHE could not be decoded */
-  GodwitCliModelSource  model_source;
+  GodwitStore       *store;
+  GodwitModelBundle *bundle;         /* (nullable) --model */
+  GodwitModelChoice *model_choice;
 } GodwitCliStore;
 
 /* What plan, migrate and validate take. */
@@ -175,9 +165,7 @@ void             _godwit_cli_table_free            (GodwitCliTable          *tab
 
 void             _godwit_cli_print_heading         (const char              *heading);
 char            *_godwit_cli_dup_short_hash        (const char              *hex);
-char            *_godwit_cli_dup_node_text         (JsonNode                *node,
-                                                    guint                    max_chars);
-const char      *_godwit_cli_model_source_to_string (GodwitCliModelSource    source);
+const char      *_godwit_cli_model_source_to_string (GodwitModelChoiceSource source);
 void             _godwit_cli_add_entity            (JsonBuilder             *builder,
                                                     const char              *name,
                                                     const char              *parent_name,

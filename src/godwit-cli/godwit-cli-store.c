@@ -27,9 +27,7 @@ _godwit_cli_store_free (GodwitCliStore *cli_store)
 
   g_clear_object (&cli_store->store);
   g_clear_object (&cli_store->bundle);
-  g_clear_object (&cli_store->bundle_match);
-  g_clear_object (&cli_store->cached_model);
-  g_free (cli_store->cached_model_error);
+  g_clear_object (&cli_store->model_choice);
   g_free (cli_store);
 }
 
@@ -39,9 +37,7 @@ _godwit_cli_store_open (const char  *path,
                         GError     **error)
 {
   g_autoptr(GodwitCliStore) cli_store = g_new0 (GodwitCliStore, 1);
-  GodwitModel *model = NULL;
-
-  cli_store->model_source = GODWIT_CLI_MODEL_NONE;
+  GodwitModel *model;
 
   cli_store->store = godwit_store_open (path, NULL, error);
   if (cli_store->store == NULL)
@@ -54,32 +50,11 @@ _godwit_cli_store_open (const char  *path,
         return NULL;
     }
 
-  /* A damaged model cache is reported, not fatal: the metadata and the
-   * tables can still be shown. */
-  if (godwit_store_has_model_cache (cli_store->store))
-    {
-      g_autoptr(GError) cache_error = NULL;
-
-      cli_store->cached_model = godwit_store_load_cached_model (cli_store->store, &cache_error);
-      if (cli_store->cached_model == NULL)
-        cli_store->cached_model_error = g_strdup (cache_error->message);
-    }
-
-  if (cli_store->bundle != NULL)
-    {
-      cli_store->bundle_match = godwit_version_match_new (godwit_store_get_version_hashes (cli_store->store),
-                                                          cli_store->cached_model,
-                                                          cli_store->bundle);
-      model = godwit_version_match_get_matched_version (cli_store->bundle_match);
-      if (model != NULL)
-        cli_store->model_source = GODWIT_CLI_MODEL_FROM_BUNDLE;
-    }
-
-  if (model == NULL && cli_store->cached_model != NULL)
-    {
-      model = cli_store->cached_model;
-      cli_store->model_source = GODWIT_CLI_MODEL_FROM_STORE_CACHE;
-    }
+  /* No bundle beside the store is looked for, unlike in the app:
+   * without --model, docs/cli.md promises the cached model, else the
+   * schema-only view. */
+  cli_store->model_choice = godwit_model_choice_new (cli_store->store, cli_store->bundle);
+  model = godwit_model_choice_get_model (cli_store->model_choice);
 
   if (model != NULL && !godwit_store_set_model (cli_store->store, model, error))
     return NULL;
@@ -93,13 +68,13 @@ gboolean
 _godwit_cli_store_require_match (GodwitCliStore  *cli_store,
                                  GError         **error)
 {
+  GodwitVersionMatch *match = godwit_model_choice_get_bundle_match (cli_store->model_choice);
   GodwitModel *nearest;
 
-  if (cli_store->bundle_match == NULL ||
-      godwit_version_match_get_matched_version (cli_store->bundle_match) != NULL)
+  if (match == NULL || godwit_version_match_get_matched_version (match) != NULL)
     return TRUE;
 
-  nearest = godwit_version_match_get_nearest_version (cli_store->bundle_match);
+  nearest = godwit_version_match_get_nearest_version (match);
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NO_MODEL,
                _("%s matches no version of %s (nearest: “%s”); “godwit-cli inspect --model” shows what differs"),
                godwit_store_get_path (cli_store->store),

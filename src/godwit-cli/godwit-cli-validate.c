@@ -26,6 +26,7 @@
 #include "godwit-error.h"
 #include "godwit-file-private.h"
 #include "godwit-json-private.h"
+#include "godwit-value.h"
 
 /* The expectations format this Godwit reads. */
 #define EXPECTATIONS_FORMAT 1
@@ -484,7 +485,7 @@ read_root (Reader        *r,
   if (!JSON_NODE_HOLDS_VALUE (format) || json_node_get_value_type (format) != G_TYPE_INT64 ||
       json_node_get_int (format) != EXPECTATIONS_FORMAT)
     {
-      g_autofree char *text = _godwit_cli_dup_node_text (format, VALUE_MAX_CHARS);
+      g_autofree char *text = godwit_value_dup_text (format, VALUE_MAX_CHARS);
 
       reader_error (r, error, "godwit-expectations", _("format %s is not known: this Godwit reads format %d"),
                     text, EXPECTATIONS_FORMAT);
@@ -652,7 +653,7 @@ dup_value_text (JsonNode *node)
     return g_strdup (_("absent"));
 
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return _godwit_cli_dup_node_text (node, VALUE_MAX_CHARS);
+    return godwit_value_dup_text (node, VALUE_MAX_CHARS);
 
   text = g_string_new ("“");
   append_printable (text, json_node_get_string (node));

@@ -26,7 +26,6 @@
 
 #include "godwit-object-item.h"
 #include "godwit-object-list.h"
-#include "godwit-store-private.h"
 
 #define PAGE_SIZE        GODWIT_OBJECT_LIST_PAGE_SIZE
 #define MAX_CACHED_PAGES 32
@@ -51,9 +50,11 @@ typedef struct
   guint        page_index;
   gint64       after_pk;        /* Z_PK of the last object of the page before */
   gboolean     after_pk_known;
-  char        *anchor_sql;      /* (nullable) finds after_pk when it is not known */
+  /* When after_pk is not known: where godwit_store_find_object_pk()
+   * counts from, and how far. */
   gint64       reference_pk;
   gint64       offset;
+  gboolean     backwards;
   GPtrArray   *objects;         /* (element-type GodwitObject): the result */
 } Fetch;
 
@@ -65,8 +66,6 @@ struct _GodwitObjectList
   char         *entity_name;
   gboolean      include_subentities;
   guint         n_items;
-  char         *forward_sql;     /* (nullable) */
-  char         *backward_sql;    /* (nullable) */
 
   GHashTable   *pages;           /* (element-type guint Page) */
   GQueue        wanted;          /* page indexes to read, newest first */
@@ -104,7 +103,6 @@ fetch_free (gpointer data)
 
   g_clear_object (&fetch->store);
   g_free (fetch->entity_name);
-  g_free (fetch->anchor_sql);
   g_clear_pointer (&fetch->objects, g_ptr_array_unref);
   g_free (fetch);
 }
@@ -194,57 +192,15 @@ plan_anchor (GodwitObjectList *self,
     {
       /* Counting down from the page above: its after_pk is the last
        * object of the page before it. */
-      fetch->anchor_sql = g_strdup (self->backward_sql);
+      fetch->backwards = TRUE;
       fetch->reference_pk = *(gint64 *) g_tree_node_value (upper);
       fetch->offset = (gint64) (upper_index - index) * PAGE_SIZE;
     }
   else
     {
-      fetch->anchor_sql = g_strdup (self->forward_sql);
       fetch->reference_pk = *(gint64 *) g_tree_node_value (lower);
       fetch->offset = (gint64) (index - lower_index) * PAGE_SIZE - 1;
     }
-}
-
-/* The core has no call for “the Z_PK of the object at a position” yet,
- * so this one query runs on the store's own connection, under its lock.
- * Returns FALSE with @error set on failure; finding nothing (the store
- * has fewer objects than counted) leaves after_pk unknown. */
-static gboolean
-find_anchor (Fetch         *fetch,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  sqlite3_stmt *statement;
-  gboolean ok = FALSE;
-  int rc;
-
-  _godwit_store_lock (fetch->store, cancellable);
-
-  statement = _godwit_store_prepare_locked (fetch->store, fetch->anchor_sql, error);
-  if (statement != NULL)
-    {
-      sqlite3_bind_int64 (statement, 1, fetch->reference_pk);
-      sqlite3_bind_int64 (statement, 2, fetch->offset);
-
-      rc = sqlite3_step (statement);
-      if (rc == SQLITE_ROW)
-        {
-          fetch->after_pk = sqlite3_column_int64 (statement, 0);
-          fetch->after_pk_known = TRUE;
-          ok = TRUE;
-        }
-      else if (rc == SQLITE_DONE)
-        ok = TRUE;
-      else
-        _godwit_store_set_sqlite_error (fetch->store, rc, "finding a page of objects", error);
-
-      sqlite3_reset (statement);
-    }
-
-  _godwit_store_unlock (fetch->store);
-
-  return ok;
 }
 
 static void
@@ -256,17 +212,28 @@ fetch_in_thread (GTask        *task,
   Fetch *fetch = task_data;
   g_autoptr(GError) error = NULL;
 
-  if (!fetch->after_pk_known && !find_anchor (fetch, cancellable, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
   if (!fetch->after_pk_known)
     {
-      fetch->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_object_free);
-      g_task_return_boolean (task, TRUE);
-      return;
+      gint64 pk = godwit_store_find_object_pk (fetch->store, fetch->entity_name,
+                                               fetch->include_subentities, fetch->reference_pk,
+                                               fetch->offset, fetch->backwards, cancellable, &error);
+
+      if (error != NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+
+      /* The store has fewer objects than counted: the page stays empty. */
+      if (pk == 0)
+        {
+          fetch->objects = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_object_free);
+          g_task_return_boolean (task, TRUE);
+          return;
+        }
+
+      fetch->after_pk = pk;
+      fetch->after_pk_known = TRUE;
     }
 
   fetch->objects = godwit_store_fetch_objects (fetch->store, fetch->entity_name,
@@ -522,8 +489,6 @@ godwit_object_list_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->entity_name, g_free);
-  g_clear_pointer (&self->forward_sql, g_free);
-  g_clear_pointer (&self->backward_sql, g_free);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->anchors, g_tree_unref);
   g_clear_object (&self->cancellable);
@@ -600,56 +565,6 @@ godwit_object_list_init (GodwitObjectList *self)
   g_queue_init (&self->wanted);
 }
 
-/* @number and the numbers of every entity below it in Z_PRIMARYKEY. */
-static void
-collect_entity_numbers (GPtrArray *primary_keys,
-                        guint      number,
-                        GArray    *numbers)
-{
-  if (numbers->len > primary_keys->len)
-    return;
-
-  g_array_append_val (numbers, number);
-
-  for (guint i = 0; i < primary_keys->len; i++)
-    {
-      const GodwitPrimaryKeyRow *row = g_ptr_array_index (primary_keys, i);
-
-      if (row->super_number == number && row->entity_number != number)
-        collect_entity_numbers (primary_keys, row->entity_number, numbers);
-    }
-}
-
-/* The two queries that find a page's after_pk by counting objects from a
- * known one, forwards and backwards. */
-static void
-build_anchor_queries (GodwitObjectList        *self,
-                      const GodwitStoreEntity *entity)
-{
-  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GString) filter = g_string_new ("Z_ENT IN (");
-  char *forward;
-  char *backward;
-
-  if (self->include_subentities)
-    collect_entity_numbers (godwit_store_get_primary_keys (self->store), entity->entity_number, numbers);
-  else
-    g_array_append_val (numbers, entity->entity_number);
-
-  for (guint i = 0; i < numbers->len; i++)
-    g_string_append_printf (filter, "%s%u", i > 0 ? ", " : "", g_array_index (numbers, guint, i));
-  g_string_append_c (filter, ')');
-
-  forward = sqlite3_mprintf ("SELECT Z_PK FROM \"%w\" WHERE Z_PK > ?1 AND %s "
-                             "ORDER BY Z_PK LIMIT 1 OFFSET ?2", entity->table, filter->str);
-  backward = sqlite3_mprintf ("SELECT Z_PK FROM \"%w\" WHERE Z_PK <= ?1 AND %s "
-                              "ORDER BY Z_PK DESC LIMIT 1 OFFSET ?2", entity->table, filter->str);
-  self->forward_sql = g_strdup (forward);
-  self->backward_sql = g_strdup (backward);
-  sqlite3_free (forward);
-  sqlite3_free (backward);
-}
-
 /**
  * godwit_object_list_new:
  * @entity_name: an entity of @store
@@ -680,7 +595,6 @@ godwit_object_list_new (GodwitStore *store,
   if (entity != NULL && entity->table != NULL && entity->entity_number != 0)
     {
       self->n_items = n_items;
-      build_anchor_queries (self, entity);
       set_anchor (self, 0, G_MININT64);
     }
 

@@ -32,6 +32,9 @@
 /* WordPress, the largest bundle seen, has about 160 versions. */
 #define MAX_VERSIONS  10000
 #define MAX_MOM_SIZE  (64 * 1024 * 1024)
+/* Entries looked at in a folder when searching for a bundle beside a
+ * store: a folder with more is not a project folder. */
+#define MAX_FOLDER_ENTRIES 10000
 
 struct _GodwitModelBundle
 {
@@ -540,6 +543,91 @@ godwit_model_bundle_new_for_path (const char  *path,
     }
 
   return g_steal_pointer (&self);
+}
+
+static gboolean
+is_bundle_name (const char *name)
+{
+  return name[0] != '.' &&
+         (g_str_has_suffix (name, ".xcdatamodeld") || g_str_has_suffix (name, ".momd"));
+}
+
+/* The bundles (folders named *.xcdatamodeld or *.momd) in @dir, up to
+ * two: more are as ambiguous as two. An unreadable folder has none. */
+static GPtrArray *
+list_bundles_in (const char *dir)
+{
+  g_autoptr(GPtrArray) bundles = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint seen = 0;
+
+  if (listing == NULL)
+    return g_steal_pointer (&bundles);
+
+  while (bundles->len < 2 && seen++ < MAX_FOLDER_ENTRIES &&
+         (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (!is_bundle_name (name))
+        continue;
+
+      path = g_build_filename (dir, name, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add (bundles, g_steal_pointer (&path));
+    }
+
+  return g_steal_pointer (&bundles);
+}
+
+/**
+ * godwit_model_bundle_find_for_store:
+ * @store_path: a store file
+ *
+ * The model bundle beside a store: the one .xcdatamodeld or .momd folder
+ * in the store's folder, else the one in its parent, so that a store
+ * kept in a subfolder of a project (fixtures/, say) finds the project's
+ * bundle. Several bundles in one folder are ambiguous: none is chosen,
+ * and the parent is not searched. The bundle's path is absolute, without
+ * "." or "..".
+ *
+ * Returns: (transfer full) (nullable): the bundle, loaded; %NULL without
+ *   an error when no single bundle is beside the store, or with @error
+ *   set when the one beside it cannot be loaded
+ */
+GodwitModelBundle *
+godwit_model_bundle_find_for_store (const char  *store_path,
+                                    GError     **error)
+{
+  g_autofree char *absolute = NULL;
+  g_autofree char *dir = NULL;
+
+  g_return_val_if_fail (store_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* A relative path has a parent folder too. */
+  absolute = g_canonicalize_filename (store_path, NULL);
+  dir = g_path_get_dirname (absolute);
+
+  for (guint level = 0; level < 2; level++)
+    {
+      g_autoptr(GPtrArray) bundles = list_bundles_in (dir);
+      g_autofree char *parent = NULL;
+
+      if (bundles->len == 1)
+        return godwit_model_bundle_new_for_path (g_ptr_array_index (bundles, 0), error);
+      if (bundles->len > 1)
+        return NULL;
+
+      parent = g_path_get_dirname (dir);
+      if (g_strcmp0 (parent, dir) == 0)
+        return NULL;
+      g_free (dir);
+      dir = g_steal_pointer (&parent);
+    }
+
+  return NULL;
 }
 
 /**

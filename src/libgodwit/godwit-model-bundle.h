@@ -28,6 +28,8 @@ GodwitModelBundle     *godwit_model_bundle_new_for_path                (const ch
                                                                         GError               **error);
 GodwitModelBundle     *godwit_model_bundle_new_for_model               (GodwitModel           *model,
                                                                         GodwitModelBundleKind  kind);
+GodwitModelBundle     *godwit_model_bundle_find_for_store              (const char            *store_path,
+                                                                        GError               **error);
 const char            *godwit_model_bundle_get_path                    (GodwitModelBundle     *self);
 GodwitModelBundleKind  godwit_model_bundle_get_kind                    (GodwitModelBundle     *self);
 const char            *godwit_model_bundle_get_kind_name               (GodwitModelBundle     *self);

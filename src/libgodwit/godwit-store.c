@@ -1433,6 +1433,29 @@ table_holds_one_entity (GodwitStore *self,
   return rows <= 1;
 }
 
+/* The condition on Z_ENT that picks the entity's objects (with
+ * @include_subentities, its sub-entities' too) from its table, for a
+ * WHERE clause after "AND"; NULL when every row of the table is one of
+ * them. */
+static char *
+entity_condition_sql (GodwitStore             *self,
+                      const GodwitStoreEntity *entity,
+                      gboolean                 include_subentities)
+{
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (include_subentities)
+    {
+      if (table_holds_one_entity (self, entity->table))
+        return NULL;
+      collect_entity_numbers (self, entity->entity_number, numbers);
+    }
+  else
+    g_array_append_val (numbers, entity->entity_number);
+
+  return entity_filter_sql (numbers);
+}
+
 /* One pass per table gives every entity's count; the snapshot never
  * changes, so it is kept. Called with the mutex held. */
 static gboolean
@@ -1853,7 +1876,7 @@ godwit_store_fetch_objects (GodwitStore   *self,
   g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GString) sql = g_string_new ("SELECT Z_PK, Z_ENT, Z_OPT");
   g_autofree char *quoted_table = NULL;
-  g_autofree char *filter = NULL;
+  g_autofree char *condition = NULL;
   TablePlan *table_plan;
   sqlite3_stmt *statement;
   gboolean ok = FALSE;
@@ -1871,12 +1894,11 @@ godwit_store_fetch_objects (GodwitStore   *self,
   g_mutex_lock (&self->mutex);
   self->cancellable = cancellable;
 
-  collect_entity_numbers (self, entity->entity_number, numbers);
-
   if (self->model != NULL)
     {
       /* Plan the whole hierarchy so that the select list covers every
        * sub-entity's columns too. */
+      collect_entity_numbers (self, entity->entity_number, numbers);
       for (guint i = 0; i < numbers->len; i++)
         {
           GodwitPrimaryKeyRow *row = row_for_number (self, g_array_index (numbers, guint, i));
@@ -1889,12 +1911,6 @@ godwit_store_fetch_objects (GodwitStore   *self,
     }
   else
     table_plan = ensure_schema_only_plan (self, entity->table, error);
-
-  if (!include_subentities)
-    {
-      g_array_set_size (numbers, 0);
-      g_array_append_val (numbers, entity->entity_number);
-    }
 
   if (table_plan == NULL)
     {
@@ -1912,10 +1928,10 @@ godwit_store_fetch_objects (GodwitStore   *self,
     }
 
   quoted_table = _godwit_sql_quote_identifier (entity->table);
-  filter = entity_filter_sql (numbers);
+  condition = entity_condition_sql (self, entity, include_subentities);
   g_string_append_printf (sql, " FROM %s WHERE Z_PK > ?1", quoted_table);
-  if (!include_subentities || !table_holds_one_entity (self, entity->table))
-    g_string_append_printf (sql, " AND %s", filter);
+  if (condition != NULL)
+    g_string_append_printf (sql, " AND %s", condition);
   g_string_append (sql, " ORDER BY Z_PK LIMIT ?2");
 
   statement = prepare (self, sql->str, error);
@@ -1958,6 +1974,85 @@ out:
   g_mutex_unlock (&self->mutex);
 
   return ok ? g_steal_pointer (&objects) : NULL;
+}
+
+/**
+ * godwit_store_find_object_pk:
+ * @from_pk: the Z_PK to count from; it need not be an object's
+ * @offset: how many objects to pass over, 0 or more
+ * @backwards: count down from @from_pk, which is itself counted, instead
+ *   of up from the first Z_PK above it
+ *
+ * Finds the object @offset positions away in the order
+ * godwit_store_fetch_objects() pages the entity's objects (with
+ * @include_subentities, its sub-entities' too): forwards, the object
+ * after the @offset first ones whose Z_PK is greater than @from_pk;
+ * backwards, the object after the @offset last ones whose Z_PK is at most
+ * @from_pk. A list that knows the last Z_PK of one page finds where any
+ * other page starts this way without reading the objects in between.
+ *
+ * Returns: the object's Z_PK, 0 when there is no such object (Core Data
+ *   numbers objects from 1), or -1 with @error set.
+ */
+gint64
+godwit_store_find_object_pk (GodwitStore   *self,
+                             const char    *entity_name,
+                             gboolean       include_subentities,
+                             gint64         from_pk,
+                             gint64         offset,
+                             gboolean       backwards,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  const GodwitStoreEntity *entity;
+  g_autofree char *quoted_table = NULL;
+  g_autofree char *condition = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *statement;
+  gint64 pk = -1;
+  int rc;
+
+  g_return_val_if_fail (GODWIT_IS_STORE (self), -1);
+  g_return_val_if_fail (offset >= 0, -1);
+
+  entity = require_entity (self, entity_name, error);
+  if (entity == NULL)
+    return -1;
+
+  if (entity->entity_number == 0)
+    return 0;
+
+  g_mutex_lock (&self->mutex);
+  self->cancellable = cancellable;
+
+  quoted_table = _godwit_sql_quote_identifier (entity->table);
+  condition = entity_condition_sql (self, entity, include_subentities);
+  sql = g_strdup_printf ("SELECT Z_PK FROM %s WHERE Z_PK %s ?1%s%s ORDER BY Z_PK%s LIMIT 1 OFFSET ?2",
+                         quoted_table, backwards ? "<=" : ">",
+                         condition != NULL ? " AND " : "", condition != NULL ? condition : "",
+                         backwards ? " DESC" : "");
+
+  statement = prepare (self, sql, error);
+  if (statement != NULL)
+    {
+      sqlite3_bind_int64 (statement, 1, from_pk);
+      sqlite3_bind_int64 (statement, 2, offset);
+
+      rc = sqlite3_step (statement);
+      if (rc == SQLITE_ROW)
+        pk = sqlite3_column_int64 (statement, 0);
+      else if (rc == SQLITE_DONE)
+        pk = 0;
+      else
+        set_sqlite_error (self, rc, "finding an object by its position", error);
+
+      sqlite3_reset (statement);
+    }
+
+  self->cancellable = NULL;
+  g_mutex_unlock (&self->mutex);
+
+  return pk;
 }
 
 /* For godwit-store-history.c, which shares the connection and its lock. */

@@ -134,6 +134,14 @@ GPtrArray    *godwit_store_fetch_objects          (GodwitStore          *self,
                                                    guint                 limit,
                                                    GCancellable         *cancellable,
                                                    GError              **error);
+gint64        godwit_store_find_object_pk         (GodwitStore          *self,
+                                                   const char           *entity_name,
+                                                   gboolean              include_subentities,
+                                                   gint64                from_pk,
+                                                   gint64                offset,
+                                                   gboolean              backwards,
+                                                   GCancellable         *cancellable,
+                                                   GError              **error);
 char         *godwit_store_dup_object_uri         (GodwitStore          *self,
                                                    const char           *entity_name,
                                                    gint64                pk);

@@ -74,6 +74,196 @@ godwit_object_to_json (const GodwitObject *object)
   return node;
 }
 
+/* The shortest of %.15g, %.16g and %.17g that reads back as @value: 2.1,
+ * not the 2.1000000000000001 json-glib writes. A whole number keeps a
+ * point, as json-glib writes it, so that it still reads as a double. */
+static void
+append_double (GString *text,
+               double   value)
+{
+  static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buffer, sizeof buffer, formats[i], value);
+      if (g_ascii_strtod (buffer, NULL) == value)
+        break;
+    }
+
+  g_string_append (text, buffer);
+  if (buffer[strspn (buffer, "-0123456789")] == '\0')
+    g_string_append (text, ".0");
+}
+
+/* @string as a JSON string, escaped as json-glib escapes it: the usual
+ * short escapes, other control characters and DEL as \uXXXX. Unlike
+ * json-glib 1.6, U+001F is escaped too, as JSON requires. */
+static void
+append_string (GString    *text,
+               const char *string)
+{
+  g_string_append_c (text, '"');
+
+  for (const guchar *p = (const guchar *) string; *p != '\0'; p++)
+    {
+      const guchar *run = p;
+
+      /* Most text needs no escape: append it a run at a time. */
+      while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
+        p++;
+      g_string_append_len (text, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
+
+      switch (*p)
+        {
+        case '"':
+          g_string_append (text, "\\\"");
+          break;
+        case '\\':
+          g_string_append (text, "\\\\");
+          break;
+        case '\b':
+          g_string_append (text, "\\b");
+          break;
+        case '\f':
+          g_string_append (text, "\\f");
+          break;
+        case '\n':
+          g_string_append (text, "\\n");
+          break;
+        case '\r':
+          g_string_append (text, "\\r");
+          break;
+        case '\t':
+          g_string_append (text, "\\t");
+          break;
+        default:
+          /* The other control characters, and DEL. */
+          g_string_append_printf (text, "\\u%04x", *p);
+        }
+    }
+
+  g_string_append_c (text, '"');
+}
+
+/* @node as compact JSON, as json-glib writes it but for doubles; stops
+ * adding once @text is longer than @limit bytes (0: no limit). The
+ * decoders that build values bound their depth. */
+static void
+append_json (GString  *text,
+             JsonNode *node,
+             gsize     limit)
+{
+  if (limit > 0 && text->len > limit)
+    return;
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+
+        g_string_append_c (text, '{');
+        for (GList *l = members; l != NULL; l = l->next)
+          {
+            if (l != members)
+              g_string_append_c (text, ',');
+            append_string (text, l->data);
+            g_string_append_c (text, ':');
+            append_json (text, json_object_get_member (object, l->data), limit);
+          }
+        g_string_append_c (text, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (text, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (text, ',');
+            append_json (text, json_array_get_element (array, i), limit);
+          }
+        g_string_append_c (text, ']');
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          if (json_node_get_string (node) != NULL)
+            append_string (text, json_node_get_string (node));
+          else
+            g_string_append (text, "null");
+          break;
+        case G_TYPE_INT64:
+          g_string_append_printf (text, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          append_double (text, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (text, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        default:
+          /* json-glib stores no other value types. */
+          g_string_append (text, "null");
+        }
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      g_string_append (text, "null");
+      break;
+    }
+}
+
+/**
+ * godwit_value_dup_text:
+ * @value: a decoded value, as #GodwitObject holds them
+ * @max_chars: cut longer text with “…”; 0 for no limit
+ *
+ * A value as `godwit-cli dump` and the app show it: compact JSON on one
+ * line, so that the string “null” and a null value look different, with
+ * each double in the fewest digits that read back as the same double.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+godwit_value_dup_text (JsonNode *value,
+                       guint     max_chars)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *valid = NULL;
+  g_autofree char *start = NULL;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  /* A character takes at most 4 bytes: text longer than that is cut
+   * anyway, so a huge value is not written out in full. */
+  append_json (text, value, (gsize) max_chars * 4);
+
+  if (max_chars == 0)
+    return g_string_free (g_steal_pointer (&text), FALSE);
+
+  /* Counting characters in bytes that are not UTF-8 would run past the
+   * end; the decoders make their text valid, but not every caller. */
+  valid = g_utf8_make_valid (text->str, text->len);
+  if (g_utf8_strlen (valid, -1) <= max_chars)
+    return g_steal_pointer (&valid);
+
+  start = g_utf8_substring (valid, 0, max_chars - 1);
+
+  return g_strconcat (start, "…", NULL);
+}
+
 char *
 _godwit_value_format_uuid (const guint8 *b)
 {

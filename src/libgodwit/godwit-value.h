@@ -17,5 +17,7 @@ G_BEGIN_DECLS
 char     *godwit_hex_encode     (const guint8       *data,
                                  gsize               size);
 JsonNode *godwit_object_to_json (const GodwitObject *object);
+char     *godwit_value_dup_text (JsonNode           *value,
+                                 guint               max_chars);
 
 G_END_DECLS

@@ -7,6 +7,11 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+
+#include "godwit-test-model.h"
+#include "godwit-test-store.h"
+#include "godwit-test-utils.h"
 #include "gui-test-utils.h"
 
 #define WAIT_SECONDS 60
@@ -117,11 +122,11 @@ godwit_gui_test_close (GodwitWindow *window)
   GodwitDocument *document = godwit_window_get_document (window);
   GodwitStore *store = NULL;
 
+  /* A document closed for a migration holds no store. */
   if (document != NULL)
-    {
-      store = godwit_document_get_store (document);
-      g_object_add_weak_pointer (G_OBJECT (store), (gpointer *) &store);
-    }
+    store = godwit_document_get_store (document);
+  if (store != NULL)
+    g_object_add_weak_pointer (G_OBJECT (store), (gpointer *) &store);
 
   gtk_window_destroy (GTK_WINDOW (window));
 
@@ -181,4 +186,88 @@ char *
 godwit_gui_test_demo_bundle (void)
 {
   return g_test_build_filename (G_TEST_DIST, "..", "data", "demo", "Garden.xcdatamodeld", NULL);
+}
+
+char *
+godwit_gui_test_plan_path (const char *name)
+{
+  return g_test_build_filename (G_TEST_DIST, "plans", name, NULL);
+}
+
+void
+godwit_gui_test_write_garden (const char *path,
+                              const char *version_name,
+                              gboolean    persistent_history)
+{
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+
+  writer = godwit_test_writer_new (godwit_test_find_version (bundle, version_name), path);
+  godwit_store_writer_set_persistent_history (writer, persistent_history);
+  godwit_test_writer_begin (writer);
+  godwit_test_write_garden (writer, version_name, FALSE);
+  godwit_test_writer_commit (writer);
+}
+
+void
+godwit_gui_test_copy_tree (const char *from,
+                           const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (from, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *source = g_build_filename (from, name, NULL);
+      g_autofree char *destination = g_build_filename (to, name, NULL);
+
+      if (g_file_test (source, G_FILE_TEST_IS_DIR))
+        godwit_gui_test_copy_tree (source, destination);
+      else
+        godwit_test_copy_file (source, destination);
+    }
+}
+
+static gboolean
+shortcut_matches (GtkShortcut     *shortcut,
+                  guint            keyval,
+                  GdkModifierType  modifiers)
+{
+  GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+  return GTK_IS_KEYVAL_TRIGGER (trigger) &&
+         gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+         gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == modifiers;
+}
+
+gboolean
+godwit_gui_test_press_key (GtkWidget       *widget,
+                           guint            keyval,
+                           GdkModifierType  modifiers)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+          if (shortcut_matches (shortcut, keyval, modifiers))
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                                 GTK_SHORTCUT_ACTION_EXCLUSIVE, widget,
+                                                 gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+
+  return FALSE;
 }

@@ -43,5 +43,21 @@ void               godwit_gui_test_screenshot     (GtkWidget               *widg
 /* The demo store's and bundle's paths in the build and source trees. */
 char              *godwit_gui_test_demo_store     (void);
 char              *godwit_gui_test_demo_bundle    (void);
+/* tests/plans/@name in the source tree. */
+char              *godwit_gui_test_plan_path      (const char              *name);
+/* A small garden (godwit_test_write_garden()) written for a version of
+ * the demo bundle, with the persistent-history tables or without. */
+void               godwit_gui_test_write_garden   (const char              *path,
+                                                   const char              *version_name,
+                                                   gboolean                 persistent_history);
+/* Copies a folder and everything in it, such as a model bundle. */
+void               godwit_gui_test_copy_tree      (const char              *from,
+                                                   const char              *to);
+/* Runs what @keyval with @modifiers is bound to among @widget's own
+ * shortcuts, as pressing the key on the focused widget does; FALSE when
+ * nothing is bound to it. */
+gboolean           godwit_gui_test_press_key      (GtkWidget               *widget,
+                                                   guint                    keyval,
+                                                   GdkModifierType          modifiers);
 
 G_END_DECLS

@@ -9,6 +9,10 @@
  * how the store compares with the bundle's versions, and the number of
  * objects of each entity. Everything is read in a worker thread, so that
  * a large or slow store never blocks the window.
+ *
+ * An open store is locked against being replaced, so a migration or a
+ * restore first closes the document: it lets go of the store, and the
+ * store's connection closes once its last reader has let go too.
  */
 
 #define G_LOG_DOMAIN "godwit-document"
@@ -20,10 +24,6 @@
 #include "godwit-document.h"
 #include "godwit-error.h"
 
-/* Entries looked at in a folder when searching for a bundle beside the
- * store: a folder with more is not a project folder. */
-#define MAX_FOLDER_ENTRIES 10000
-
 struct _GodwitDocument
 {
   GObject                    parent_instance;
@@ -34,10 +34,7 @@ struct _GodwitDocument
   GodwitModelBundle         *bundle;               /* (nullable) */
   gboolean                   bundle_is_beside;
   char                      *bundle_problem;       /* (nullable) why the bundle beside could not be used */
-  GodwitVersionMatch        *bundle_match;         /* (nullable) */
-  GodwitModel               *cached_model;         /* (nullable) */
-  char                      *cached_model_error;   /* (nullable) */
-  GodwitDocumentModelSource  model_source;
+  GodwitModelChoice         *model_choice;
   GHashTable                *counts;               /* (element-type utf8 gint64): with sub-entities */
 };
 
@@ -53,9 +50,7 @@ godwit_document_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->bundle);
   g_clear_pointer (&self->bundle_problem, g_free);
-  g_clear_object (&self->bundle_match);
-  g_clear_object (&self->cached_model);
-  g_clear_pointer (&self->cached_model_error, g_free);
+  g_clear_object (&self->model_choice);
   g_clear_pointer (&self->counts, g_hash_table_unref);
 
   G_OBJECT_CLASS (godwit_document_parent_class)->finalize (object);
@@ -75,68 +70,6 @@ godwit_document_init (GodwitDocument *self)
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
-static gboolean
-is_bundle_name (const char *name)
-{
-  return g_str_has_suffix (name, ".xcdatamodeld") || g_str_has_suffix (name, ".momd");
-}
-
-/* The bundles (folders named *.xcdatamodeld or *.momd) in @dir. */
-static GPtrArray *
-list_bundles (const char *dir)
-{
-  g_autoptr(GPtrArray) bundles = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
-  const char *name;
-  guint seen = 0;
-
-  if (listing == NULL)
-    return g_steal_pointer (&bundles);
-
-  while ((name = g_dir_read_name (listing)) != NULL && seen++ < MAX_FOLDER_ENTRIES)
-    {
-      g_autofree char *path = NULL;
-
-      if (!is_bundle_name (name))
-        continue;
-
-      path = g_build_filename (dir, name, NULL);
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        g_ptr_array_add (bundles, g_steal_pointer (&path));
-    }
-
-  return g_steal_pointer (&bundles);
-}
-
-/* The bundle beside the store when there is exactly one, in the store's
- * folder or else in its parent, so that a store kept in a subfolder of a
- * project (fixtures/, say) finds the project's bundle. Several bundles
- * are ambiguous: the user chooses with “Choose Model…”. */
-static char *
-find_bundle_beside (const char *store_path)
-{
-  g_autofree char *dir = g_path_get_dirname (store_path);
-
-  for (guint level = 0; level < 2; level++)
-    {
-      g_autoptr(GPtrArray) bundles = list_bundles (dir);
-      g_autofree char *parent = NULL;
-
-      if (bundles->len == 1)
-        return g_strdup (g_ptr_array_index (bundles, 0));
-      if (bundles->len > 1)
-        return NULL;
-
-      parent = g_path_get_dirname (dir);
-      if (g_strcmp0 (parent, dir) == 0)
-        return NULL;
-      g_free (dir);
-      dir = g_steal_pointer (&parent);
-    }
-
-  return NULL;
-}
-
 /* The model the objects are read with, as godwit-cli chooses it: the
  * bundle's version the store matches, else the model cached in the store,
  * else none. */
@@ -144,33 +77,10 @@ static gboolean
 choose_model (GodwitDocument  *self,
               GError         **error)
 {
-  GodwitModel *model = NULL;
+  GodwitModel *model;
 
-  /* A damaged model cache is reported, not fatal: the metadata and the
-   * tables can still be shown. */
-  if (godwit_store_has_model_cache (self->store))
-    {
-      g_autoptr(GError) cache_error = NULL;
-
-      self->cached_model = godwit_store_load_cached_model (self->store, &cache_error);
-      if (self->cached_model == NULL)
-        self->cached_model_error = g_strdup (cache_error->message);
-    }
-
-  if (self->bundle != NULL)
-    {
-      self->bundle_match = godwit_version_match_new (godwit_store_get_version_hashes (self->store),
-                                                     self->cached_model, self->bundle);
-      model = godwit_version_match_get_matched_version (self->bundle_match);
-      if (model != NULL)
-        self->model_source = GODWIT_DOCUMENT_MODEL_FROM_BUNDLE;
-    }
-
-  if (model == NULL && self->cached_model != NULL)
-    {
-      model = self->cached_model;
-      self->model_source = GODWIT_DOCUMENT_MODEL_FROM_STORE_CACHE;
-    }
+  self->model_choice = godwit_model_choice_new (self->store, self->bundle);
+  model = godwit_model_choice_get_model (self->model_choice);
 
   return model == NULL || godwit_store_set_model (self->store, model, error);
 }
@@ -209,7 +119,6 @@ load_in_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   GodwitDocument *self = task_data;
-  g_autofree char *beside_path = NULL;
   g_autoptr(GError) error = NULL;
   const char *path = g_file_peek_path (self->file);
 
@@ -249,12 +158,12 @@ load_in_thread (GTask        *task,
           return;
         }
     }
-  else if ((beside_path = find_bundle_beside (path)) != NULL)
+  else
     {
       /* A bundle the user did not choose may belong to another app: its
        * problems are shown, never fatal. */
-      self->bundle = godwit_model_bundle_new_for_path (beside_path, &error);
-      if (self->bundle == NULL)
+      self->bundle = godwit_model_bundle_find_for_store (path, &error);
+      if (error != NULL)
         self->bundle_problem = g_strdup (error->message);
       self->bundle_is_beside = self->bundle != NULL;
       g_clear_error (&error);
@@ -310,6 +219,91 @@ godwit_document_load_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static void store_toggled_cb (gpointer  data,
+                              GObject  *object,
+                              gboolean  is_last_ref);
+
+/* In the main context: every reference but the toggle reference is gone,
+ * so dropping it closes the store, here. */
+static gboolean
+drop_store_cb (gpointer data)
+{
+  GTask *task = data;
+  GodwitStore *store = g_task_get_task_data (task);
+
+  /* Dropped already, by an earlier last reference. */
+  if (store == NULL)
+    return G_SOURCE_REMOVE;
+
+  g_task_set_task_data (task, NULL, NULL);
+  g_object_remove_toggle_ref (G_OBJECT (store), store_toggled_cb, task);
+  g_task_return_boolean (task, TRUE);
+  /* The toggle reference's own reference to the task. */
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Maybe in a worker thread, when a reader lets go of the store last. */
+static void
+store_toggled_cb (gpointer  data,
+                  GObject  *object,
+                  gboolean  is_last_ref)
+{
+  GTask *task = data;
+  GSource *source;
+
+  if (!is_last_ref)
+    return;
+
+  source = g_idle_source_new ();
+  g_source_set_callback (source, drop_store_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
+/**
+ * godwit_document_close_async:
+ *
+ * Lets go of the store, which godwit_document_get_store() no longer
+ * gives, and completes once its connection is closed: when whoever else
+ * read it (the pages showing the document) has let go of it too.
+ */
+void
+godwit_document_close_async (GodwitDocument      *self,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GodwitStore *store;
+
+  g_return_if_fail (GODWIT_IS_DOCUMENT (self));
+
+  task = g_task_new (self, NULL, callback, user_data);
+  g_task_set_source_tag (task, godwit_document_close_async);
+
+  store = g_steal_pointer (&self->store);
+  if (store == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  g_task_set_task_data (task, store, NULL);
+  g_object_add_toggle_ref (G_OBJECT (store), store_toggled_cb, g_object_ref (task));
+  g_object_unref (store);
+}
+
+gboolean
+godwit_document_close_finish (GodwitDocument  *self,
+                              GAsyncResult    *result,
+                              GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 GFile *
 godwit_document_get_file (GodwitDocument *self)
 {
@@ -327,6 +321,12 @@ godwit_document_get_chosen_bundle_file (GodwitDocument *self)
   return self->chosen_bundle_file;
 }
 
+/**
+ * godwit_document_get_store:
+ *
+ * Returns: (nullable) (transfer none): the store; %NULL once the document
+ *   is closed
+ */
 GodwitStore *
 godwit_document_get_store (GodwitDocument *self)
 {
@@ -366,7 +366,7 @@ godwit_document_get_bundle_match (GodwitDocument *self)
 {
   g_return_val_if_fail (GODWIT_IS_DOCUMENT (self), NULL);
 
-  return self->bundle_match;
+  return godwit_model_choice_get_bundle_match (self->model_choice);
 }
 
 GodwitModel *
@@ -374,7 +374,7 @@ godwit_document_get_cached_model (GodwitDocument *self)
 {
   g_return_val_if_fail (GODWIT_IS_DOCUMENT (self), NULL);
 
-  return self->cached_model;
+  return godwit_model_choice_get_cached_model (self->model_choice);
 }
 
 const char *
@@ -382,15 +382,15 @@ godwit_document_get_cached_model_error (GodwitDocument *self)
 {
   g_return_val_if_fail (GODWIT_IS_DOCUMENT (self), NULL);
 
-  return self->cached_model_error;
+  return godwit_model_choice_get_cached_model_error (self->model_choice);
 }
 
-GodwitDocumentModelSource
+GodwitModelChoiceSource
 godwit_document_get_model_source (GodwitDocument *self)
 {
-  g_return_val_if_fail (GODWIT_IS_DOCUMENT (self), GODWIT_DOCUMENT_MODEL_NONE);
+  g_return_val_if_fail (GODWIT_IS_DOCUMENT (self), GODWIT_MODEL_CHOICE_NONE);
 
-  return self->model_source;
+  return godwit_model_choice_get_source (self->model_choice);
 }
 
 /**
@@ -433,18 +433,18 @@ godwit_document_dup_model_summary (GodwitDocument *self)
   if (self->bundle != NULL)
     bundle_name = dup_bundle_name (self);
 
-  switch (self->model_source)
+  switch (godwit_model_choice_get_source (self->model_choice))
     {
-    case GODWIT_DOCUMENT_MODEL_FROM_BUNDLE:
+    case GODWIT_MODEL_CHOICE_FROM_BUNDLE:
       /* Translators: “Garden 2” of Garden.xcdatamodeld */
       return g_strdup_printf (_("“%s” of %s"),
                               godwit_model_get_version_name (godwit_store_get_model (self->store)),
                               bundle_name);
-    case GODWIT_DOCUMENT_MODEL_FROM_STORE_CACHE:
+    case GODWIT_MODEL_CHOICE_FROM_STORE_CACHE:
       if (bundle_name != NULL)
         return g_strdup_printf (_("The store’s cached model (%s matches no version)"), bundle_name);
       return g_strdup (_("The store’s cached model"));
-    case GODWIT_DOCUMENT_MODEL_NONE:
+    case GODWIT_MODEL_CHOICE_NONE:
       if (bundle_name != NULL)
         return g_strdup_printf (_("No model: tables only (%s matches no version)"), bundle_name);
       return g_strdup (_("No model: tables only"));
@@ -476,6 +476,7 @@ char *
 godwit_document_dup_mismatch_text (GodwitDocument *self)
 {
   g_autofree char *bundle_name = NULL;
+  GodwitVersionMatch *match;
   GodwitModel *current;
   GodwitModel *matched;
   GodwitModel *nearest;
@@ -485,24 +486,25 @@ godwit_document_dup_mismatch_text (GodwitDocument *self)
 
   g_return_val_if_fail (GODWIT_IS_DOCUMENT (self), NULL);
 
-  if (self->bundle_match == NULL)
+  match = godwit_model_choice_get_bundle_match (self->model_choice);
+  if (match == NULL)
     return NULL;
 
   bundle_name = dup_bundle_name (self);
   current = godwit_model_bundle_get_current_version (self->bundle);
-  matched = godwit_version_match_get_matched_version (self->bundle_match);
-  matching = godwit_version_match_get_matching_versions (self->bundle_match);
+  matched = godwit_version_match_get_matched_version (match);
+  matching = godwit_version_match_get_matching_versions (match);
 
   if (matched == NULL)
     {
-      nearest = godwit_version_match_get_nearest_version (self->bundle_match);
+      nearest = godwit_version_match_get_nearest_version (match);
       if (nearest == NULL)
         return g_strdup_printf (_("This store matches no version of %s"), bundle_name);
 
       return g_strdup_printf (_("This store matches no version of %s: the nearest is “%s”, "
                                 "with %u of %u entities equal"),
                               bundle_name, godwit_model_get_version_name (nearest),
-                              godwit_version_match_count_equal_entities (self->bundle_match, nearest),
+                              godwit_version_match_count_equal_entities (match, nearest),
                               godwit_model_get_entities (nearest)->len);
     }
 

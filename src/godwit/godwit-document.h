@@ -10,18 +10,11 @@
 #include <gio/gio.h>
 
 #include "godwit-model-bundle.h"
+#include "godwit-model-choice.h"
 #include "godwit-store.h"
 #include "godwit-version-match.h"
 
 G_BEGIN_DECLS
-
-/* Where the model that the objects are read with came from. */
-typedef enum
-{
-  GODWIT_DOCUMENT_MODEL_NONE,               /* the schema-only view */
-  GODWIT_DOCUMENT_MODEL_FROM_BUNDLE,        /* the bundle version the store matches */
-  GODWIT_DOCUMENT_MODEL_FROM_STORE_CACHE,   /* Z_MODELCACHE */
-} GodwitDocumentModelSource;
 
 #define GODWIT_TYPE_DOCUMENT (godwit_document_get_type ())
 
@@ -34,6 +27,12 @@ void                       godwit_document_load_async             (GFile        
                                                                    gpointer              user_data);
 GodwitDocument            *godwit_document_load_finish            (GAsyncResult         *result,
                                                                    GError              **error);
+void                       godwit_document_close_async            (GodwitDocument       *self,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+gboolean                   godwit_document_close_finish           (GodwitDocument       *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
 GFile                     *godwit_document_get_file               (GodwitDocument       *self);
 GFile                     *godwit_document_get_chosen_bundle_file (GodwitDocument       *self);
 GodwitStore               *godwit_document_get_store              (GodwitDocument       *self);
@@ -43,7 +42,7 @@ const char                *godwit_document_get_bundle_problem     (GodwitDocumen
 GodwitVersionMatch        *godwit_document_get_bundle_match       (GodwitDocument       *self);
 GodwitModel               *godwit_document_get_cached_model       (GodwitDocument       *self);
 const char                *godwit_document_get_cached_model_error (GodwitDocument       *self);
-GodwitDocumentModelSource  godwit_document_get_model_source       (GodwitDocument       *self);
+GodwitModelChoiceSource    godwit_document_get_model_source       (GodwitDocument       *self);
 gint64                     godwit_document_get_object_count       (GodwitDocument       *self,
                                                                    const char           *entity_name);
 char                      *godwit_document_dup_model_summary      (GodwitDocument       *self);

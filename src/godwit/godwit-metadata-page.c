@@ -17,7 +17,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "godwit-json-text.h"
 #include "godwit-metadata-page.h"
 #include "godwit-plist.h"
 #include "godwit-value-row.h"
@@ -86,7 +85,7 @@ dup_identifiers_text (JsonObject *metadata)
       if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
         element_text = g_strdup_printf ("“%s”", json_node_get_string (element));
       else
-        element_text = godwit_json_dup_text (element, 0);
+        element_text = godwit_value_dup_text (element, 0);
 
       if (text->len > 0)
         g_string_append (text, ", ");
@@ -189,8 +188,8 @@ fill_metadata_values (GodwitMetadataPage *self,
   members = json_object_get_members (metadata);
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *text = godwit_json_dup_text (json_object_get_member (metadata, l->data),
-                                                    MAX_METADATA_CHARS);
+      g_autofree char *text = godwit_value_dup_text (json_object_get_member (metadata, l->data),
+                                                     MAX_METADATA_CHARS);
 
       add_value (self, self->metadata_list, l->data, text);
     }

@@ -15,8 +15,8 @@
 
 #include "config.h"
 
-#include "godwit-json-text.h"
 #include "godwit-object-item.h"
+#include "godwit-value.h"
 
 struct _GodwitObjectItem
 {
@@ -174,7 +174,7 @@ godwit_object_item_get_object (GodwitObjectItem *self)
  * @name: an attribute or relationship name
  * @max_chars: cut longer text with “…”; 0 for no limit
  *
- * Returns: (nullable): the value as godwit_json_dup_text() shows it,
+ * Returns: (nullable): the value as godwit_value_dup_text() shows it,
  *   %NULL when the object has no such value or is not read yet.
  */
 char *
@@ -192,9 +192,9 @@ godwit_object_item_dup_value_text (GodwitObjectItem *self,
     return NULL;
 
   if (json_object_has_member (object->attributes, name))
-    return godwit_json_dup_text (json_object_get_member (object->attributes, name), max_chars);
+    return godwit_value_dup_text (json_object_get_member (object->attributes, name), max_chars);
   if (json_object_has_member (object->relationships, name))
-    return godwit_json_dup_text (json_object_get_member (object->relationships, name), max_chars);
+    return godwit_value_dup_text (json_object_get_member (object->relationships, name), max_chars);
 
   return NULL;
 }

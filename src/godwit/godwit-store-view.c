@@ -27,8 +27,11 @@ struct _GodwitStoreView
   GtkWidget          *sidebar_pane;
   GtkListBox         *sidebar;
   GtkStack           *content;
-  GodwitMetadataPage *metadata_page;
-  GodwitObjectsPage  *objects_page;
+  GodwitMetadataPage   *metadata_page;
+  GodwitObjectsPage    *objects_page;
+  GodwitModelPage      *model_page;
+  GodwitHistoryPage    *history_page;
+  GodwitMigrationsPage *migrations_page;
 
   /* Owned References */
   GodwitDocument     *document;
@@ -118,6 +121,16 @@ leaflet_changed_cb (GodwitStoreView *self,
                     AdwLeaflet      *leaflet)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_GO_BACK]);
+}
+
+/* A migration or a restore replaces the store: nothing may read it until
+ * the window reads it again. */
+static void
+closing_store_cb (GodwitStoreView      *self,
+                  GodwitMigrationsPage *page)
+{
+  godwit_objects_page_clear (self->objects_page);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar), FALSE);
 }
 
 static void
@@ -244,12 +257,19 @@ godwit_store_view_class_init (GodwitStoreViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, content);
   gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, metadata_page);
   gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, objects_page);
+  gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, model_page);
+  gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, history_page);
+  gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, migrations_page);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, closing_store_cb);
 
   g_type_ensure (GODWIT_TYPE_METADATA_PAGE);
   g_type_ensure (GODWIT_TYPE_OBJECTS_PAGE);
+  g_type_ensure (GODWIT_TYPE_MODEL_PAGE);
+  g_type_ensure (GODWIT_TYPE_HISTORY_PAGE);
+  g_type_ensure (GODWIT_TYPE_MIGRATIONS_PAGE);
 }
 
 static void
@@ -295,7 +315,11 @@ godwit_store_view_set_document (GodwitStoreView *self,
   godwit_objects_page_clear (self->objects_page);
 
   self->document = g_object_ref (document);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sidebar), TRUE);
   godwit_metadata_page_set_document (self->metadata_page, document);
+  godwit_model_page_set_document (self->model_page, document);
+  godwit_history_page_set_document (self->history_page, document);
+  godwit_migrations_page_set_document (self->migrations_page, document);
   fill_sidebar (self);
 
   if (page_name != NULL)
@@ -399,4 +423,28 @@ godwit_store_view_get_objects_page (GodwitStoreView *self)
   g_return_val_if_fail (GODWIT_IS_STORE_VIEW (self), NULL);
 
   return self->objects_page;
+}
+
+GodwitModelPage *
+godwit_store_view_get_model_page (GodwitStoreView *self)
+{
+  g_return_val_if_fail (GODWIT_IS_STORE_VIEW (self), NULL);
+
+  return self->model_page;
+}
+
+GodwitHistoryPage *
+godwit_store_view_get_history_page (GodwitStoreView *self)
+{
+  g_return_val_if_fail (GODWIT_IS_STORE_VIEW (self), NULL);
+
+  return self->history_page;
+}
+
+GodwitMigrationsPage *
+godwit_store_view_get_migrations_page (GodwitStoreView *self)
+{
+  g_return_val_if_fail (GODWIT_IS_STORE_VIEW (self), NULL);
+
+  return self->migrations_page;
 }

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "godwit-test-model.h"
 #include "godwit-test-store.h"
@@ -18,22 +19,20 @@
 
 static GodwitApplication *application;
 
-gboolean
+void
 godwit_gui_test_init (int    *argc,
                       char ***argv)
 {
   if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
     {
       g_print ("1..0 # SKIP no display: run the gui suite under Xvfb (build-aux/godwit-dev test)\n");
-      return FALSE;
+      exit (0);
     }
 
   gtk_test_init (argc, argv, NULL);
 
   /* Transitions end at once: what a test sees is what they lead to. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  return TRUE;
 }
 
 GodwitApplication *
@@ -94,6 +93,53 @@ godwit_gui_test_wait_idle (GodwitWindow *window)
   godwit_gui_test_wait_until (window_is_idle, window, "the store to be read");
 }
 
+static void
+fixture_set_up (GodwitGuiTestFixture *fixture,
+                gconstpointer         data)
+{
+  gboolean demo_store = GPOINTER_TO_INT (data);
+
+  fixture->dir = godwit_test_make_tmpdir ();
+  fixture->store = g_build_filename (fixture->dir, "Garden.sqlite", NULL);
+  fixture->bundle = godwit_gui_test_demo_bundle ();
+  if (demo_store)
+    godwit_gui_test_copy_demo_store (fixture->store);
+}
+
+static void
+fixture_tear_down (GodwitGuiTestFixture *fixture,
+                   gconstpointer         data)
+{
+  godwit_test_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->store);
+  g_free (fixture->bundle);
+}
+
+static void
+add_test (const char        *path,
+          GodwitGuiTestFunc  test,
+          gboolean           demo_store)
+{
+  g_test_add_vtable (path, sizeof (GodwitGuiTestFixture), GINT_TO_POINTER (demo_store),
+                     (GTestFixtureFunc) fixture_set_up, (GTestFixtureFunc) test,
+                     (GTestFixtureFunc) fixture_tear_down);
+}
+
+void
+godwit_gui_test_add (const char        *path,
+                     GodwitGuiTestFunc  test)
+{
+  add_test (path, test, FALSE);
+}
+
+void
+godwit_gui_test_add_on_demo (const char        *path,
+                             GodwitGuiTestFunc  test)
+{
+  add_test (path, test, TRUE);
+}
+
 GodwitWindow *
 godwit_gui_test_open (const char *store_path,
                       const char *bundle_path)
@@ -108,6 +154,17 @@ godwit_gui_test_open (const char *store_path,
   g_assert_nonnull (godwit_window_get_document (window));
 
   return window;
+}
+
+void
+godwit_gui_test_show_page (GodwitWindow *window,
+                           const char   *name)
+{
+  GodwitStoreView *view = godwit_window_get_store_view (window);
+
+  godwit_store_view_show_page (view, name);
+  g_assert_cmpstr (godwit_store_view_get_visible_page (view), ==, name);
+  godwit_gui_test_flush (GTK_WIDGET (window));
 }
 
 static gboolean
@@ -132,6 +189,18 @@ godwit_gui_test_close (GodwitWindow *window)
 
   /* A page being read holds the store until its worker ends. */
   godwit_gui_test_wait_until (is_cleared, &store, "the store to be closed");
+}
+
+const char *
+godwit_gui_test_grid_text (GtkGrid *grid,
+                           int      column,
+                           int      row)
+{
+  GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
+
+  g_assert_true (GTK_IS_LABEL (cell));
+
+  return gtk_label_get_label (GTK_LABEL (cell));
 }
 
 AdwMessageDialog *
@@ -176,6 +245,23 @@ godwit_gui_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+void
+godwit_gui_test_screenshots (GtkWidget  *widget,
+                             const char *name)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  g_autofree char *light_name = g_strconcat (name, ".png", NULL);
+  g_autofree char *dark_name = g_strconcat (name, "-dark.png", NULL);
+  g_autofree char *light_png = g_test_build_filename (G_TEST_BUILT, light_name, NULL);
+  g_autofree char *dark_png = g_test_build_filename (G_TEST_BUILT, dark_name, NULL);
+
+  godwit_gui_test_screenshot (widget, light_png);
+
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  godwit_gui_test_screenshot (widget, dark_png);
+  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 char *
 godwit_gui_test_demo_store (void)
 {
@@ -186,6 +272,14 @@ char *
 godwit_gui_test_demo_bundle (void)
 {
   return g_test_build_filename (G_TEST_DIST, "..", "data", "demo", "Garden.xcdatamodeld", NULL);
+}
+
+void
+godwit_gui_test_copy_demo_store (const char *path)
+{
+  g_autofree char *demo = godwit_gui_test_demo_store ();
+
+  godwit_test_copy_store (demo, path);
 }
 
 char *

@@ -22,31 +22,7 @@
 
 #define N_TRANSACTIONS 250
 
-typedef struct
-{
-  char *dir;
-  char *store;
-  char *bundle;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->dir = godwit_test_make_tmpdir ();
-  fixture->store = g_build_filename (fixture->dir, "Garden.sqlite", NULL);
-  fixture->bundle = godwit_gui_test_demo_bundle ();
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  godwit_test_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->store);
-  g_free (fixture->bundle);
-}
+typedef GodwitGuiTestFixture Fixture;
 
 /* Transaction i (from 1) is Bram's when i is a multiple of 3, else Ada's;
  * each changes a plant (inserted, updated or deleted, by i modulo 3), and
@@ -90,12 +66,9 @@ page_is_idle (gpointer data)
 static GodwitHistoryPage *
 show_page (GodwitWindow *window)
 {
-  GodwitStoreView *view = godwit_window_get_store_view (window);
-  GodwitHistoryPage *page = godwit_store_view_get_history_page (view);
+  GodwitHistoryPage *page = godwit_store_view_get_history_page (godwit_window_get_store_view (window));
 
-  godwit_store_view_show_page (view, "history");
-  g_assert_cmpstr (godwit_store_view_get_visible_page (view), ==, "history");
-  godwit_gui_test_flush (GTK_WIDGET (window));
+  godwit_gui_test_show_page (window, "history");
   godwit_gui_test_wait_until (page_is_idle, page, "the history to be read");
 
   return page;
@@ -131,18 +104,6 @@ assert_transactions (GodwitHistoryPage *page,
       g_assert_cmpint (transaction->pk, <, previous);
       previous = transaction->pk;
     }
-}
-
-static const char *
-grid_text (GtkGrid *grid,
-           int      column,
-           int      row)
-{
-  GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
-
-  g_assert_true (GTK_IS_LABEL (cell));
-
-  return gtk_label_get_label (GTK_LABEL (cell));
 }
 
 static void
@@ -181,12 +142,12 @@ test_pages (Fixture       *fixture,
   /* Its changes: entity, object and how it changed. */
   gtk_single_selection_set_selected (godwit_history_page_get_selection (page), 0);
   changes = godwit_history_page_get_change_grid (page);
-  g_assert_cmpstr (grid_text (changes, 0, 1), ==, "Updated");
-  g_assert_cmpstr (grid_text (changes, 1, 1), ==, "Plant");
-  g_assert_true (g_str_has_suffix (grid_text (changes, 2, 1), "/Plant/p2"));
-  g_assert_cmpstr (grid_text (changes, 0, 2), ==, "Updated");
-  g_assert_cmpstr (grid_text (changes, 1, 2), ==, "Bed");
-  g_assert_true (g_str_has_suffix (grid_text (changes, 2, 2), "/Bed/p1"));
+  g_assert_cmpstr (godwit_gui_test_grid_text (changes, 0, 1), ==, "Updated");
+  g_assert_cmpstr (godwit_gui_test_grid_text (changes, 1, 1), ==, "Plant");
+  g_assert_true (g_str_has_suffix (godwit_gui_test_grid_text (changes, 2, 1), "/Plant/p2"));
+  g_assert_cmpstr (godwit_gui_test_grid_text (changes, 0, 2), ==, "Updated");
+  g_assert_cmpstr (godwit_gui_test_grid_text (changes, 1, 2), ==, "Bed");
+  g_assert_true (g_str_has_suffix (godwit_gui_test_grid_text (changes, 2, 2), "/Bed/p1"));
   g_assert_null (gtk_grid_get_child_at (changes, 0, 3));
   godwit_gui_test_screenshot (GTK_WIDGET (window), screenshot);
 
@@ -275,12 +236,10 @@ static void
 test_no_history (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autofree char *demo = godwit_gui_test_demo_store ();
   GodwitHistoryPage *page;
   GodwitWindow *window;
   GtkWidget *stack;
 
-  godwit_test_copy_store (demo, fixture->store);
   window = godwit_gui_test_open (fixture->store, fixture->bundle);
   page = show_page (window);
   stack = gtk_widget_get_ancestor (GTK_WIDGET (godwit_history_page_get_change_grid (page)), GTK_TYPE_STACK);
@@ -297,12 +256,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!godwit_gui_test_init (&argc, &argv))
-    return 0;
+  godwit_gui_test_init (&argc, &argv);
 
-  g_test_add ("/gui/history/pages", Fixture, NULL, fixture_set_up, test_pages, fixture_tear_down);
-  g_test_add ("/gui/history/filters", Fixture, NULL, fixture_set_up, test_filters, fixture_tear_down);
-  g_test_add ("/gui/history/no-history", Fixture, NULL, fixture_set_up, test_no_history, fixture_tear_down);
+  godwit_gui_test_add ("/gui/history/pages", test_pages);
+  godwit_gui_test_add ("/gui/history/filters", test_filters);
+  godwit_gui_test_add_on_demo ("/gui/history/no-history", test_no_history);
 
   return g_test_run ();
 }

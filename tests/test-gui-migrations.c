@@ -21,42 +21,9 @@
 #include "godwit-test-utils.h"
 #include "gui-test-utils.h"
 
-typedef struct
-{
-  char *dir;
-  char *store;     /* Garden.sqlite in @dir */
-  char *bundle;    /* the demo bundle in the source tree */
-  char *plan;      /* tests/plans/garden.godwit-plan.json */
-} Fixture;
+typedef GodwitGuiTestFixture Fixture;
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->dir = godwit_test_make_tmpdir ();
-  fixture->store = g_build_filename (fixture->dir, "Garden.sqlite", NULL);
-  fixture->bundle = godwit_gui_test_demo_bundle ();
-  fixture->plan = godwit_gui_test_plan_path ("garden.godwit-plan.json");
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  godwit_test_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->store);
-  g_free (fixture->bundle);
-  g_free (fixture->plan);
-}
-
-static void
-copy_demo_store (Fixture *fixture)
-{
-  g_autofree char *demo = godwit_gui_test_demo_store ();
-
-  godwit_test_copy_store (demo, fixture->store);
-}
+static char *garden_plan;   /* tests/plans/garden.godwit-plan.json */
 
 static gboolean
 page_is_idle (gpointer data)
@@ -74,12 +41,9 @@ wait_page (GodwitMigrationsPage *page)
 static GodwitMigrationsPage *
 show_page (GodwitWindow *window)
 {
-  GodwitStoreView *view = godwit_window_get_store_view (window);
-  GodwitMigrationsPage *page = godwit_store_view_get_migrations_page (view);
+  GodwitMigrationsPage *page = godwit_store_view_get_migrations_page (godwit_window_get_store_view (window));
 
-  godwit_store_view_show_page (view, "migrations");
-  g_assert_cmpstr (godwit_store_view_get_visible_page (view), ==, "migrations");
-  godwit_gui_test_flush (GTK_WIDGET (window));
+  godwit_gui_test_show_page (window, "migrations");
   wait_page (page);
 
   return page;
@@ -98,23 +62,37 @@ choose_plan (GodwitMigrationsPage *page,
   g_assert_null (godwit_migrations_page_get_problem (page));
 }
 
+/* A window on the fixture's store with the Migrations page shown and
+ * planned with @plan. */
+static GodwitMigrationsPage *
+open_planned (Fixture       *fixture,
+              const char    *plan,
+              GodwitWindow **window)
+{
+  GodwitMigrationsPage *page;
+
+  *window = godwit_gui_test_open (fixture->store, fixture->bundle);
+  page = show_page (*window);
+  choose_plan (page, plan);
+
+  return page;
+}
+
+/* The fixture's folder is as @before, a snapshot of it, says. */
+static void
+assert_dir_unchanged (Fixture    *fixture,
+                      const char *before)
+{
+  g_autofree char *after = godwit_test_snapshot_directory (fixture->dir);
+
+  g_assert_cmpstr (after, ==, before);
+}
+
 static void
 assert_accessible_label (GtkWidget  *widget,
                          const char *expected)
 {
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
-}
-
-static const char *
-grid_text (GtkGrid *grid,
-           int      column,
-           int      row)
-{
-  GtkWidget *cell = gtk_grid_get_child_at (grid, column, row);
-
-  g_assert_true (GTK_IS_LABEL (cell));
-
-  return gtk_label_get_label (GTK_LABEL (cell));
 }
 
 static char *
@@ -137,7 +115,7 @@ assert_preview_shows_report (GodwitStagePreview *preview,
 
   g_assert_true (godwit_stage_preview_get_report (preview) == report);
   g_assert_cmpuint (counts->len, >, 0);
-  g_assert_cmpstr (grid_text (grid, 0, 0), ==, "Entity");
+  g_assert_cmpstr (godwit_gui_test_grid_text (grid, 0, 0), ==, "Entity");
 
   for (guint i = 0; i < counts->len; i++)
     {
@@ -146,12 +124,12 @@ assert_preview_shows_report (GodwitStagePreview *preview,
       g_autofree char *predicted = dup_count_text (count->predicted);
       g_autofree char *after = dup_count_text (count->after);
 
-      g_assert_true (strstr (grid_text (grid, 0, i + 1),
+      g_assert_true (strstr (godwit_gui_test_grid_text (grid, 0, i + 1),
                              count->destination_entity != NULL ? count->destination_entity
                                                                : count->source_entity) != NULL);
-      g_assert_cmpstr (grid_text (grid, 1, i + 1), ==, before);
-      g_assert_cmpstr (grid_text (grid, 2, i + 1), ==, predicted);
-      g_assert_cmpstr (grid_text (grid, 3, i + 1), ==, after);
+      g_assert_cmpstr (godwit_gui_test_grid_text (grid, 1, i + 1), ==, before);
+      g_assert_cmpstr (godwit_gui_test_grid_text (grid, 2, i + 1), ==, predicted);
+      g_assert_cmpstr (godwit_gui_test_grid_text (grid, 3, i + 1), ==, after);
     }
   g_assert_null (gtk_grid_get_child_at (grid, 0, counts->len + 1));
 
@@ -174,7 +152,6 @@ test_chain (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
   GodwitMigrationsPage *page;
   GodwitChainView *chain;
   GodwitStagePreview *preview;
@@ -185,9 +162,7 @@ test_chain (Fixture       *fixture,
   godwit_gui_test_write_garden (fixture->store, "Garden", FALSE);
   before = godwit_test_snapshot_directory (fixture->dir);
 
-  window = godwit_gui_test_open (fixture->store, fixture->bundle);
-  page = show_page (window);
-  choose_plan (page, fixture->plan);
+  page = open_planned (fixture, garden_plan, &window);
   chain = godwit_migrations_page_get_chain_view (page);
   preview = godwit_migrations_page_get_stage_preview (page);
   migration = godwit_migrations_page_get_migration (page);
@@ -249,8 +224,7 @@ test_chain (Fixture       *fixture,
   godwit_gui_test_close (window);
 
   /* Planning only reads. */
-  after = godwit_test_snapshot_directory (fixture->dir);
-  g_assert_cmpstr (after, ==, before);
+  assert_dir_unchanged (fixture, before);
 }
 
 /* Later steps' reports come from a dry run, which leaves the store as it
@@ -260,7 +234,6 @@ test_dry_run (Fixture       *fixture,
               gconstpointer  data)
 {
   g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
   GodwitMigrationsPage *page;
   GodwitStagePreview *preview;
   GodwitMigration *migration;
@@ -272,9 +245,7 @@ test_dry_run (Fixture       *fixture,
   godwit_gui_test_write_garden (fixture->store, "Garden", FALSE);
   before = godwit_test_snapshot_directory (fixture->dir);
 
-  window = godwit_gui_test_open (fixture->store, fixture->bundle);
-  page = show_page (window);
-  choose_plan (page, fixture->plan);
+  page = open_planned (fixture, garden_plan, &window);
   preview = godwit_migrations_page_get_stage_preview (page);
   migration = godwit_migrations_page_get_migration (page);
   g_assert_false (godwit_stage_report_get_ran (g_ptr_array_index (godwit_migration_get_stage_reports (migration), 1)));
@@ -319,8 +290,7 @@ test_dry_run (Fixture       *fixture,
 
   godwit_gui_test_close (window);
 
-  after = godwit_test_snapshot_directory (fixture->dir);
-  g_assert_cmpstr (after, ==, before);
+  assert_dir_unchanged (fixture, before);
 }
 
 typedef struct
@@ -393,12 +363,9 @@ test_migrate_and_undo (Fixture       *fixture,
   GodwitWindow *window;
   AdwToast *toast;
 
-  copy_demo_store (fixture);
   original = godwit_test_file_checksum (fixture->store);
 
-  window = godwit_gui_test_open (fixture->store, fixture->bundle);
-  page = show_page (window);
-  choose_plan (page, fixture->plan);
+  page = open_planned (fixture, garden_plan, &window);
   g_assert_cmpuint (count_rows (godwit_migrations_page_get_backup_list (page)), ==, 0);
   g_assert_cmpint (godwit_chain_view_get_step_kind (godwit_migrations_page_get_chain_view (page), 0), ==,
                    GODWIT_MIGRATION_STEP_PLAN);
@@ -461,7 +428,6 @@ migrate_and_fail (Fixture              *fixture,
                   GodwitMigrationsPage *page,
                   const char           *before)
 {
-  g_autofree char *after = NULL;
   GodwitDocument *document = godwit_window_get_document (window);
   AdwMessageDialog *dialog;
 
@@ -474,8 +440,7 @@ migrate_and_fail (Fixture              *fixture,
   g_assert_null (godwit_migrations_page_get_toast (page));
   g_assert_cmpuint (count_rows (godwit_migrations_page_get_backup_list (page)), ==, 0);
 
-  after = godwit_test_snapshot_directory (fixture->dir);
-  g_assert_cmpstr (after, ==, before);
+  assert_dir_unchanged (fixture, before);
 
   return dialog;
 }
@@ -490,12 +455,9 @@ test_cancel (Fixture       *fixture,
   GodwitWindow *window;
   guint cancelled_at = 0;
 
-  copy_demo_store (fixture);
   before = godwit_test_snapshot_directory (fixture->dir);
 
-  window = godwit_gui_test_open (fixture->store, fixture->bundle);
-  page = show_page (window);
-  choose_plan (page, fixture->plan);
+  page = open_planned (fixture, garden_plan, &window);
   godwit_migrations_page_set_progress_observer (page, cancel_in_first_stage, &cancelled_at);
 
   dialog = migrate_and_fail (fixture, window, page, before);
@@ -520,7 +482,7 @@ write_deleting_plan (Fixture *fixture)
   JsonObject *custom;
   JsonArray *did_migrate = json_array_new ();
 
-  g_file_get_contents (fixture->plan, &text, NULL, &error);
+  g_file_get_contents (garden_plan, &text, NULL, &error);
   g_assert_no_error (error);
   root = godwit_test_parse_json (text);
   custom = json_array_get_object_element (godwit_test_array_member (json_node_get_object (root), "stages"), 1);
@@ -544,13 +506,10 @@ test_failure (Fixture       *fixture,
   AdwMessageDialog *dialog;
   GodwitWindow *window;
 
-  copy_demo_store (fixture);
   plan = write_deleting_plan (fixture);
   before = godwit_test_snapshot_directory (fixture->dir);
 
-  window = godwit_gui_test_open (fixture->store, fixture->bundle);
-  page = show_page (window);
-  choose_plan (page, plan);
+  page = open_planned (fixture, plan, &window);
 
   dialog = migrate_and_fail (fixture, window, page, before);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Migration Failed");
@@ -574,9 +533,8 @@ test_plan_beside_bundle (Fixture       *fixture,
   GodwitMigrationsPage *page;
   GodwitWindow *window;
 
-  copy_demo_store (fixture);
   godwit_gui_test_copy_tree (fixture->bundle, bundle);
-  godwit_test_copy_file (fixture->plan, plan);
+  godwit_test_copy_file (garden_plan, plan);
 
   /* The bundle beside the store, the plan beside the bundle. */
   window = godwit_gui_test_open (fixture->store, NULL);
@@ -661,14 +619,7 @@ static void
 test_screenshots (Fixture       *fixture,
                   gconstpointer  data)
 {
-  AdwStyleManager *style_manager = adw_style_manager_get_default ();
   g_autoptr(GSettings) settings = g_settings_new ("io.github.godwit.Godwit");
-  g_autofree char *light_png = g_test_build_filename (G_TEST_BUILT, "godwit-migrations.png", NULL);
-  g_autofree char *dark_png = g_test_build_filename (G_TEST_BUILT, "godwit-migrations-dark.png", NULL);
-  g_autofree char *preview_png = g_test_build_filename (G_TEST_BUILT, "godwit-stage-preview.png", NULL);
-  g_autofree char *preview_dark_png = g_test_build_filename (G_TEST_BUILT, "godwit-stage-preview-dark.png", NULL);
-  g_autofree char *data_png = g_test_build_filename (G_TEST_BUILT, "godwit-stage-data.png", NULL);
-  g_autofree char *data_dark_png = g_test_build_filename (G_TEST_BUILT, "godwit-stage-data-dark.png", NULL);
   GodwitStagePreview *preview;
   GodwitMigrationsPage *page;
   GodwitChainView *chain;
@@ -678,16 +629,10 @@ test_screenshots (Fixture       *fixture,
   g_settings_set_int (settings, "window-height", 1000);
   godwit_gui_test_write_garden (fixture->store, "Garden", FALSE);
 
-  window = godwit_gui_test_open (fixture->store, fixture->bundle);
-  page = show_page (window);
-  choose_plan (page, fixture->plan);
+  page = open_planned (fixture, garden_plan, &window);
   chain = godwit_migrations_page_get_chain_view (page);
   gtk_widget_grab_focus (GTK_WIDGET (chain));
-  godwit_gui_test_screenshot (GTK_WIDGET (window), light_png);
-
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
-  godwit_gui_test_screenshot (GTK_WIDGET (window), dark_png);
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-migrations");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "migrations.dry-run", NULL));
   wait_page (page);
@@ -695,19 +640,11 @@ test_screenshots (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chain), "chain.activate", NULL));
   preview = godwit_migrations_page_get_stage_preview (page);
   scroll_to (page, GTK_WIDGET (preview));
-  godwit_gui_test_screenshot (GTK_WIDGET (window), preview_png);
-
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
-  godwit_gui_test_screenshot (GTK_WIDGET (window), preview_dark_png);
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-stage-preview");
 
   /* The data impact, the SQL and the samples. */
   scroll_to (page, GTK_WIDGET (godwit_stage_preview_get_count_grid (preview)));
-  godwit_gui_test_screenshot (GTK_WIDGET (window), data_png);
-
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
-  godwit_gui_test_screenshot (GTK_WIDGET (window), data_dark_png);
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-stage-data");
 
   godwit_gui_test_close (window);
 }
@@ -716,19 +653,23 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!godwit_gui_test_init (&argc, &argv))
-    return 0;
+  int status;
 
-  g_test_add ("/gui/migrations/chain", Fixture, NULL, fixture_set_up, test_chain, fixture_tear_down);
-  g_test_add ("/gui/migrations/dry-run", Fixture, NULL, fixture_set_up, test_dry_run, fixture_tear_down);
-  g_test_add ("/gui/migrations/migrate-and-undo", Fixture, NULL, fixture_set_up, test_migrate_and_undo,
-              fixture_tear_down);
-  g_test_add ("/gui/migrations/cancel", Fixture, NULL, fixture_set_up, test_cancel, fixture_tear_down);
-  g_test_add ("/gui/migrations/failure", Fixture, NULL, fixture_set_up, test_failure, fixture_tear_down);
-  g_test_add ("/gui/migrations/plan-beside-bundle", Fixture, NULL, fixture_set_up, test_plan_beside_bundle,
-              fixture_tear_down);
-  g_test_add ("/gui/migrations/target", Fixture, NULL, fixture_set_up, test_target, fixture_tear_down);
-  g_test_add ("/gui/migrations/screenshots", Fixture, NULL, fixture_set_up, test_screenshots, fixture_tear_down);
+  godwit_gui_test_init (&argc, &argv);
 
-  return g_test_run ();
+  garden_plan = godwit_gui_test_plan_path ("garden.godwit-plan.json");
+
+  godwit_gui_test_add ("/gui/migrations/chain", test_chain);
+  godwit_gui_test_add ("/gui/migrations/dry-run", test_dry_run);
+  godwit_gui_test_add_on_demo ("/gui/migrations/migrate-and-undo", test_migrate_and_undo);
+  godwit_gui_test_add_on_demo ("/gui/migrations/cancel", test_cancel);
+  godwit_gui_test_add_on_demo ("/gui/migrations/failure", test_failure);
+  godwit_gui_test_add_on_demo ("/gui/migrations/plan-beside-bundle", test_plan_beside_bundle);
+  godwit_gui_test_add ("/gui/migrations/target", test_target);
+  godwit_gui_test_add ("/gui/migrations/screenshots", test_screenshots);
+
+  status = g_test_run ();
+  g_free (garden_plan);
+
+  return status;
 }

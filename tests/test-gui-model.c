@@ -19,45 +19,14 @@
 #include "godwit-test-utils.h"
 #include "gui-test-utils.h"
 
-typedef struct
-{
-  char *dir;
-  char *store;
-  char *bundle;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autofree char *demo = godwit_gui_test_demo_store ();
-
-  fixture->dir = godwit_test_make_tmpdir ();
-  fixture->store = g_build_filename (fixture->dir, "Garden.sqlite", NULL);
-  fixture->bundle = godwit_gui_test_demo_bundle ();
-  godwit_test_copy_store (demo, fixture->store);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  godwit_test_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->store);
-  g_free (fixture->bundle);
-}
+typedef GodwitGuiTestFixture Fixture;
 
 static GodwitModelPage *
 show_page (GodwitWindow *window)
 {
-  GodwitStoreView *view = godwit_window_get_store_view (window);
+  godwit_gui_test_show_page (window, "model");
 
-  godwit_store_view_show_page (view, "model");
-  g_assert_cmpstr (godwit_store_view_get_visible_page (view), ==, "model");
-  godwit_gui_test_flush (GTK_WIDGET (window));
-
-  return godwit_store_view_get_model_page (view);
+  return godwit_store_view_get_model_page (godwit_window_get_store_view (window));
 }
 
 static GPtrArray *
@@ -261,11 +230,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!godwit_gui_test_init (&argc, &argv))
-    return 0;
+  godwit_gui_test_init (&argc, &argv);
 
-  g_test_add ("/gui/model/versions", Fixture, NULL, fixture_set_up, test_versions, fixture_tear_down);
-  g_test_add ("/gui/model/no-model", Fixture, NULL, fixture_set_up, test_no_model, fixture_tear_down);
+  godwit_gui_test_add_on_demo ("/gui/model/versions", test_versions);
+  godwit_gui_test_add_on_demo ("/gui/model/no-model", test_no_model);
 
   return g_test_run ();
 }

@@ -21,34 +21,7 @@
 #include "godwit-test-utils.h"
 #include "gui-test-utils.h"
 
-typedef struct
-{
-  char *dir;
-  char *store;    /* a copy of the demo store in @dir */
-  char *bundle;   /* the demo bundle in the source tree */
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autofree char *demo = godwit_gui_test_demo_store ();
-
-  fixture->dir = godwit_test_make_tmpdir ();
-  fixture->store = g_build_filename (fixture->dir, "Garden.sqlite", NULL);
-  fixture->bundle = godwit_gui_test_demo_bundle ();
-  godwit_test_copy_store (demo, fixture->store);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  godwit_test_rmdir (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->store);
-  g_free (fixture->bundle);
-}
+typedef GodwitGuiTestFixture Fixture;
 
 /* The bundle beside the store, as in an app's source folder. */
 static void
@@ -405,13 +378,10 @@ static void
 test_screenshots (Fixture       *fixture,
                   gconstpointer  data)
 {
-  AdwStyleManager *style_manager = adw_style_manager_get_default ();
   g_autoptr(GodwitObjectItem) item = NULL;
   g_autoptr(GSettings) settings = g_settings_new ("io.github.godwit.Godwit");
   g_autofree char *welcome_png = g_test_build_filename (G_TEST_BUILT, "godwit-welcome.png", NULL);
   g_autofree char *metadata_png = g_test_build_filename (G_TEST_BUILT, "godwit-metadata.png", NULL);
-  g_autofree char *light_png = g_test_build_filename (G_TEST_BUILT, "godwit-window.png", NULL);
-  g_autofree char *dark_png = g_test_build_filename (G_TEST_BUILT, "godwit-window-dark.png", NULL);
   g_autoptr(GFile) store_file = g_file_new_for_path (fixture->store);
   g_autoptr(GFile) bundle_file = g_file_new_for_path (fixture->bundle);
   GodwitStoreView *view;
@@ -437,11 +407,7 @@ test_screenshots (Fixture       *fixture,
   item = g_list_model_get_item (G_LIST_MODEL (godwit_objects_page_get_object_list (page)), 51);
   godwit_gui_test_wait_until (item_loaded, item, "a tree");
   gtk_selection_model_select_item (gtk_column_view_get_model (godwit_objects_page_get_column_view (page)), 51, TRUE);
-  godwit_gui_test_screenshot (GTK_WIDGET (window), light_png);
-
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_FORCE_DARK);
-  godwit_gui_test_screenshot (GTK_WIDGET (window), dark_png);
-  adw_style_manager_set_color_scheme (style_manager, ADW_COLOR_SCHEME_DEFAULT);
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-window");
 
   g_clear_object (&item);
   godwit_gui_test_close (window);
@@ -503,24 +469,19 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (!godwit_gui_test_init (&argc, &argv))
-    return 0;
+  godwit_gui_test_init (&argc, &argv);
 
-  g_test_add ("/gui/window/open-demo", Fixture, NULL, fixture_set_up, test_open_demo, fixture_tear_down);
-  g_test_add ("/gui/window/pages-to-come", Fixture, NULL, fixture_set_up, test_pages_to_come, fixture_tear_down);
-  g_test_add ("/gui/window/open-without-model", Fixture, NULL, fixture_set_up, test_open_without_model,
-              fixture_tear_down);
-  g_test_add ("/gui/window/open-not-a-store", Fixture, NULL, fixture_set_up, test_open_not_a_store,
-              fixture_tear_down);
-  g_test_add ("/gui/window/open-bad-bundle", Fixture, NULL, fixture_set_up, test_open_bad_bundle,
-              fixture_tear_down);
-  g_test_add ("/gui/window/recent-stores", Fixture, NULL, fixture_set_up, test_recent_stores, fixture_tear_down);
-  g_test_add ("/gui/window/size", Fixture, NULL, fixture_set_up, test_window_size, fixture_tear_down);
-  g_test_add ("/gui/window/reload", Fixture, NULL, fixture_set_up, test_reload, fixture_tear_down);
-  g_test_add ("/gui/window/about-and-shortcuts", Fixture, NULL, fixture_set_up, test_about_and_shortcuts,
-              fixture_tear_down);
-  g_test_add ("/gui/window/screenshots", Fixture, NULL, fixture_set_up, test_screenshots, fixture_tear_down);
-  g_test_add ("/gui/window/command-line", Fixture, NULL, fixture_set_up, test_command_line, fixture_tear_down);
+  godwit_gui_test_add_on_demo ("/gui/window/open-demo", test_open_demo);
+  godwit_gui_test_add_on_demo ("/gui/window/pages-to-come", test_pages_to_come);
+  godwit_gui_test_add_on_demo ("/gui/window/open-without-model", test_open_without_model);
+  godwit_gui_test_add_on_demo ("/gui/window/open-not-a-store", test_open_not_a_store);
+  godwit_gui_test_add_on_demo ("/gui/window/open-bad-bundle", test_open_bad_bundle);
+  godwit_gui_test_add_on_demo ("/gui/window/recent-stores", test_recent_stores);
+  godwit_gui_test_add_on_demo ("/gui/window/size", test_window_size);
+  godwit_gui_test_add_on_demo ("/gui/window/reload", test_reload);
+  godwit_gui_test_add_on_demo ("/gui/window/about-and-shortcuts", test_about_and_shortcuts);
+  godwit_gui_test_add_on_demo ("/gui/window/screenshots", test_screenshots);
+  godwit_gui_test_add_on_demo ("/gui/window/command-line", test_command_line);
 
   return g_test_run ();
 }

@@ -73,9 +73,11 @@ change_order (GodwitChangeKind kind)
     }
 }
 
-static GtkWidget *
-text_label_new (const char *text,
-                const char *css_class)
+/* A label that wraps at the width it is given, aligned to the start; the
+ * stage preview's labels are made the same way. */
+GtkWidget *
+godwit_diff_view_wrapped_label_new (const char *text,
+                                    const char *css_class)
 {
   GtkWidget *label = gtk_label_new (text);
 
@@ -88,6 +90,23 @@ text_label_new (const char *text,
   return label;
 }
 
+/* A list row, not activatable, holding @child with the margins of a
+ * change's row; the stage preview's rows are made the same way. */
+GtkWidget *
+godwit_diff_view_row_new (GtkWidget *child)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+
+  gtk_widget_set_margin_start (child, 12);
+  gtk_widget_set_margin_end (child, 12);
+  gtk_widget_set_margin_top (child, 9);
+  gtk_widget_set_margin_bottom (child, 9);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), child);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+
+  return row;
+}
+
 /* A change: what changes and how, the engine's explanation, and the
  * reason it cannot be inferred. */
 static GtkWidget *
@@ -97,7 +116,6 @@ change_row_new (GodwitChangeKind  kind,
                 const char       *blocker,
                 GString          *text)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *title = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *name_label = gtk_label_new (name);
@@ -121,24 +139,17 @@ change_row_new (GodwitChangeKind  kind,
   gtk_box_append (GTK_BOX (title), name_label);
 
   gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), text_label_new (explanation, NULL));
+  gtk_box_append (GTK_BOX (box), godwit_diff_view_wrapped_label_new (explanation, NULL));
   g_string_append_printf (text, "%s %s: %s\n", kind_text, name, explanation);
   if (blocker != NULL)
     {
       g_autofree char *blocker_text = g_strdup_printf (_("Not inferable: %s"), blocker);
 
-      gtk_box_append (GTK_BOX (box), text_label_new (blocker_text, "error"));
+      gtk_box_append (GTK_BOX (box), godwit_diff_view_wrapped_label_new (blocker_text, "error"));
       g_string_append_printf (text, "  %s\n", blocker_text);
     }
 
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 9);
-  gtk_widget_set_margin_bottom (box, 9);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-
-  return row;
+  return godwit_diff_view_row_new (box);
 }
 
 static Category
@@ -291,7 +302,7 @@ godwit_diff_view_set_diff (GodwitDiffView  *self,
     {
       const char *none = _("Nothing that the store keeps changes between these versions.");
 
-      gtk_box_append (GTK_BOX (box), text_label_new (none, "dim-label"));
+      gtk_box_append (GTK_BOX (box), godwit_diff_view_wrapped_label_new (none, "dim-label"));
       g_string_append_printf (text, "%s\n", none);
     }
 

@@ -66,21 +66,6 @@ remove_children (GtkWidget *widget)
     }
 }
 
-static GtkWidget *
-wrapped_label_new (const char *text,
-                   const char *css_class)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
-
-  return label;
-}
-
 static char *
 dup_count_text (gint64 count)
 {
@@ -150,7 +135,6 @@ impact_row_new (const char *icon_name,
                 const char *detail,
                 const char *css_class)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
 
@@ -168,20 +152,14 @@ impact_row_new (const char *icon_name,
       gtk_box_append (GTK_BOX (box), icon);
     }
 
-  gtk_box_append (GTK_BOX (texts), wrapped_label_new (text, NULL));
+  gtk_box_append (GTK_BOX (texts), godwit_diff_view_wrapped_label_new (text, NULL));
   if (detail != NULL)
-    gtk_box_append (GTK_BOX (texts), wrapped_label_new (detail, css_class != NULL ? css_class : "dim-label"));
+    gtk_box_append (GTK_BOX (texts),
+                    godwit_diff_view_wrapped_label_new (detail, css_class != NULL ? css_class : "dim-label"));
   gtk_widget_set_hexpand (texts, TRUE);
   gtk_box_append (GTK_BOX (box), texts);
 
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 9);
-  gtk_widget_set_margin_bottom (box, 9);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-
-  return row;
+  return godwit_diff_view_row_new (box);
 }
 
 /* Data loss and what stops the step stand out as errors, the rest as
@@ -291,14 +269,15 @@ sample_column_new (const char *heading,
 
   if (objects == NULL || objects->len == 0)
     {
-      gtk_box_append (GTK_BOX (box), wrapped_label_new (objects == NULL ? missing : _("No objects"), "dim-label"));
+      gtk_box_append (GTK_BOX (box),
+                      godwit_diff_view_wrapped_label_new (objects == NULL ? missing : _("No objects"), "dim-label"));
       return box;
     }
 
   for (guint i = 0; i < objects->len; i++)
     {
       g_autofree char *text = dup_sample_text (g_ptr_array_index (objects, i));
-      GtkWidget *label = wrapped_label_new (text, "monospace");
+      GtkWidget *label = godwit_diff_view_wrapped_label_new (text, "monospace");
 
       gtk_label_set_selectable (GTK_LABEL (label), TRUE);
       gtk_widget_add_css_class (label, "godwit-sample");
@@ -316,9 +295,9 @@ fill_samples (GodwitStagePreview *self,
   if (samples == NULL || samples->len == 0)
     {
       gtk_box_append (GTK_BOX (self->samples_box),
-                      wrapped_label_new (samples == NULL ? _("Not read yet: a Dry Run reads them.")
-                                                         : _("No entity with objects changes in this step."),
-                                         "dim-label"));
+                      godwit_diff_view_wrapped_label_new (samples == NULL ? _("Not read yet: a Dry Run reads them.")
+                                                                          : _("No entity with objects changes in this step."),
+                                                          "dim-label"));
       return;
     }
 

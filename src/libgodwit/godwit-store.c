@@ -1378,6 +1378,32 @@ require_entity (GodwitStore  *self,
   return entity;
 }
 
+/* Looks up @entity_name and, when it has rows of its own, locks the store
+ * for a query that @cancellable interrupts. @out_entity is NULL (and the
+ * store not locked) for an entity without rows: entity number 0. */
+static gboolean
+lock_entity (GodwitStore              *self,
+             const char               *entity_name,
+             GCancellable             *cancellable,
+             const GodwitStoreEntity **out_entity,
+             GError                  **error)
+{
+  const GodwitStoreEntity *entity = require_entity (self, entity_name, error);
+
+  *out_entity = NULL;
+  if (entity == NULL)
+    return FALSE;
+
+  if (entity->entity_number == 0)
+    return TRUE;
+
+  g_mutex_lock (&self->mutex);
+  self->cancellable = cancellable;
+  *out_entity = entity;
+
+  return TRUE;
+}
+
 /* @number and the numbers of every entity below it in Z_PRIMARYKEY. */
 static void
 collect_entity_numbers (GodwitStore *self,
@@ -1518,15 +1544,10 @@ godwit_store_count_objects (GodwitStore   *self,
 
   g_return_val_if_fail (GODWIT_IS_STORE (self), -1);
 
-  entity = require_entity (self, entity_name, error);
-  if (entity == NULL)
+  if (!lock_entity (self, entity_name, cancellable, &entity, error))
     return -1;
-
-  if (entity->entity_number == 0)
+  if (entity == NULL)
     return 0;
-
-  g_mutex_lock (&self->mutex);
-  self->cancellable = cancellable;
 
   if (!count_table (self, entity, error))
     {
@@ -1884,15 +1905,10 @@ godwit_store_fetch_objects (GodwitStore   *self,
 
   g_return_val_if_fail (GODWIT_IS_STORE (self), NULL);
 
-  entity = require_entity (self, entity_name, error);
-  if (entity == NULL)
+  if (!lock_entity (self, entity_name, cancellable, &entity, error))
     return NULL;
-
-  if (entity->entity_number == 0)
+  if (entity == NULL)
     return g_steal_pointer (&objects);
-
-  g_mutex_lock (&self->mutex);
-  self->cancellable = cancellable;
 
   if (self->model != NULL)
     {
@@ -2015,15 +2031,10 @@ godwit_store_find_object_pk (GodwitStore   *self,
   g_return_val_if_fail (GODWIT_IS_STORE (self), -1);
   g_return_val_if_fail (offset >= 0, -1);
 
-  entity = require_entity (self, entity_name, error);
-  if (entity == NULL)
+  if (!lock_entity (self, entity_name, cancellable, &entity, error))
     return -1;
-
-  if (entity->entity_number == 0)
+  if (entity == NULL)
     return 0;
-
-  g_mutex_lock (&self->mutex);
-  self->cancellable = cancellable;
 
   quoted_table = _godwit_sql_quote_identifier (entity->table);
   condition = entity_condition_sql (self, entity, include_subentities);

@@ -628,7 +628,9 @@ dup_source_links (Builder        *builder,
         columns[2] = own_side ? join->order_column : join->inverse_order_column;
       if ((own_side ? join->inverse_order_column : join->order_column) != NULL)
         columns[3] = own_side ? join->inverse_order_column : join->order_column;
-      condition = g_strdup_printf ("%s IN (%s) AND %s IN (%s)", columns[0], owners_sql,
+      /* "+" keeps SQLite from probing the join table's primary key for
+       * every (owner, target) pair: one scan of the rows is linear. */
+      condition = g_strdup_printf ("+%s IN (%s) AND +%s IN (%s)", columns[0], owners_sql,
                                    columns[1], targets_sql);
     }
   else

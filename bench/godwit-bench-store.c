@@ -5,14 +5,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Writes a store of N objects for bench/Bench.xcdatamodel, the benchmark's
- * input: 10 % authors (every other one a Writer, the sub-entity), 50 %
- * books, 30 % chapters and the rest tags. Every book has an author (a
- * to-one whose destination has a sub-entity, so the Z<n>_AUTHOR column is
- * filled) and two tags (a many-to-many: N join rows in all); every fifth
- * book has three chapters (an ordered to-many). Objects are written as
- * they are made, in the writer's one transaction: memory stays the same
- * for any N. Values come from a fixed-seed GRand. */
+/* Writes a store of N objects in the first version of the benchmark's
+ * model (bench/Bench.xcdatamodeld/Bench.xcdatamodel), the input of both
+ * parts of bench/run: 10 % authors (every other one a Writer, the
+ * sub-entity), 50 % books, 30 % chapters and the rest tags. Every book has
+ * an author (a to-one whose destination has a sub-entity, so the
+ * Z<n>_AUTHOR column is filled) and two tags (a many-to-many: N join rows
+ * in all); every fifth book has three chapters (an ordered to-many).
+ * Objects are written as they are made, in the writer's one transaction:
+ * memory stays the same for any N. Values come from a fixed-seed GRand. */
 
 #define G_LOG_DOMAIN "godwit-bench-store"
 

@@ -26,6 +26,7 @@
 #include "godwit-lightweight-migration.h"
 #include "godwit-mapping-stage.h"
 #include "godwit-migration.h"
+#include "godwit-readonly-vfs-private.h"
 #include "godwit-sql-private.h"
 #include "godwit-stage-report-private.h"
 #include "godwit-store.h"
@@ -679,7 +680,10 @@ verify (GodwitMigration  *self,
   sqlite3 *db = NULL;
   gboolean ok = FALSE;
 
-  if (_godwit_sql_open (path, SQLITE_OPEN_READONLY, NULL, &db) != SQLITE_OK)
+  /* @path may be the user's store itself: plain SQLite would leave a
+   * -wal and -shm behind a read-only connection. */
+  _godwit_readonly_vfs_register ();
+  if (_godwit_sql_open (path, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME, &db) != SQLITE_OK)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", path, sqlite3_errmsg (db));
       goto out;

@@ -12,7 +12,15 @@
  * with foreign keys off, so that nothing cascades. Objects keep their Z_PK
  * and Z_OPT, the store its Z_UUID and unknown metadata keys; Z_ENT numbers
  * are renumbered wherever they are stored (rows, Z<n>_ columns,
- * Z_PRIMARYKEY, ACHANGE.ZENTITY).
+ * Z_PRIMARYKEY, ACHANGE.ZENTITY), only in the rows holding a number that
+ * changes.
+ *
+ * - Work that grows with the store is left out where the result is the
+ *   same without it: an index whose table stays in place and which the
+ *   destination wants as it is (its SQL after the step's column renames)
+ *   is kept rather than built again, once the store is seen to hold it
+ *   so; a join table whose name or columns change only with an entity
+ *   number is renamed rather than copied.
  *
  * - Hierarchies: an entity moved out of a hierarchy takes its rows, Z_PK
  *   and all, to its own table, so one source table may feed several. Core
@@ -66,6 +74,10 @@ typedef struct
   StatementKind       kind;
   char               *required_table;  /* (nullable): skipped when the store lacks it … */
   char               *missing_column;  /* (nullable): … or already has this column in it */
+  const GodwitIndex  *unless_index;    /* (nullable) (unowned): skipped when the store has this
+                                        * index, SQL and all */
+  gboolean            counts_changes;  /* progress: the rows it wrote, once written, where
+                                        * counting first would cost as much as the copy */
 } Statement;
 
 /* Stored objects the destination cannot hold as they are: the step fails
@@ -94,9 +106,11 @@ G_DEFINE_FINAL_TYPE (GodwitLightweightMigration, godwit_lightweight_migration, G
 /* How one destination column is filled from the source table. */
 typedef struct
 {
-  char     *expression;   /* over the source table's columns and old Z_ENT numbers */
-  char     *column;       /* (nullable): the source column when copied as it is … */
-  gboolean  renumbered;   /* … or with Z_ENT numbers renumbered */
+  char         *expression;  /* over the source table's columns and old Z_ENT numbers */
+  char         *column;      /* (nullable): the source column when copied as it is … */
+  gboolean      renumbered;  /* … or with Z_ENT numbers renumbered, … */
+  GodwitEntity *numbered;    /* (nullable) (unowned): … which are those of the kinds of this
+                              * source entity (NULL: of any) */
 } ColumnSource;
 
 /* The links of a relationship, as a query over the source store with the
@@ -128,6 +142,15 @@ typedef struct
   GString           *joins;      /* LEFT JOINs of the links into the copy */
 } TableCopy;
 
+/* A source table altered in place: its name in the destination, and its
+ * columns renamed (old name → new name) or dropped (old name → NULL). */
+typedef struct
+{
+  char       *name;
+  GHashTable *columns;
+  gboolean    drops_columns;
+} KeptTable;
+
 /* State while the statements are built. */
 typedef struct
 {
@@ -136,10 +159,8 @@ typedef struct
   GodwitModel                *destination;
   guint                      *renumber;     /* old Z_ENT → new Z_ENT (0: removed) */
   guint                       n_source;
-  GHashTable                 *kept_tables;  /* (element-type utf8): source tables altered in
-                                             * place */
-  GHashTable                 *kept_join_tables; /* (element-type utf8): unchanged source join
-                                                 * tables */
+  GHashTable                 *kept;         /* (element-type utf8 KeptTable): source tables
+                                             * (entity and join tables) altered in place */
   GPtrArray                  *creates;      /* (element-type Statement) phases, run in order */
   GPtrArray                  *alters;
   GPtrArray                  *drops;
@@ -193,6 +214,16 @@ linked_column_free (gpointer data)
 
   g_free (linked->alias);
   g_free (linked);
+}
+
+static void
+kept_table_free (gpointer data)
+{
+  KeptTable *kept = data;
+
+  g_free (kept->name);
+  g_hash_table_unref (kept->columns);
+  g_free (kept);
 }
 
 static void
@@ -251,6 +282,21 @@ add_check (GodwitLightweightMigration *self,
   check->one = one;
   check->many = many;
   g_ptr_array_add (self->checks, check);
+}
+
+/* Records that source table @from stays in place, as @to. */
+static KeptTable *
+keep_table (Builder    *builder,
+            const char *from,
+            const char *to)
+{
+  KeptTable *kept = g_new0 (KeptTable, 1);
+
+  kept->name = g_strdup (to);
+  kept->columns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (builder->kept, g_strdup (from), kept);
+
+  return kept;
 }
 
 /* The layout's DDL names tables and columns unquoted, so names are
@@ -480,6 +526,57 @@ dup_kinds (GodwitModel  *model,
     }
 
   return kinds;
+}
+
+/* Renumbers @column of @table where it holds an old number that changes,
+ * of a kind of source entity @kind (of any entity when NULL): the rows
+ * holding other numbers are left alone, and a table holding none that
+ * changes is not touched. */
+static void
+add_renumbering (Builder      *builder,
+                 GPtrArray    *phase,
+                 const char   *required_table,
+                 const char   *table,
+                 const char   *column,
+                 GodwitEntity *kind)
+{
+  g_autofree gboolean *held = g_new0 (gboolean, builder->n_source + 1);
+  g_autoptr(GString) cases = g_string_new (NULL);
+  g_autoptr(GString) changing = g_string_new (NULL);
+  guint n_changing = 0;
+  guint last = 0;
+
+  if (kind != NULL)
+    {
+      g_autoptr(GPtrArray) kinds = dup_kinds (builder->source, kind);
+
+      for (guint i = 0; i < kinds->len; i++)
+        {
+          guint number = old_number (builder, g_ptr_array_index (kinds, i));
+
+          if (number <= builder->n_source)
+            held[number] = TRUE;
+        }
+    }
+
+  for (guint i = 1; i <= builder->n_source; i++)
+    {
+      if ((kind != NULL && !held[i]) || builder->renumber[i] == 0 || builder->renumber[i] == i)
+        continue;
+      g_string_append_printf (cases, " WHEN %u THEN %u", i, builder->renumber[i]);
+      append_number (changing, i);
+      last = i;
+      n_changing++;
+    }
+
+  if (n_changing == 1)
+    add_statement (phase, required_table,
+                   g_strdup_printf ("UPDATE %s SET %s = %u WHERE %s = %u", table, column,
+                                    builder->renumber[last], column, last));
+  else if (n_changing > 1)
+    add_statement (phase, required_table,
+                   g_strdup_printf ("UPDATE %s SET %s = CASE %s%s END WHERE %s IN (%s)", table,
+                                    column, column, cases->str, column, changing->str));
 }
 
 /* New Z_ENT numbers of @kind and its sub-entities. */
@@ -981,6 +1078,8 @@ source_for_entity (Builder             *builder,
       if (column->role == GODWIT_COLUMN_ROLE_TO_ONE_ENTITY)
         {
           out->renumbered = TRUE;
+          out->numbered = godwit_model_get_entity (builder->source,
+                                                   from_property->destination_entity);
           out->expression = dup_renumber_expression (builder, same->name);
         }
       else
@@ -1112,6 +1211,7 @@ find_column_source (Builder             *builder,
     case GODWIT_COLUMN_ROLE_ENTITY:
       out->column = g_strdup ("Z_ENT");
       out->renumbered = TRUE;
+      out->numbered = copy->from->root;
       out->expression = dup_renumber_expression (builder, "Z_ENT");
       return TRUE;
     case GODWIT_COLUMN_ROLE_TO_MANY_OWNER:
@@ -1148,7 +1248,7 @@ find_column_source (Builder             *builder,
       GodwitEntity *entity = g_ptr_array_index (copy->hierarchy, i);
       GodwitEntity *from = source_entity_of (builder, entity);
       const GodwitPropertyChange *change;
-      ColumnSource one = { NULL, NULL, FALSE };
+      ColumnSource one = { NULL, NULL, FALSE, NULL };
 
       if (from == NULL || column->property == NULL ||
           !godwit_entity_is_kind_of (entity, column->entity))
@@ -1275,8 +1375,8 @@ alter_table (Builder           *builder,
              const char        *old_numbers,
              gboolean           drops_objects)
 {
-  g_autoptr(GHashTable) kept = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GString) renumber = g_string_new (NULL);
+  KeptTable *kept = keep_table (builder, from->name, to->name);
+  g_autoptr(GHashTable) copied = g_hash_table_new (g_str_hash, g_str_equal);
 
   if (drops_objects)
     add_statement (builder->alters, NULL,
@@ -1288,14 +1388,17 @@ alter_table (Builder           *builder,
 
   for (guint i = 0; i < to->columns->len; i++)
     if (sources[i].column != NULL)
-      g_hash_table_add (kept, sources[i].column);
+      g_hash_table_add (copied, sources[i].column);
   for (guint i = 0; i < from->columns->len; i++)
     {
       const GodwitColumn *column = g_ptr_array_index (from->columns, i);
 
-      if (!g_hash_table_contains (kept, column->name))
-        add_statement (builder->alters, NULL,
-                       g_strdup_printf ("ALTER TABLE %s DROP COLUMN %s", to->name, column->name));
+      if (g_hash_table_contains (copied, column->name))
+        continue;
+      add_statement (builder->alters, NULL,
+                     g_strdup_printf ("ALTER TABLE %s DROP COLUMN %s", to->name, column->name));
+      g_hash_table_insert (kept->columns, g_strdup (column->name), NULL);
+      kept->drops_columns = TRUE;
     }
 
   for (guint i = 0; i < to->columns->len; i++)
@@ -1307,21 +1410,20 @@ alter_table (Builder           *builder,
                        g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s", to->name, column->name,
                                         column->declared_type));
       else if (strcmp (sources[i].column, column->name) != 0)
-        add_statement (builder->alters, NULL,
-                       g_strdup_printf ("ALTER TABLE %s RENAME COLUMN %s TO %s", to->name,
-                                        sources[i].column, column->name));
-      if (sources[i].renumbered && strcmp (sources[i].expression, sources[i].column) != 0)
         {
-          g_autofree char *expression = dup_renumber_expression (builder, column->name);
-
-          g_string_append_printf (renumber, "%s%s = %s", renumber->len > 0 ? ", " : "",
-                                  column->name, expression);
+          add_statement (builder->alters, NULL,
+                         g_strdup_printf ("ALTER TABLE %s RENAME COLUMN %s TO %s", to->name,
+                                          sources[i].column, column->name));
+          g_hash_table_insert (kept->columns, g_strdup (sources[i].column),
+                               g_strdup (column->name));
         }
     }
 
-  if (renumber->len > 0)
-    add_statement (builder->alters, NULL,
-                   g_strdup_printf ("UPDATE %s SET %s", to->name, renumber->str));
+  for (guint i = 0; i < to->columns->len; i++)
+    if (sources[i].renumbered)
+      add_renumbering (builder, builder->alters, NULL, to->name,
+                       ((const GodwitColumn *) g_ptr_array_index (to->columns, i))->name,
+                       sources[i].numbered);
 }
 
 /* Copies the rows of the table's entities, in the first phase, while
@@ -1529,10 +1631,7 @@ migrate_table (Builder            *builder,
   if (ok)
     {
       if (in_place && can_alter (builder, from, to, sources))
-        {
-          alter_table (builder, from, to, sources, old_numbers, drops_objects);
-          g_hash_table_add (builder->kept_tables, g_strdup (from->name));
-        }
+        alter_table (builder, from, to, sources, old_numbers, drops_objects);
       else
         rebuild_table (builder, &copy, sources, old_numbers);
       add_values (builder, to, from, hierarchy);
@@ -1545,10 +1644,24 @@ migrate_table (Builder            *builder,
   return ok;
 }
 
-/* The source join table @to keeps as it is, if any. */
+/* Whether @name is none of @join's columns. */
+static gboolean
+is_new_join_column (const GodwitJoinTable *join,
+                    const char            *name)
+{
+  return name == NULL ||
+         (strcmp (name, join->column) != 0 && strcmp (name, join->inverse_column) != 0 &&
+          g_strcmp0 (name, join->order_column) != 0 &&
+          g_strcmp0 (name, join->inverse_order_column) != 0);
+}
+
+/* The source join table @to takes the place of, if any: its
+ * relationship's, holding the same columns, or columns in the same places
+ * whose names (like the table's) change with an entity number only, and
+ * then renamed in place rather than copied. */
 static const GodwitJoinTable *
-find_unchanged_join_table (Builder               *builder,
-                           const GodwitJoinTable *to)
+find_kept_join_table (Builder               *builder,
+                      const GodwitJoinTable *to)
 {
   GodwitEntity *source = source_entity_of (builder, to->entity);
   GodwitProperty *relationship = source != NULL ? source_relationship_of (builder, to->entity,
@@ -1561,20 +1674,62 @@ find_unchanged_join_table (Builder               *builder,
     return NULL;
   from = godwit_store_layout_find_join_table (builder->self->source_layout, source,
                                               relationship->name);
-  if (from == NULL || strcmp (from->name, to->name) != 0)
+  if (from == NULL || g_hash_table_contains (builder->kept, from->name))
     return NULL;
 
   own_side = strcmp (from->relationship->name, relationship->name) == 0 &&
              godwit_entity_is_kind_of (source, from->entity);
-  if (strcmp (own_side ? from->column : from->inverse_column, to->column) != 0 ||
-      strcmp (own_side ? from->inverse_column : from->column, to->inverse_column) != 0 ||
+  if (strcmp (from->name, to->name) == 0 &&
+      strcmp (own_side ? from->column : from->inverse_column, to->column) == 0 &&
+      strcmp (own_side ? from->inverse_column : from->column, to->inverse_column) == 0 &&
       g_strcmp0 (own_side ? from->order_column : from->inverse_order_column,
-                 to->order_column) != 0 ||
+                 to->order_column) == 0 &&
       g_strcmp0 (own_side ? from->inverse_order_column : from->order_column,
-                 to->inverse_order_column) != 0)
+                 to->inverse_order_column) == 0)
+    return from;
+
+  /* Renaming keeps the columns where they are: the table's own side must
+   * stay first, and a new name must not be taken before its turn. */
+  if (!own_side || (from->order_column == NULL) != (to->order_column == NULL) ||
+      (from->inverse_order_column == NULL) != (to->inverse_order_column == NULL) ||
+      (strcmp (from->name, to->name) != 0 && source_has_table (builder, to->name)))
+    return NULL;
+  if ((strcmp (from->column, to->column) != 0 && !is_new_join_column (from, to->column)) ||
+      (strcmp (from->inverse_column, to->inverse_column) != 0 &&
+       !is_new_join_column (from, to->inverse_column)) ||
+      (g_strcmp0 (from->order_column, to->order_column) != 0 &&
+       !is_new_join_column (from, to->order_column)) ||
+      (g_strcmp0 (from->inverse_order_column, to->inverse_order_column) != 0 &&
+       !is_new_join_column (from, to->inverse_order_column)))
     return NULL;
 
   return from;
+}
+
+/* Renames @from, a source join table kept for @to, and its columns. */
+static void
+rename_join_table (Builder               *builder,
+                   const GodwitJoinTable *from,
+                   const GodwitJoinTable *to)
+{
+  KeptTable *kept = keep_table (builder, from->name, to->name);
+  const char *olds[] = { from->column, from->inverse_column, from->order_column,
+                         from->inverse_order_column };
+  const char *news[] = { to->column, to->inverse_column, to->order_column,
+                         to->inverse_order_column };
+
+  if (strcmp (from->name, to->name) != 0)
+    add_statement (builder->alters, NULL,
+                   g_strdup_printf ("ALTER TABLE %s RENAME TO %s", from->name, to->name));
+  for (guint i = 0; i < G_N_ELEMENTS (olds); i++)
+    {
+      if (olds[i] == NULL || strcmp (olds[i], news[i]) == 0)
+        continue;
+      add_statement (builder->alters, NULL,
+                     g_strdup_printf ("ALTER TABLE %s RENAME COLUMN %s TO %s", to->name, olds[i],
+                                      news[i]));
+      g_hash_table_insert (kept->columns, g_strdup (olds[i]), g_strdup (news[i]));
+    }
 }
 
 /* Rows of a kept join table whose objects are gone, or no longer of the
@@ -1615,12 +1770,12 @@ migrate_join_table (Builder               *builder,
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new (NULL);
   g_auto(Links) links = { NULL, FALSE, FALSE };
-  const GodwitJoinTable *unchanged = find_unchanged_join_table (builder, to);
+  const GodwitJoinTable *kept = find_kept_join_table (builder, to);
   Statement *statement;
 
-  if (unchanged != NULL)
+  if (kept != NULL)
     {
-      g_hash_table_add (builder->kept_join_tables, g_strdup (unchanged->name));
+      rename_join_table (builder, kept, to);
       add_join_cleanup (builder, to);
       return;
     }
@@ -1654,9 +1809,136 @@ migrate_join_table (Builder               *builder,
                              g_strdup_printf ("INSERT INTO %s (%s) SELECT %s FROM (%s)", new_name,
                                               names->str, values->str, links.query));
   statement->base.entity = g_strdup (to->entity->name);
-  statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM (%s)", links.query);
+  statement->counts_changes = TRUE;
   add_statement (builder->renames, NULL,
                  g_strdup_printf ("ALTER TABLE %s RENAME TO %s", new_name, to->name));
+}
+
+/* @sql, an index's, with the column renames of @kept applied, as ALTER
+ * TABLE … RENAME COLUMN rewrites it (names are plain identifiers); NULL
+ * when it uses a column @kept drops. */
+static char *
+dup_renamed_index_sql (const char      *sql,
+                       const KeptTable *kept)
+{
+  const char *columns = strchr (sql, '(');
+  g_autoptr(GString) renamed = NULL;
+
+  if (columns == NULL)
+    return NULL;
+  renamed = g_string_new_len (sql, columns - sql);
+  for (const char *c = columns; *c != '\0';)
+    {
+      const char *end = c;
+      g_autofree char *token = NULL;
+      gpointer new_name;
+
+      while (g_ascii_isalnum (*end) || *end == '_')
+        end++;
+      if (end == c)
+        {
+          g_string_append_c (renamed, *c++);
+          continue;
+        }
+
+      token = g_strndup (c, end - c);
+      if (!g_hash_table_lookup_extended (kept->columns, token, NULL, &new_name))
+        g_string_append (renamed, token);
+      else if (new_name == NULL)
+        return NULL;
+      else
+        g_string_append (renamed, new_name);
+      c = end;
+    }
+
+  return g_string_free (g_steal_pointer (&renamed), FALSE);
+}
+
+/* The destination index source index @index stays as, if any: one of
+ * its name, on its table kept in place under its name, which the step's
+ * column renames turn it into, SQL and all. */
+static const GodwitIndex *
+find_kept_index (Builder           *builder,
+                 const GodwitIndex *index)
+{
+  GPtrArray *indexes = godwit_store_layout_get_indexes (builder->self->destination_layout);
+  const KeptTable *kept = g_hash_table_lookup (builder->kept, index->table);
+  g_autofree char *renamed = NULL;
+
+  if (kept == NULL || strcmp (kept->name, index->table) != 0)
+    return NULL;
+  renamed = dup_renamed_index_sql (index->sql, kept);
+  if (renamed == NULL)
+    return NULL;
+
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      const GodwitIndex *wanted = g_ptr_array_index (indexes, i);
+
+      if (strcmp (wanted->name, index->name) == 0)
+        return strcmp (wanted->sql, renamed) == 0 ? wanted : NULL;
+    }
+
+  return NULL;
+}
+
+/* Source indexes are dropped before the tables change, but for those the
+ * destination keeps. */
+static void
+add_index_drops (Builder *builder)
+{
+  GPtrArray *indexes = godwit_store_layout_get_indexes (builder->self->source_layout);
+
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      const GodwitIndex *index = g_ptr_array_index (indexes, i);
+      const KeptTable *table = g_hash_table_lookup (builder->kept, index->table);
+      gboolean kept = find_kept_index (builder, index) != NULL;
+      Statement *statement;
+
+      /* Where the store's index is not the model's, it might use a column
+       * DROP COLUMN removes, which it refuses. */
+      if (kept && !table->drops_columns)
+        continue;
+      statement = add_statement (builder->self->statements, NULL,
+                                 g_strdup_printf ("DROP INDEX IF EXISTS %s", index->name));
+      if (kept)
+        statement->unless_index = index;
+    }
+}
+
+/* Destination indexes are created once the tables are in place, but for
+ * those kept, which are built again only where the store's differs. */
+static void
+add_index_creates (Builder *builder)
+{
+  GPtrArray *source_indexes = godwit_store_layout_get_indexes (builder->self->source_layout);
+  GPtrArray *indexes = godwit_store_layout_get_indexes (builder->self->destination_layout);
+  g_autoptr(GHashTable) kept = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < source_indexes->len; i++)
+    {
+      const GodwitIndex *wanted = find_kept_index (builder, g_ptr_array_index (source_indexes, i));
+
+      if (wanted != NULL)
+        g_hash_table_add (kept, (gpointer) wanted);
+    }
+
+  for (guint i = 0; i < indexes->len; i++)
+    {
+      const GodwitIndex *index = g_ptr_array_index (indexes, i);
+      Statement *statement;
+
+      if (g_hash_table_contains (kept, index))
+        {
+          statement = add_statement (builder->self->statements, NULL,
+                                     g_strdup_printf ("DROP INDEX IF EXISTS %s", index->name));
+          statement->unless_index = index;
+        }
+      statement = add_statement (builder->self->statements, NULL, g_strdup (index->sql));
+      if (g_hash_table_contains (kept, index))
+        statement->unless_index = index;
+    }
 }
 
 /* Old numbers of the roots of the source entities of @hierarchy. */
@@ -1735,13 +2017,7 @@ add_history (Builder *builder,
     add_statement (phase, "ACHANGE",
                    g_strdup_printf ("DELETE FROM ACHANGE WHERE ZENTITY IN (%s)", removed->str));
 
-  if (!renumbering_is_identity (builder))
-    {
-      g_autofree char *expression = dup_renumber_expression (builder, "ZENTITY");
-
-      add_statement (phase, "ACHANGE",
-                     g_strdup_printf ("UPDATE ACHANGE SET ZENTITY = %s", expression));
-    }
+  add_renumbering (builder, phase, "ACHANGE", "ACHANGE", "ZENTITY", NULL);
 
   for (guint i = 0; i < n_tombstones; i++)
     {
@@ -1766,16 +2042,8 @@ build (Builder  *builder,
   g_autofree const GodwitTable **froms = g_new0 (const GodwitTable *, tables->len + 1);
   g_autofree gboolean *in_place = g_new0 (gboolean, tables->len + 1);
   g_autoptr(GHashTable) placed = g_hash_table_new (NULL, NULL);
-  GPtrArray *indexes;
   GPtrArray *phases[6];
   Statement *metadata;
-
-  /* Indexes first: DROP COLUMN refuses indexed columns. */
-  indexes = godwit_store_layout_get_indexes (self->source_layout);
-  for (guint i = 0; i < indexes->len; i++)
-    add_statement (self->statements, NULL,
-                   g_strdup_printf ("DROP INDEX IF EXISTS %s",
-                                    ((const GodwitIndex *) g_ptr_array_index (indexes, i))->name));
 
   /* A source table stays in place for the destination table of its name,
    * else for the first fed from it; the others copy from it. */
@@ -1805,16 +2073,20 @@ build (Builder  *builder,
     {
       const GodwitTable *table = g_ptr_array_index (source_tables, i);
 
-      if (!g_hash_table_contains (builder->kept_tables, table->name))
+      if (!g_hash_table_contains (builder->kept, table->name))
         add_statement (builder->drops, NULL, g_strdup_printf ("DROP TABLE %s", table->name));
     }
   for (guint i = 0; i < source_join_tables->len; i++)
     {
       const GodwitJoinTable *join = g_ptr_array_index (source_join_tables, i);
 
-      if (!g_hash_table_contains (builder->kept_join_tables, join->name))
+      if (!g_hash_table_contains (builder->kept, join->name))
         add_statement (builder->drops, NULL, g_strdup_printf ("DROP TABLE %s", join->name));
     }
+
+  /* Indexes go first (DROP COLUMN refuses indexed columns), once the
+   * tables kept in place are known. */
+  add_index_drops (builder);
 
   phases[0] = builder->creates;
   phases[1] = builder->alters;
@@ -1829,11 +2101,7 @@ build (Builder  *builder,
       g_ptr_array_set_free_func (phases[i], NULL);
     }
 
-  indexes = godwit_store_layout_get_indexes (self->destination_layout);
-  for (guint i = 0; i < indexes->len; i++)
-    add_statement (self->statements, NULL,
-                   g_strdup (((const GodwitIndex *) g_ptr_array_index (indexes, i))->sql));
-
+  add_index_creates (builder);
   add_history (builder, n_tombstones);
   add_primary_keys (builder);
 
@@ -1871,8 +2139,8 @@ godwit_lightweight_migration_new (GodwitModel  *source,
   g_autoptr(GPtrArray) renames = g_ptr_array_new_with_free_func (statement_free);
   g_autoptr(GPtrArray) fills = g_ptr_array_new_with_free_func (statement_free);
   g_autoptr(GPtrArray) cleanups = g_ptr_array_new_with_free_func (statement_free);
-  g_autoptr(GHashTable) kept_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) kept_join_tables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                     kept_table_free);
   g_autofree guint *renumber = NULL;
   GPtrArray *entities;
   Builder builder;
@@ -1921,8 +2189,7 @@ godwit_lightweight_migration_new (GodwitModel  *source,
   builder.destination = destination;
   builder.renumber = renumber;
   builder.n_source = entities->len;
-  builder.kept_tables = kept_tables;
-  builder.kept_join_tables = kept_join_tables;
+  builder.kept = kept;
   builder.creates = creates;
   builder.alters = alters;
   builder.drops = drops;
@@ -1955,22 +2222,41 @@ godwit_lightweight_migration_get_diff (GodwitLightweightMigration *self)
  * as a parameter computed from the stored one; statements on the
  * persistent-history table ACHANGE and on Z_MODELCACHE are skipped on
  * stores without them, and a ZTOMBSTONEn column is added only where
- * ACHANGE lacks it.
+ * ACHANGE lacks it. An index the step keeps is dropped and created only
+ * where the store's differs from what the model has: those statements
+ * come as SQL comments, saying so.
  *
  * Returns: (transfer full) (element-type utf8):
  */
 GPtrArray *
 godwit_lightweight_migration_dup_sql (GodwitLightweightMigration *self)
 {
+  GPtrArray *sql;
+
   g_return_val_if_fail (GODWIT_IS_LIGHTWEIGHT_MIGRATION (self), NULL);
 
-  return _godwit_sql_statements_dup_sql (self->statements);
+  sql = _godwit_sql_statements_dup_sql (self->statements);
+  for (guint i = 0; i < self->statements->len; i++)
+    {
+      const Statement *statement = g_ptr_array_index (self->statements, i);
+      char *line;
+
+      if (statement->unless_index == NULL)
+        continue;
+      line = g_strdup_printf ("-- only where the store's index is not %s: %s",
+                              statement->unless_index->sql,
+                              (const char *) g_ptr_array_index (sql, i));
+      g_free (g_ptr_array_index (sql, i));
+      g_ptr_array_index (sql, i) = line;
+    }
+
+  return sql;
 }
 
 /* ---- running ---------------------------------------------------------- */
 
 /* Whether @statement applies to the store: its table is there, and the
- * column it adds is not. */
+ * column it adds is not; the index it spares is not as wanted. */
 static gboolean
 applies (GodwitSqlRun     *run,
          const Statement  *statement,
@@ -1982,6 +2268,16 @@ applies (GodwitSqlRun     *run,
   gboolean ok;
 
   *result = TRUE;
+  if (statement->unless_index != NULL)
+    {
+      sql = sqlite3_mprintf ("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND "
+                             "name = %Q AND sql = %Q", statement->unless_index->name,
+                             statement->unless_index->sql);
+      ok = _godwit_sql_run_query_int (run, CANNOT_READ, sql, &count, error);
+      sqlite3_free (sql);
+      *result = count == 0;
+      return ok;
+    }
   if (statement->required_table == NULL)
     return TRUE;
 
@@ -2127,6 +2423,12 @@ run_statements (GodwitLightweightMigration  *self,
       if (!_godwit_sql_run_statement (run, CANNOT_MIGRATE, &statement->base, progress, user_data,
                                       error))
         return FALSE;
+      if (statement->counts_changes && progress != NULL)
+        {
+          gint64 written = sqlite3_changes64 (run->db);
+
+          progress (statement->base.entity, written, written, user_data);
+        }
     }
 
   return TRUE;

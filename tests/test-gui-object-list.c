@@ -8,7 +8,8 @@
 /* The objects browser: its list model against the core's own paging
  * (godwit_store_fetch_objects), inheritance and deleted rows, a store of
  * 100,000 objects read page by page only where the view looks, and the
- * column view and inspector over it.
+ * column view and inspector over it; sorting by a column, the search bar,
+ * and following relationships back and forth through the history.
  */
 
 #include "config.h"
@@ -17,6 +18,7 @@
 
 #include "godwit-object-item.h"
 #include "godwit-object-list.h"
+#include "godwit-sidebar-row.h"
 #include "godwit-test-model.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
@@ -390,11 +392,12 @@ test_large_store (void)
   godwit_gui_test_wait_until (list_settled, &shown, "the pages at the end");
   g_assert_cmpuint (godwit_object_list_get_n_fetched_pages (list), <=, fetched + VIEW_PAGES);
 
-  /* And on to the middle. */
+  /* And on to the middle: where GTK's estimate of the rows' heights puts
+   * it, then where their real heights do, one page further at most. */
   fetched = godwit_object_list_get_n_fetched_pages (list);
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) / 2);
   godwit_gui_test_wait_until (list_settled, &shown, "the pages in the middle");
-  g_assert_cmpuint (godwit_object_list_get_n_fetched_pages (list), <=, fetched + VIEW_PAGES);
+  g_assert_cmpuint (godwit_object_list_get_n_fetched_pages (list), <=, fetched + VIEW_PAGES + 1);
   g_assert_cmpuint (godwit_object_list_get_n_cached_pages (list), <=, 32 + VIEW_PAGES);
 
   godwit_gui_test_screenshot (GTK_WIDGET (window), g_test_get_filename (G_TEST_BUILT, "godwit-large-store.png", NULL));
@@ -402,6 +405,502 @@ test_large_store (void)
   g_clear_object (&last);
   godwit_gui_test_close (window);
   godwit_test_store_clear (&test_store);
+}
+
+/* ---- Sorting, searching and following relationships -------------------- */
+
+typedef struct
+{
+  GodwitWindow      *window;
+  GodwitObjectsPage *page;
+} Browser;
+
+/* Counted, drawn, and no page being read. */
+static gboolean
+browser_settled (gpointer data)
+{
+  Browser *browser = data;
+  GodwitObjectList *list = godwit_objects_page_get_object_list (browser->page);
+
+  godwit_gui_test_flush (GTK_WIDGET (browser->window));
+
+  return list != NULL && godwit_object_list_get_counted (list) && !godwit_object_list_get_loading (list);
+}
+
+static void
+wait_settled (Browser *browser)
+{
+  godwit_gui_test_wait_until (browser_settled, browser, "the objects to be listed");
+}
+
+static GtkSingleSelection *
+get_selection (Browser *browser)
+{
+  return GTK_SINGLE_SELECTION (gtk_column_view_get_model (godwit_objects_page_get_column_view (browser->page)));
+}
+
+typedef struct
+{
+  Browser *browser;
+  gint64   pk;
+} Selected;
+
+static gboolean
+object_selected (gpointer data)
+{
+  Selected *selected = data;
+  GodwitObjectItem *item = gtk_single_selection_get_selected_item (get_selection (selected->browser));
+  const GodwitObject *object = item != NULL ? godwit_object_item_get_object (item) : NULL;
+
+  return browser_settled (selected->browser) && object != NULL && object->pk == selected->pk;
+}
+
+/* Waits until the object @pk of @entity_name is selected and shown in
+ * the inspector, its entity selected in the sidebar. */
+static void
+wait_selected (Browser    *browser,
+               const char *entity_name,
+               gint64      pk)
+{
+  GodwitStoreView *view = godwit_window_get_store_view (browser->window);
+  Selected selected = { browser, pk };
+  GodwitObjectItem *shown;
+  GtkListBoxRow *row;
+
+  godwit_gui_test_wait_until (object_selected, &selected, "the object to be selected");
+
+  g_assert_cmpstr (godwit_object_list_get_entity_name (godwit_objects_page_get_object_list (browser->page)), ==,
+                   entity_name);
+  g_assert_cmpstr (godwit_store_view_get_visible_page (view), ==, "objects");
+  row = gtk_list_box_get_selected_row (godwit_store_view_get_sidebar (view));
+  g_assert_cmpstr (godwit_sidebar_row_get_entity (GODWIT_SIDEBAR_ROW (row)), ==, entity_name);
+  shown = godwit_object_inspector_get_item (godwit_objects_page_get_inspector (browser->page));
+  g_assert_nonnull (shown);
+  g_assert_cmpint (godwit_object_item_get_object (shown)->pk, ==, pk);
+}
+
+/* The loaded object at @position of the list shown. */
+static const GodwitObject *
+shown_object (Browser *browser,
+              guint    position)
+{
+  GListModel *list = G_LIST_MODEL (godwit_objects_page_get_object_list (browser->page));
+  g_autoptr(GPtrArray) items = get_loaded_items (list, position, 1);
+  const GodwitObject *object = godwit_object_item_get_object (g_ptr_array_index (items, 0));
+
+  /* The list keeps the page while the view shows it. */
+  g_assert_nonnull (object);
+
+  return object;
+}
+
+static const char *
+string_member (JsonObject *values,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (values, name);
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+}
+
+/* As SQLite orders them: NULL first, then by their bytes; ties by Z_PK. */
+static int
+compare_common_names (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  const GodwitObject *object_a = *(const GodwitObject * const *) a;
+  const GodwitObject *object_b = *(const GodwitObject * const *) b;
+  const char *name_a = string_member (object_a->attributes, "commonName");
+  const char *name_b = string_member (object_b->attributes, "commonName");
+  int result;
+
+  if (name_a == NULL || name_b == NULL)
+    result = (name_a != NULL) - (name_b != NULL);
+  else
+    result = strcmp (name_a, name_b);
+
+  if (result != 0)
+    return result * GPOINTER_TO_INT (user_data);
+
+  return object_a->pk < object_b->pk ? -1 : object_a->pk > object_b->pk;
+}
+
+static GPtrArray *
+sorted_by_common_name (GodwitStore *reference,
+                       gboolean     ascending)
+{
+  GPtrArray *objects = fetch_all (reference, "Plant", TRUE);
+  int direction = ascending ? 1 : -1;
+
+  g_ptr_array_sort_with_data (objects, compare_common_names, GINT_TO_POINTER (direction));
+
+  return objects;
+}
+
+static void
+test_sort (void)
+{
+  g_autofree char *store_path = godwit_gui_test_demo_store ();
+  g_autofree char *bundle_path = godwit_gui_test_demo_bundle ();
+  GodwitWindow *window = godwit_gui_test_open (store_path, bundle_path);
+  GodwitStore *store = godwit_document_get_store (godwit_window_get_document (window));
+  Browser browser = { window, show_entity (window, "Plant") };
+  GtkColumnView *view = godwit_objects_page_get_column_view (browser.page);
+  g_autoptr(GodwitStore) reference = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GtkColumnViewColumn) name_column = NULL;
+
+  reference = godwit_store_open (store_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (godwit_store_set_model (reference, godwit_store_get_model (store), &error));
+
+  /* Z_PK, Entity, commonName, …: every column but the entity's sorts. */
+  name_column = g_list_model_get_item (columns, 2);
+  g_assert_cmpstr (gtk_column_view_column_get_title (name_column), ==, "commonName");
+  g_assert_nonnull (gtk_column_view_column_get_sorter (name_column));
+  wait_settled (&browser);
+  g_assert_cmpint (shown_object (&browser, 0)->pk, ==, 1);
+
+  for (guint ascending = 2; ascending-- > 0;)
+    {
+      g_autoptr(GPtrArray) expected = sorted_by_common_name (reference, ascending);
+      GodwitFetchRequest *request;
+      gboolean request_ascending;
+
+      /* What a click on the header does. */
+      gtk_column_view_sort_by_column (view, name_column, ascending ? GTK_SORT_ASCENDING : GTK_SORT_DESCENDING);
+      wait_settled (&browser);
+
+      /* Sorted by the core, in SQLite: the list is a request's. */
+      request = godwit_object_list_get_fetch_request (godwit_objects_page_get_object_list (browser.page));
+      g_assert_cmpuint (godwit_fetch_request_get_n_sort_descriptors (request), ==, 1);
+      g_assert_cmpstr (godwit_fetch_request_get_sort_descriptor (request, 0, &request_ascending), ==, "commonName");
+      g_assert_true (request_ascending == ascending);
+      g_assert_cmpstr (godwit_objects_page_get_count_text (browser.page), ==, "60 objects");
+
+      for (guint i = 0; i < 5; i++)
+        {
+          const GodwitObject *object = shown_object (&browser, i);
+          GodwitObject *want = g_ptr_array_index (expected, i);
+
+          g_assert_cmpint (object->pk, ==, want->pk);
+          g_assert_cmpstr (string_member (object->attributes, "commonName"), ==,
+                           string_member (want->attributes, "commonName"));
+        }
+      assert_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page)), expected, 0, expected->len);
+    }
+
+  /* Apple ‘Bramley’ first, Wood anemone last: the real first rows. */
+  g_assert_cmpstr (string_member (shown_object (&browser, 0)->attributes, "commonName"), ==, "Wood anemone");
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-objects-sorted");
+
+  gtk_column_view_sort_by_column (view, name_column, GTK_SORT_ASCENDING);
+  wait_settled (&browser);
+  g_assert_cmpstr (string_member (shown_object (&browser, 0)->attributes, "commonName"), ==, "Apple ‘Bramley’");
+
+  godwit_gui_test_close (window);
+}
+
+/* Whether a string attribute of @object contains @folded, case aside. */
+static gboolean
+object_matches (GodwitModel        *model,
+                const GodwitObject *object,
+                const char         *folded)
+{
+  GodwitEntity *entity = godwit_model_get_entity (model, object->entity);
+  g_autoptr(GList) members = json_object_get_members (object->attributes);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      GodwitProperty *property = godwit_entity_find_property (entity, l->data);
+      const char *text = string_member (object->attributes, l->data);
+      g_autofree char *casefolded = NULL;
+
+      if (property->attribute_type != GODWIT_ATTRIBUTE_TYPE_STRING || text == NULL)
+        continue;
+
+      casefolded = g_utf8_casefold (text, -1);
+      if (strstr (casefolded, folded) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+search_applied (gpointer data)
+{
+  Browser *browser = data;
+  GodwitObjectList *list = godwit_objects_page_get_object_list (browser->page);
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (godwit_objects_page_get_search_entry (browser->page)));
+  const char *request_text = godwit_fetch_request_get_text_predicate (godwit_object_list_get_fetch_request (list));
+
+  return g_strcmp0 (request_text, *text != '\0' ? text : NULL) == 0 && browser_settled (browser);
+}
+
+static void
+search (Browser    *browser,
+        const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (godwit_objects_page_get_search_entry (browser->page)), text);
+  godwit_gui_test_wait_until (search_applied, browser, "the search to be applied");
+}
+
+static void
+test_filter (void)
+{
+  g_autofree char *store_path = godwit_gui_test_demo_store ();
+  g_autofree char *bundle_path = godwit_gui_test_demo_bundle ();
+  GodwitWindow *window = godwit_gui_test_open (store_path, bundle_path);
+  GodwitModel *model = godwit_store_get_model (godwit_document_get_store (godwit_window_get_document (window)));
+  Browser browser = { window, show_entity (window, "Plant") };
+  GtkSearchBar *search_bar = godwit_objects_page_get_search_bar (browser.page);
+  GtkSearchEntry *entry = godwit_objects_page_get_search_entry (browser.page);
+  GListModel *list;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+  g_autofree char *count_text = NULL;
+  GtkWidget *focus;
+
+  wait_settled (&browser);
+  all = get_loaded_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page)), 0, 60);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const GodwitObject *object = godwit_object_item_get_object (g_ptr_array_index (all, i));
+
+      if (object_matches (model, object, "salvia"))
+        g_ptr_array_add (expected, (gpointer) object);
+    }
+  /* Rosemary and Sage by their species, Salvia ‘Caradonna’ by both. */
+  g_assert_cmpuint (expected->len, ==, 3);
+
+  /* Ctrl+F shows the search bar, ready to type in. */
+  g_assert_false (gtk_search_bar_get_search_mode (search_bar));
+  g_assert_true (godwit_gui_test_press_key (GTK_WIDGET (window), GDK_KEY_f, GDK_CONTROL_MASK));
+  g_assert_true (gtk_search_bar_get_search_mode (search_bar));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (focus != NULL && (focus == GTK_WIDGET (entry) || gtk_widget_is_ancestor (focus, GTK_WIDGET (entry))));
+
+  search (&browser, "SALVIA");
+  list = G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    assert_same_object (shown_object (&browser, i), g_ptr_array_index (expected, i));
+  count_text = g_strdup_printf ("%u of 60 objects", expected->len);
+  g_assert_cmpstr (godwit_objects_page_get_count_text (browser.page), ==, count_text);
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-objects-filtered");
+
+  /* A number is a Z_PK too. */
+  search (&browser, "12");
+  list = G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_assert_cmpint (shown_object (&browser, 0)->pk, ==, 12);
+
+  search (&browser, "no plant is called this");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page))), ==, 0);
+  g_assert_cmpstr (godwit_objects_page_get_count_text (browser.page), ==, "0 of 60 objects");
+
+  /* Escape clears the filter and closes the bar. */
+  g_assert_true (godwit_gui_test_press_key (GTK_WIDGET (entry), GDK_KEY_Escape, 0));
+  godwit_gui_test_wait_until (search_applied, &browser, "the search to be cleared");
+  g_assert_false (gtk_search_bar_get_search_mode (search_bar));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+  g_assert_true (godwit_fetch_request_fetches_all_by_pk (
+    godwit_object_list_get_fetch_request (godwit_objects_page_get_object_list (browser.page))));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page))), ==, 60);
+  g_assert_cmpstr (godwit_objects_page_get_count_text (browser.page), ==, "60 objects");
+
+  godwit_gui_test_close (window);
+}
+
+/* The first plant that @relationship leads somewhere from. */
+static const GodwitObject *
+find_plant_with (GPtrArray  *items,
+                 const char *relationship,
+                 guint      *position)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      const GodwitObject *object = godwit_object_item_get_object (g_ptr_array_index (items, i));
+      JsonNode *node = json_object_get_member (object->relationships, relationship);
+
+      if ((JSON_NODE_HOLDS_VALUE (node) && i > 3) ||
+          (JSON_NODE_HOLDS_ARRAY (node) && json_array_get_length (json_node_get_array (node)) > 1))
+        {
+          *position = i;
+          return object;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+select_position (Browser *browser,
+                 guint    position)
+{
+  gtk_single_selection_set_selected (get_selection (browser), position);
+}
+
+static void
+activate_relationship (Browser    *browser,
+                       const char *name)
+{
+  GodwitObjectInspector *inspector = godwit_objects_page_get_inspector (browser->page);
+  GodwitValueRow *row = godwit_object_inspector_get_value_row (inspector, name);
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+  g_assert_true (gtk_widget_activate (GTK_WIDGET (row)));
+}
+
+static void
+test_follow_to_one (void)
+{
+  g_autofree char *store_path = godwit_gui_test_demo_store ();
+  g_autofree char *bundle_path = godwit_gui_test_demo_bundle ();
+  GodwitWindow *window = godwit_gui_test_open (store_path, bundle_path);
+  GodwitStore *store = godwit_document_get_store (godwit_window_get_document (window));
+  Browser browser = { window, show_entity (window, "Plant") };
+  GtkColumnView *view = godwit_objects_page_get_column_view (browser.page);
+  g_autoptr(GtkColumnViewColumn) name_column = g_list_model_get_item (gtk_column_view_get_columns (view), 2);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *bed_entity = NULL;
+  const GodwitObject *plant;
+  GodwitFetchRequest *request;
+  gboolean ascending;
+  gint64 plant_pk;
+  gint64 bed_pk;
+  guint position;
+
+  /* A sorted and filtered list, to be found again as it was left. */
+  g_assert_false (godwit_objects_page_get_can_go_back (browser.page));
+  gtk_column_view_sort_by_column (view, name_column, GTK_SORT_DESCENDING);
+  godwit_objects_page_find (browser.page);
+  search (&browser, "o");
+  items = get_loaded_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page)), 0,
+                            g_list_model_get_n_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page))));
+  plant = find_plant_with (items, "bed", &position);
+  plant_pk = plant->pk;
+  g_assert_true (godwit_store_parse_object_uri (store, string_member (plant->relationships, "bed"),
+                                                &bed_entity, &bed_pk));
+  g_assert_cmpstr (bed_entity, ==, "Bed");
+  select_position (&browser, position);
+  wait_selected (&browser, "Plant", plant_pk);
+
+  /* The bed, selected in the list of beds. */
+  activate_relationship (&browser, "bed");
+  wait_selected (&browser, "Bed", bed_pk);
+  g_assert_true (godwit_objects_page_get_can_go_back (browser.page));
+  g_assert_false (godwit_objects_page_get_can_go_forward (browser.page));
+  g_assert_false (gtk_search_bar_get_search_mode (godwit_objects_page_get_search_bar (browser.page)));
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-objects-to-one");
+
+  /* Alt+Left: the plants again, sorted, filtered and selected as left. */
+  g_assert_true (godwit_gui_test_press_key (GTK_WIDGET (window), GDK_KEY_Left, GDK_ALT_MASK));
+  wait_selected (&browser, "Plant", plant_pk);
+  request = godwit_object_list_get_fetch_request (godwit_objects_page_get_object_list (browser.page));
+  g_assert_cmpstr (godwit_fetch_request_get_text_predicate (request), ==, "o");
+  g_assert_cmpstr (godwit_fetch_request_get_sort_descriptor (request, 0, &ascending), ==, "commonName");
+  g_assert_false (ascending);
+  g_assert_true (gtk_search_bar_get_search_mode (godwit_objects_page_get_search_bar (browser.page)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (godwit_objects_page_get_search_entry (browser.page))), ==, "o");
+  g_assert_false (godwit_objects_page_get_can_go_back (browser.page));
+  g_assert_true (godwit_objects_page_get_can_go_forward (browser.page));
+  /* Nothing further back: the key goes on to whatever else wants it. */
+  g_assert_false (godwit_gui_test_press_key (GTK_WIDGET (window), GDK_KEY_Left, GDK_ALT_MASK));
+
+  /* Alt+Right: the bed again. */
+  g_assert_true (godwit_gui_test_press_key (GTK_WIDGET (window), GDK_KEY_Right, GDK_ALT_MASK));
+  wait_selected (&browser, "Bed", bed_pk);
+  g_assert_false (godwit_objects_page_get_can_go_forward (browser.page));
+
+  godwit_gui_test_close (window);
+}
+
+static int
+compare_pks (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 pk_a = *(const gint64 *) a;
+  gint64 pk_b = *(const gint64 *) b;
+
+  return pk_a < pk_b ? -1 : pk_a > pk_b;
+}
+
+static void
+test_follow_to_many (void)
+{
+  g_autofree char *store_path = godwit_gui_test_demo_store ();
+  g_autofree char *bundle_path = godwit_gui_test_demo_bundle ();
+  GodwitWindow *window = godwit_gui_test_open (store_path, bundle_path);
+  GodwitStore *store = godwit_document_get_store (godwit_window_get_document (window));
+  Browser browser = { window, show_entity (window, "Plant") };
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GArray) gardener_pks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *description = NULL;
+  g_autofree char *count_text = NULL;
+  const GodwitObject *plant;
+  JsonArray *gardeners;
+  GListModel *list;
+  gint64 plant_pk;
+  guint position;
+
+  wait_settled (&browser);
+  items = get_loaded_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page)), 0, 60);
+  plant = find_plant_with (items, "gardeners", &position);
+  plant_pk = plant->pk;
+  gardeners = json_object_get_array_member (plant->relationships, "gardeners");
+  for (guint i = 0; i < json_array_get_length (gardeners); i++)
+    {
+      gint64 pk;
+
+      g_assert_true (godwit_store_parse_object_uri (store, json_array_get_string_element (gardeners, i), NULL, &pk));
+      g_array_append_val (gardener_pks, pk);
+    }
+  g_array_sort (gardener_pks, compare_pks);
+  select_position (&browser, position);
+  wait_selected (&browser, "Plant", plant_pk);
+
+  /* The gardeners' list, filtered to the plant's gardeners, in Z_PK order. */
+  activate_relationship (&browser, "gardeners");
+  godwit_gui_test_wait_until (browser_settled, &browser, "the gardeners to be listed");
+  list = G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page));
+  g_assert_cmpstr (godwit_object_list_get_entity_name (GODWIT_OBJECT_LIST (list)), ==, "Gardener");
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, gardener_pks->len);
+  for (guint i = 0; i < gardener_pks->len; i++)
+    {
+      const GodwitObject *gardener = shown_object (&browser, i);
+      JsonArray *plants = json_object_get_array_member (gardener->relationships, "plants");
+      g_autofree char *plant_uri = godwit_store_dup_object_uri (store, plant->entity, plant_pk);
+      gboolean tends = FALSE;
+
+      g_assert_cmpint (gardener->pk, ==, g_array_index (gardener_pks, gint64, i));
+      for (guint j = 0; j < json_array_get_length (plants); j++)
+        tends |= g_str_equal (json_array_get_string_element (plants, j), plant_uri);
+      g_assert_true (tends);
+    }
+  description = g_strdup_printf ("gardeners of %s p%" G_GINT64_FORMAT, plant->entity, plant_pk);
+  g_assert_cmpstr (godwit_objects_page_get_pks_description (browser.page), ==, description);
+  count_text = g_strdup_printf ("%u of %" G_GINT64_FORMAT " objects", gardener_pks->len,
+                                godwit_document_get_object_count (godwit_window_get_document (window), "Gardener"));
+  g_assert_cmpstr (godwit_objects_page_get_count_text (browser.page), ==, count_text);
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-objects-to-many");
+
+  /* Back to the plant, then forward to its gardeners again, through the
+   * window's actions as the header bar's buttons activate them. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-back", NULL));
+  wait_selected (&browser, "Plant", plant_pk);
+  g_assert_null (godwit_objects_page_get_pks_description (browser.page));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.go-forward", NULL));
+  godwit_gui_test_wait_until (browser_settled, &browser, "the gardeners to be listed again");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page))),
+                    ==, gardener_pks->len);
+  g_assert_cmpstr (godwit_objects_page_get_pks_description (browser.page), ==, description);
+
+  godwit_gui_test_close (window);
 }
 
 int
@@ -414,6 +913,10 @@ main (int   argc,
   g_test_add_func ("/gui/object-list/inspector", test_inspector);
   g_test_add_func ("/gui/object-list/positions", test_positions);
   g_test_add_func ("/gui/object-list/large-store", test_large_store);
+  g_test_add_func ("/gui/object-list/sort", test_sort);
+  g_test_add_func ("/gui/object-list/filter", test_filter);
+  g_test_add_func ("/gui/object-list/follow-to-one", test_follow_to_one);
+  g_test_add_func ("/gui/object-list/follow-to-many", test_follow_to_many);
 
   return g_test_run ();
 }

@@ -6,12 +6,15 @@
  */
 
 /* Every attribute and relationship of one object, values as
- * `godwit-cli dump` shows them.
+ * `godwit-cli dump` shows them. A relationship that holds objects is a
+ * link: activating its row emits ::relationship-activated.
  */
 
 #define G_LOG_DOMAIN "godwit-object-inspector"
 
 #include "config.h"
+
+#include <glib/gi18n.h>
 
 #include "godwit-object-inspector.h"
 #include "godwit-value-row.h"
@@ -40,6 +43,13 @@ struct _GodwitObjectInspector
 
 G_DEFINE_FINAL_TYPE (GodwitObjectInspector, godwit_object_inspector, ADW_TYPE_BIN)
 
+enum {
+  RELATIONSHIP_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 clear_list (GtkListBox *list)
 {
@@ -49,11 +59,34 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
+/* Where a relationship's row leads: the object a to-one holds, the
+ * objects a to-many holds; NULL when it holds none. */
+static char *
+dup_link_tooltip (JsonNode *value)
+{
+  JsonArray *array;
+  guint n;
+
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    return g_strdup (_("Show the related object"));
+
+  if (!JSON_NODE_HOLDS_ARRAY (value))
+    return NULL;
+
+  array = json_node_get_array (value);
+  n = json_array_get_length (array);
+  if (n == 0)
+    return NULL;
+
+  return g_strdup_printf (ngettext ("Show %u related object", "Show %u related objects", n), n);
+}
+
 static void
 fill_list (GodwitObjectInspector *self,
            GtkListBox            *list,
            GtkWidget             *heading,
-           JsonObject            *values)
+           JsonObject            *values,
+           gboolean               links)
 {
   g_autoptr(GList) members = json_object_get_members (values);
 
@@ -64,12 +97,28 @@ fill_list (GodwitObjectInspector *self,
       g_autofree char *text = godwit_object_item_dup_value_text (self->item, l->data, MAX_VALUE_CHARS);
       GtkWidget *row = godwit_value_row_new (l->data, text);
 
+      if (links)
+        {
+          g_autofree char *tooltip = dup_link_tooltip (json_object_get_member (values, l->data));
+
+          godwit_value_row_set_link (GODWIT_VALUE_ROW (row), tooltip);
+        }
+
       gtk_list_box_append (list, row);
       g_hash_table_insert (self->value_rows, g_strdup (l->data), row);
     }
 
   gtk_widget_set_visible (heading, members != NULL);
   gtk_widget_set_visible (GTK_WIDGET (list), members != NULL);
+}
+
+static void
+relationship_row_activated_cb (GodwitObjectInspector *self,
+                               GtkListBoxRow         *row,
+                               GtkListBox            *list)
+{
+  g_signal_emit (self, signals[RELATIONSHIP_ACTIVATED], 0,
+                 godwit_value_row_get_name (GODWIT_VALUE_ROW (row)));
 }
 
 static void
@@ -124,6 +173,21 @@ godwit_object_inspector_class_init (GodwitObjectInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GodwitObjectInspector, attributes_list);
   gtk_widget_class_bind_template_child (widget_class, GodwitObjectInspector, relationships_heading);
   gtk_widget_class_bind_template_child (widget_class, GodwitObjectInspector, relationships_list);
+  gtk_widget_class_bind_template_callback (widget_class, relationship_row_activated_cb);
+
+  /**
+   * GodwitObjectInspector::relationship-activated:
+   * @name: the relationship
+   *
+   * The row of a relationship that holds objects was activated: whoever
+   * shows the objects shows those.
+   */
+  signals[RELATIONSHIP_ACTIVATED] =
+    g_signal_new ("relationship-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -182,8 +246,8 @@ godwit_object_inspector_set_item (GodwitObjectInspector *self,
   title = g_strdup_printf ("%s p%" G_GINT64_FORMAT, object->entity, object->pk);
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->uri_label, object->uri);
-  fill_list (self, self->attributes_list, self->attributes_heading, object->attributes);
-  fill_list (self, self->relationships_list, self->relationships_heading, object->relationships);
+  fill_list (self, self->attributes_list, self->attributes_heading, object->attributes, FALSE);
+  fill_list (self, self->relationships_list, self->relationships_heading, object->relationships, TRUE);
   gtk_stack_set_visible_child_name (self->stack, "object");
 }
 
@@ -193,6 +257,21 @@ godwit_object_inspector_get_item (GodwitObjectInspector *self)
   g_return_val_if_fail (GODWIT_IS_OBJECT_INSPECTOR (self), NULL);
 
   return self->item;
+}
+
+/**
+ * godwit_object_inspector_get_value_row:
+ *
+ * Returns: (nullable) (transfer none): the row of the attribute or
+ *   relationship @name
+ */
+GodwitValueRow *
+godwit_object_inspector_get_value_row (GodwitObjectInspector *self,
+                                       const char            *name)
+{
+  g_return_val_if_fail (GODWIT_IS_OBJECT_INSPECTOR (self), NULL);
+
+  return g_hash_table_lookup (self->value_rows, name);
 }
 
 /* The text shown for the attribute or relationship @name, or NULL. */

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "godwit-object-item.h"
+#include "godwit-value-row.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,8 @@ G_DECLARE_FINAL_TYPE (GodwitObjectInspector, godwit_object_inspector, GODWIT, OB
 void              godwit_object_inspector_set_item       (GodwitObjectInspector *self,
                                                           GodwitObjectItem      *item);
 GodwitObjectItem *godwit_object_inspector_get_item       (GodwitObjectInspector *self);
+GodwitValueRow   *godwit_object_inspector_get_value_row  (GodwitObjectInspector *self,
+                                                          const char            *name);
 const char       *godwit_object_inspector_get_value_text (GodwitObjectInspector *self,
                                                           const char            *name);
 

@@ -5,14 +5,16 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* The objects of an entity as a GListModel that reads them lazily: its
- * length is the count taken when the store was opened, and an item is a
- * placeholder until its page of GODWIT_OBJECT_LIST_PAGE_SIZE objects has
- * been read in a worker thread; then the page's placeholders are filled
- * in place and items-changed is emitted for the page. Pages are read with
- * godwit_store_fetch_objects(), by Z_PK after the last object of the page
- * before (keyset paging), so a page deep into a table is as fast as the
- * first one.
+/* The objects of a fetch request as a GListModel that reads them lazily:
+ * its length is the request's count, and an item is a placeholder until
+ * its page of GODWIT_OBJECT_LIST_PAGE_SIZE objects has been read in a
+ * worker thread; then the page's placeholders are filled in place and
+ * items-changed is emitted for the page. In Z_PK order, the order by
+ * default, pages are read with godwit_store_fetch_objects(), by Z_PK after
+ * the last object of the page before (keyset paging), so a page deep into
+ * a table is as fast as the first one. A sorted or filtered request is
+ * counted in a worker first (the list is empty until then): the core sorts
+ * and filters once, in SQLite, and reads any page by position after that.
  *
  * Only pages somebody looks at are read: a page is read while one of its
  * placeholders is alive (a list view holds the items of its visible rows),
@@ -24,6 +26,7 @@
 
 #include "config.h"
 
+#include "godwit-fetch-request.h"
 #include "godwit-object-item.h"
 #include "godwit-object-list.h"
 
@@ -40,42 +43,42 @@ typedef struct
   guint64    last_used;
 } Page;
 
-/* What a worker needs to read one page; the worker never touches the
- * list itself. */
+/* What a worker needs to read one page, or count the request; the
+ * worker never touches the list itself. */
 typedef struct
 {
-  GodwitStore *store;
-  char        *entity_name;
-  gboolean     include_subentities;
-  guint        page_index;
-  gint64       after_pk;        /* Z_PK of the last object of the page before */
-  gboolean     after_pk_known;
+  GodwitStore        *store;
+  GodwitFetchRequest *request;
+  guint               page_index;
+  /* In Z_PK order, pages are read by Z_PK: */
+  gint64              after_pk;        /* Z_PK of the last object of the page before */
+  gboolean            after_pk_known;
   /* When after_pk is not known: where godwit_store_find_object_pk()
    * counts from, and how far. */
-  gint64       reference_pk;
-  gint64       offset;
-  gboolean     backwards;
-  GPtrArray   *objects;         /* (element-type GodwitObject): the result */
+  gint64              reference_pk;
+  gint64              offset;
+  gboolean            backwards;
+  GPtrArray          *objects;         /* (element-type GodwitObject): the result */
 } Fetch;
 
 struct _GodwitObjectList
 {
-  GObject       parent_instance;
+  GObject             parent_instance;
 
-  GodwitStore  *store;
-  char         *entity_name;
-  gboolean      include_subentities;
-  guint         n_items;
+  GodwitStore        *store;
+  GodwitFetchRequest *request;
+  guint               n_items;
+  gboolean            counted;
 
-  GHashTable   *pages;           /* (element-type guint Page) */
-  GQueue        wanted;          /* page indexes to read, newest first */
-  GTree        *anchors;         /* (element-type guint gint64): page index → after_pk */
-  guint64       clock;
-  guint         n_loaded_pages;
-  guint         n_fetched_pages;
-  GCancellable *cancellable;
-  gboolean      fetching;
-  char         *error_message;
+  GHashTable         *pages;           /* (element-type guint Page) */
+  GQueue              wanted;          /* page indexes to read, newest first */
+  GTree              *anchors;         /* (element-type guint gint64): page index → after_pk */
+  guint64             clock;
+  guint               n_loaded_pages;
+  guint               n_fetched_pages;
+  GCancellable       *cancellable;
+  gboolean            fetching;
+  char               *error_message;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -86,6 +89,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (GodwitObjectList, godwit_object_list, G_TYPE_OBJE
 enum {
   PROP_0,
   PROP_ENTITY_NAME,
+  PROP_COUNTED,
   PROP_LOADING,
   PROP_N_FETCHED_PAGES,
   PROP_ERROR_MESSAGE,
@@ -102,7 +106,7 @@ fetch_free (gpointer data)
   Fetch *fetch = data;
 
   g_clear_object (&fetch->store);
-  g_free (fetch->entity_name);
+  g_clear_object (&fetch->request);
   g_clear_pointer (&fetch->objects, g_ptr_array_unref);
   g_free (fetch);
 }
@@ -210,13 +214,27 @@ fetch_in_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   Fetch *fetch = task_data;
+  const char *entity_name = godwit_fetch_request_get_entity_name (fetch->request);
+  gboolean include_subentities = godwit_fetch_request_get_includes_subentities (fetch->request);
   g_autoptr(GError) error = NULL;
+
+  if (!godwit_fetch_request_fetches_all_by_pk (fetch->request))
+    {
+      fetch->objects = godwit_store_execute_fetch_request (fetch->store, fetch->request,
+                                                           fetch->page_index * PAGE_SIZE, PAGE_SIZE,
+                                                           cancellable, &error);
+      if (fetch->objects == NULL)
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_boolean (task, TRUE);
+      return;
+    }
 
   if (!fetch->after_pk_known)
     {
-      gint64 pk = godwit_store_find_object_pk (fetch->store, fetch->entity_name,
-                                               fetch->include_subentities, fetch->reference_pk,
-                                               fetch->offset, fetch->backwards, cancellable, &error);
+      gint64 pk = godwit_store_find_object_pk (fetch->store, entity_name, include_subentities,
+                                               fetch->reference_pk, fetch->offset, fetch->backwards,
+                                               cancellable, &error);
 
       if (error != NULL)
         {
@@ -236,9 +254,8 @@ fetch_in_thread (GTask        *task,
       fetch->after_pk_known = TRUE;
     }
 
-  fetch->objects = godwit_store_fetch_objects (fetch->store, fetch->entity_name,
-                                               fetch->include_subentities, fetch->after_pk,
-                                               PAGE_SIZE, cancellable, &error);
+  fetch->objects = godwit_store_fetch_objects (fetch->store, entity_name, include_subentities,
+                                               fetch->after_pk, PAGE_SIZE, cancellable, &error);
   if (fetch->objects == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -318,8 +335,9 @@ fetch_cb (GObject      *object,
 
   g_assert (page != NULL && page->objects == NULL);
 
-  set_anchor (self, fetch->page_index, fetch->after_pk);
-  if (fetch->objects->len == PAGE_SIZE)
+  if (fetch->after_pk_known)
+    set_anchor (self, fetch->page_index, fetch->after_pk);
+  if (fetch->after_pk_known && fetch->objects->len == PAGE_SIZE)
     {
       GodwitObject *last = g_ptr_array_index (fetch->objects, fetch->objects->len - 1);
 
@@ -379,10 +397,10 @@ fetch_next_page (GodwitObjectList *self)
 
   fetch = g_new0 (Fetch, 1);
   fetch->store = g_object_ref (self->store);
-  fetch->entity_name = g_strdup (self->entity_name);
-  fetch->include_subentities = self->include_subentities;
+  fetch->request = g_object_ref (self->request);
   fetch->page_index = page->index;
-  plan_anchor (self, fetch);
+  if (godwit_fetch_request_fetches_all_by_pk (self->request))
+    plan_anchor (self, fetch);
 
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
@@ -488,7 +506,7 @@ godwit_object_list_finalize (GObject *object)
   GodwitObjectList *self = (GodwitObjectList *)object;
 
   g_clear_object (&self->store);
-  g_clear_pointer (&self->entity_name, g_free);
+  g_clear_object (&self->request);
   g_clear_pointer (&self->pages, g_hash_table_unref);
   g_clear_pointer (&self->anchors, g_tree_unref);
   g_clear_object (&self->cancellable);
@@ -508,7 +526,11 @@ godwit_object_list_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ENTITY_NAME:
-      g_value_set_string (value, self->entity_name);
+      g_value_set_string (value, godwit_fetch_request_get_entity_name (self->request));
+      break;
+
+    case PROP_COUNTED:
+      g_value_set_boolean (value, self->counted);
       break;
 
     case PROP_LOADING:
@@ -541,6 +563,12 @@ godwit_object_list_class_init (GodwitObjectListClass *klass)
     g_param_spec_string ("entity-name", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
+  /* FALSE while a sorted or filtered request is counted: the list is
+   * empty until then. */
+  properties[PROP_COUNTED] =
+    g_param_spec_boolean ("counted", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -565,13 +593,24 @@ godwit_object_list_init (GodwitObjectList *self)
   g_queue_init (&self->wanted);
 }
 
+/* An entity without a table or a Z_PRIMARYKEY row has no objects. */
+static gboolean
+entity_has_rows (GodwitStore *store,
+                 const char  *entity_name)
+{
+  const GodwitStoreEntity *entity = godwit_store_find_entity (store, entity_name);
+
+  return entity != NULL && entity->table != NULL && entity->entity_number != 0;
+}
+
 /**
  * godwit_object_list_new:
  * @entity_name: an entity of @store
  * @include_subentities: list the sub-entities' objects too
  * @n_items: the number of objects, as godwit_store_count_objects() gave it
  *
- * Returns: (transfer full): a list of @n_items objects, read when asked for
+ * Returns: (transfer full): a list of @n_items objects in Z_PK order, read
+ *   when asked for
  */
 GodwitObjectList *
 godwit_object_list_new (GodwitStore *store,
@@ -580,23 +619,120 @@ godwit_object_list_new (GodwitStore *store,
                         guint        n_items)
 {
   GodwitObjectList *self;
-  const GodwitStoreEntity *entity;
 
   g_return_val_if_fail (GODWIT_IS_STORE (store), NULL);
   g_return_val_if_fail (entity_name != NULL, NULL);
 
   self = g_object_new (GODWIT_TYPE_OBJECT_LIST, NULL);
   self->store = g_object_ref (store);
-  self->entity_name = g_strdup (entity_name);
-  self->include_subentities = include_subentities;
+  self->request = godwit_fetch_request_new (entity_name);
+  godwit_fetch_request_set_includes_subentities (self->request, include_subentities);
+  self->counted = TRUE;
 
-  /* An entity without a table or a Z_PRIMARYKEY row has no objects. */
-  entity = godwit_store_find_entity (store, entity_name);
-  if (entity != NULL && entity->table != NULL && entity->entity_number != 0)
+  if (entity_has_rows (store, entity_name))
     {
       self->n_items = n_items;
       set_anchor (self, 0, G_MININT64);
     }
+
+  return self;
+}
+
+static void
+count_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Fetch *fetch = task_data;
+  g_autoptr(GError) error = NULL;
+  gint64 count = godwit_store_count_for_fetch_request (fetch->store, fetch->request, cancellable, &error);
+
+  if (count < 0)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, MIN (count, G_MAXUINT));
+}
+
+static void
+count_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(GodwitObjectList) self = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  gssize count = g_task_propagate_int (G_TASK (result), &error);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+
+  if (self == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (error != NULL)
+    {
+      g_free (self->error_message);
+      self->error_message = g_strdup (error->message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR_MESSAGE]);
+    }
+  else if (count > 0)
+    {
+      self->n_items = (guint) count;
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->n_items);
+    }
+
+  self->counted = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNTED]);
+}
+
+/**
+ * godwit_object_list_new_for_fetch_request:
+ * @request: what to list; it must not change any more
+ *
+ * A list of the objects @request fetches, in its order. A sorted or
+ * filtered request is counted in a worker thread: the list is empty and
+ * not :counted until then.
+ *
+ * Returns: (transfer full): the list
+ */
+GodwitObjectList *
+godwit_object_list_new_for_fetch_request (GodwitStore        *store,
+                                          GodwitFetchRequest *request)
+{
+  GodwitObjectList *self;
+  g_autoptr(GTask) task = NULL;
+  GWeakRef *weak;
+  Fetch *fetch;
+
+  g_return_val_if_fail (GODWIT_IS_STORE (store), NULL);
+  g_return_val_if_fail (GODWIT_IS_FETCH_REQUEST (request), NULL);
+
+  self = g_object_new (GODWIT_TYPE_OBJECT_LIST, NULL);
+  self->store = g_object_ref (store);
+  self->request = g_object_ref (request);
+
+  if (!entity_has_rows (store, godwit_fetch_request_get_entity_name (request)))
+    {
+      self->counted = TRUE;
+      return self;
+    }
+
+  if (godwit_fetch_request_fetches_all_by_pk (request))
+    set_anchor (self, 0, G_MININT64);
+
+  /* A list dropped before it is counted cancels the count: a filter
+   * typed letter by letter only runs to the end for its last letter. */
+  fetch = g_new0 (Fetch, 1);
+  fetch->store = g_object_ref (store);
+  fetch->request = g_object_ref (request);
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+
+  task = g_task_new (NULL, self->cancellable, count_cb, weak);
+  g_task_set_source_tag (task, godwit_object_list_new_for_fetch_request);
+  g_task_set_task_data (task, fetch, fetch_free);
+  g_task_run_in_thread (task, count_in_thread);
 
   return self;
 }
@@ -606,7 +742,90 @@ godwit_object_list_get_entity_name (GodwitObjectList *self)
 {
   g_return_val_if_fail (GODWIT_IS_OBJECT_LIST (self), NULL);
 
-  return self->entity_name;
+  return godwit_fetch_request_get_entity_name (self->request);
+}
+
+/**
+ * godwit_object_list_get_fetch_request:
+ *
+ * Returns: (transfer none): what the list shows; not to be changed
+ */
+GodwitFetchRequest *
+godwit_object_list_get_fetch_request (GodwitObjectList *self)
+{
+  g_return_val_if_fail (GODWIT_IS_OBJECT_LIST (self), NULL);
+
+  return self->request;
+}
+
+/* Whether the number of items is known. */
+gboolean
+godwit_object_list_get_counted (GodwitObjectList *self)
+{
+  g_return_val_if_fail (GODWIT_IS_OBJECT_LIST (self), FALSE);
+
+  return self->counted;
+}
+
+static void
+find_position_in_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  GodwitObjectList *self = source_object;
+  gint64 pk = *(gint64 *) task_data;
+  g_autoptr(GError) error = NULL;
+  gint64 position = godwit_store_find_position_for_fetch_request (self->store, self->request, pk,
+                                                                  cancellable, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_int (task, position);
+}
+
+/**
+ * godwit_object_list_find_position_async:
+ * @pk: the Z_PK of an object
+ *
+ * Finds the object's position in the list, in a worker thread.
+ */
+void
+godwit_object_list_find_position_async (GodwitObjectList    *self,
+                                        gint64               pk,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GODWIT_IS_OBJECT_LIST (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, godwit_object_list_find_position_async);
+  g_task_set_task_data (task, g_memdup2 (&pk, sizeof pk), g_free);
+  g_task_run_in_thread (task, find_position_in_thread);
+}
+
+/**
+ * godwit_object_list_find_position_finish:
+ *
+ * Returns: the object's position, -1 when the list does not have it, or
+ *   -1 with @error set
+ */
+gint64
+godwit_object_list_find_position_finish (GodwitObjectList  *self,
+                                         GAsyncResult      *result,
+                                         GError           **error)
+{
+  gssize position;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  position = g_task_propagate_int (G_TASK (result), error);
+
+  return position < 0 || (guint64) position >= self->n_items ? -1 : position;
 }
 
 /* Whether a page is being read. */

@@ -6,7 +6,9 @@
  */
 
 /* A name over its value, the value selectable so that it can be copied:
- * a store's UUID, a version hash, an attribute of an object.
+ * a store's UUID, a version hash, an attribute of an object. A row that
+ * leads somewhere, such as a relationship to the objects it holds, is
+ * activatable and shows an arrow.
  */
 
 #define G_LOG_DOMAIN "godwit-value-row"
@@ -22,6 +24,7 @@ struct _GodwitValueRow
   /* Template Widgets */
   GtkLabel      *name_label;
   GtkLabel      *value_label;
+  GtkWidget     *link_image;
 };
 
 G_DEFINE_FINAL_TYPE (GodwitValueRow, godwit_value_row, GTK_TYPE_LIST_BOX_ROW)
@@ -45,6 +48,7 @@ godwit_value_row_class_init (GodwitValueRowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/godwit/Godwit/ui/godwit-value-row.ui");
   gtk_widget_class_bind_template_child (widget_class, GodwitValueRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, GodwitValueRow, value_label);
+  gtk_widget_class_bind_template_child (widget_class, GodwitValueRow, link_image);
 }
 
 static void
@@ -69,9 +73,33 @@ godwit_value_row_new (const char *name,
 }
 
 const char *
+godwit_value_row_get_name (GodwitValueRow *self)
+{
+  g_return_val_if_fail (GODWIT_IS_VALUE_ROW (self), NULL);
+
+  return gtk_label_get_label (self->name_label);
+}
+
+const char *
 godwit_value_row_get_value_text (GodwitValueRow *self)
 {
   g_return_val_if_fail (GODWIT_IS_VALUE_ROW (self), NULL);
 
   return gtk_label_get_label (self->value_label);
+}
+
+/**
+ * godwit_value_row_set_link:
+ * @tooltip: (nullable): where activating the row leads, %NULL for a row
+ *   that leads nowhere
+ */
+void
+godwit_value_row_set_link (GodwitValueRow *self,
+                           const char     *tooltip)
+{
+  g_return_if_fail (GODWIT_IS_VALUE_ROW (self));
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self), tooltip != NULL);
+  gtk_widget_set_visible (self->link_image, tooltip != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), tooltip);
 }

@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (GodwitValueRow, godwit_value_row, GODWIT, VALUE_ROW, GtkLi
 
 GtkWidget  *godwit_value_row_new            (const char     *name,
                                              const char     *value);
+const char *godwit_value_row_get_name       (GodwitValueRow *self);
 const char *godwit_value_row_get_value_text (GodwitValueRow *self);
+void        godwit_value_row_set_link       (GodwitValueRow *self,
+                                             const char     *tooltip);
 
 G_END_DECLS

@@ -8,7 +8,8 @@
 /* A window shows one store: a welcome page with the recent stores until
  * one is open, a spinner while it is read, then the store view. A store
  * file dropped on the window opens in it; a model bundle dropped on it
- * becomes the store's model.
+ * becomes the store's model. While the objects browser shows, the header
+ * bar has its back and forward buttons and its search button.
  */
 
 #define G_LOG_DOMAIN "godwit-window"
@@ -30,6 +31,8 @@ struct _GodwitWindow
   /* Template Widgets */
   AdwWindowTitle       *window_title;
   GtkWidget            *back_button;
+  GtkWidget            *history_buttons;
+  GtkWidget            *find_button;
   GtkSpinner           *spinner;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
@@ -44,6 +47,7 @@ struct _GodwitWindow
   GCancellable         *cancellable;   /* (nullable) while a store is read */
   GFile                *opening_file;  /* (nullable) the store being read */
   GtkNativeDialog      *chooser;       /* (nullable) */
+  guint                 update_source; /* updating the actions after a layout */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitWindow, godwit_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -61,9 +65,41 @@ static void
 update_actions (GodwitWindow *self)
 {
   gboolean ready = godwit_window_get_document (self) != NULL && self->cancellable == NULL;
+  GodwitObjectsPage *objects_page = godwit_store_view_get_objects_page (self->store_view);
+  gboolean browsing = gtk_widget_get_mapped (GTK_WIDGET (objects_page));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-model", ready);
+
+  /* Only while the objects browser shows: elsewhere the keys do what
+   * they do there. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.find", browsing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.go-back",
+                                 browsing && godwit_objects_page_get_can_go_back (objects_page));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.go-forward",
+                                 browsing && godwit_objects_page_get_can_go_forward (objects_page));
+  gtk_widget_set_visible (self->history_buttons, browsing);
+  gtk_widget_set_visible (self->find_button, browsing);
+}
+
+static gboolean
+update_actions_idle (gpointer user_data)
+{
+  GodwitWindow *self = user_data;
+
+  self->update_source = 0;
+  update_actions (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The objects page is mapped and unmapped while the window is laid out:
+ * the header bar's buttons change after that. */
+static void
+queue_update_actions (GodwitWindow *self)
+{
+  if (self->update_source == 0)
+    self->update_source = g_idle_add (update_actions_idle, self);
 }
 
 static void
@@ -354,6 +390,36 @@ reload_action (GtkWidget  *widget,
 }
 
 static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  GodwitWindow *self = GODWIT_WINDOW (widget);
+
+  godwit_objects_page_find (godwit_store_view_get_objects_page (self->store_view));
+}
+
+static void
+go_back_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  GodwitWindow *self = GODWIT_WINDOW (widget);
+
+  godwit_objects_page_go_back (godwit_store_view_get_objects_page (self->store_view));
+}
+
+static void
+go_forward_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GodwitWindow *self = GODWIT_WINDOW (widget);
+
+  godwit_objects_page_go_forward (godwit_store_view_get_objects_page (self->store_view));
+}
+
+static void
 back_clicked_cb (GodwitWindow *self)
 {
   godwit_store_view_go_back (self->store_view);
@@ -396,6 +462,7 @@ godwit_window_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->update_source, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -465,6 +532,8 @@ godwit_window_class_init (GodwitWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/godwit/Godwit/ui/godwit-window.ui");
   gtk_widget_class_bind_template_child (widget_class, GodwitWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, GodwitWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, GodwitWindow, history_buttons);
+  gtk_widget_class_bind_template_child (widget_class, GodwitWindow, find_button);
   gtk_widget_class_bind_template_child (widget_class, GodwitWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, GodwitWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, GodwitWindow, stack);
@@ -479,17 +548,56 @@ godwit_window_class_init (GodwitWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.choose-model", NULL, choose_model_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back_action);
+  gtk_widget_class_install_action (widget_class, "win.go-forward", NULL, go_forward_action);
 
   g_type_ensure (GODWIT_TYPE_STORE_VIEW);
+}
+
+/* Before any widget: Alt+Left in a folded leaflet walks the objects'
+ * history, not back to the sidebar, while there is history. A disabled
+ * action lets the key go on. */
+static void
+add_browser_shortcuts (GodwitWindow *self)
+{
+  static const struct {
+    guint            keyval;
+    GdkModifierType  modifiers;
+    const char      *action;
+  } shortcuts[] = {
+    { GDK_KEY_f, GDK_CONTROL_MASK, "win.find" },
+    { GDK_KEY_Left, GDK_ALT_MASK, "win.go-back" },
+    { GDK_KEY_Right, GDK_ALT_MASK, "win.go-forward" },
+  };
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < G_N_ELEMENTS (shortcuts); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (shortcuts[i].keyval,
+                                                                                    shortcuts[i].modifiers),
+                                                            gtk_named_action_new (shortcuts[i].action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
 godwit_window_init (GodwitWindow *self)
 {
   GType drop_types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+  GodwitObjectsPage *objects_page;
   GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  objects_page = godwit_store_view_get_objects_page (self->store_view);
+  g_signal_connect_object (objects_page, "map", G_CALLBACK (queue_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (objects_page, "unmap", G_CALLBACK (queue_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (objects_page, "notify::can-go-back", G_CALLBACK (update_actions), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (objects_page, "notify::can-go-forward", G_CALLBACK (update_actions), self,
+                           G_CONNECT_SWAPPED);
+  add_browser_shortcuts (self);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "godwit-error.h"
+#include "godwit-fetch-request-private.h"
 #include "godwit-model-archive-private.h"
 #include "godwit-plist.h"
 #include "godwit-readonly-vfs-private.h"
@@ -654,6 +655,17 @@ open_store (const char    *path,
 
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_progress_handler (self->db, 10000, progress_handler, self);
+
+  /* Large sorts stay in memory: the read-only VFS lets SQLite write no
+   * file, temporary ones included. */
+  rc = sqlite3_exec (self->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = _godwit_fetch_request_register_functions (self->db);
+  if (rc != SQLITE_OK)
+    {
+      set_sqlite_error (self, rc, "opening", error);
+      return NULL;
+    }
 
   g_mutex_lock (&self->mutex);
   self->cancellable = cancellable;
@@ -1587,6 +1599,55 @@ godwit_store_dup_object_uri (GodwitStore *self,
                           self->uuid != NULL ? self->uuid : "", entity_name, pk);
 }
 
+/**
+ * godwit_store_parse_object_uri:
+ * @uri: an object ID URI, x-coredata://UUID/Entity/pN
+ * @entity_name: (out) (optional) (transfer full): the object's entity
+ * @pk: (out) (optional): its Z_PK
+ *
+ * Reads an object ID URI as godwit_store_dup_object_uri() writes it. The
+ * URI must name this store (its UUID) and one of its entities.
+ *
+ * Returns: whether @uri names an object of this store
+ */
+gboolean
+godwit_store_parse_object_uri (GodwitStore  *self,
+                               const char   *uri,
+                               char        **entity_name,
+                               gint64       *pk)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *prefix = NULL;
+  const char *digits;
+  guint64 number;
+
+  g_return_val_if_fail (GODWIT_IS_STORE (self), FALSE);
+
+  if (uri == NULL)
+    return FALSE;
+
+  prefix = g_strdup_printf ("x-coredata://%s/", self->uuid != NULL ? self->uuid : "");
+  if (!g_str_has_prefix (uri, prefix))
+    return FALSE;
+
+  parts = g_strsplit (uri + strlen (prefix), "/", 3);
+  if (g_strv_length (parts) != 2 || parts[1][0] != 'p' ||
+      g_hash_table_lookup (self->rows_by_name, parts[0]) == NULL)
+    return FALSE;
+
+  digits = parts[1] + 1;
+  if (!g_ascii_isdigit (digits[0]) ||
+      !g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &number, NULL))
+    return FALSE;
+
+  if (entity_name != NULL)
+    *entity_name = g_strdup (parts[0]);
+  if (pk != NULL)
+    *pk = (gint64) number;
+
+  return TRUE;
+}
+
 /* "x-coredata://UUID/Entity/p" is the same for every object of an entity:
  * dump builds millions of these. Called with the mutex held. */
 static char *
@@ -1647,8 +1708,23 @@ uri_node (GodwitStore  *self,
   return node;
 }
 
+/* Owners whose Z_PKs are this close share one query. */
+#define TO_MANY_RUN_GAP 64
+
+static int
+compare_pks (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 pk_a = *(const gint64 *) a;
+  gint64 pk_b = *(const gint64 *) b;
+
+  return pk_a < pk_b ? -1 : pk_a > pk_b;
+}
+
 /* Fills the to-many relationships of a page of objects: one query per
- * relationship for the page's range of Z_PKs, not one per object. */
+ * relationship for each run of close Z_PKs, not one per object. A page in
+ * Z_PK order is a single run; a page sorted on an attribute may be many,
+ * each read through the index on the foreign key. */
 static gboolean
 fill_to_many (GodwitStore  *self,
               GPtrArray    *objects,
@@ -1656,10 +1732,9 @@ fill_to_many (GodwitStore  *self,
 {
   g_autoptr(GHashTable) by_pk = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) links = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) pks = g_array_sized_new (FALSE, FALSE, sizeof (gint64), objects->len);
   GHashTableIter iter;
   gpointer value;
-  gint64 first;
-  gint64 last;
 
   if (objects->len == 0 || self->model == NULL)
     return TRUE;
@@ -1670,6 +1745,7 @@ fill_to_many (GodwitStore  *self,
       EntityPlan *plan = g_hash_table_lookup (self->entity_plans, object->entity);
 
       g_hash_table_insert (by_pk, &object->pk, object);
+      g_array_append_val (pks, object->pk);
 
       /* An inherited relationship has the same query in every sub-entity. */
       for (guint j = 0; plan != NULL && j < plan->links->len; j++)
@@ -1681,41 +1757,55 @@ fill_to_many (GodwitStore  *self,
         }
     }
 
-  first = ((GodwitObject *) g_ptr_array_index (objects, 0))->pk;
-  last = ((GodwitObject *) g_ptr_array_index (objects, objects->len - 1))->pk;
+  g_array_sort (pks, compare_pks);
 
   g_hash_table_iter_init (&iter, links);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Link *link = value;
       sqlite3_stmt *statement = prepare (self, link->sql, error);
-      int rc;
+      guint start = 0;
 
       if (statement == NULL)
         return FALSE;
 
-      sqlite3_bind_int64 (statement, 1, first);
-      sqlite3_bind_int64 (statement, 2, last);
-
-      while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+      while (start < pks->len)
         {
-          gint64 owner = sqlite3_column_int64 (statement, 0);
-          GodwitObject *object = g_hash_table_lookup (by_pk, &owner);
-          JsonArray *array;
+          guint end = start;
+          int rc;
 
-          if (object == NULL || !json_object_has_member (object->relationships, link->property->name))
-            continue;
+          /* Unsigned: the distance of any two Z_PKs, sorted, fits. */
+          while (end + 1 < pks->len &&
+                 (guint64) g_array_index (pks, gint64, end + 1) - (guint64) g_array_index (pks, gint64, end)
+                 <= TO_MANY_RUN_GAP)
+            end++;
 
-          array = json_object_get_array_member (object->relationships, link->property->name);
-          if (array != NULL)
-            json_array_add_element (array, uri_node (self, (guint) sqlite3_column_int64 (statement, 2),
-                                                     link->destination, sqlite3_column_int64 (statement, 1)));
+          sqlite3_reset (statement);
+          sqlite3_bind_int64 (statement, 1, g_array_index (pks, gint64, start));
+          sqlite3_bind_int64 (statement, 2, g_array_index (pks, gint64, end));
+
+          while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+            {
+              gint64 owner = sqlite3_column_int64 (statement, 0);
+              GodwitObject *object = g_hash_table_lookup (by_pk, &owner);
+              JsonArray *array;
+
+              if (object == NULL || !json_object_has_member (object->relationships, link->property->name))
+                continue;
+
+              array = json_object_get_array_member (object->relationships, link->property->name);
+              if (array != NULL)
+                json_array_add_element (array, uri_node (self, (guint) sqlite3_column_int64 (statement, 2),
+                                                         link->destination, sqlite3_column_int64 (statement, 1)));
+            }
+
+          sqlite3_reset (statement);
+
+          if (rc != SQLITE_DONE)
+            return set_sqlite_error (self, rc, "reading a to-many relationship", error);
+
+          start = end + 1;
         }
-
-      sqlite3_reset (statement);
-
-      if (rc != SQLITE_DONE)
-        return set_sqlite_error (self, rc, "reading a to-many relationship", error);
     }
 
   return TRUE;
@@ -1870,6 +1960,94 @@ ensure_schema_only_plan (GodwitStore  *self,
   return plan;
 }
 
+/* "SELECT Z_PK, Z_ENT, Z_OPT, <every column of the entity's hierarchy>
+ * FROM <table>" into @sql, and the plan its rows decode with. Called with
+ * the mutex held. */
+static TablePlan *
+plan_objects_select (GodwitStore              *self,
+                     const GodwitStoreEntity  *entity,
+                     GString                  *sql,
+                     GError                  **error)
+{
+  g_autofree char *quoted_table = NULL;
+  TablePlan *table_plan;
+
+  if (self->model != NULL)
+    {
+      g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      /* Plan the whole hierarchy so that the select list covers every
+       * sub-entity's columns too. */
+      collect_entity_numbers (self, entity->entity_number, numbers);
+      for (guint i = 0; i < numbers->len; i++)
+        {
+          GodwitPrimaryKeyRow *row = row_for_number (self, g_array_index (numbers, guint, i));
+          GodwitEntity *model_entity = row != NULL ? godwit_model_get_entity (self->model, row->name) : NULL;
+
+          if (model_entity != NULL && ensure_entity_plan (self, model_entity, error) == NULL)
+            return NULL;
+        }
+      table_plan = g_hash_table_lookup (self->table_plans, entity->table);
+    }
+  else
+    table_plan = ensure_schema_only_plan (self, entity->table, error);
+
+  if (table_plan == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                     "%s: entity %s has no readable table", self->path, entity->name);
+      return NULL;
+    }
+
+  g_string_assign (sql, "SELECT Z_PK, Z_ENT, Z_OPT");
+  for (guint i = 0; i < table_plan->columns->len; i++)
+    {
+      g_autofree char *quoted = _godwit_sql_quote_identifier (g_ptr_array_index (table_plan->columns, i));
+
+      g_string_append_printf (sql, ", %s", quoted);
+    }
+
+  quoted_table = _godwit_sql_quote_identifier (entity->table);
+  g_string_append_printf (sql, " FROM %s", quoted_table);
+
+  return table_plan;
+}
+
+/* Decodes every row of @statement, bound and ready to step, into
+ * @objects; the statement is reset. Called with the mutex held. */
+static gboolean
+read_objects (GodwitStore   *self,
+              sqlite3_stmt  *statement,
+              TablePlan     *table_plan,
+              GPtrArray     *objects,
+              GError       **error)
+{
+  int rc;
+
+  /* The row statement stays live while relationship statements run:
+   * they are distinct prepared statements on the same connection. */
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      GodwitObject *object = decode_object (self, statement, table_plan, error);
+
+      if (object == NULL)
+        {
+          sqlite3_reset (statement);
+          return FALSE;
+        }
+
+      g_ptr_array_add (objects, object);
+    }
+
+  sqlite3_reset (statement);
+
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, rc, "reading objects", error);
+
+  return TRUE;
+}
+
 /**
  * godwit_store_fetch_objects:
  * @after_pk: return objects whose Z_PK is greater (0 for the first page)
@@ -1894,14 +2072,11 @@ godwit_store_fetch_objects (GodwitStore   *self,
 {
   const GodwitStoreEntity *entity;
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_object_free);
-  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autoptr(GString) sql = g_string_new ("SELECT Z_PK, Z_ENT, Z_OPT");
-  g_autofree char *quoted_table = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *condition = NULL;
   TablePlan *table_plan;
   sqlite3_stmt *statement;
   gboolean ok = FALSE;
-  int rc;
 
   g_return_val_if_fail (GODWIT_IS_STORE (self), NULL);
 
@@ -1910,42 +2085,12 @@ godwit_store_fetch_objects (GodwitStore   *self,
   if (entity == NULL)
     return g_steal_pointer (&objects);
 
-  if (self->model != NULL)
-    {
-      /* Plan the whole hierarchy so that the select list covers every
-       * sub-entity's columns too. */
-      collect_entity_numbers (self, entity->entity_number, numbers);
-      for (guint i = 0; i < numbers->len; i++)
-        {
-          GodwitPrimaryKeyRow *row = row_for_number (self, g_array_index (numbers, guint, i));
-          GodwitEntity *model_entity = row != NULL ? godwit_model_get_entity (self->model, row->name) : NULL;
-
-          if (model_entity != NULL && ensure_entity_plan (self, model_entity, error) == NULL)
-            goto out;
-        }
-      table_plan = g_hash_table_lookup (self->table_plans, entity->table);
-    }
-  else
-    table_plan = ensure_schema_only_plan (self, entity->table, error);
-
+  table_plan = plan_objects_select (self, entity, sql, error);
   if (table_plan == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                     "%s: entity %s has no readable table", self->path, entity_name);
-      goto out;
-    }
+    goto out;
 
-  for (guint i = 0; i < table_plan->columns->len; i++)
-    {
-      g_autofree char *quoted = _godwit_sql_quote_identifier (g_ptr_array_index (table_plan->columns, i));
-
-      g_string_append_printf (sql, ", %s", quoted);
-    }
-
-  quoted_table = _godwit_sql_quote_identifier (entity->table);
   condition = entity_condition_sql (self, entity, include_subentities);
-  g_string_append_printf (sql, " FROM %s WHERE Z_PK > ?1", quoted_table);
+  g_string_append (sql, " WHERE Z_PK > ?1");
   if (condition != NULL)
     g_string_append_printf (sql, " AND %s", condition);
   g_string_append (sql, " ORDER BY Z_PK LIMIT ?2");
@@ -1957,33 +2102,8 @@ godwit_store_fetch_objects (GodwitStore   *self,
   sqlite3_bind_int64 (statement, 1, after_pk);
   sqlite3_bind_int64 (statement, 2, limit);
 
-  /* The row statement stays live while relationship statements run:
-   * they are distinct prepared statements on the same connection. */
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      GodwitObject *object = decode_object (self, statement, table_plan, error);
-
-      if (object == NULL)
-        {
-          sqlite3_reset (statement);
-          goto out;
-        }
-
-      g_ptr_array_add (objects, object);
-    }
-
-  sqlite3_reset (statement);
-
-  if (rc != SQLITE_DONE)
-    {
-      set_sqlite_error (self, rc, "reading objects", error);
-      goto out;
-    }
-
-  if (!fill_to_many (self, objects, error))
-    goto out;
-
-  ok = TRUE;
+  ok = read_objects (self, statement, table_plan, objects, error) &&
+       fill_to_many (self, objects, error);
 
 out:
   self->cancellable = NULL;
@@ -2113,4 +2233,209 @@ _godwit_store_has_table (GodwitStore *self,
                          const char  *name)
 {
   return lookup_table (self, name) != NULL;
+}
+
+/* For godwit-fetch-request.c, which runs its queries under the store's
+ * lock with the store's plans. */
+gboolean
+_godwit_store_lock_entity (GodwitStore              *self,
+                           const char               *entity_name,
+                           GCancellable             *cancellable,
+                           const GodwitStoreEntity **out_entity,
+                           GError                  **error)
+{
+  return lock_entity (self, entity_name, cancellable, out_entity, error);
+}
+
+char *
+_godwit_store_dup_entity_condition (GodwitStore             *self,
+                                    const GodwitStoreEntity *entity,
+                                    gboolean                 include_subentities)
+{
+  return entity_condition_sql (self, entity, include_subentities);
+}
+
+/* The column that holds @attribute_name of @entity's objects: from the
+ * bound model's layout, or without a model a column of the table by its
+ * own name. Called with the mutex held. */
+char *
+_godwit_store_dup_attribute_column (GodwitStore              *self,
+                                    const GodwitStoreEntity  *entity,
+                                    const char               *attribute_name,
+                                    GError                  **error)
+{
+  TablePlan *table_plan = ensure_table_plan (self, entity->table, error);
+  const char *column = NULL;
+
+  if (table_plan == NULL)
+    return NULL;
+
+  if (self->model != NULL && entity->entity != NULL)
+    {
+      GodwitProperty *property = godwit_entity_find_property (entity->entity, attribute_name);
+      const GodwitColumn *layout_column = NULL;
+
+      if (property != NULL && property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE &&
+          godwit_property_is_stored (property))
+        layout_column = godwit_store_layout_find_column (self->layout, entity->entity, attribute_name,
+                                                         GODWIT_COLUMN_ROLE_ATTRIBUTE);
+      if (layout_column != NULL)
+        column = layout_column->name;
+    }
+  else if (strcmp (attribute_name, "Z_ENT") != 0 && strcmp (attribute_name, "Z_OPT") != 0)
+    column = attribute_name;
+
+  if (column == NULL || !g_hash_table_contains (table_plan->declared_types, column))
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
+                   "%s: entity %s has no stored attribute “%s”", self->path, entity->name, attribute_name);
+      return NULL;
+    }
+
+  return g_strdup (column);
+}
+
+static void
+collect_text_columns (GodwitStore  *self,
+                      GodwitEntity *entity,
+                      gboolean      include_subentities,
+                      TablePlan    *table_plan,
+                      GPtrArray    *columns,
+                      guint         depth)
+{
+  g_autoptr(GPtrArray) properties = godwit_entity_dup_all_properties (entity);
+
+  for (guint i = 0; i < properties->len; i++)
+    {
+      GodwitProperty *property = g_ptr_array_index (properties, i);
+      const GodwitColumn *column;
+
+      if (property->kind != GODWIT_PROPERTY_KIND_ATTRIBUTE || !godwit_property_is_stored (property) ||
+          (property->attribute_type != GODWIT_ATTRIBUTE_TYPE_STRING &&
+           property->attribute_type != GODWIT_ATTRIBUTE_TYPE_URI))
+        continue;
+
+      column = godwit_store_layout_find_column (self->layout, entity, property->name,
+                                                GODWIT_COLUMN_ROLE_ATTRIBUTE);
+      if (column != NULL && g_hash_table_contains (table_plan->declared_types, column->name) &&
+          !g_ptr_array_find_with_equal_func (columns, column->name, g_str_equal, NULL))
+        g_ptr_array_add (columns, g_strdup (column->name));
+    }
+
+  /* The model is resolved, so the hierarchy has no cycle; the depth is a
+   * guard all the same. */
+  for (guint i = 0; include_subentities && entity->subentities != NULL && i < entity->subentities->len &&
+                    depth < self->primary_keys->len; i++)
+    collect_text_columns (self, g_ptr_array_index (entity->subentities, i), TRUE, table_plan,
+                          columns, depth + 1);
+}
+
+static int
+compare_column_names (gconstpointer a,
+                      gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The columns of @entity's string attributes (and URI ones, stored as
+ * text), with @include_subentities those of its sub-entities too; without
+ * a model, the table's columns of text affinity. Called with the mutex
+ * held. */
+GPtrArray *
+_godwit_store_dup_text_columns (GodwitStore              *self,
+                                const GodwitStoreEntity  *entity,
+                                gboolean                  include_subentities,
+                                GError                  **error)
+{
+  TablePlan *table_plan = ensure_table_plan (self, entity->table, error);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
+  GHashTableIter iter;
+  gpointer name;
+  gpointer type;
+
+  if (table_plan == NULL)
+    return NULL;
+
+  if (self->model != NULL && entity->entity != NULL)
+    {
+      collect_text_columns (self, entity->entity, include_subentities, table_plan, columns, 0);
+      return g_steal_pointer (&columns);
+    }
+
+  /* SQLite's own rule for text affinity. */
+  g_hash_table_iter_init (&iter, table_plan->declared_types);
+  while (g_hash_table_iter_next (&iter, &name, &type))
+    {
+      g_autofree char *upper = g_ascii_strup (type, -1);
+
+      if (strstr (upper, "INT") == NULL &&
+          (strstr (upper, "CHAR") != NULL || strstr (upper, "CLOB") != NULL || strstr (upper, "TEXT") != NULL))
+        g_ptr_array_add (columns, g_strdup (name));
+    }
+  /* The same columns give the same statement, which stays prepared. */
+  g_ptr_array_sort (columns, compare_column_names);
+
+  return g_steal_pointer (&columns);
+}
+
+/* The objects whose Z_PKs are @pks, in that order, read in one query.
+ * Called with the mutex held. */
+GPtrArray *
+_godwit_store_fetch_objects_with_pks (GodwitStore              *self,
+                                      const GodwitStoreEntity  *entity,
+                                      const gint64             *pks,
+                                      guint                     n_pks,
+                                      GError                  **error)
+{
+  g_autoptr(GPtrArray) read = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_object_free);
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_full (n_pks, (GDestroyNotify) godwit_object_free);
+  g_autoptr(GHashTable) by_pk = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GString) json = g_string_new ("[");
+  TablePlan *table_plan;
+  sqlite3_stmt *statement;
+
+  table_plan = plan_objects_select (self, entity, sql, error);
+  if (table_plan == NULL)
+    return NULL;
+
+  /* One statement for any number of Z_PKs: they come as a JSON array. */
+  g_string_append (sql, " WHERE Z_PK IN (SELECT value FROM json_each(?1))");
+  statement = prepare (self, sql->str, error);
+  if (statement == NULL)
+    return NULL;
+
+  for (guint i = 0; i < n_pks; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i ? "," : "", pks[i]);
+  g_string_append_c (json, ']');
+  sqlite3_bind_text (statement, 1, json->str, (int) json->len, SQLITE_STATIC);
+
+  if (!read_objects (self, statement, table_plan, read, error))
+    return NULL;
+
+  for (guint i = 0; i < read->len; i++)
+    {
+      GodwitObject *object = g_ptr_array_index (read, i);
+
+      g_hash_table_insert (by_pk, &object->pk, object);
+    }
+
+  /* The objects move from @read to @objects, in the order asked for;
+   * every object read has its Z_PK among @pks, so none is left over. */
+  g_ptr_array_set_free_func (read, NULL);
+  for (guint i = 0; i < n_pks; i++)
+    {
+      GodwitObject *object = g_hash_table_lookup (by_pk, &pks[i]);
+
+      if (object != NULL)
+        {
+          g_hash_table_remove (by_pk, &pks[i]);
+          g_ptr_array_add (objects, object);
+        }
+    }
+
+  if (!fill_to_many (self, objects, error))
+    return NULL;
+
+  return g_steal_pointer (&objects);
 }

@@ -145,6 +145,10 @@ gint64        godwit_store_find_object_pk         (GodwitStore          *self,
 char         *godwit_store_dup_object_uri         (GodwitStore          *self,
                                                    const char           *entity_name,
                                                    gint64                pk);
+gboolean      godwit_store_parse_object_uri       (GodwitStore          *self,
+                                                   const char           *uri,
+                                                   char                **entity_name,
+                                                   gint64               *pk);
 gint64        godwit_store_count_history_transactions (GodwitStore      *self,
                                                    GCancellable         *cancellable,
                                                    GError              **error);

@@ -148,6 +148,9 @@ int              _godwit_cli_backups               (const GodwitCliCommand  *com
 int              _godwit_cli_validate              (const GodwitCliCommand  *command,
                                                     int                      argc,
                                                     char                   **argv);
+int              _godwit_cli_sync                  (const GodwitCliCommand  *command,
+                                                    int                      argc,
+                                                    char                   **argv);
 
 /* godwit-cli-json.c: output shared by the commands */
 typedef struct _GodwitCliTable GodwitCliTable;

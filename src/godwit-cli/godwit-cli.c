@@ -44,6 +44,9 @@ static const GodwitCliCommand commands[] = {
   { "validate", N_("FIXTURE…"),
     N_("Migrate copies of fixture stores, verify them and check expectations, for CI"),
     1, G_MAXUINT, _godwit_cli_validate },
+  { "sync", N_("STORE"),
+    N_("Sync a store with a database of a CouchDB-protocol server, both ways"),
+    1, 1, _godwit_cli_sync },
 };
 
 /**

@@ -30,6 +30,9 @@ G_BEGIN_DECLS
  * @GODWIT_ERROR_NO_MODEL: no model is available for the store
  * @GODWIT_ERROR_WRONG_FILE_TYPE: a directory where a file is expected, or the reverse
  * @GODWIT_ERROR_IO: reading or writing a file failed
+ * @GODWIT_ERROR_SERVER: a sync server cannot be reached, or answers with an error
+ * @GODWIT_ERROR_AUTHENTICATION: a sync server refuses the credentials (HTTP 401 or 403)
+ * @GODWIT_ERROR_MODEL_MISMATCH: data written for another model version than the store's
  */
 typedef enum
 {
@@ -47,6 +50,9 @@ typedef enum
   GODWIT_ERROR_NO_MODEL,
   GODWIT_ERROR_WRONG_FILE_TYPE,
   GODWIT_ERROR_IO,
+  GODWIT_ERROR_SERVER,
+  GODWIT_ERROR_AUTHENTICATION,
+  GODWIT_ERROR_MODEL_MISMATCH,
 } GodwitError;
 
 GQuark godwit_error_quark (void);

@@ -1,0 +1,77 @@
+/* godwit-replicator.h
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "godwit-sync-document.h"
+
+G_BEGIN_DECLS
+
+/* CouchDB's replicator defaults: retries_per_request 5, the first after
+ * 0.25 s, each next one twice as late. */
+#define GODWIT_REPLICATOR_DEFAULT_RETRIES     5
+#define GODWIT_REPLICATOR_DEFAULT_RETRY_DELAY 250
+
+#define GODWIT_TYPE_REPLICATOR (godwit_replicator_get_type ())
+
+G_DECLARE_FINAL_TYPE (GodwitReplicator, godwit_replicator, GODWIT, REPLICATOR, GObject)
+
+GodwitReplicator *godwit_replicator_new                 (const char     *endpoint,
+                                                         const char     *database,
+                                                         GError        **error);
+void              godwit_replicator_set_credentials     (GodwitReplicator *self,
+                                                         const char     *user,
+                                                         const char     *password);
+void              godwit_replicator_set_retries         (GodwitReplicator *self,
+                                                         guint           retries,
+                                                         guint           first_delay_ms);
+const char       *godwit_replicator_get_url             (GodwitReplicator *self);
+const char       *godwit_replicator_get_endpoint        (GodwitReplicator *self);
+const char       *godwit_replicator_get_database        (GodwitReplicator *self);
+guint             godwit_replicator_get_n_requests      (GodwitReplicator *self);
+
+gboolean          godwit_replicator_check_database      (GodwitReplicator *self,
+                                                         gboolean        create,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+JsonObject       *godwit_replicator_get_info            (GodwitReplicator *self,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+JsonObject       *godwit_replicator_get_local           (GodwitReplicator *self,
+                                                         const char     *id,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+gboolean          godwit_replicator_put_local           (GodwitReplicator *self,
+                                                         const char     *id,
+                                                         JsonObject     *document,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+JsonObject       *godwit_replicator_get_changes         (GodwitReplicator *self,
+                                                         JsonNode       *since,
+                                                         guint           limit,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+JsonObject       *godwit_replicator_revs_diff           (GodwitReplicator *self,
+                                                         JsonObject     *revisions,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+GPtrArray        *godwit_replicator_fetch_revisions     (GodwitReplicator *self,
+                                                         JsonObject     *revisions,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+GPtrArray        *godwit_replicator_bulk_docs           (GodwitReplicator *self,
+                                                         GPtrArray      *documents,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+gboolean          godwit_replicator_ensure_full_commit  (GodwitReplicator *self,
+                                                         GCancellable   *cancellable,
+                                                         GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/* godwit-sync-store-private.h
+ *
+ * Copyright 2026 The Godwit developers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "godwit-model.h"
+#include "godwit-sync-document.h"
+#include "godwit-sync-sidecar-private.h"
+
+G_BEGIN_DECLS
+
+/* Objects a scan found changed, or a pull changed in the store. */
+typedef struct
+{
+  gint64 inserted;
+  gint64 updated;
+  gint64 deleted;
+} GodwitSyncCounts;
+
+/* Called now and then while a scan reads an entity's objects. */
+typedef void (*GodwitSyncScanProgressFunc) (const char *entity,
+                                            gint64      done,
+                                            gint64      total,
+                                            gpointer    user_data);
+
+#define GODWIT_TYPE_SYNC_STORE (godwit_sync_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (GodwitSyncStore, godwit_sync_store, GODWIT, SYNC_STORE, GObject)
+
+GodwitSyncStore    *_godwit_sync_store_new              (GodwitSyncSidecar           *sidecar,
+                                                         GodwitModel                 *model,
+                                                         GError                     **error);
+const char         *_godwit_sync_store_get_model_digest (GodwitSyncStore             *self);
+gboolean            _godwit_sync_store_scan             (GodwitSyncStore             *self,
+                                                         GodwitSyncCounts            *counts,
+                                                         GodwitSyncScanProgressFunc   progress,
+                                                         gpointer                     user_data,
+                                                         GError                     **error);
+GodwitSyncDocument *_godwit_sync_store_read             (GodwitSyncStore             *self,
+                                                         const GodwitSyncRecord      *record,
+                                                         GError                     **error);
+gboolean            _godwit_sync_store_apply            (GodwitSyncStore             *self,
+                                                         GodwitSyncRecord            *record,
+                                                         GodwitSyncDocument          *document,
+                                                         GodwitSyncCounts            *counts,
+                                                         GError                     **error);
+gboolean            _godwit_sync_store_add_local_revision (GodwitSyncStore           *self,
+                                                         GodwitSyncRecord            *record,
+                                                         GodwitSyncDocument          *document,
+                                                         GError                     **error);
+gboolean            _godwit_sync_store_check_integrity  (GodwitSyncStore             *self,
+                                                         GError                     **error);
+
+G_END_DECLS

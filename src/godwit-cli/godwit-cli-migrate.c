@@ -8,8 +8,9 @@
 /* godwit-cli plan STORE and godwit-cli migrate STORE: the steps from the
  * store's model version to the target (inferred, a migration plan's
  * custom stage, an Xcode mapping model, or not migratable) with what
- * each changes, and running them through the library's migration, which
- * only replaces the store once the result is verified.
+ * each changes and what peers of a synced store still on an older
+ * version notice of it, and running them through the library's
+ * migration, which only replaces the store once the result is verified.
  */
 
 #define G_LOG_DOMAIN "godwit-cli"
@@ -54,6 +55,19 @@ add_stage_reports (JsonBuilder     *builder,
   json_builder_end_array (builder);
 }
 
+/* Whether a step breaks sync with peers still on an older version. */
+static gboolean
+breaks_sync (GodwitMigration *migration)
+{
+  GPtrArray *reports = godwit_migration_get_stage_reports (migration);
+
+  for (guint i = 0; i < reports->len; i++)
+    if (godwit_sync_lint_breaks_sync (godwit_stage_report_get_sync_findings (g_ptr_array_index (reports, i))))
+      return TRUE;
+
+  return FALSE;
+}
+
 static void
 print_plan_json (GodwitMigration           *migration,
                  const char                *store_path,
@@ -75,6 +89,8 @@ print_plan_json (GodwitMigration           *migration,
   json_builder_add_boolean_value (builder, godwit_migration_is_up_to_date (migration));
   json_builder_set_member_name (builder, "can_run");
   json_builder_add_boolean_value (builder, godwit_migration_can_run (migration));
+  json_builder_set_member_name (builder, "breaks_sync");
+  json_builder_add_boolean_value (builder, breaks_sync (migration));
   json_builder_set_member_name (builder, "steps");
   add_stage_reports (builder, migration);
   json_builder_end_object (builder);
@@ -99,6 +115,57 @@ add_summary_rows (GodwitCliTable  *summary,
   _godwit_cli_table_add_row (summary, _("To"),
                              godwit_model_get_version_name (godwit_migration_get_target_version (migration)));
   _godwit_cli_table_add_row (summary, _("Steps"), n_steps);
+}
+
+/* The sync-compatibility findings of all steps, counted. */
+static void
+add_sync_row (GodwitCliTable  *summary,
+              GodwitMigration *migration)
+{
+  GPtrArray *reports = godwit_migration_get_stage_reports (migration);
+  g_autofree char *breaking = NULL;
+  g_autofree char *warnings = NULL;
+  guint n_breaking = 0;
+  guint n_warnings = 0;
+
+  if (reports->len == 0)
+    return;
+
+  for (guint i = 0; i < reports->len; i++)
+    {
+      GPtrArray *findings = godwit_stage_report_get_sync_findings (g_ptr_array_index (reports, i));
+
+      for (guint j = 0; j < findings->len; j++)
+        {
+          const GodwitSyncLintFinding *finding = g_ptr_array_index (findings, j);
+
+          if (finding->severity == GODWIT_SYNC_LINT_BREAKS_SYNC)
+            n_breaking++;
+          else
+            n_warnings++;
+        }
+    }
+
+  if (n_breaking == 0 && n_warnings == 0)
+    {
+      _godwit_cli_table_add_row (summary, _("Sync"), _("compatible: older peers notice no change"));
+      return;
+    }
+
+  breaking = g_strdup_printf (ngettext ("%u finding breaks sync with older peers",
+                                        "%u findings break sync with older peers", n_breaking),
+                              n_breaking);
+  warnings = g_strdup_printf (ngettext ("%u warning", "%u warnings", n_warnings), n_warnings);
+  if (n_breaking == 0)
+    _godwit_cli_table_add_row (summary, _("Sync"), warnings);
+  else if (n_warnings == 0)
+    _godwit_cli_table_add_row (summary, _("Sync"), breaking);
+  else
+    {
+      g_autofree char *both = g_strdup_printf ("%s, %s", breaking, warnings);
+
+      _godwit_cli_table_add_row (summary, _("Sync"), both);
+    }
 }
 
 /* Characters of a sample object's value shown in text. */
@@ -177,6 +244,31 @@ print_impacts (GodwitStageReport *report)
         g_print (_("    [data loss] %s\n"), impact->message);
       else
         g_print ("    %s\n", impact->message);
+    }
+}
+
+/* What peers of a synced store, still on the step's source version,
+ * lose or cannot read; what breaks sync is marked. */
+static void
+print_sync_findings (GodwitStageReport *report)
+{
+  GPtrArray *findings = godwit_stage_report_get_sync_findings (report);
+
+  if (findings->len == 0)
+    {
+      g_print (_("  Sync compatibility: older peers notice no change\n"));
+      return;
+    }
+
+  g_print (_("  Sync compatibility\n"));
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const GodwitSyncLintFinding *finding = g_ptr_array_index (findings, i);
+
+      if (finding->severity == GODWIT_SYNC_LINT_BREAKS_SYNC)
+        g_print (_("    [breaks sync] %s\n"), finding->message);
+      else
+        g_print (_("    [warning] %s\n"), finding->message);
     }
 }
 
@@ -296,6 +388,7 @@ print_step_text (GodwitMigrationStep *step,
   for (guint i = 0; i < step->blockers->len; i++)
     g_print (_("  cannot run: %s\n"), (const char *) g_ptr_array_index (step->blockers, i));
 
+  print_sync_findings (report);
   if (godwit_stage_report_get_samples (report) != NULL)
     print_counts (report);
   print_impacts (report);
@@ -329,6 +422,7 @@ print_plan_text (GodwitMigration           *migration,
   for (guint i = 0; options->mapping_paths != NULL && options->mapping_paths[i] != NULL; i++)
     _godwit_cli_table_add_row (summary, i == 0 ? _("Mapping models") : "", options->mapping_paths[i]);
   _godwit_cli_table_add_row (summary, _("Can run"), verdict);
+  add_sync_row (summary, migration);
   _godwit_cli_table_print (summary, 0);
 
   /* Only the first step's data can be counted before a dry run. */
@@ -408,6 +502,8 @@ print_migrate_json (GodwitMigration *migration,
   json_builder_add_boolean_value (builder, godwit_migration_is_up_to_date (migration));
   json_builder_set_member_name (builder, "dry_run");
   json_builder_add_boolean_value (builder, dry_run);
+  json_builder_set_member_name (builder, "breaks_sync");
+  json_builder_add_boolean_value (builder, breaks_sync (migration));
   json_builder_set_member_name (builder, "verification");
   _godwit_json_add_string_array (builder, godwit_migration_get_verification (migration));
   json_builder_set_member_name (builder, "stages");
@@ -446,6 +542,8 @@ print_migrate_text (GodwitMigration *migration,
   _godwit_cli_table_add_row (summary, _("Result"), result);
   if (backup != NULL)
     _godwit_cli_table_add_row (summary, _("Backup"), backup->path);
+  if (dry_run)
+    add_sync_row (summary, migration);
   _godwit_cli_table_print (summary, 0);
 
   /* A dry run is for reading what each step would do. */

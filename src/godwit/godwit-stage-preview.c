@@ -7,7 +7,9 @@
 
 /* One step of a migration as the engine reports it: the schema changes,
  * grouped into entities, attributes and relationships, each explained,
- * and why it cannot be inferred when it cannot; what happens to the data
+ * and why it cannot be inferred when it cannot; what other devices that
+ * sync the store and still run the older version lose or cannot read of
+ * it (what breaks sync standing out); what happens to the data
  * (objects of each entity before and after, values dropped or refused,
  * data loss standing out); the SQL the step runs; and the first objects
  * of each changed entity before and after. The first step's data is
@@ -38,6 +40,7 @@ struct _GodwitStagePreview
   GtkWidget         *notice_box;
   GtkLabel          *notice_label;
   GodwitDiffView    *diff_view;
+  GtkListBox        *sync_list;
   GtkGrid           *count_grid;
   GtkListBox        *impact_list;
   GtkTextView       *sql_view;
@@ -202,6 +205,37 @@ fill_impacts (GodwitStagePreview *self,
         gtk_list_box_append (self->impact_list,
                              impact_row_new ("dialog-information-symbolic", impact->message,
                                              _("No data is lost"), NULL));
+    }
+}
+
+/* What breaks sync stands out as an error, the rest as warnings. */
+static void
+fill_sync_findings (GodwitStagePreview *self,
+                    GPtrArray          *findings)
+{
+  if (findings->len == 0)
+    {
+      gtk_list_box_append (self->sync_list,
+                           impact_row_new ("object-select-symbolic",
+                                           _("Compatible: devices on the older version still read and send the "
+                                             "same documents."),
+                                           NULL, "success"));
+      return;
+    }
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const GodwitSyncLintFinding *finding = g_ptr_array_index (findings, i);
+
+      if (finding->severity == GODWIT_SYNC_LINT_BREAKS_SYNC)
+        gtk_list_box_append (self->sync_list,
+                             impact_row_new ("dialog-error-symbolic", finding->message,
+                                             _("Breaks sync with devices on the older version"), "error"));
+      else
+        gtk_list_box_append (self->sync_list,
+                             impact_row_new ("dialog-warning-symbolic", finding->message,
+                                             _("Some values may not sync with devices on the older version"),
+                                             "warning"));
     }
 }
 
@@ -387,6 +421,7 @@ godwit_stage_preview_class_init (GodwitStagePreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GodwitStagePreview, notice_box);
   gtk_widget_class_bind_template_child (widget_class, GodwitStagePreview, notice_label);
   gtk_widget_class_bind_template_child (widget_class, GodwitStagePreview, diff_view);
+  gtk_widget_class_bind_template_child (widget_class, GodwitStagePreview, sync_list);
   gtk_widget_class_bind_template_child (widget_class, GodwitStagePreview, count_grid);
   gtk_widget_class_bind_template_child (widget_class, GodwitStagePreview, impact_list);
   gtk_widget_class_bind_template_child (widget_class, GodwitStagePreview, sql_view);
@@ -415,6 +450,7 @@ godwit_stage_preview_clear (GodwitStagePreview *self)
   gtk_widget_set_visible (GTK_WIDGET (self->blocker_list), FALSE);
   remove_children (GTK_WIDGET (self->blocker_list));
   godwit_diff_view_set_diff (self->diff_view, NULL);
+  remove_children (GTK_WIDGET (self->sync_list));
   remove_children (GTK_WIDGET (self->count_grid));
   remove_children (GTK_WIDGET (self->impact_list));
   remove_children (self->samples_box);
@@ -469,6 +505,7 @@ godwit_stage_preview_set_stage (GodwitStagePreview        *self,
   gtk_widget_set_visible (self->notice_box, notice != NULL);
 
   godwit_diff_view_set_diff (self->diff_view, godwit_stage_report_get_diff (report));
+  fill_sync_findings (self, godwit_stage_report_get_sync_findings (report));
   fill_counts (self, godwit_stage_report_get_counts (report));
   fill_impacts (self, godwit_stage_report_get_impacts (report));
   fill_sql (self, godwit_stage_report_get_sql (report));
@@ -550,6 +587,16 @@ godwit_stage_preview_get_impact_list (GodwitStagePreview *self)
   g_return_val_if_fail (GODWIT_IS_STAGE_PREVIEW (self), NULL);
 
   return self->impact_list;
+}
+
+/* A row per sync-compatibility finding, in the report's order, or one
+ * saying the step is compatible. */
+GtkListBox *
+godwit_stage_preview_get_sync_list (GodwitStagePreview *self)
+{
+  g_return_val_if_fail (GODWIT_IS_STAGE_PREVIEW (self), NULL);
+
+  return self->sync_list;
 }
 
 /* The schema changes. */

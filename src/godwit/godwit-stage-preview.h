@@ -29,6 +29,7 @@ const char        *godwit_stage_preview_get_notice      (GodwitStagePreview     
 char              *godwit_stage_preview_dup_sql         (GodwitStagePreview        *self);
 GtkGrid           *godwit_stage_preview_get_count_grid  (GodwitStagePreview        *self);
 GtkListBox        *godwit_stage_preview_get_impact_list (GodwitStagePreview        *self);
+GtkListBox        *godwit_stage_preview_get_sync_list   (GodwitStagePreview        *self);
 GodwitDiffView    *godwit_stage_preview_get_diff_view   (GodwitStagePreview        *self);
 
 G_END_DECLS

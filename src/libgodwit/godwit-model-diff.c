@@ -266,14 +266,6 @@ kind_name (const GodwitProperty *property)
 }
 
 static char *
-dup_type_name (GodwitAttributeType type)
-{
-  const char *name = godwit_attribute_type_to_string (type);
-
-  return name != NULL ? g_strdup (name) : g_strdup_printf ("type number %d", (int) type);
-}
-
-static char *
 dup_delete_rule_name (GodwitDeleteRule rule)
 {
   const char *name = godwit_delete_rule_to_string (rule);
@@ -310,7 +302,7 @@ dup_property_summary (const GodwitProperty *property)
 
   if (property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
     {
-      g_autofree char *type = dup_type_name (property->attribute_type);
+      g_autofree char *type = godwit_attribute_type_dup_name (property->attribute_type);
 
       if (property->default_value != NULL)
         return g_strdup_printf ("%s %s attribute, default “%s”", optional, type,
@@ -495,8 +487,8 @@ compare_attributes (GodwitPropertyChange *change,
 
   if (from->attribute_type != to->attribute_type)
     {
-      g_autofree char *old_type = dup_type_name (from->attribute_type);
-      g_autofree char *new_type = dup_type_name (to->attribute_type);
+      g_autofree char *old_type = godwit_attribute_type_dup_name (from->attribute_type);
+      g_autofree char *new_type = godwit_attribute_type_dup_name (to->attribute_type);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_TYPE;
       add_clause (clauses, "type changes from %s to %s", old_type, new_type);

@@ -145,6 +145,20 @@ godwit_attribute_type_to_string (GodwitAttributeType type)
   return NULL;
 }
 
+/**
+ * godwit_attribute_type_dup_name:
+ *
+ * Returns: (transfer full): the type's name, or words naming its number
+ *   when Godwit does not know it, for messages
+ */
+char *
+godwit_attribute_type_dup_name (GodwitAttributeType type)
+{
+  const char *name = godwit_attribute_type_to_string (type);
+
+  return name != NULL ? g_strdup (name) : g_strdup_printf ("type number %d", (int) type);
+}
+
 gboolean
 godwit_attribute_type_from_string (const char          *string,
                                    GodwitAttributeType *type)

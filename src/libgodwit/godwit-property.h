@@ -118,6 +118,7 @@ int             godwit_property_compare_by_name        (gconstpointer        a,
                                                         gconstpointer        b);
 
 const char     *godwit_attribute_type_to_string        (GodwitAttributeType  type);
+char           *godwit_attribute_type_dup_name         (GodwitAttributeType  type);
 gboolean        godwit_attribute_type_from_string      (const char          *string,
                                                         GodwitAttributeType *type);
 gboolean        godwit_attribute_type_is_known         (gint64               number);

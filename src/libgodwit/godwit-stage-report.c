@@ -8,8 +8,10 @@
 /* What one migration step does to a store's data, counted on the store:
  * objects per entity before, as the step's mapping predicts them and as
  * the step made them; the data it drops, nulls or cannot convert and the
- * values a new rule forbids; the SQL it runs; and the first objects of
- * each changed entity before and after. GodwitMigration fills it while
+ * values a new rule forbids; the SQL it runs; the first objects of each
+ * changed entity before and after; and what peers of a synced store still
+ * on the source version notice of the step (from the schema changes
+ * alone, when the report is made). GodwitMigration fills it while
  * planning (step 1, from the store itself) and while running (every step,
  * on the work copy); all of it is read through the read-only VFS.
  *
@@ -59,6 +61,7 @@ struct _GodwitStageReport
   GPtrArray               *impacts;          /* (element-type GodwitDataImpact) (nullable) */
   GPtrArray               *sql;              /* (element-type utf8) (nullable) */
   GPtrArray               *samples;          /* (element-type GodwitObjectSamples) (nullable) */
+  GPtrArray               *sync_findings;    /* (element-type GodwitSyncLintFinding) */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitStageReport, godwit_stage_report, G_TYPE_OBJECT)
@@ -112,6 +115,7 @@ godwit_stage_report_finalize (GObject *object)
   g_clear_pointer (&self->impacts, g_ptr_array_unref);
   g_clear_pointer (&self->sql, g_ptr_array_unref);
   g_clear_pointer (&self->samples, g_ptr_array_unref);
+  g_clear_pointer (&self->sync_findings, g_ptr_array_unref);
 
   G_OBJECT_CLASS (godwit_stage_report_parent_class)->finalize (object);
 }
@@ -179,6 +183,7 @@ _godwit_stage_report_new (guint                      number,
   self->source_version = g_strdup (godwit_model_get_version_name (step->source));
   self->destination_version = g_strdup (godwit_model_get_version_name (step->destination));
   self->diff = g_object_ref (step->diff);
+  self->sync_findings = godwit_sync_lint_diff (self->diff);
   _godwit_stage_report_update_step (self, step);
 
   if (step->stage != NULL)
@@ -1654,6 +1659,21 @@ godwit_stage_report_get_samples (GodwitStageReport *self)
   return self->samples;
 }
 
+/**
+ * godwit_stage_report_get_sync_findings:
+ *
+ * Returns: (transfer none) (element-type GodwitSyncLintFinding): what
+ *   peers of a synced store still on the step's source version lose or
+ *   cannot read after it (godwit_sync_lint_diff()); empty when nothing
+ */
+GPtrArray *
+godwit_stage_report_get_sync_findings (GodwitStageReport *self)
+{
+  g_return_val_if_fail (GODWIT_IS_STAGE_REPORT (self), NULL);
+
+  return self->sync_findings;
+}
+
 /* ---- JSON ------------------------------------------------------------- */
 
 typedef void (*AddElementFunc) (JsonBuilder   *builder,
@@ -1804,6 +1824,25 @@ add_samples_element (JsonBuilder   *builder,
   json_builder_end_object (builder);
 }
 
+static void
+add_sync_finding_element (JsonBuilder   *builder,
+                          gconstpointer  element)
+{
+  const GodwitSyncLintFinding *finding = element;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "severity");
+  json_builder_add_string_value (builder, godwit_sync_lint_severity_to_string (finding->severity));
+  json_builder_set_member_name (builder, "rule");
+  json_builder_add_string_value (builder, godwit_sync_lint_rule_to_string (finding->rule));
+  json_builder_set_member_name (builder, "entity");
+  json_builder_add_string_value (builder, finding->entity);
+  _godwit_json_add_nullable_string (builder, "property", finding->property);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, finding->message);
+  json_builder_end_object (builder);
+}
+
 /**
  * godwit_stage_report_to_json:
  *
@@ -1833,6 +1872,9 @@ godwit_stage_report_to_json (GodwitStageReport *self)
   json_builder_set_member_name (builder, "changes");
   add_entity_changes (builder, self->diff);
   add_array (builder, "blockers", self->blockers, add_string_element);
+  json_builder_set_member_name (builder, "breaks_sync");
+  json_builder_add_boolean_value (builder, godwit_sync_lint_breaks_sync (self->sync_findings));
+  add_array (builder, "sync", self->sync_findings, add_sync_finding_element);
   json_builder_set_member_name (builder, "ran");
   json_builder_add_boolean_value (builder, self->ran);
   add_array (builder, "counts", self->counts, add_count_element);

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "godwit-migration.h"
+#include "godwit-sync-lint.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +73,7 @@ GPtrArray               *godwit_stage_report_get_counts              (GodwitStag
 GPtrArray               *godwit_stage_report_get_impacts             (GodwitStageReport    *self);
 GPtrArray               *godwit_stage_report_get_sql                 (GodwitStageReport    *self);
 GPtrArray               *godwit_stage_report_get_samples             (GodwitStageReport    *self);
+GPtrArray               *godwit_stage_report_get_sync_findings       (GodwitStageReport    *self);
 JsonNode                *godwit_stage_report_to_json                 (GodwitStageReport    *self);
 
 const char              *godwit_data_impact_kind_to_string           (GodwitDataImpactKind  kind);

@@ -401,7 +401,7 @@ test_dry_run_report (void)
   g_assert_nonnull (strstr (out, "    Section (added)       0         10     10\n"));
   g_assert_nonnull (strstr (out, "    Post.content is removed: 10 stored values are read by entity mapping "
                                  "PostToSection first\n"));
-  g_assert_nonnull (strstr (out, "  SQL (9 statements)\n"));
+  g_assert_nonnull (strstr (out, "  SQL (26 statements)\n"));
   g_assert_nonnull (strstr (out, "  Section objects after\n    p1: body="));
   g_assert_nonnull (strstr (out, "object counts: in each of 3 steps every entity has the objects its mapping "
                                  "predicts (5 counts)"));

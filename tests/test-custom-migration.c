@@ -879,6 +879,408 @@ test_to_many_without_inverse (void)
   godwit_test_store_clear (&store);
 }
 
+/* ---- in place ----------------------------------------------------------- */
+
+/* sqlite_master, then the rows of every table, each sorted: what two
+ * stores holding the same have in common, whatever the order SQLite
+ * keeps them in. */
+static char *
+describe_store (const char *path)
+{
+  sqlite3 *db = godwit_test_open_read_only (path, FALSE);
+  g_autofree char *names = godwit_test_query (db, "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                  "ORDER BY name");
+  g_auto(GStrv) tables = g_strsplit (names, "\n", -1);
+  GString *text = g_string_new (NULL);
+  g_autofree char *schema = godwit_test_query (db, "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                                                   "ORDER BY type, name");
+
+  g_string_append (text, schema);
+  for (guint i = 0; tables[i] != NULL; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\"", tables[i]);
+      g_autofree char *rows = godwit_test_query (db, sql);
+      g_auto(GStrv) lines = g_strsplit (rows, "\n", -1);
+      g_autofree char *sorted = NULL;
+
+      qsort (lines, g_strv_length (lines), sizeof (char *), godwit_test_compare_strings);
+      sorted = g_strjoinv ("\n", lines);
+      g_string_append_printf (text, "\n-- %s\n%s", tables[i], sorted);
+    }
+  sqlite3_close (db);
+
+  return g_string_free (text, FALSE);
+}
+
+/* Migrates a copy of the store at @path into a new store, and another
+ * copy in place, in @path's folder; both must end the same, with nothing
+ * left beside them. Returns the copy migrated in place. */
+static char *
+assert_in_place_same (GodwitCustomMigration *migration,
+                      const char            *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *source = g_build_filename (dir, "source.sqlite", NULL);
+  g_autofree char *migrated = g_build_filename (dir, "migrated.sqlite", NULL);
+  char *in_place = g_build_filename (dir, "in-place.sqlite", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *actual = NULL;
+  g_autofree char *listing = NULL;
+  g_autoptr(GError) error = NULL;
+
+  godwit_test_copy_store (path, source);
+  godwit_test_copy_store (path, in_place);
+
+  g_assert_true (godwit_custom_migration_run (migration, source, migrated, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (godwit_custom_migration_will_migrate (migration, in_place, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (godwit_custom_migration_run_in_place (migration, in_place, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  expected = describe_store (migrated);
+  actual = describe_store (in_place);
+  g_assert_cmpstr (actual, ==, expected);
+  listing = godwit_test_list_directory (dir);
+  g_assert_null (strstr (listing, ".godwit-destination"));
+
+  return in_place;
+}
+
+static gint64
+query_rootpage (sqlite3    *db,
+                const char *name)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT rootpage FROM sqlite_master WHERE name = '%s'", name);
+
+  return godwit_test_query_int (db, sql);
+}
+
+/* Author (and Writer under it) ⇄ Book.author, Book.chapters (ordered) ⇄
+ * Chapter.book, Book.tags ⇄ Tag.books; the second version adds
+ * Author.sortName and Book.pricePerPage. */
+static GodwitModel *
+new_library_model (const char *version,
+                   gboolean    second)
+{
+  GodwitModel *model = godwit_model_new (version, GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *entity;
+
+  entity = godwit_test_add_entity (model, "Author", NULL);
+  godwit_test_add_attribute (entity, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  if (second)
+    godwit_test_add_attribute (entity, "sortName", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (entity, "books", "Book", "author", TRUE, FALSE);
+  entity = godwit_test_add_entity (model, "Writer", "Author");
+  godwit_test_add_attribute (entity, "penName", GODWIT_ATTRIBUTE_TYPE_STRING);
+  entity = godwit_test_add_entity (model, "Book", NULL);
+  godwit_test_add_attribute (entity, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_attribute (entity, "price", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_add_attribute (entity, "pages", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  if (second)
+    godwit_test_add_attribute (entity, "pricePerPage", GODWIT_ATTRIBUTE_TYPE_DOUBLE);
+  godwit_test_add_relationship (entity, "author", "Author", "books", FALSE, FALSE);
+  godwit_test_add_relationship (entity, "chapters", "Chapter", "book", TRUE, TRUE);
+  godwit_test_add_relationship (entity, "tags", "Tag", "books", TRUE, FALSE);
+  entity = godwit_test_add_entity (model, "Chapter", NULL);
+  godwit_test_add_attribute (entity, "number", GODWIT_ATTRIBUTE_TYPE_INTEGER_32);
+  godwit_test_add_attribute (entity, "title", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (entity, "book", "Book", "chapters", FALSE, FALSE);
+  entity = godwit_test_add_entity (model, "Tag", NULL);
+  godwit_test_add_attribute (entity, "name", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_add_relationship (entity, "books", "Book", "tags", TRUE, FALSE);
+  godwit_test_resolve_model (model);
+
+  return model;
+}
+
+/* Authors Ann 1 and Cy 3, the writer Bob 2 (“bobby”); books One 1 (by
+ * Ann: chapters End then Start, tags new and old), Two 2 (by Bob: Only,
+ * old) and Three 3; tags new 1 and old 2. */
+static void
+write_library (GodwitStoreWriter *writer)
+{
+  gint64 ann = godwit_test_insert (writer, "Author", "name", g_variant_new_string ("Ann"), NULL);
+  gint64 bob = godwit_test_insert (writer, "Writer", "name", g_variant_new_string ("Bob"),
+                                   "penName", g_variant_new_string ("bobby"), NULL);
+  gint64 one = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("One"),
+                                   "price", g_variant_new_double (10.0), "pages", g_variant_new_int64 (100), NULL);
+  gint64 two = godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Two"),
+                                   "price", g_variant_new_double (7.5), "pages", g_variant_new_int64 (30), NULL);
+  gint64 start = godwit_test_insert (writer, "Chapter", "number", g_variant_new_int64 (1),
+                                     "title", g_variant_new_string ("Start"), NULL);
+  gint64 end = godwit_test_insert (writer, "Chapter", "number", g_variant_new_int64 (2),
+                                   "title", g_variant_new_string ("End"), NULL);
+  gint64 only = godwit_test_insert (writer, "Chapter", "number", g_variant_new_int64 (1),
+                                    "title", g_variant_new_string ("Only"), NULL);
+  gint64 fresh = godwit_test_insert (writer, "Tag", "name", g_variant_new_string ("new"), NULL);
+  gint64 old = godwit_test_insert (writer, "Tag", "name", g_variant_new_string ("old"), NULL);
+
+  godwit_test_insert (writer, "Author", "name", g_variant_new_string ("Cy"), NULL);
+  godwit_test_insert (writer, "Book", "title", g_variant_new_string ("Three"), NULL);
+  godwit_test_relate (writer, "Book", one, "author", "Author", ann);
+  godwit_test_relate (writer, "Book", two, "author", "Writer", bob);
+  godwit_test_relate (writer, "Book", one, "chapters", "Chapter", end);
+  godwit_test_relate (writer, "Book", one, "chapters", "Chapter", start);
+  godwit_test_relate (writer, "Book", two, "chapters", "Chapter", only);
+  godwit_test_relate (writer, "Book", one, "tags", "Tag", fresh);
+  godwit_test_relate (writer, "Book", one, "tags", "Tag", old);
+  godwit_test_relate (writer, "Book", two, "tags", "Tag", old);
+}
+
+/* Every object keeps its Z_PK, so links are the source keys (no lookup
+ * table), the chapters' positions are copied, and Tag and the join
+ * table stay where they are (their pages untouched), though renaming
+ * put quotes in Tag's CREATE TABLE; the rest is made again. The result is
+ * the new store's, schema text included, and the writer's schema. */
+static void
+test_in_place (void)
+{
+  g_autoptr(GodwitModel) source = new_library_model ("Model 1", FALSE);
+  g_autoptr(GodwitModel) destination = new_library_model ("Model 2", TRUE);
+  g_autoptr(GodwitMigrationStage) stage = godwit_migration_stage_new_custom ("Model 1", "Model 2", "test");
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *join = NULL;
+  g_autofree char *join_index = NULL;
+  g_autofree char *in_place = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *schema = NULL;
+  GodwitPlanEntityMapping *mapping;
+  GodwitTestStore store;
+  gint64 tag_page, join_page, join_index_page, book_page;
+  sqlite3 *db;
+
+  mapping = godwit_migration_stage_add_entity_mapping (stage, "AuthorToAuthor", "Author", "Author", "test: a");
+  godwit_plan_entity_mapping_add_value (mapping, "sortName", "lower(name)");
+  mapping = godwit_migration_stage_add_entity_mapping (stage, "WriterToWriter", "Writer", "Writer", "test: w");
+  godwit_plan_entity_mapping_add_value (mapping, "sortName", "lower(name)");
+  godwit_plan_entity_mapping_add_value (mapping, "penName", "upper(penName)");
+  mapping = godwit_migration_stage_add_entity_mapping (stage, "BookToBook", "Book", "Book", "test: b");
+  godwit_plan_entity_mapping_add_value (mapping, "pricePerPage", "price / pages");
+  mapping = godwit_migration_stage_add_entity_mapping (stage, "ChapterToChapter", "Chapter", "Chapter", "test: c");
+  godwit_plan_entity_mapping_add_value (mapping, "title", "printf('%d. %s', number, title)");
+  g_assert_true (godwit_migration_stage_validate (stage, source, destination, "test stage", &error));
+  g_assert_no_error (error);
+  migration = godwit_custom_migration_new (source, destination, stage, &error);
+  g_assert_no_error (error);
+
+  sql = dump_sql (migration);
+  g_test_message ("in place:\n%s", sql);
+  g_assert_null (strstr (sql, "godwit_map_"));
+  g_assert_null (strstr (sql, "row_number"));
+  g_assert_null (strstr (sql, "RENAME TO \"godwit$old$ZTAG\""));
+  g_assert_nonnull (strstr (sql, "RENAME TO \"godwit$old$ZBOOK\""));
+
+  godwit_test_store_init (&store, "Library.sqlite");
+  writer = godwit_test_store_begin (&store, source, FALSE);
+  write_library (writer);
+  godwit_test_writer_commit (writer);
+  godwit_test_execute_sql (store.path, "ALTER TABLE ZTAG RENAME TO ZLABEL", NULL);
+  godwit_test_execute_sql (store.path, "ALTER TABLE ZLABEL RENAME TO ZTAG", NULL);
+
+  db = godwit_test_open_read_only (store.path, FALSE);
+  join = godwit_test_query (db, "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB 'Z_[0-9]*'");
+  join_index = godwit_test_query (db, "SELECT name FROM sqlite_master WHERE type = 'index' "
+                                      "AND name GLOB 'Z_[0-9]*_INDEX'");
+  tag_page = query_rootpage (db, "ZTAG");
+  join_page = query_rootpage (db, join);
+  join_index_page = query_rootpage (db, join_index);
+  book_page = query_rootpage (db, "ZBOOK");
+  godwit_test_assert_query (db, "SELECT sql FROM sqlite_master WHERE name = 'ZTAG'",
+                            "CREATE TABLE \"ZTAG\" ( Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER, "
+                            "ZNAME VARCHAR )");
+  sqlite3_close (db);
+
+  in_place = assert_in_place_same (migration, store.path);
+
+  db = godwit_test_open_read_only (in_place, FALSE);
+  godwit_test_assert_layout (db, destination, FALSE);
+  g_assert_cmpint (query_rootpage (db, "ZTAG"), ==, tag_page);
+  g_assert_cmpint (query_rootpage (db, join), ==, join_page);
+  g_assert_cmpint (query_rootpage (db, join_index), ==, join_index_page);
+  g_assert_cmpint (query_rootpage (db, "ZBOOK"), !=, book_page);
+  godwit_test_assert_query (db, "SELECT a.Z_PK || '|' || k.Z_NAME || '|' || a.ZNAME || '|' || a.ZSORTNAME || '|' || "
+                                "IFNULL(a.ZPENNAME, '-') FROM ZAUTHOR a JOIN Z_PRIMARYKEY k ON k.Z_ENT = a.Z_ENT "
+                                "ORDER BY a.Z_PK",
+                            "1|Author|Ann|ann|-\n2|Writer|Bob|bob|BOBBY\n3|Author|Cy|cy|-");
+  godwit_test_assert_query (db, "SELECT b.Z_PK || '|' || b.ZTITLE || '|' || IFNULL(b.ZPRICEPERPAGE, '-') || '|' || "
+                                "IFNULL(b.ZAUTHOR, '-') || '|' || IFNULL(k.Z_NAME, '-') FROM ZBOOK b "
+                                "LEFT JOIN Z_PRIMARYKEY k ON k.Z_ENT = b.Z1_AUTHOR ORDER BY b.Z_PK",
+                            "1|One|0.1|1|Author\n2|Two|0.25|2|Writer\n3|Three|-|-|-");
+  godwit_test_assert_query (db, "SELECT ZTITLE || '|' || ZBOOK || '@' || Z_FOK_BOOK FROM ZCHAPTER ORDER BY Z_PK",
+                            "1. Start|1@2\n2. End|1@1\n1. Only|2@1");
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_NAME = 'Book'"), ==, 3);
+  schema = godwit_test_query (db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+  sqlite3_close (db);
+
+  /* The store writer's schema, statement for statement. */
+  {
+    g_autofree char *path = g_build_filename (store.dir, "empty.sqlite", NULL);
+    g_autoptr(GodwitStoreWriter) empty_writer = godwit_test_writer_new (destination, path);
+
+    godwit_test_writer_begin (empty_writer);
+    godwit_test_writer_commit (empty_writer);
+    db = godwit_test_open_read_only (path, FALSE);
+    empty = godwit_test_query (db, "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name");
+    sqlite3_close (db);
+    g_assert_cmpstr (schema, ==, empty);
+  }
+
+  godwit_test_store_clear (&store);
+}
+
+/* A store without incremental auto-vacuum, which the writer's stores
+ * have, is migrated into a new store that takes its place. */
+static void
+test_in_place_new_store (void)
+{
+  g_autoptr(GodwitModel) source = new_library_model ("Model 1", FALSE);
+  g_autoptr(GodwitModel) destination = new_library_model ("Model 2", TRUE);
+  g_autoptr(GodwitMigrationStage) stage = godwit_migration_stage_new_custom ("Model 1", "Model 2", "test");
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *in_place = NULL;
+  GodwitTestStore store;
+  sqlite3 *db;
+
+  migration = godwit_custom_migration_new (source, destination, stage, &error);
+  g_assert_no_error (error);
+  godwit_test_store_init (&store, "Library.sqlite");
+  writer = godwit_test_store_begin (&store, source, FALSE);
+  write_library (writer);
+  godwit_test_writer_commit (writer);
+  godwit_test_execute_sql (store.path, "PRAGMA auto_vacuum = NONE", NULL);
+  godwit_test_execute_sql (store.path, "VACUUM", NULL);
+
+  in_place = assert_in_place_same (migration, store.path);
+
+  db = godwit_test_open_read_only (in_place, FALSE);
+  g_assert_cmpint (godwit_test_query_int (db, "PRAGMA auto_vacuum"), ==, 2);
+  godwit_test_assert_query (db, "SELECT group_concat(ZNAME, ' ') FROM ZAUTHOR", "Ann Bob Cy");
+  sqlite3_close (db);
+
+  godwit_test_store_clear (&store);
+}
+
+/* Plans whose mappings make new objects, with filters and links, the
+ * store with and without persistent history. */
+static void
+test_in_place_garden (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
+  g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
+  g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
+
+  for (guint history = 0; history < 2; history++)
+    {
+      g_autofree char *in_place = NULL;
+      GodwitTestStore store;
+      sqlite3 *db;
+
+      write_garden_store (bundle, &store, history);
+      in_place = assert_in_place_same (migration, store.path);
+      db = godwit_test_open_read_only (in_place, FALSE);
+      godwit_test_assert_layout (db, godwit_model_bundle_find_version (bundle, "Garden 3"), history);
+      godwit_test_assert_query (db, "SELECT group_concat(ZTEXT || '@' || Z_FOK_PLANT, ', ') FROM ZNOTE",
+                                "water daily@1, old tree@1");
+      sqlite3_close (db);
+      godwit_test_store_clear (&store);
+    }
+}
+
+/* A store Core Data wrote, through the wibosco plan's stage. */
+static void
+test_in_place_wibosco (void)
+{
+  g_autofree char *fixture = godwit_test_fixture_path (WIBOSCO_STORE_2);
+  g_autofree char *bundle_path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *in_place = NULL;
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GodwitMigrationPlan) plan = NULL;
+  g_autoptr(GodwitCustomMigration) migration = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  if (fixture == NULL)
+    return;
+  bundle_path = godwit_test_fixture_path (WIBOSCO_BUNDLE);
+  bundle = godwit_model_bundle_new_for_path (bundle_path, &error);
+  g_assert_no_error (error);
+  plan = load_plan ("wibosco.godwit-plan.json", bundle);
+  migration = new_migration (bundle, plan, WIBOSCO_2, WIBOSCO_3);
+
+  dir = godwit_test_make_tmpdir ();
+  path = g_build_filename (dir, "store.sqlite", NULL);
+  godwit_test_copy_store (fixture, path);
+  in_place = assert_in_place_same (migration, path);
+  assert_store_version (in_place, bundle, WIBOSCO_3);
+  db = godwit_test_open_read_only (in_place, FALSE);
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT COUNT(*) FROM ZSECTION s JOIN ZPOST p ON p.Z_PK = s.ZPOST"),
+                   ==, godwit_test_query_int (db, "SELECT COUNT(*) FROM ZPOST"));
+  sqlite3_close (db);
+
+  godwit_test_rmdir (dir);
+}
+
+/* Cancelled or failing half-way, the store is as will-migrate left it. */
+static void
+test_in_place_failures (void)
+{
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
+  g_autoptr(GodwitMigrationPlan) plan = load_plan ("garden.godwit-plan.json", bundle);
+  g_autoptr(GodwitMigrationPlan) failing_plan = NULL;
+  g_autoptr(GodwitCustomMigration) migration = new_migration (bundle, plan, "Garden 2", "Garden 3");
+  g_autoptr(GodwitCustomMigration) failing = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *listing = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GodwitTestStore store;
+
+  failing_plan = godwit_migration_plan_new_for_data (GARDEN_FAILING_PLAN, strlen (GARDEN_FAILING_PLAN),
+                                                     "failing.godwit-plan.json", &error);
+  g_assert_no_error (error);
+  g_assert_true (godwit_migration_plan_validate (failing_plan, bundle, &error));
+  g_assert_no_error (error);
+  failing = new_migration (bundle, failing_plan, "Garden 2", "Garden 3");
+
+  write_garden_store (bundle, &store, FALSE);
+  g_assert_true (godwit_custom_migration_will_migrate (migration, store.path, NULL, &error));
+  g_assert_no_error (error);
+  listing = godwit_test_list_directory (store.dir);
+  before = describe_store (store.path);
+
+  g_assert_false (godwit_custom_migration_run_in_place (migration, store.path, cancel_on_progress, cancellable,
+                                                        cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  after = godwit_test_list_directory (store.dir);
+  g_assert_cmpstr (after, ==, listing);
+  g_clear_pointer (&after, g_free);
+  after = describe_store (store.path);
+  g_assert_cmpstr (after, ==, before);
+  g_clear_pointer (&after, g_free);
+
+  g_assert_false (godwit_custom_migration_run_in_place (failing, store.path, NULL, NULL, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL);
+  g_assert_nonnull (strstr (error->message, store.path));
+  g_assert_nonnull (strstr (error->message, ": stages[0].entity-mappings[0] (PlantToNote): "));
+  after = godwit_test_list_directory (store.dir);
+  g_assert_cmpstr (after, ==, listing);
+  g_clear_pointer (&after, g_free);
+  after = describe_store (store.path);
+  g_assert_cmpstr (after, ==, before);
+
+  godwit_test_store_clear (&store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -895,6 +1297,11 @@ main (int   argc,
   g_test_add_func ("/custom-migration/wibosco-mapping-model", test_wibosco_mapping_model);
   g_test_add_func ("/custom-migration/ordered-many-to-many", test_ordered_many_to_many);
   g_test_add_func ("/custom-migration/to-many-without-inverse", test_to_many_without_inverse);
+  g_test_add_func ("/custom-migration/in-place", test_in_place);
+  g_test_add_func ("/custom-migration/in-place/new-store", test_in_place_new_store);
+  g_test_add_func ("/custom-migration/in-place/garden", test_in_place_garden);
+  g_test_add_func ("/custom-migration/in-place/wibosco", test_in_place_wibosco);
+  g_test_add_func ("/custom-migration/in-place/failures", test_in_place_failures);
 
   return g_test_run ();
 }

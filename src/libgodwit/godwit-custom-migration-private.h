@@ -24,7 +24,8 @@ typedef struct
   const GodwitPlanEntityMapping *plan;         /* (nullable) (unowned): NULL for an implicit mapping */
   /* Set by the migration when it plans its statements: */
   gboolean                       keeps_pk;     /* the copy of a source entity: objects keep Z_PK and Z_OPT */
-  guint                          index;        /* its table is temp.godwit_map_<index> */
+  gboolean                       identity;     /* keeps_pk without filter: every source object, by its Z_PK */
+  guint                          index;        /* its table is temp.godwit_map_<index>, unless identity */
   guint                          view;         /* its source objects are temp.godwit_source_<view> */
 } GodwitStageMapping;
 

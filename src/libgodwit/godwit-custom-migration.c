@@ -6,21 +6,35 @@
  */
 
 /* One custom migration step (NSCustomMigrationStage) of a migration plan
- * (docs/migration-plan.md), done with SQL into a new store: will-migrate
- * runs on the source, the destination is created by the store writer, the
- * source is attached, and each entity mapping (explicit, or an implicit
+ * (docs/migration-plan.md), done with SQL: will-migrate runs on the
+ * source, each entity mapping (explicit, or an implicit
  * <Source>To<Destination> copy) is one INSERT … SELECT over a view of its
- * source entity's objects, so that memory does not grow with the store.
- * Links between objects are resolved through one temporary table per
- * mapping, source Z_PK → destination Z_PK, filled before any object is
- * made. Then did-migrate runs on the destination.
+ * source entity's objects, so that memory does not grow with the store,
+ * then did-migrate runs on the destination.
+ *
+ * The store writer makes the destination's schema and metadata: an empty
+ * store of the destination version keeping the source's Z_UUID and
+ * metadata. The step either fills that store, the source attached to it,
+ * or turns the source store itself into it (in place), as SQLite's
+ * ALTER TABLE documentation does it: each table is renamed aside, made
+ * again with the writer's CREATE TABLE, filled, and the old one dropped;
+ * a table whose definition and rows the step leaves as they are is kept,
+ * with its data and indexes, only its sqlite_master text made the
+ * writer's. Either way indexes are made after the rows, and the schema
+ * ends as the writer's, statement for statement.
+ *
+ * A mapping that keeps Z_PK and has no filter makes one object of each
+ * source object with its Z_PK: links to its objects are the source keys.
+ * Other links are resolved through one temporary table per mapping,
+ * source Z_PK → destination Z_PK, filled before any object is made.
  *
  * Persistent history is copied when the source has it, with ACHANGE's
  * entity numbers renumbered (changes of entities the destination lacks
  * are dropped).
  *
- * Ordered relationships are numbered from 1 in the source's order where
- * the source relationship was ordered, else in the order of Z_PK. A
+ * Ordered relationships keep the source's positions when every object on
+ * both sides is copied; else they are numbered from 1 in the source's order
+ * where the source relationship was ordered, then in the order of Z_PK. A
  * to-many relationship without inverse keeps its owner in the rows of the
  * objects it holds; that owner comes from the source's owner column, or
  * from the to-one inverse the source relationship had.
@@ -48,11 +62,20 @@
 
 static const char * const file_suffixes[] = { "", "-wal", "-shm", "-journal" };
 
+/* Beside a store migrated in place: the writer's empty destination store,
+ * or the destination itself when the store cannot change in place. */
+#define DESTINATION_SUFFIX ".godwit-destination"
+
+/* A table renamed aside until it is dropped. */
+#define OLD_TABLE_PREFIX "godwit$old$"
+
 typedef enum
 {
-  PHASE_WILL_MIGRATE,   /* on the source store */
-  PHASE_MIGRATE,        /* on the destination, the source attached as "source" */
-  PHASE_DID_MIGRATE,    /* on the destination, after the persistent history is copied */
+  PHASE_WILL_MIGRATE,   /* on the source store, in a transaction of its own */
+  PHASE_MIGRATE,        /* the tables made ready, then the objects and relationships */
+  PHASE_FINISH,         /* after the persistent history: old tables dropped, indexes made */
+  PHASE_SCHEMA_TEXT,    /* in place: the writer's text for the tables and indexes kept */
+  PHASE_DID_MIGRATE,    /* on the destination */
 } Phase;
 
 /* Progress is reported by entity mapping name. */
@@ -63,17 +86,41 @@ typedef struct
   char               *where;  /* the plan's part the statement comes from, for messages */
 } Statement;
 
+/* A row of sqlite_master. */
+typedef struct
+{
+  char *type;
+  char *name;
+  char *table;
+  char *sql;    /* (nullable): SQLite's own index of a constraint has none */
+} SchemaObject;
+
+/* Where a run's statements read and write: the source store attached as
+ * "source" to the writer's new store, or the source store itself turned
+ * into the writer's store, attached as "layout". */
+typedef struct
+{
+  gboolean    in_place;
+  GPtrArray  *current;   /* (element-type SchemaObject): main's schema before the step */
+  GPtrArray  *wanted;    /* (element-type SchemaObject): the writer's */
+  GHashTable *kept;      /* (element-type utf8 utf8): tables left as they are */
+  GHashTable *moved;     /* (element-type utf8 utf8): table → the name it is read under */
+} Plan;
+
 struct _GodwitCustomMigration
 {
-  GObject            parent_instance;
+  GObject                     parent_instance;
 
-  GodwitModel       *destination;
-  GodwitStoreLayout *source_layout;
-  GodwitStoreLayout *destination_layout;
-  GPtrArray         *mappings;     /* (element-type GodwitStageMapping) */
-  GPtrArray         *statements;   /* (element-type Statement) in order */
-  char              *stage_path;   /* "stages[1]" */
-  char              *renumber_sql; /* source ZENTITY → destination Z_ENT, NULL when gone */
+  GodwitModel                *destination;
+  GodwitStoreLayout          *source_layout;
+  GodwitStoreLayout          *destination_layout;
+  const GodwitMigrationStage *stage;
+  GPtrArray                  *mappings;     /* (element-type GodwitStageMapping) */
+  GHashTable                 *keepable;     /* (element-type utf8 utf8): destination tables whose
+                                             * rows are the source table's of the same name */
+  GPtrArray                  *statements;   /* (element-type Statement) in order, for dup_sql() */
+  char                       *stage_path;   /* "stages[1]" */
+  char                       *renumber_sql; /* source ZENTITY → destination Z_ENT, NULL when gone */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitCustomMigration, godwit_custom_migration, G_TYPE_OBJECT)
@@ -99,6 +146,18 @@ statement_free (gpointer data)
 }
 
 static void
+schema_object_free (gpointer data)
+{
+  SchemaObject *object = data;
+
+  g_free (object->type);
+  g_free (object->name);
+  g_free (object->table);
+  g_free (object->sql);
+  g_free (object);
+}
+
+static void
 godwit_custom_migration_finalize (GObject *object)
 {
   GodwitCustomMigration *self = GODWIT_CUSTOM_MIGRATION (object);
@@ -107,6 +166,7 @@ godwit_custom_migration_finalize (GObject *object)
   g_clear_object (&self->source_layout);
   g_clear_object (&self->destination_layout);
   g_clear_pointer (&self->mappings, g_ptr_array_unref);
+  g_clear_pointer (&self->keepable, g_hash_table_unref);
   g_clear_pointer (&self->statements, g_ptr_array_unref);
   g_clear_pointer (&self->stage_path, g_free);
   g_clear_pointer (&self->renumber_sql, g_free);
@@ -124,20 +184,21 @@ static void
 godwit_custom_migration_init (GodwitCustomMigration *self)
 {
   self->statements = g_ptr_array_new_with_free_func (statement_free);
+  self->keepable = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
 static Statement *
-add_statement (GodwitCustomMigration *self,
-               Phase                  phase,
-               const char            *where,
-               char                  *sql)
+add_statement (GPtrArray  *statements,
+               Phase       phase,
+               const char *where,
+               char       *sql)
 {
   Statement *statement = g_new0 (Statement, 1);
 
   statement->phase = phase;
   statement->base.sql = sql;
   statement->where = g_strdup (where);
-  g_ptr_array_add (self->statements, statement);
+  g_ptr_array_add (statements, statement);
 
   return statement;
 }
@@ -267,6 +328,7 @@ number_mappings (GodwitCustomMigration *self,
             free_slot = FALSE;
         }
       mapping->keeps_pk = free_slot;
+      mapping->identity = free_slot && (mapping->plan == NULL || mapping->plan->filter == NULL);
       mapping->index = i;
     }
 }
@@ -281,6 +343,16 @@ dup_owner_alias (const GodwitColumn *column)
   return _godwit_sql_quote_identifier (alias);
 }
 
+/* The name under which a source view shows the Z_ENT column of the to-one
+ * relationship @name. */
+static char *
+dup_entity_alias (const char *name)
+{
+  g_autofree char *alias = g_strdup_printf ("godwit$entity$%s", name);
+
+  return _godwit_sql_quote_identifier (alias);
+}
+
 /**
  * _godwit_custom_migration_dup_source_objects:
  * @layout: the layout of the source store
@@ -289,8 +361,10 @@ dup_owner_alias (const GodwitColumn *column)
  * The SELECT of the objects of exactly @entity as a stage's expressions
  * read them: Z_PK, Z_ENT, Z_OPT and each stored attribute and to-one
  * relationship under its name, the position in an ordered inverse as
- * "godwit$order$<name>", and the owner columns of to-many relationships
- * without inverse (with their order) as "godwit$<column>".
+ * "godwit$order$<name>", the Z_ENT of a to-one relationship's destination
+ * as "godwit$entity$<name>" where the store keeps it, and the owner
+ * columns of to-many relationships without inverse (with their order) as
+ * "godwit$<column>".
  *
  * Returns: (transfer full): the statement
  */
@@ -315,6 +389,7 @@ _godwit_custom_migration_dup_source_objects (GodwitStoreLayout *layout,
                               ? GODWIT_COLUMN_ROLE_ATTRIBUTE : GODWIT_COLUMN_ROLE_TO_ONE;
       const GodwitColumn *column;
       const GodwitColumn *order;
+      const GodwitColumn *entity_column;
       g_autofree char *column_name = NULL;
       g_autofree char *name = NULL;
 
@@ -345,6 +420,16 @@ _godwit_custom_migration_dup_source_objects (GodwitStoreLayout *layout,
 
           g_string_append_printf (sql, ", %s AS %s", order_name, quoted_alias);
         }
+
+      entity_column = godwit_store_layout_find_column (layout, entity, property->name,
+                                                       GODWIT_COLUMN_ROLE_TO_ONE_ENTITY);
+      if (entity_column != NULL)
+        {
+          g_autofree char *entity_name = _godwit_sql_quote_identifier (entity_column->name);
+          g_autofree char *alias = dup_entity_alias (property->name);
+
+          g_string_append_printf (sql, ", %s AS %s", entity_name, alias);
+        }
     }
   for (guint i = 0; i < table->columns->len; i++)
     {
@@ -365,15 +450,42 @@ _godwit_custom_migration_dup_source_objects (GodwitStoreLayout *layout,
   return g_string_free (sql, FALSE);
 }
 
-/* CREATE TEMP VIEW godwit_source_<n> of @entity's objects in the attached
- * source store. */
+/* The source table @name as the statements of @plan read it. */
+static const char *
+get_source_table_name (const Plan *plan,
+                       const char *name)
+{
+  const char *moved = g_hash_table_lookup (plan->moved, name);
+
+  return moved != NULL ? moved : name;
+}
+
+static const char *
+get_source_schema (const Plan *plan)
+{
+  return plan->in_place ? "main" : "source";
+}
+
+static char *
+dup_source_table (const Plan *plan,
+                  const char *name)
+{
+  g_autofree char *quoted = _godwit_sql_quote_identifier (get_source_table_name (plan, name));
+
+  return g_strdup_printf ("%s.%s", get_source_schema (plan), quoted);
+}
+
+/* CREATE TEMP VIEW godwit_source_<n> of @entity's objects in the source
+ * store. In place it comes before the tables are renamed aside: renaming
+ * a table makes the views reading it read it under its new name. */
 static char *
 dup_source_view (GodwitCustomMigration *self,
+                 const Plan            *plan,
                  GodwitEntity          *entity,
                  guint                  n)
 {
   g_autofree char *objects = _godwit_custom_migration_dup_source_objects (self->source_layout, entity,
-                                                                           "source");
+                                                                           get_source_schema (plan));
 
   return g_strdup_printf ("CREATE TEMP VIEW godwit_source_%u AS %s", n, objects);
 }
@@ -384,6 +496,10 @@ static char *
 dup_lookup (const GodwitStageMapping *mapping,
             const char               *key)
 {
+  if (mapping->identity)
+    return g_strdup_printf ("(SELECT Z_PK FROM temp.godwit_source_%u WHERE Z_PK = (\n%s\n))",
+                            mapping->view, key);
+
   return g_strdup_printf ("(SELECT \"godwit$made\" FROM temp.godwit_map_%u WHERE \"godwit$source\" = (\n%s\n))",
                           mapping->index, key);
 }
@@ -407,6 +523,39 @@ dup_candidates (GodwitCustomMigration *self,
     }
 
   return candidates;
+}
+
+/* Whether a link through @candidates to an object of @linked (a source
+ * entity) or a sub-entity is the source key itself: each candidate makes
+ * one object of each of its source objects with its Z_PK, and every
+ * entity whose objects the key can name has one. */
+static gboolean
+links_by_key (GodwitCustomMigration *self,
+              GPtrArray             *candidates,
+              GodwitEntity          *linked)
+{
+  GPtrArray *entities = godwit_model_get_entities (godwit_store_layout_get_model (self->source_layout));
+
+  if (candidates->len == 0)
+    return FALSE;
+  for (guint i = 0; i < candidates->len; i++)
+    if (!((const GodwitStageMapping *) g_ptr_array_index (candidates, i))->identity)
+      return FALSE;
+
+  for (guint i = 0; i < entities->len; i++)
+    {
+      GodwitEntity *entity = g_ptr_array_index (entities, i);
+      gboolean copied = FALSE;
+
+      if (!godwit_entity_is_kind_of (entity, linked))
+        continue;
+      for (guint j = 0; !copied && j < candidates->len; j++)
+        copied = ((const GodwitStageMapping *) g_ptr_array_index (candidates, j))->source == entity;
+      if (!copied)
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* The foreign key (or, with @entity_number, the Z_ENT) of the object one of
@@ -445,6 +594,40 @@ dup_link_value (GodwitCustomMigration *self,
     g_string_append (sql, " END");
   else if (candidates->len > 1)
     g_string_append (sql, ")");
+
+  return g_string_free (sql, FALSE);
+}
+
+/* The Z_ENT of the object a link by key (links_by_key()) names: the
+ * destination number of the source object's entity, which @entity_key
+ * (nullable) gives; without it @linked has no sub-entities. */
+static char *
+dup_linked_entity_number (GodwitCustomMigration *self,
+                          GPtrArray             *candidates,
+                          GodwitEntity          *linked,
+                          const char            *key,
+                          const char            *entity_key)
+{
+  GString *sql = g_string_new ("CASE");
+
+  if (entity_key != NULL)
+    g_string_append_printf (sql, " %s", entity_key);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const GodwitStageMapping *mapping = g_ptr_array_index (candidates, i);
+      guint number = godwit_store_layout_get_entity_number (self->destination_layout, mapping->destination);
+
+      if (entity_key != NULL)
+        g_string_append_printf (sql, " WHEN %u THEN %u",
+                                godwit_store_layout_get_entity_number (self->source_layout, mapping->source),
+                                number);
+      else if (mapping->source == linked)
+        {
+          g_string_append_printf (sql, " WHEN (\n%s\n) IS NOT NULL THEN %u", key, number);
+          break;
+        }
+    }
+  g_string_append (sql, " END");
 
   return g_string_free (sql, FALSE);
 }
@@ -497,6 +680,15 @@ find_mapping (GodwitCustomMigration *self,
     }
 
   return NULL;
+}
+
+/* Whether a link's source expression is the source object's own Z_PK. */
+static gboolean
+is_own_key (const char *expression)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (expression));
+
+  return g_ascii_strcasecmp (trimmed, "Z_PK") == 0;
 }
 
 /* Where the source kept the owner of its @member objects in the relationship
@@ -595,6 +787,66 @@ dup_owner_value (GodwitCustomMigration    *self,
   return n_owners > 1 ? g_strdup_printf ("COALESCE (%s)", owners->str) : g_strdup (owners->str);
 }
 
+/* The value of a to-one relationship's column (its foreign key, or the
+ * Z_ENT of its destination) for objects @mapping makes, or %NULL. */
+static char *
+dup_to_one_value (GodwitCustomMigration     *self,
+                  const GodwitStageMapping  *mapping,
+                  GodwitModel               *source,
+                  const GodwitColumn        *column,
+                  GError                   **error)
+{
+  GodwitProperty *property = column->property;
+  gboolean entity_number = column->role == GODWIT_COLUMN_ROLE_TO_ONE_ENTITY;
+  GodwitEntity *target = godwit_model_get_entity (self->destination, property->destination_entity);
+  const GodwitPlanLink *link = find_plan_link (mapping, property->name);
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *entity_key = NULL;
+  GodwitProperty *matching;
+  GodwitEntity *linked;
+
+  if (link != NULL)
+    {
+      const GodwitStageMapping *made_by = find_mapping (self, link->mapping);
+
+      if (made_by == NULL)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                       "%s: relationships.%s: this stage has no entity mapping “%s”",
+                       mapping->where, property->name, link->mapping);
+          return NULL;
+        }
+      /* The object made from the source object itself. */
+      if (made_by->identity && made_by->source == mapping->source && is_own_key (link->source_key))
+        return entity_number
+               ? g_strdup_printf ("%u", godwit_store_layout_get_entity_number (self->destination_layout,
+                                                                               made_by->destination))
+               : g_strdup ("Z_PK");
+      candidates = g_ptr_array_new ();
+      g_ptr_array_add (candidates, (gpointer) made_by);
+      return dup_link_value (self, candidates, link->source_key, entity_number);
+    }
+
+  matching = godwit_custom_migration_find_source_property (mapping->source, property);
+  if (matching == NULL || target == NULL)
+    return NULL;
+  linked = godwit_model_get_entity (source, matching->destination_entity);
+  if (linked == NULL)
+    return NULL;
+  candidates = dup_candidates (self, target, linked);
+  key = _godwit_sql_quote_identifier (matching->name);
+  if (!links_by_key (self, candidates, linked))
+    return dup_link_value (self, candidates, key, entity_number);
+  if (!entity_number)
+    return g_steal_pointer (&key);
+
+  if (godwit_store_layout_find_column (self->source_layout, mapping->source, matching->name,
+                                       GODWIT_COLUMN_ROLE_TO_ONE_ENTITY) != NULL)
+    entity_key = dup_entity_alias (matching->name);
+  return dup_linked_entity_number (self, candidates, linked, key, entity_key);
+}
+
 /* The value of one destination column for objects @mapping makes, as an
  * SQL expression over its source view, or %NULL to leave the column out. */
 static char *
@@ -606,7 +858,6 @@ dup_column_value (GodwitCustomMigration     *self,
 {
   GodwitProperty *property = column->property;
   GodwitProperty *matching;
-  const GodwitPlanLink *link;
 
   if (property == NULL)
     return NULL;
@@ -632,41 +883,7 @@ dup_column_value (GodwitCustomMigration     *self,
 
     case GODWIT_COLUMN_ROLE_TO_ONE:
     case GODWIT_COLUMN_ROLE_TO_ONE_ENTITY:
-      {
-        gboolean entity_number = column->role == GODWIT_COLUMN_ROLE_TO_ONE_ENTITY;
-        GodwitEntity *target = godwit_model_get_entity (self->destination,
-                                                        property->destination_entity);
-        g_autoptr(GPtrArray) candidates = NULL;
-        g_autofree char *key = NULL;
-        GodwitEntity *source_target;
-
-        link = find_plan_link (mapping, property->name);
-        if (link != NULL)
-          {
-            const GodwitStageMapping *linked = find_mapping (self, link->mapping);
-
-            if (linked == NULL)
-              {
-                g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                             "%s: relationships.%s: this stage has no entity mapping “%s”",
-                             mapping->where, property->name, link->mapping);
-                return NULL;
-              }
-            candidates = g_ptr_array_new ();
-            g_ptr_array_add (candidates, (gpointer) linked);
-            return dup_link_value (self, candidates, link->source_key, entity_number);
-          }
-
-        matching = godwit_custom_migration_find_source_property (mapping->source, property);
-        if (matching == NULL || target == NULL)
-          return NULL;
-        source_target = godwit_model_get_entity (source, matching->destination_entity);
-        if (source_target == NULL)
-          return NULL;
-        candidates = dup_candidates (self, target, source_target);
-        key = _godwit_sql_quote_identifier (matching->name);
-        return dup_link_value (self, candidates, key, entity_number);
-      }
+      return dup_to_one_value (self, mapping, source, column, error);
 
     case GODWIT_COLUMN_ROLE_ORDER:
       /* The source position where there was one; the numbering after
@@ -691,6 +908,202 @@ dup_column_value (GodwitCustomMigration     *self,
     }
 }
 
+/* ---- what the step leaves as it is -------------------------------------- */
+
+static const GodwitColumn *
+find_column_named (const GodwitTable *table,
+                   const char        *name)
+{
+  for (guint i = 0; i < table->columns->len; i++)
+    {
+      const GodwitColumn *column = g_ptr_array_index (table->columns, i);
+
+      if (strcmp (column->name, name) == 0)
+        return column;
+    }
+
+  return NULL;
+}
+
+/* The mappings making the objects of @table when they copy, with its
+ * Z_PK, every object of one source table and nothing else lands in
+ * @table; else %NULL. */
+static GPtrArray *
+dup_copying_mappings (GodwitCustomMigration *self,
+                      const GodwitTable     *table)
+{
+  g_autoptr(GPtrArray) copying = g_ptr_array_new ();
+  GPtrArray *entities = godwit_model_get_entities (godwit_store_layout_get_model (self->source_layout));
+  GodwitEntity *source_root = NULL;
+
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
+
+      if (godwit_entity_get_root (mapping->destination) != table->root)
+        continue;
+      if (!mapping->identity ||
+          (source_root != NULL && godwit_entity_get_root (mapping->source) != source_root))
+        return NULL;
+      source_root = godwit_entity_get_root (mapping->source);
+      for (guint j = 0; j < copying->len; j++)
+        if (((GodwitStageMapping *) g_ptr_array_index (copying, j))->source == mapping->source)
+          return NULL;
+      g_ptr_array_add (copying, mapping);
+    }
+  if (source_root == NULL)
+    return NULL;
+
+  for (guint i = 0; i < entities->len; i++)
+    {
+      GodwitEntity *entity = g_ptr_array_index (entities, i);
+      gboolean copied = FALSE;
+
+      if (godwit_entity_get_root (entity) != source_root)
+        continue;
+      for (guint j = 0; !copied && j < copying->len; j++)
+        copied = ((GodwitStageMapping *) g_ptr_array_index (copying, j))->source == entity;
+      if (!copied)
+        return NULL;
+    }
+
+  return g_steal_pointer (&copying);
+}
+
+/* Whether @column holds, in the rows @mapping makes, what the source
+ * column of the same name holds in the rows it copies: nothing in both,
+ * or the value of the matching property. */
+static gboolean
+column_is_copied (GodwitCustomMigration    *self,
+                  const GodwitStageMapping *mapping,
+                  const GodwitColumn       *column)
+{
+  const GodwitTable *source_table = godwit_store_layout_get_table (self->source_layout, mapping->source);
+  const GodwitColumn *source_column = find_column_named (source_table, column->name);
+  GodwitProperty *property = column->property;
+  const GodwitColumn *read = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
+  GodwitProperty *matching;
+  GodwitEntity *linked;
+
+  if (property == NULL)
+    return FALSE;
+  if (!godwit_entity_is_kind_of (mapping->destination, column->entity))
+    return source_column == NULL || !godwit_entity_is_kind_of (mapping->source, source_column->entity);
+  matching = godwit_custom_migration_find_source_property (mapping->source, property);
+  if (source_column == NULL || matching == NULL ||
+      (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && property->to_many))
+    return FALSE;
+
+  switch (column->role)
+    {
+    case GODWIT_COLUMN_ROLE_ATTRIBUTE:
+      if (_godwit_stage_mapping_find_value (mapping, property->name) == NULL)
+        read = godwit_store_layout_find_column (self->source_layout, mapping->source, matching->name,
+                                                GODWIT_COLUMN_ROLE_ATTRIBUTE);
+      break;
+
+    case GODWIT_COLUMN_ROLE_TO_ONE:
+    case GODWIT_COLUMN_ROLE_TO_ONE_ENTITY:
+      linked = godwit_model_get_entity (godwit_store_layout_get_model (self->source_layout),
+                                        matching->destination_entity);
+      if (find_plan_link (mapping, property->name) != NULL || linked == NULL)
+        break;
+      candidates = dup_candidates (self, godwit_model_get_entity (self->destination,
+                                                                  property->destination_entity),
+                                  linked);
+      if (!links_by_key (self, candidates, linked))
+        break;
+      /* Z_ENT is copied when no entity it can name changes number. */
+      for (guint i = 0; column->role == GODWIT_COLUMN_ROLE_TO_ONE_ENTITY && i < candidates->len; i++)
+        {
+          const GodwitStageMapping *candidate = g_ptr_array_index (candidates, i);
+
+          if (godwit_store_layout_get_entity_number (self->source_layout, candidate->source) !=
+              godwit_store_layout_get_entity_number (self->destination_layout, candidate->destination))
+            return FALSE;
+        }
+      read = godwit_store_layout_find_column (self->source_layout, mapping->source, matching->name,
+                                              column->role);
+      break;
+
+    case GODWIT_COLUMN_ROLE_ORDER:
+      if (find_plan_link (mapping, property->name) == NULL)
+        read = godwit_store_layout_find_column (self->source_layout, mapping->source, matching->name,
+                                                GODWIT_COLUMN_ROLE_ORDER);
+      break;
+
+    case GODWIT_COLUMN_ROLE_PRIMARY_KEY:
+    case GODWIT_COLUMN_ROLE_ENTITY:
+    case GODWIT_COLUMN_ROLE_OPT:
+    case GODWIT_COLUMN_ROLE_TO_MANY_OWNER:
+    default:
+      break;
+    }
+
+  return read == source_column;
+}
+
+/* Whether the positions in @order_column of @table, and the owners in
+ * @key_column they are positions among, are the source's: every object
+ * of the source table is copied with both, so the source numbering
+ * stands. */
+static gboolean
+order_is_copied (GodwitCustomMigration *self,
+                 const GodwitTable     *table,
+                 const GodwitColumn    *order_column,
+                 const GodwitColumn    *key_column)
+{
+  g_autoptr(GPtrArray) copying = dup_copying_mappings (self, table);
+
+  if (copying == NULL)
+    return FALSE;
+  for (guint i = 0; i < copying->len; i++)
+    {
+      const GodwitStageMapping *mapping = g_ptr_array_index (copying, i);
+
+      if (!column_is_copied (self, mapping, order_column) || !column_is_copied (self, mapping, key_column))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Whether the rows the step makes in @table are exactly those of the
+ * source table of the same name: each keeps Z_PK, Z_ENT, Z_OPT and every
+ * column. */
+static gboolean
+table_keeps_rows (GodwitCustomMigration *self,
+                  const GodwitTable     *table)
+{
+  g_autoptr(GPtrArray) copying = dup_copying_mappings (self, table);
+
+  if (copying == NULL)
+    return FALSE;
+  for (guint i = 0; i < copying->len; i++)
+    {
+      const GodwitStageMapping *mapping = g_ptr_array_index (copying, i);
+      const GodwitTable *source_table = godwit_store_layout_get_table (self->source_layout, mapping->source);
+
+      if (strcmp (source_table->name, table->name) != 0 ||
+          godwit_store_layout_get_entity_number (self->source_layout, mapping->source) !=
+          godwit_store_layout_get_entity_number (self->destination_layout, mapping->destination))
+        return FALSE;
+      for (guint j = 0; j < table->columns->len; j++)
+        {
+          const GodwitColumn *column = g_ptr_array_index (table->columns, j);
+
+          if (column->role != GODWIT_COLUMN_ROLE_PRIMARY_KEY && column->role != GODWIT_COLUMN_ROLE_ENTITY &&
+              column->role != GODWIT_COLUMN_ROLE_OPT && !column_is_copied (self, mapping, column))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* ---- objects ------------------------------------------------------------ */
+
 /* The highest destination Z_PK made so far in @mapping's hierarchy, by
  * the mappings before it in @order. */
 static char *
@@ -705,7 +1118,11 @@ dup_base_pk (GPtrArray                *order,
 
       if (other == mapping)
         break;
-      if (godwit_entity_get_root (other->destination) == godwit_entity_get_root (mapping->destination))
+      if (godwit_entity_get_root (other->destination) != godwit_entity_get_root (mapping->destination))
+        continue;
+      if (other->identity)
+        g_string_append_printf (sql, " UNION ALL SELECT MAX (Z_PK) FROM temp.godwit_source_%u", other->view);
+      else
         g_string_append_printf (sql, " UNION ALL SELECT MAX (\"godwit$made\") FROM temp.godwit_map_%u",
                                 other->index);
     }
@@ -716,21 +1133,27 @@ dup_base_pk (GPtrArray                *order,
 
 static gboolean
 add_object_inserts (GodwitCustomMigration     *self,
-                    GodwitModel               *source,
+                    const Plan                *plan,
+                    GPtrArray                 *statements,
                     const GodwitStageMapping  *mapping,
                     GError                   **error)
 {
+  GodwitModel *source = godwit_store_layout_get_model (self->source_layout);
   const GodwitTable *table = godwit_store_layout_get_table (self->destination_layout,
                                                             mapping->destination);
   g_autofree char *table_name = _godwit_sql_quote_identifier (table->name);
   g_autoptr(GString) columns = g_string_new ("Z_PK, Z_ENT, Z_OPT");
   g_autoptr(GString) values = g_string_new (NULL);
+  guint number = godwit_store_layout_get_entity_number (self->destination_layout, mapping->destination);
   Statement *statement;
 
-  g_string_append_printf (values, "m.\"godwit$made\", %u, %s",
-                          godwit_store_layout_get_entity_number (self->destination_layout,
-                                                                 mapping->destination),
-                          mapping->keeps_pk ? "Z_OPT" : "1");
+  if (g_hash_table_contains (plan->kept, table->name))
+    return TRUE;
+
+  if (mapping->identity)
+    g_string_append_printf (values, "Z_PK, %u, Z_OPT", number);
+  else
+    g_string_append_printf (values, "m.\"godwit$made\", %u, %s", number, mapping->keeps_pk ? "Z_OPT" : "1");
   for (guint i = 0; i < table->columns->len; i++)
     {
       const GodwitColumn *column = g_ptr_array_index (table->columns, i);
@@ -750,22 +1173,47 @@ add_object_inserts (GodwitCustomMigration     *self,
       g_string_append_printf (values, ", %s", value);
     }
 
-  statement = add_statement (self, PHASE_MIGRATE, mapping->where,
-                             g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM temp.godwit_map_%u "
-                                              "AS m JOIN temp.godwit_source_%u ON Z_PK = m.\"godwit$source\"",
-                                              table_name, columns->str, values->str, mapping->index,
-                                              mapping->view));
+  if (mapping->identity)
+    {
+      statement = add_statement (statements, PHASE_MIGRATE, mapping->where,
+                                 g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM temp.godwit_source_%u",
+                                                  table_name, columns->str, values->str, mapping->view));
+      /* Counted for progress only: a table of one entity is counted
+       * whole, which SQLite does without reading its rows. */
+      if (godwit_entity_get_root (mapping->source)->subentities->len == 0)
+        {
+          const GodwitTable *source_table = godwit_store_layout_get_table (self->source_layout,
+                                                                           mapping->source);
+          g_autofree char *from = dup_source_table (plan, source_table->name);
+
+          statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", from);
+        }
+      else
+        statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM temp.godwit_source_%u",
+                                                     mapping->view);
+    }
+  else
+    {
+      statement = add_statement (statements, PHASE_MIGRATE, mapping->where,
+                                 g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM temp.godwit_map_%u "
+                                                  "AS m JOIN temp.godwit_source_%u ON Z_PK = m.\"godwit$source\"",
+                                                  table_name, columns->str, values->str, mapping->index,
+                                                  mapping->view));
+      statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM temp.godwit_map_%u", mapping->index);
+    }
   statement->base.entity = g_strdup (mapping->name);
-  statement->base.count_sql = g_strdup_printf ("SELECT COUNT(*) FROM temp.godwit_map_%u", mapping->index);
 
   return TRUE;
 }
 
 /* Numbers each ordered one-to-many relationship's objects, and each
  * ordered to-many relationship's without inverse, from 1, keeping the
- * source order where there was one, then the order they were made in. */
+ * source order where there was one, then the order they were made in;
+ * positions copied with every object of both sides stand. */
 static void
-add_order_numbering (GodwitCustomMigration *self)
+add_order_numbering (GodwitCustomMigration *self,
+                     const Plan            *plan,
+                     GPtrArray             *statements)
 {
   GPtrArray *tables = godwit_store_layout_get_tables (self->destination_layout);
 
@@ -774,6 +1222,8 @@ add_order_numbering (GodwitCustomMigration *self)
       const GodwitTable *table = g_ptr_array_index (tables, i);
       g_autofree char *table_name = _godwit_sql_quote_identifier (table->name);
 
+      if (g_hash_table_contains (plan->kept, table->name))
+        continue;
       for (guint j = 0; j < table->columns->len; j++)
         {
           const GodwitColumn *column = g_ptr_array_index (table->columns, j);
@@ -787,11 +1237,11 @@ add_order_numbering (GodwitCustomMigration *self)
                                                  column->property->name,
                                                  column->property->to_many ? GODWIT_COLUMN_ROLE_TO_MANY_OWNER
                                                                            : GODWIT_COLUMN_ROLE_TO_ONE);
-          if (key == NULL)
+          if (key == NULL || order_is_copied (self, table, column, key))
             continue;
           order_name = _godwit_sql_quote_identifier (column->name);
           key_name = _godwit_sql_quote_identifier (key->name);
-          add_statement (self, PHASE_MIGRATE, self->stage_path,
+          add_statement (statements, PHASE_MIGRATE, self->stage_path,
                          g_strdup_printf ("UPDATE main.%s SET %s = o.position FROM (SELECT Z_PK AS pk, "
                                           "row_number () OVER (PARTITION BY %s ORDER BY %s IS NULL, %s, Z_PK) "
                                           "AS position FROM main.%s WHERE %s IS NOT NULL) AS o "
@@ -802,25 +1252,130 @@ add_order_numbering (GodwitCustomMigration *self)
     }
 }
 
-/* "row_number () …" numbering the rows of a join table from 1 within each
- * @within, in the order the source kept (@source_order, where it was
- * ordered), then by @other. */
-static void
-append_join_order (GString    *names,
-                   GString    *values,
-                   const char *order_column,
-                   const char *source_order,
-                   const char *within,
-                   const char *other)
-{
-  g_autofree char *quoted = NULL;
+/* ---- many-to-many relationships ----------------------------------------- */
 
-  if (order_column == NULL)
-    return;
-  quoted = _godwit_sql_quote_identifier (order_column);
-  g_string_append_printf (names, ", %s", quoted);
-  g_string_append_printf (values, ", row_number () OVER (PARTITION BY %s ORDER BY %s IS NULL, %s, %s)",
-                          within, source_order, source_order, other);
+/* Rows of a destination join table copied from a source join table: the
+ * source relationship @relationship, of @source_entity, matches the
+ * destination's on the join table's side, or with @from_inverse on the
+ * inverse's side. */
+typedef struct
+{
+  const GodwitJoinTable *source_join;
+  gboolean               from_inverse;
+  GodwitProperty        *relationship;
+  GodwitEntity          *source_entity;
+  GodwitEntity          *inverse_source;
+} JoinCopy;
+
+/* The columns of a JoinCopy: each destination column is made from the
+ * source column beside it (nullable when the source has none). */
+typedef struct
+{
+  const char *column;
+  const char *key;
+  const char *inverse_column;
+  const char *inverse_key;
+  const char *order_column;          /* (nullable) position of @column's object … */
+  const char *order;                 /* (nullable) … in the relationship of the other */
+  const char *inverse_order_column;  /* (nullable) */
+  const char *inverse_order;         /* (nullable) */
+  GPtrArray  *ends;                  /* the mappings @column's objects are made by */
+  GPtrArray  *inverse_ends;
+  gboolean    by_key;                /* both link by the source keys */
+} JoinColumns;
+
+static void
+join_columns_clear (JoinColumns *columns)
+{
+  g_clear_pointer (&columns->ends, g_ptr_array_unref);
+  g_clear_pointer (&columns->inverse_ends, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (JoinColumns, join_columns_clear)
+
+static void
+describe_join_copy (GodwitCustomMigration *self,
+                    const GodwitJoinTable *join,
+                    const JoinCopy        *copy,
+                    JoinColumns           *columns)
+{
+  const GodwitJoinTable *source_join = copy->source_join;
+  gboolean same_side = source_join->relationship == copy->relationship;
+
+  columns->column = copy->from_inverse ? join->inverse_column : join->column;
+  columns->inverse_column = copy->from_inverse ? join->column : join->inverse_column;
+  columns->order_column = copy->from_inverse ? join->inverse_order_column : join->order_column;
+  columns->inverse_order_column = copy->from_inverse ? join->order_column : join->inverse_order_column;
+  columns->key = same_side ? source_join->column : source_join->inverse_column;
+  columns->inverse_key = same_side ? source_join->inverse_column : source_join->column;
+  columns->order = same_side ? source_join->order_column : source_join->inverse_order_column;
+  columns->inverse_order = same_side ? source_join->inverse_order_column : source_join->order_column;
+  columns->ends = dup_candidates (self, copy->from_inverse ? join->inverse_entity : join->entity,
+                                  copy->source_entity);
+  columns->inverse_ends = dup_candidates (self, copy->from_inverse ? join->entity : join->inverse_entity,
+                                          copy->inverse_source);
+  columns->by_key = links_by_key (self, columns->ends, same_side ? source_join->entity
+                                                                 : source_join->inverse_entity) &&
+                    links_by_key (self, columns->inverse_ends, same_side ? source_join->inverse_entity
+                                                                         : source_join->entity);
+}
+
+/* For each mapping making objects of either side of @join, the source
+ * relationship matching that side's, once per source join table. */
+static GArray *
+collect_join_copies (GodwitCustomMigration *self,
+                     const GodwitJoinTable *join)
+{
+  GodwitModel *source = godwit_store_layout_get_model (self->source_layout);
+  GArray *copies = g_array_new (FALSE, TRUE, sizeof (JoinCopy));
+
+  for (guint side = 0; side < 2; side++)
+    for (guint i = 0; i < self->mappings->len; i++)
+      {
+        const GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
+        GodwitEntity *entity = side == 0 ? join->entity : join->inverse_entity;
+        GodwitProperty *own = side == 0 ? join->relationship : join->inverse;
+        JoinCopy copy = { NULL, side == 1, NULL, mapping->source, NULL };
+        gboolean copied = FALSE;
+
+        if (own == NULL || !godwit_entity_is_kind_of (mapping->destination, entity))
+          continue;
+        copy.relationship = godwit_custom_migration_find_source_property (mapping->source, own);
+        if (copy.relationship == NULL)
+          continue;
+        copy.source_join = godwit_store_layout_find_join_table (self->source_layout, mapping->source,
+                                                                copy.relationship->name);
+        copy.inverse_source = godwit_model_get_entity (source, copy.relationship->destination_entity);
+        for (guint j = 0; copy.source_join != NULL && !copied && j < copies->len; j++)
+          copied = g_array_index (copies, JoinCopy, j).source_join == copy.source_join;
+        if (copy.source_join == NULL || copy.inverse_source == NULL || copied)
+          continue;
+        g_array_append_val (copies, copy);
+      }
+
+  return copies;
+}
+
+/* Whether the rows the step makes in @join are exactly those of the
+ * source join table of the same name. */
+static gboolean
+join_keeps_rows (GodwitCustomMigration *self,
+                 const GodwitJoinTable *join)
+{
+  g_autoptr(GArray) copies = collect_join_copies (self, join);
+  g_auto(JoinColumns) columns = { NULL };
+  const JoinCopy *copy;
+
+  if (copies->len != 1)
+    return FALSE;
+  copy = &g_array_index (copies, JoinCopy, 0);
+  describe_join_copy (self, join, copy, &columns);
+
+  return columns.by_key && strcmp (copy->source_join->name, join->name) == 0 &&
+         strcmp (columns.column, columns.key) == 0 &&
+         strcmp (columns.inverse_column, columns.inverse_key) == 0 &&
+         g_strcmp0 (columns.order_column, columns.order) == 0 &&
+         g_strcmp0 (columns.inverse_order_column, columns.inverse_order) == 0;
 }
 
 /* A join table's column @name, or NULL when it has none. */
@@ -835,113 +1390,400 @@ dup_join_column (const char *name)
   return g_strdup_printf ("j.%s", quoted);
 }
 
-/* The rows of the many-to-many relationship of @join copied from the
- * source's @source_join: @relationship, of @source_entity, is the source
- * relationship matching the destination's on @join's side, or with
- * @from_inverse on the inverse's side. Each row whose two objects were both
- * mapped, numbered as the source ordered them when the relationship is
- * ordered. */
+/* A join table's order column @order_column: the source's position
+ * @source_order, copied with @copy, else "row_number () …" numbering the
+ * rows from 1 within each @within, in the order the source kept (where it
+ * was ordered), then by @other. */
+static void
+append_join_order (GString    *names,
+                   GString    *values,
+                   const char *order_column,
+                   const char *source_order,
+                   const char *within,
+                   const char *other,
+                   gboolean    copy)
+{
+  g_autofree char *quoted = NULL;
+
+  if (order_column == NULL)
+    return;
+  quoted = _godwit_sql_quote_identifier (order_column);
+  g_string_append_printf (names, ", %s", quoted);
+  if (copy)
+    g_string_append_printf (values, ", %s", source_order);
+  else
+    g_string_append_printf (values, ", row_number () OVER (PARTITION BY %s ORDER BY %s IS NULL, %s, %s)",
+                            within, source_order, source_order, other);
+}
+
+/* The rows of @join that @copy makes: each row whose two objects were both
+ * mapped; when the relationship is ordered, numbered as the source ordered
+ * them, or with the source's positions when @renumber is not set and
+ * every row is copied. */
 static void
 add_join_rows (GodwitCustomMigration *self,
+               const Plan            *plan,
+               GPtrArray             *statements,
                const GodwitJoinTable *join,
-               gboolean               from_inverse,
-               const GodwitJoinTable *source_join,
-               GodwitProperty        *relationship,
-               GodwitEntity          *source_entity,
-               GodwitEntity          *inverse_source)
+               const JoinCopy        *copy,
+               gboolean               renumber)
 {
-  gboolean same_side = source_join->relationship == relationship;
-  g_autoptr(GPtrArray) ends = dup_candidates (self, from_inverse ? join->inverse_entity : join->entity,
-                                              source_entity);
-  g_autoptr(GPtrArray) inverse_ends = dup_candidates (self, from_inverse ? join->entity : join->inverse_entity,
-                                                      inverse_source);
-  g_autofree char *key = dup_join_column (same_side ? source_join->column : source_join->inverse_column);
-  g_autofree char *inverse_key = dup_join_column (same_side ? source_join->inverse_column
-                                                            : source_join->column);
-  g_autofree char *order = dup_join_column (same_side ? source_join->order_column
-                                                      : source_join->inverse_order_column);
-  g_autofree char *inverse_order = dup_join_column (same_side ? source_join->inverse_order_column
-                                                              : source_join->order_column);
-  g_autofree char *value = dup_link_value (self, ends, key, FALSE);
-  g_autofree char *inverse_value = dup_link_value (self, inverse_ends, inverse_key, FALSE);
+  g_auto(JoinColumns) columns = { NULL };
+  g_autofree char *key = NULL;
+  g_autofree char *inverse_key = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *inverse_order = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *inverse_value = NULL;
   g_autofree char *join_name = _godwit_sql_quote_identifier (join->name);
-  g_autofree char *source_join_name = _godwit_sql_quote_identifier (source_join->name);
-  g_autofree char *column = _godwit_sql_quote_identifier (from_inverse ? join->inverse_column : join->column);
-  g_autofree char *inverse_column = _godwit_sql_quote_identifier (from_inverse ? join->column : join->inverse_column);
+  g_autofree char *source_join = dup_source_table (plan, copy->source_join->name);
+  g_autofree char *column = NULL;
+  g_autofree char *inverse_column = NULL;
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new ("a, b");
+  gboolean copy_orders;
+
+  describe_join_copy (self, join, copy, &columns);
+  key = dup_join_column (columns.key);
+  inverse_key = dup_join_column (columns.inverse_key);
+  order = dup_join_column (columns.order);
+  inverse_order = dup_join_column (columns.inverse_order);
+  value = columns.by_key ? g_strdup (key) : dup_link_value (self, columns.ends, key, FALSE);
+  inverse_value = columns.by_key ? g_strdup (inverse_key) : dup_link_value (self, columns.inverse_ends,
+                                                                            inverse_key, FALSE);
+  column = _godwit_sql_quote_identifier (columns.column);
+  inverse_column = _godwit_sql_quote_identifier (columns.inverse_column);
+  copy_orders = columns.by_key && !renumber;
 
   g_string_append_printf (names, "%s, %s", column, inverse_column);
   /* The position of each object in the relationship of the other. */
-  append_join_order (names, values, from_inverse ? join->inverse_order_column : join->order_column,
-                     "o", "a", "b");
-  append_join_order (names, values, from_inverse ? join->order_column : join->inverse_order_column,
-                     "inverse_o", "b", "a");
-  add_statement (self, PHASE_MIGRATE, self->stage_path,
+  append_join_order (names, values, columns.order_column, "o", "a", "b",
+                     copy_orders && columns.order != NULL);
+  append_join_order (names, values, columns.inverse_order_column, "inverse_o", "b", "a",
+                     copy_orders && columns.inverse_order != NULL);
+  add_statement (statements, PHASE_MIGRATE, self->stage_path,
                  g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM (SELECT %s AS a, %s AS b, "
-                                  "%s AS o, %s AS inverse_o FROM source.%s AS j) "
+                                  "%s AS o, %s AS inverse_o FROM %s AS j) "
                                   "WHERE a IS NOT NULL AND b IS NOT NULL",
                                   join_name, names->str, values->str, value, inverse_value,
-                                  order, inverse_order, source_join_name));
+                                  order, inverse_order, source_join));
 }
 
-/* Many-to-many relationships: for each mapping making objects of either
- * side of a join table, the rows of the source relationship matching that
- * side's, once per source join table. */
+/* Many-to-many relationships: the rows of each join table the step does
+ * not keep, from every source join table matching one of its sides. */
 static void
 add_join_tables (GodwitCustomMigration *self,
-                 GodwitModel           *source)
+                 const Plan            *plan,
+                 GPtrArray             *statements)
 {
   GPtrArray *joins = godwit_store_layout_get_join_tables (self->destination_layout);
 
   for (guint i = 0; i < joins->len; i++)
     {
       const GodwitJoinTable *join = g_ptr_array_index (joins, i);
-      g_autoptr(GPtrArray) copied = g_ptr_array_new ();
+      g_autoptr(GArray) copies = NULL;
 
-      for (guint side = 0; side < 2; side++)
-        for (guint j = 0; j < self->mappings->len; j++)
-          {
-            const GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, j);
-            GodwitEntity *entity = side == 0 ? join->entity : join->inverse_entity;
-            GodwitProperty *own = side == 0 ? join->relationship : join->inverse;
-            const GodwitJoinTable *source_join;
-            GodwitProperty *relationship;
-            GodwitEntity *inverse_source;
+      if (g_hash_table_contains (plan->kept, join->name))
+        continue;
+      copies = collect_join_copies (self, join);
+      for (guint j = 0; j < copies->len; j++)
+        add_join_rows (self, plan, statements, join, &g_array_index (copies, JoinCopy, j), copies->len > 1);
+    }
+}
 
-            if (own == NULL || !godwit_entity_is_kind_of (mapping->destination, entity))
-              continue;
-            relationship = godwit_custom_migration_find_source_property (mapping->source, own);
-            if (relationship == NULL)
-              continue;
-            source_join = godwit_store_layout_find_join_table (self->source_layout, mapping->source,
-                                                               relationship->name);
-            inverse_source = godwit_model_get_entity (source, relationship->destination_entity);
-            if (source_join == NULL || inverse_source == NULL ||
-                g_ptr_array_find (copied, source_join, NULL))
-              continue;
-            g_ptr_array_add (copied, (gpointer) source_join);
-            add_join_rows (self, join, side == 1, source_join, relationship, mapping->source,
-                           inverse_source);
-          }
+/* ---- the schema --------------------------------------------------------- */
+
+static const char * const metadata_tables[] = { "Z_PRIMARYKEY", "Z_METADATA", "Z_MODELCACHE" };
+
+static char *
+dup_column_text (sqlite3_stmt *statement,
+                 int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (statement, column);
+
+  return g_strdup (text != NULL ? text : "");
+}
+
+/* The rows of @schema's sqlite_master, in the order they were made. */
+static GPtrArray *
+read_schema (GodwitSqlRun  *run,
+             const char    *where,
+             const char    *schema,
+             GError       **error)
+{
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func (schema_object_free);
+  g_autofree char *sql = g_strdup_printf ("SELECT type, name, tbl_name, sql FROM %s.sqlite_master ORDER BY rowid",
+                                          schema);
+  sqlite3_stmt *statement = NULL;
+  int result;
+
+  if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
+    {
+      _godwit_sql_run_fail (run, where, sql, error);
+      return NULL;
+    }
+  while ((result = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      SchemaObject *object = g_new0 (SchemaObject, 1);
+
+      object->type = dup_column_text (statement, 0);
+      object->name = dup_column_text (statement, 1);
+      object->table = dup_column_text (statement, 2);
+      if (sqlite3_column_type (statement, 3) != SQLITE_NULL)
+        object->sql = dup_column_text (statement, 3);
+      g_ptr_array_add (objects, object);
+    }
+  sqlite3_finalize (statement);
+  if (result != SQLITE_DONE)
+    {
+      _godwit_sql_run_fail (run, where, sql, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&objects);
+}
+
+/* The schema of a store laid out as @layout, as SQLite records it. */
+static GPtrArray *
+dup_layout_schema (GodwitStoreLayout  *layout,
+                   GError            **error)
+{
+  g_auto(GStrv) schema = godwit_store_layout_dup_schema_sql (layout);
+  const char *version = godwit_model_get_version_name (godwit_store_layout_get_model (layout));
+  GodwitSqlRun run = { NULL, version, NULL, GODWIT_ERROR_INVALID_MODEL, TRUE };
+  GPtrArray *objects = NULL;
+  gboolean ok;
+
+  if (sqlite3_open_v2 (":memory:", &run.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot lay out the store: %s", version,
+                   run.db != NULL ? sqlite3_errmsg (run.db) : "out of memory");
+      sqlite3_close (run.db);
+      return NULL;
+    }
+  ok = TRUE;
+  for (guint i = 0; ok && schema[i] != NULL; i++)
+    ok = _godwit_sql_run_execute (&run, "layout", schema[i], error);
+  if (ok)
+    objects = read_schema (&run, "layout", "main", error);
+  sqlite3_close (run.db);
+
+  return objects;
+}
+
+static const SchemaObject *
+find_object (GPtrArray  *objects,
+             const char *type,
+             const char *name)
+{
+  for (guint i = 0; i < objects->len; i++)
+    {
+      const SchemaObject *object = g_ptr_array_index (objects, i);
+
+      if (strcmp (object->type, type) == 0 && strcmp (object->name, name) == 0)
+        return object;
+    }
+
+  return NULL;
+}
+
+/* Whether two CREATE statements are the same but for the double quotes
+ * around names, which ALTER TABLE … RENAME adds. */
+static gboolean
+same_schema_text (const char *a,
+                  const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+
+  while (TRUE)
+    {
+      while (*a == '"')
+        a++;
+      while (*b == '"')
+        b++;
+      if (*a != *b)
+        return FALSE;
+      if (*a == '\0')
+        return TRUE;
+      a++;
+      b++;
+    }
+}
+
+/* Takes @current and @wanted. In place, a table whose rows the step keeps
+ * and whose definition is the writer's is kept; every other table of the
+ * store that the writer's store has too is renamed aside. */
+static void
+plan_init (GodwitCustomMigration *self,
+           Plan                  *plan,
+           gboolean               in_place,
+           GPtrArray             *current,
+           GPtrArray             *wanted)
+{
+  plan->in_place = in_place;
+  plan->current = current;
+  plan->wanted = wanted;
+  plan->kept = g_hash_table_new (g_str_hash, g_str_equal);
+  plan->moved = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  for (guint i = 0; in_place && i < wanted->len; i++)
+    {
+      SchemaObject *table = g_ptr_array_index (wanted, i);
+      const SchemaObject *existing;
+
+      if (strcmp (table->type, "table") != 0)
+        continue;
+      existing = find_object (current, "table", table->name);
+      if (existing == NULL)
+        continue;
+      if (g_hash_table_contains (self->keepable, table->name) && same_schema_text (existing->sql, table->sql))
+        g_hash_table_add (plan->kept, table->name);
+      else
+        g_hash_table_insert (plan->moved, table->name, g_strconcat (OLD_TABLE_PREFIX, table->name, NULL));
+    }
+}
+
+static void
+plan_clear (Plan *plan)
+{
+  g_clear_pointer (&plan->kept, g_hash_table_unref);
+  g_clear_pointer (&plan->moved, g_hash_table_unref);
+  g_clear_pointer (&plan->current, g_ptr_array_unref);
+  g_clear_pointer (&plan->wanted, g_ptr_array_unref);
+}
+
+/* Whether @index of the store stays in place: the writer makes it the
+ * same, on a table kept. */
+static gboolean
+index_is_kept (const Plan         *plan,
+               const SchemaObject *index)
+{
+  const SchemaObject *wanted = find_object (plan->wanted, "index", index->name);
+
+  return plan->in_place && wanted != NULL && index->sql != NULL && wanted->sql != NULL &&
+         strcmp (index->table, wanted->table) == 0 && g_hash_table_contains (plan->kept, wanted->table) &&
+         same_schema_text (index->sql, wanted->sql);
+}
+
+/* Before the rows: indexes dropped, to be made after them; in place,
+ * triggers and views dropped too (the writer makes none), the tables to
+ * make again renamed aside and made as the writer makes them, with
+ * Z_PRIMARYKEY, Z_METADATA and Z_MODELCACHE's rows. */
+static void
+add_schema_before (GodwitCustomMigration *self,
+                   const Plan            *plan,
+                   GPtrArray             *statements)
+{
+  for (guint i = 0; i < plan->current->len; i++)
+    {
+      const SchemaObject *object = g_ptr_array_index (plan->current, i);
+      g_autofree char *name = _godwit_sql_quote_identifier (object->name);
+
+      if (plan->in_place && (strcmp (object->type, "trigger") == 0 || strcmp (object->type, "view") == 0))
+        add_statement (statements, PHASE_MIGRATE, self->stage_path,
+                       g_strdup_printf ("DROP %s main.%s", strcmp (object->type, "view") == 0 ? "VIEW" : "TRIGGER",
+                                        name));
+      else if (strcmp (object->type, "index") == 0 && object->sql != NULL && !index_is_kept (plan, object))
+        add_statement (statements, PHASE_MIGRATE, self->stage_path,
+                       g_strdup_printf ("DROP INDEX main.%s", name));
+    }
+  if (!plan->in_place)
+    return;
+
+  for (guint i = 0; i < plan->current->len; i++)
+    {
+      const SchemaObject *object = g_ptr_array_index (plan->current, i);
+      const char *moved = g_hash_table_lookup (plan->moved, object->name);
+      g_autofree char *name = NULL;
+      g_autofree char *moved_name = NULL;
+
+      if (strcmp (object->type, "table") != 0 || moved == NULL)
+        continue;
+      name = _godwit_sql_quote_identifier (object->name);
+      moved_name = _godwit_sql_quote_identifier (moved);
+      add_statement (statements, PHASE_MIGRATE, self->stage_path,
+                     g_strdup_printf ("ALTER TABLE main.%s RENAME TO %s", name, moved_name));
+    }
+  for (guint i = 0; i < plan->wanted->len; i++)
+    {
+      const SchemaObject *object = g_ptr_array_index (plan->wanted, i);
+
+      if (strcmp (object->type, "table") == 0 && object->sql != NULL &&
+          !g_hash_table_contains (plan->kept, object->name))
+        add_statement (statements, PHASE_MIGRATE, self->stage_path, g_strdup (object->sql));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (metadata_tables); i++)
+    if (find_object (plan->wanted, "table", metadata_tables[i]) != NULL)
+      add_statement (statements, PHASE_MIGRATE, self->stage_path,
+                     g_strdup_printf ("INSERT INTO main.%s SELECT * FROM layout.%s", metadata_tables[i],
+                                      metadata_tables[i]));
+}
+
+/* After the rows: in place, the tables renamed aside and those the writer
+ * does not make are dropped; the indexes not kept are made; and the
+ * tables and indexes kept get the writer's text. */
+static void
+add_schema_after (GodwitCustomMigration *self,
+                  const Plan            *plan,
+                  GPtrArray             *statements)
+{
+  for (guint i = 0; plan->in_place && i < plan->current->len; i++)
+    {
+      const SchemaObject *object = g_ptr_array_index (plan->current, i);
+      const char *moved = g_hash_table_lookup (plan->moved, object->name);
+      g_autofree char *name = NULL;
+
+      if (strcmp (object->type, "table") != 0 ||
+          (moved == NULL && find_object (plan->wanted, "table", object->name) != NULL))
+        continue;
+      name = _godwit_sql_quote_identifier (moved != NULL ? moved : object->name);
+      add_statement (statements, PHASE_FINISH, self->stage_path, g_strdup_printf ("DROP TABLE main.%s", name));
+    }
+
+  for (guint i = 0; i < plan->wanted->len; i++)
+    {
+      const SchemaObject *object = g_ptr_array_index (plan->wanted, i);
+      const SchemaObject *existing = find_object (plan->current, "index", object->name);
+
+      if (strcmp (object->type, "index") == 0 && object->sql != NULL &&
+          (existing == NULL || !index_is_kept (plan, existing)))
+        add_statement (statements, PHASE_FINISH, self->stage_path, g_strdup (object->sql));
+    }
+
+  for (guint i = 0; plan->in_place && i < plan->wanted->len; i++)
+    {
+      const SchemaObject *object = g_ptr_array_index (plan->wanted, i);
+      const SchemaObject *existing = find_object (plan->current, object->type, object->name);
+      gboolean kept = strcmp (object->type, "table") == 0 ? g_hash_table_contains (plan->kept, object->name)
+                                                          : existing != NULL && index_is_kept (plan, existing);
+      char *sql;
+
+      if (!kept || object->sql == NULL || g_strcmp0 (existing->sql, object->sql) == 0)
+        continue;
+      sql = sqlite3_mprintf ("UPDATE main.sqlite_master SET sql = %Q WHERE type = %Q AND name = %Q",
+                             object->sql, object->type, existing->name);
+      add_statement (statements, PHASE_SCHEMA_TEXT, self->stage_path, g_strdup (sql));
+      sqlite3_free (sql);
     }
 }
 
 static gboolean
-build (GodwitCustomMigration       *self,
-       GodwitModel                 *source,
-       const GodwitMigrationStage  *stage,
-       GError                     **error)
+build (GodwitCustomMigration  *self,
+       const Plan             *plan,
+       GPtrArray              *statements,
+       GError                **error)
 {
+  const GodwitMigrationStage *stage = self->stage;
   g_autoptr(GHashTable) views = g_hash_table_new (NULL, NULL);
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  GPtrArray *tables;
+  GPtrArray *tables = godwit_store_layout_get_tables (self->destination_layout);
 
   for (guint i = 0; stage->will_migrate[i] != NULL; i++)
     {
       g_autofree char *where = g_strdup_printf ("%s.will-migrate[%u]", stage->json_path, i);
 
-      add_statement (self, PHASE_WILL_MIGRATE, where, g_strdup (stage->will_migrate[i]));
+      add_statement (statements, PHASE_WILL_MIGRATE, where, g_strdup (stage->will_migrate[i]));
     }
 
   for (guint i = 0; i < self->mappings->len; i++)
@@ -953,14 +1795,17 @@ build (GodwitCustomMigration       *self,
         {
           view = GUINT_TO_POINTER (g_hash_table_size (views));
           g_hash_table_insert (views, mapping->source, view);
-          add_statement (self, PHASE_MIGRATE, mapping->where,
-                         dup_source_view (self, mapping->source, GPOINTER_TO_UINT (view)));
+          add_statement (statements, PHASE_MIGRATE, mapping->where,
+                         dup_source_view (self, plan, mapping->source, GPOINTER_TO_UINT (view)));
         }
       mapping->view = GPOINTER_TO_UINT (view);
-      add_statement (self, PHASE_MIGRATE, mapping->where,
-                     g_strdup_printf ("CREATE TEMP TABLE godwit_map_%u (\"godwit$source\" INTEGER PRIMARY KEY, "
-                                      "\"godwit$made\" INTEGER NOT NULL)", mapping->index));
+      if (!mapping->identity)
+        add_statement (statements, PHASE_MIGRATE, mapping->where,
+                       g_strdup_printf ("CREATE TEMP TABLE godwit_map_%u (\"godwit$source\" INTEGER PRIMARY KEY, "
+                                        "\"godwit$made\" INTEGER NOT NULL)", mapping->index));
     }
+
+  add_schema_before (self, plan, statements);
 
   /* Copies keep their Z_PKs; new objects are numbered after them. */
   for (guint pass = 0; pass < 2; pass++)
@@ -977,6 +1822,8 @@ build (GodwitCustomMigration       *self,
       g_autofree char *filter = NULL;
       g_autofree char *made = NULL;
 
+      if (mapping->identity)
+        continue;
       if (mapping->plan != NULL && mapping->plan->filter != NULL)
         filter = g_strdup_printf (" WHERE (\n%s\n)", mapping->plan->filter);
       if (mapping->keeps_pk)
@@ -987,40 +1834,78 @@ build (GodwitCustomMigration       *self,
 
           made = g_strdup_printf ("%s + row_number () OVER (ORDER BY Z_PK)", base);
         }
-      add_statement (self, PHASE_MIGRATE, mapping->where,
+      add_statement (statements, PHASE_MIGRATE, mapping->where,
                      g_strdup_printf ("INSERT INTO temp.godwit_map_%u (\"godwit$source\", \"godwit$made\") "
                                       "SELECT Z_PK, %s FROM temp.godwit_source_%u%s",
                                       mapping->index, made, mapping->view, filter != NULL ? filter : ""));
     }
 
   for (guint i = 0; i < order->len; i++)
-    if (!add_object_inserts (self, source, g_ptr_array_index (order, i), error))
+    if (!add_object_inserts (self, plan, statements, g_ptr_array_index (order, i), error))
       return FALSE;
 
-  add_join_tables (self, source);
-  add_order_numbering (self);
+  add_join_tables (self, plan, statements);
+  add_order_numbering (self, plan, statements);
 
-  tables = godwit_store_layout_get_tables (self->destination_layout);
+  /* In place they would stand in the way of dropping the old tables. */
+  for (guint i = 0; i < g_hash_table_size (views); i++)
+    add_statement (statements, PHASE_MIGRATE, self->stage_path,
+                   g_strdup_printf ("DROP VIEW temp.godwit_source_%u", i));
+  for (guint i = 0; i < self->mappings->len; i++)
+    {
+      const GodwitStageMapping *mapping = g_ptr_array_index (self->mappings, i);
+
+      if (!mapping->identity)
+        add_statement (statements, PHASE_MIGRATE, self->stage_path,
+                       g_strdup_printf ("DROP TABLE temp.godwit_map_%u", mapping->index));
+    }
+
   for (guint i = 0; i < tables->len; i++)
     {
       const GodwitTable *table = g_ptr_array_index (tables, i);
       g_autofree char *table_name = _godwit_sql_quote_identifier (table->name);
 
-      add_statement (self, PHASE_MIGRATE, self->stage_path,
+      add_statement (statements, PHASE_MIGRATE, self->stage_path,
                      g_strdup_printf ("UPDATE main.Z_PRIMARYKEY SET Z_MAX = (SELECT COALESCE (MAX (Z_PK), 0) "
                                       "FROM main.%s) WHERE Z_ENT = %u", table_name,
                                       godwit_store_layout_get_entity_number (self->destination_layout,
                                                                              table->root)));
     }
 
+  add_schema_after (self, plan, statements);
+
   for (guint i = 0; stage->did_migrate[i] != NULL; i++)
     {
       g_autofree char *where = g_strdup_printf ("%s.did-migrate[%u]", stage->json_path, i);
 
-      add_statement (self, PHASE_DID_MIGRATE, where, g_strdup (stage->did_migrate[i]));
+      add_statement (statements, PHASE_DID_MIGRATE, where, g_strdup (stage->did_migrate[i]));
     }
 
   return TRUE;
+}
+
+/* The destination tables whose rows are the source table's of the same
+ * name. */
+static void
+find_keepable_tables (GodwitCustomMigration *self)
+{
+  GPtrArray *tables = godwit_store_layout_get_tables (self->destination_layout);
+  GPtrArray *joins = godwit_store_layout_get_join_tables (self->destination_layout);
+
+  for (guint i = 0; i < tables->len; i++)
+    {
+      const GodwitTable *table = g_ptr_array_index (tables, i);
+
+      if (table_keeps_rows (self, table))
+        g_hash_table_add (self->keepable, table->name);
+    }
+  for (guint i = 0; i < joins->len; i++)
+    {
+      const GodwitJoinTable *join = g_ptr_array_index (joins, i);
+
+      if (join_keeps_rows (self, join))
+        g_hash_table_add (self->keepable, join->name);
+    }
 }
 
 /* CASE over ACHANGE.ZENTITY: each source entity's number → its matching
@@ -1054,9 +1939,10 @@ dup_renumber_sql (GodwitCustomMigration *self,
  * @source: the resolved model of the stage's "from" version
  * @destination: the resolved model of its "to" version
  * @stage: a custom stage of a migration plan validated against the bundle
- *   of both
+ *   of both; it is read when the step runs, so it must outlive the
+ *   migration
  *
- * Plans the step: the statements run() executes.
+ * Plans the step.
  *
  * Returns: (transfer full) (nullable):
  */
@@ -1068,6 +1954,10 @@ godwit_custom_migration_new (GodwitModel                 *source,
 {
   g_autoptr(GodwitCustomMigration) self = NULL;
   g_autoptr(GodwitModelDiff) diff = NULL;
+  GPtrArray *current;
+  GPtrArray *wanted;
+  Plan plan;
+  gboolean ok;
 
   g_return_val_if_fail (GODWIT_IS_MODEL (source), NULL);
   g_return_val_if_fail (GODWIT_IS_MODEL (destination), NULL);
@@ -1083,6 +1973,7 @@ godwit_custom_migration_new (GodwitModel                 *source,
 
   self = g_object_new (GODWIT_TYPE_CUSTOM_MIGRATION, NULL);
   self->destination = g_object_ref (destination);
+  self->stage = stage;
   self->stage_path = g_strdup (stage->json_path);
   self->source_layout = godwit_store_layout_new (source, FALSE, error);
   if (self->source_layout == NULL)
@@ -1097,22 +1988,42 @@ godwit_custom_migration_new (GodwitModel                 *source,
   if (self->mappings == NULL)
     return NULL;
   number_mappings (self, diff);
-  if (!build (self, source, stage, error))
-    return NULL;
+  find_keepable_tables (self);
 
-  return g_steal_pointer (&self);
+  /* What dup_sql() shows: the step in place on a store laid out exactly
+   * as the source version's. */
+  current = dup_layout_schema (self->source_layout, error);
+  if (current == NULL)
+    return NULL;
+  wanted = dup_layout_schema (self->destination_layout, error);
+  if (wanted == NULL)
+    {
+      g_ptr_array_unref (current);
+      return NULL;
+    }
+  plan_init (self, &plan, TRUE, current, wanted);
+  ok = build (self, &plan, self->statements, error);
+  plan_clear (&plan);
+
+  return ok ? g_steal_pointer (&self) : NULL;
 }
 
 /**
  * godwit_custom_migration_dup_sql:
  *
- * The statements run() executes, in order: will-migrate on the source
- * store, then on the new store with the source attached as "source" the
- * views of the source objects, the tables of each mapping (source Z_PK →
- * destination Z_PK), the objects, the many-to-many rows, the order of
- * ordered relationships, Z_PRIMARYKEY's Z_MAX, and did-migrate. The copy
- * of persistent history, on stores that have it, is built when it runs
- * from the columns both stores have, and comes before did-migrate.
+ * The statements the step runs in place (godwit_custom_migration_run_in_place())
+ * on a store laid out exactly as the source version's, in order:
+ * will-migrate, then the indexes dropped, the tables to make again renamed
+ * aside and made in the destination's layout with its Z_PRIMARYKEY,
+ * Z_METADATA and Z_MODELCACHE, the views of the source objects, the tables
+ * of mappings that make objects with new Z_PKs (source Z_PK → destination
+ * Z_PK), the objects, the many-to-many rows, the order of ordered
+ * relationships, Z_PRIMARYKEY's Z_MAX, the old tables dropped, the indexes
+ * made, the text of the tables kept made the writer's, and did-migrate. The
+ * copy of persistent history, on stores that have it, is built when it
+ * runs from the columns both tables have, and comes before the old tables
+ * are dropped; what a store laid out otherwise needs is planned when it
+ * runs too.
  *
  * Returns: (transfer full) (element-type utf8):
  */
@@ -1135,20 +2046,24 @@ close_store (GodwitSqlRun *run)
   run->db = NULL;
 }
 
-/* will-migrate, in one transaction; then the store's Z_UUID and metadata,
- * which the new store keeps. */
-static gboolean
-prepare_source (GodwitCustomMigration  *self,
-                GodwitSqlRun           *run,
-                char                  **uuid,
-                GBytes                **metadata,
-                gboolean               *history,
-                GError                **error)
+static void
+remove_store_files (const char *path)
 {
-  sqlite3_stmt *statement = NULL;
-  gint64 n_history = 0;
-  int result;
+  for (guint i = 0; i < G_N_ELEMENTS (file_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, file_suffixes[i], NULL);
 
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        g_warning ("%s: cannot remove a half-migrated store file: %s", file, g_strerror (errno));
+    }
+}
+
+/* will-migrate, in one transaction. */
+static gboolean
+run_will_migrate (GodwitCustomMigration  *self,
+                  GodwitSqlRun           *run,
+                  GError                **error)
+{
   if (!_godwit_sql_run_execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
     return FALSE;
   for (guint i = 0; i < self->statements->len; i++)
@@ -1159,8 +2074,25 @@ prepare_source (GodwitCustomMigration  *self,
           !_godwit_sql_run_execute (run, will->where, will->base.sql, error))
         return FALSE;
     }
-  if (!_godwit_sql_run_execute (run, self->stage_path, "COMMIT", error) ||
-      !_godwit_sql_run_query_int (run, self->stage_path,
+
+  return _godwit_sql_run_execute (run, self->stage_path, "COMMIT", error);
+}
+
+/* The store's Z_UUID and metadata, which the destination keeps, and
+ * whether it has persistent history. */
+static gboolean
+read_store (GodwitCustomMigration  *self,
+            GodwitSqlRun           *run,
+            char                  **uuid,
+            GBytes                **metadata,
+            gboolean               *history,
+            GError                **error)
+{
+  sqlite3_stmt *statement = NULL;
+  gint64 n_history = 0;
+  int result;
+
+  if (!_godwit_sql_run_query_int (run, self->stage_path,
                                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' "
                                   "AND name IN ('ACHANGE', 'ATRANSACTION', 'ATRANSACTIONSTRING')",
                                   &n_history, error))
@@ -1213,26 +2145,52 @@ create_destination (GodwitCustomMigration  *self,
   return godwit_store_writer_begin (writer, error) && godwit_store_writer_commit (writer, error);
 }
 
-/* The rows of @table, in the columns both stores have; @value_of_entity
+static gboolean
+attach (GodwitSqlRun  *run,
+        const char    *path,
+        const char    *name,
+        GError       **error)
+{
+  g_autofree char *file_name = _godwit_sql_dup_file_name (path);
+  g_autofree char *sql = g_strdup_printf ("ATTACH DATABASE ? AS %s", name);
+  sqlite3_stmt *statement = NULL;
+  int result;
+
+  if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
+    return _godwit_sql_run_fail (run, path, NULL, error);
+  sqlite3_bind_text (statement, 1, file_name, -1, SQLITE_STATIC);
+  result = sqlite3_step (statement);
+  sqlite3_finalize (statement);
+  if (result != SQLITE_DONE)
+    return _godwit_sql_run_fail (run, path, NULL, error);
+
+  return TRUE;
+}
+
+/* The rows of @table, in the columns both tables have; @value_of_entity
  * (nullable) replaces ZENTITY's values. */
 static gboolean
 copy_history_table (GodwitCustomMigration  *self,
                     GodwitSqlRun           *run,
+                    const Plan             *plan,
                     const char             *table,
                     const char             *value_of_entity,
                     GError                **error)
 {
   g_autoptr(GString) columns = g_string_new (NULL);
   g_autoptr(GString) values = g_string_new (NULL);
+  g_autofree char *from = dup_source_table (plan, table);
   g_autofree char *sql = NULL;
   sqlite3_stmt *statement = NULL;
   int result;
 
   if (sqlite3_prepare_v2 (run->db, "SELECT d.name FROM pragma_table_info (?1, 'main') AS d "
-                          "JOIN pragma_table_info (?1, 'source') AS s ON s.name = d.name ORDER BY d.cid",
+                          "JOIN pragma_table_info (?2, ?3) AS s ON s.name = d.name ORDER BY d.cid",
                           -1, &statement, NULL) != SQLITE_OK)
     return _godwit_sql_run_fail (run, table, NULL, error);
   sqlite3_bind_text (statement, 1, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 2, get_source_table_name (plan, table), -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 3, get_source_schema (plan), -1, SQLITE_STATIC);
   while ((result = sqlite3_step (statement)) == SQLITE_ROW)
     {
       g_autofree char *column = _godwit_sql_quote_identifier ((const char *) sqlite3_column_text (statement, 0));
@@ -1247,11 +2205,11 @@ copy_history_table (GodwitCustomMigration  *self,
     return _godwit_sql_run_fail (run, table, NULL, error);
 
   if (value_of_entity != NULL)
-    sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM source.%s WHERE (%s) IS NOT NULL",
-                           table, columns->str, values->str, table, value_of_entity);
+    sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM %s WHERE (%s) IS NOT NULL",
+                           table, columns->str, values->str, from, value_of_entity);
   else
-    sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM source.%s", table, columns->str,
-                           values->str, table);
+    sql = g_strdup_printf ("INSERT INTO main.%s (%s) SELECT %s FROM %s", table, columns->str,
+                           values->str, from);
 
   return _godwit_sql_run_execute (run, self->stage_path, sql, error);
 }
@@ -1259,78 +2217,270 @@ copy_history_table (GodwitCustomMigration  *self,
 static gboolean
 copy_history (GodwitCustomMigration  *self,
               GodwitSqlRun           *run,
+              const Plan             *plan,
               GError                **error)
 {
-  return copy_history_table (self, run, "ATRANSACTIONSTRING", NULL, error) &&
-         copy_history_table (self, run, "ATRANSACTION", NULL, error) &&
-         copy_history_table (self, run, "ACHANGE", self->renumber_sql, error) &&
-         _godwit_sql_run_execute (run, self->stage_path,
-                                  "UPDATE main.Z_PRIMARYKEY SET Z_MAX = s.Z_MAX FROM source.Z_PRIMARYKEY AS s "
-                                  "WHERE s.Z_ENT = Z_PRIMARYKEY.Z_ENT AND s.Z_ENT >= "
-                                  G_STRINGIFY (GODWIT_STORE_LAYOUT_CHANGE_ENTITY_NUMBER), error);
+  g_autofree char *primary_keys = dup_source_table (plan, "Z_PRIMARYKEY");
+  g_autofree char *sql = g_strdup_printf ("UPDATE main.Z_PRIMARYKEY SET Z_MAX = s.Z_MAX FROM %s AS s "
+                                          "WHERE s.Z_ENT = Z_PRIMARYKEY.Z_ENT AND s.Z_ENT >= %d",
+                                          primary_keys, GODWIT_STORE_LAYOUT_CHANGE_ENTITY_NUMBER);
+
+  return copy_history_table (self, run, plan, "ATRANSACTIONSTRING", NULL, error) &&
+         copy_history_table (self, run, plan, "ATRANSACTION", NULL, error) &&
+         copy_history_table (self, run, plan, "ACHANGE", self->renumber_sql, error) &&
+         _godwit_sql_run_execute (run, self->stage_path, sql, error);
 }
 
 static gboolean
+run_phase (GodwitCustomMigration        *self,
+           GodwitSqlRun                 *run,
+           GPtrArray                    *statements,
+           Phase                         phase,
+           GodwitMigrationProgressFunc   progress,
+           gpointer                      user_data,
+           GError                      **error)
+{
+  for (guint i = 0; i < statements->len; i++)
+    {
+      const Statement *statement = g_ptr_array_index (statements, i);
+
+      if (statement->phase == phase &&
+          !_godwit_sql_run_statement (run, statement->where, &statement->base, progress, user_data, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The writer's text for the tables and indexes kept in place: their
+ * definitions are the same (only quotes differ), which is when SQLite's
+ * documentation of ALTER TABLE lets sqlite_master be written, the schema
+ * version moved on. */
+static gboolean
+run_schema_text (GodwitCustomMigration  *self,
+                 GodwitSqlRun           *run,
+                 GPtrArray              *statements,
+                 GError                **error)
+{
+  g_autofree char *bump = NULL;
+  gint64 version = 0;
+  gboolean found = FALSE;
+  gboolean ok = FALSE;
+  int defensive = 0;
+
+  for (guint i = 0; !found && i < statements->len; i++)
+    found = ((const Statement *) g_ptr_array_index (statements, i))->phase == PHASE_SCHEMA_TEXT;
+  if (!found)
+    return TRUE;
+
+  /* A library built defensive by default refuses writable_schema. */
+  sqlite3_db_config (run->db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+  sqlite3_db_config (run->db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
+  if (_godwit_sql_run_query_int (run, self->stage_path, "PRAGMA main.schema_version", &version, error) &&
+      _godwit_sql_run_execute (run, self->stage_path, "PRAGMA writable_schema = ON", error) &&
+      run_phase (self, run, statements, PHASE_SCHEMA_TEXT, NULL, NULL, error))
+    {
+      bump = g_strdup_printf ("PRAGMA main.schema_version = %" G_GINT64_FORMAT, version + 1);
+      ok = _godwit_sql_run_execute (run, self->stage_path, bump, error) &&
+           _godwit_sql_run_execute (run, self->stage_path, "PRAGMA writable_schema = OFF", error);
+    }
+  sqlite3_db_config (run->db, SQLITE_DBCONFIG_DEFENSIVE, defensive, NULL);
+
+  return ok;
+}
+
+/* In place, the schema is now the writer's, row for row of sqlite_master. */
+static gboolean
+check_schema (GodwitCustomMigration  *self,
+              GodwitSqlRun           *run,
+              GError                **error)
+{
+  static const char * const sql[] = {
+    "SELECT type, name FROM (SELECT type, name, tbl_name, sql FROM main.sqlite_master "
+    "EXCEPT SELECT type, name, tbl_name, sql FROM layout.sqlite_master)",
+    "SELECT type, name FROM (SELECT type, name, tbl_name, sql FROM layout.sqlite_master "
+    "EXCEPT SELECT type, name, tbl_name, sql FROM main.sqlite_master)",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      sqlite3_stmt *statement = NULL;
+      int result;
+
+      if (sqlite3_prepare_v2 (run->db, sql[i], -1, &statement, NULL) != SQLITE_OK)
+        return _godwit_sql_run_fail (run, self->stage_path, sql[i], error);
+      result = sqlite3_step (statement);
+      if (result == SQLITE_ROW)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                     "%s: %s: after migrating in place the %s “%s” is not as the destination version "
+                     "lays it out", run->path, self->stage_path, sqlite3_column_text (statement, 0),
+                     sqlite3_column_text (statement, 1));
+      else if (result != SQLITE_DONE)
+        _godwit_sql_run_fail (run, self->stage_path, sql[i], error);
+      sqlite3_finalize (statement);
+      if (result != SQLITE_DONE)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The step, in one transaction, on @run's store as @plan lays it out. */
+static gboolean
 migrate (GodwitCustomMigration        *self,
          GodwitSqlRun                 *run,
-         const char                   *source_path,
+         const Plan                   *plan,
          gboolean                      history,
          GodwitMigrationProgressFunc   progress,
          gpointer                      user_data,
          GError                      **error)
 {
-  g_autofree char *absolute = _godwit_sql_dup_file_name (source_path);
-  sqlite3_stmt *attach = NULL;
-  gboolean copied_history = FALSE;
-  int result;
+  g_autoptr(GPtrArray) statements = g_ptr_array_new_with_free_func (statement_free);
 
-  /* Core Data declares no foreign keys. */
-  if (!_godwit_sql_run_execute (run, self->stage_path, "PRAGMA foreign_keys = OFF", error))
-    return FALSE;
-  if (sqlite3_prepare_v2 (run->db, "ATTACH DATABASE ? AS source", -1, &attach, NULL) != SQLITE_OK)
-    return _godwit_sql_run_fail (run, source_path, NULL, error);
-  sqlite3_bind_text (attach, 1, absolute, -1, SQLITE_STATIC);
-  result = sqlite3_step (attach);
-  sqlite3_finalize (attach);
-  if (result != SQLITE_DONE)
-    return _godwit_sql_run_fail (run, source_path, NULL, error);
-
-  if (!_godwit_sql_run_execute (run, self->stage_path, "BEGIN IMMEDIATE", error))
-    return FALSE;
-  for (guint i = 0; i < self->statements->len; i++)
-    {
-      const Statement *statement = g_ptr_array_index (self->statements, i);
-
-      if (statement->phase == PHASE_DID_MIGRATE && history && !copied_history)
-        {
-          if (!copy_history (self, run, error))
-            return FALSE;
-          copied_history = TRUE;
-        }
-      if (statement->phase == PHASE_WILL_MIGRATE)
-        continue;
-      if (!_godwit_sql_run_statement (run, statement->where, &statement->base, progress, user_data,
-                                      error))
-        return FALSE;
-    }
-
-  if (history && !copied_history && !copy_history (self, run, error))
-    return FALSE;
-
-  return _godwit_sql_run_execute (run, self->stage_path, "COMMIT", error) &&
-         _godwit_sql_run_execute (run, self->stage_path, "DETACH DATABASE source", error);
+  return build (self, plan, statements, error) &&
+         _godwit_sql_run_execute (run, self->stage_path, "BEGIN IMMEDIATE", error) &&
+         run_phase (self, run, statements, PHASE_MIGRATE, progress, user_data, error) &&
+         (!history || copy_history (self, run, plan, error)) &&
+         run_phase (self, run, statements, PHASE_FINISH, progress, user_data, error) &&
+         (!plan->in_place || (run_schema_text (self, run, statements, error) && check_schema (self, run, error))) &&
+         run_phase (self, run, statements, PHASE_DID_MIGRATE, progress, user_data, error) &&
+         _godwit_sql_run_execute (run, self->stage_path, "COMMIT", error);
 }
 
-static void
-remove_destination (const char *path)
+/* The step into the writer's new store at @destination_path, the source
+ * store attached. */
+static gboolean
+migrate_into (GodwitCustomMigration        *self,
+              const char                   *destination_path,
+              const char                   *source_path,
+              gboolean                      history,
+              GodwitMigrationProgressFunc   progress,
+              gpointer                      user_data,
+              GCancellable                 *cancellable,
+              GError                      **error)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (file_suffixes); i++)
+  GodwitSqlRun run = { NULL, destination_path, cancellable, GODWIT_ERROR_INVALID_MODEL, FALSE };
+  GPtrArray *schema = NULL;
+  gboolean ok;
+
+  /* Core Data declares no foreign keys. */
+  ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
+       _godwit_sql_run_execute (&run, self->stage_path, "PRAGMA foreign_keys = OFF", error) &&
+       attach (&run, source_path, "source", error) &&
+       (schema = read_schema (&run, self->stage_path, "main", error)) != NULL;
+  if (ok)
     {
-      g_autofree char *file = g_strconcat (path, file_suffixes[i], NULL);
+      Plan plan;
+
+      plan_init (self, &plan, FALSE, schema, g_ptr_array_ref (schema));
+      ok = migrate (self, &run, &plan, history, progress, user_data, error) &&
+           _godwit_sql_run_execute (&run, self->stage_path, "DETACH DATABASE source", error);
+      plan_clear (&plan);
+    }
+  close_store (&run);
+
+  return ok;
+}
+
+/* Whether @run's store can become the writer's store, attached as
+ * "layout", in place: it is laid out in pages as the writer lays out its
+ * stores (incremental auto-vacuum, the same page size), and has no name
+ * in the way. */
+static gboolean
+check_in_place (GodwitCustomMigration  *self,
+                GodwitSqlRun           *run,
+                gboolean               *in_place,
+                GError                **error)
+{
+  gint64 auto_vacuum = 0;
+  gint64 page_size = 0;
+  gint64 layout_page_size = 0;
+  gint64 in_the_way = 0;
+
+  if (!_godwit_sql_run_query_int (run, self->stage_path, "PRAGMA main.auto_vacuum", &auto_vacuum, error) ||
+      !_godwit_sql_run_query_int (run, self->stage_path, "PRAGMA main.page_size", &page_size, error) ||
+      !_godwit_sql_run_query_int (run, self->stage_path, "PRAGMA layout.page_size", &layout_page_size, error) ||
+      !_godwit_sql_run_query_int (run, self->stage_path,
+                                  "SELECT COUNT(*) FROM main.sqlite_master AS m WHERE m.name GLOB '"
+                                  OLD_TABLE_PREFIX "*' OR (m.type = 'table' AND m.name GLOB 'sqlite_*') OR "
+                                  "EXISTS (SELECT 1 FROM layout.sqlite_master AS l "
+                                  "WHERE l.name = m.name COLLATE NOCASE AND l.name != m.name)",
+                                  &in_the_way, error))
+    return FALSE;
+
+  /* 2: INCREMENTAL. */
+  *in_place = auto_vacuum == 2 && page_size == layout_page_size && in_the_way == 0;
+
+  return TRUE;
+}
+
+/* The step on @run's store, the writer's store attached as "layout". */
+static gboolean
+migrate_in_place (GodwitCustomMigration        *self,
+                  GodwitSqlRun                 *run,
+                  gboolean                      history,
+                  GodwitMigrationProgressFunc   progress,
+                  gpointer                      user_data,
+                  GError                      **error)
+{
+  GPtrArray *current = NULL;
+  GPtrArray *wanted = NULL;
+  Plan plan;
+  gboolean ok;
+
+  /* Core Data declares no foreign keys; the writer's stores use WAL;
+   * renaming a table must rename it in the views reading it. */
+  if (!_godwit_sql_run_execute (run, self->stage_path, "PRAGMA foreign_keys = OFF", error) ||
+      !_godwit_sql_run_execute (run, self->stage_path, "PRAGMA legacy_alter_table = OFF", error) ||
+      !_godwit_sql_run_execute (run, self->stage_path, "PRAGMA main.journal_mode = WAL", error))
+    return FALSE;
+  current = read_schema (run, self->stage_path, "main", error);
+  if (current == NULL)
+    return FALSE;
+  wanted = read_schema (run, self->stage_path, "layout", error);
+  if (wanted == NULL)
+    {
+      g_ptr_array_unref (current);
+      return FALSE;
+    }
+
+  plan_init (self, &plan, TRUE, current, wanted);
+  ok = migrate (self, run, &plan, history, progress, user_data, error);
+  plan_clear (&plan);
+
+  return ok && _godwit_sql_run_execute (run, self->stage_path, "DETACH DATABASE layout", error);
+}
+
+/* @path takes the place of the store at @store_path. */
+static gboolean
+replace_store (const char  *store_path,
+               const char  *path,
+               GError     **error)
+{
+  /* The store is closed: its -wal, if any, holds nothing of the new one. */
+  for (guint i = 1; i < G_N_ELEMENTS (file_suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (store_path, file_suffixes[i], NULL);
 
       if (g_unlink (file) != 0 && errno != ENOENT)
-        g_warning ("%s: cannot remove a half-migrated store file: %s", file, g_strerror (errno));
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot remove it: %s", file,
+                       g_strerror (saved_errno));
+          return FALSE;
+        }
     }
+  if (g_rename (path, store_path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot replace it with the migrated store %s: %s",
+                   store_path, path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**
@@ -1358,7 +2508,7 @@ godwit_custom_migration_run (GodwitCustomMigration        *self,
 {
   g_autofree char *uuid = NULL;
   g_autoptr(GBytes) metadata = NULL;
-  GodwitSqlRun run = { NULL, NULL, cancellable, GODWIT_ERROR_INVALID_MODEL, FALSE };
+  GodwitSqlRun run = { NULL, source_path, cancellable, GODWIT_ERROR_INVALID_MODEL, FALSE };
   gboolean history = FALSE;
   gboolean ok;
 
@@ -1371,19 +2521,115 @@ godwit_custom_migration_run (GodwitCustomMigration        *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  run.path = source_path;
   ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
-       prepare_source (self, &run, &uuid, &metadata, &history, error);
+       run_will_migrate (self, &run, error) &&
+       read_store (self, &run, &uuid, &metadata, &history, error);
   close_store (&run);
   if (!ok || !create_destination (self, destination_path, uuid, metadata, history, error))
     return FALSE;
 
-  run.path = destination_path;
-  ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
-       migrate (self, &run, source_path, history, progress, user_data, error);
-  close_store (&run);
+  ok = migrate_into (self, destination_path, source_path, history, progress, user_data, cancellable, error);
   if (!ok)
-    remove_destination (destination_path);
+    remove_store_files (destination_path);
+
+  return ok;
+}
+
+/**
+ * godwit_custom_migration_will_migrate:
+ * @path: a work copy of the store in the source version
+ *
+ * Runs the stage's will-migrate statements on @path, in one transaction:
+ * the first half of a migration in place, whose second half is
+ * godwit_custom_migration_run_in_place(). In between, @path is the store
+ * the entity mappings read.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+godwit_custom_migration_will_migrate (GodwitCustomMigration  *self,
+                                      const char             *path,
+                                      GCancellable           *cancellable,
+                                      GError                **error)
+{
+  GodwitSqlRun run = { NULL, path, cancellable, GODWIT_ERROR_INVALID_MODEL, FALSE };
+  gboolean ok;
+
+  g_return_val_if_fail (GODWIT_IS_CUSTOM_MIGRATION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
+       run_will_migrate (self, &run, error);
+  close_store (&run);
+
+  return ok;
+}
+
+/**
+ * godwit_custom_migration_run_in_place:
+ * @path: a work copy of the store in the source version, on which
+ *   godwit_custom_migration_will_migrate() ran
+ *
+ * Turns the store at @path into the one godwit_custom_migration_run()
+ * makes: the same schema, statement for statement, and the same rows,
+ * metadata and Z_UUID. Tables whose rows the step keeps are left as they
+ * are, with their indexes; the others are made again in the destination's
+ * layout. The file may keep free pages. A store whose pages are laid out
+ * otherwise than the store writer's (no incremental auto-vacuum, another
+ * page size) is migrated into a new store beside it, which then replaces
+ * it. The store writer's store is made beside @path
+ * (@path.godwit-destination), and removed. On failure or cancellation the
+ * store is as will-migrate left it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+godwit_custom_migration_run_in_place (GodwitCustomMigration        *self,
+                                      const char                   *path,
+                                      GodwitMigrationProgressFunc   progress,
+                                      gpointer                      user_data,
+                                      GCancellable                 *cancellable,
+                                      GError                      **error)
+{
+  g_autofree char *destination_path = NULL;
+  g_autofree char *uuid = NULL;
+  g_autoptr(GBytes) metadata = NULL;
+  GodwitSqlRun run = { NULL, path, cancellable, GODWIT_ERROR_INVALID_MODEL, FALSE };
+  gboolean history = FALSE;
+  gboolean created = FALSE;
+  gboolean in_place = FALSE;
+  gboolean ok;
+
+  g_return_val_if_fail (GODWIT_IS_CUSTOM_MIGRATION (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  destination_path = g_strconcat (path, DESTINATION_SUFFIX, NULL);
+  ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
+       read_store (self, &run, &uuid, &metadata, &history, error) &&
+       (created = create_destination (self, destination_path, uuid, metadata, history, error)) &&
+       attach (&run, destination_path, "layout", error) &&
+       check_in_place (self, &run, &in_place, error);
+  if (ok && in_place)
+    ok = migrate_in_place (self, &run, history, progress, user_data, error);
+  else if (ok)
+    ok = _godwit_sql_run_execute (&run, self->stage_path, "DETACH DATABASE layout", error);
+  close_store (&run);
+
+  if (ok && !in_place)
+    ok = migrate_into (self, destination_path, path, history, progress, user_data, cancellable, error) &&
+         replace_store (path, destination_path, error);
+  if (created && (!ok || in_place))
+    remove_store_files (destination_path);
 
   return ok;
 }

@@ -18,20 +18,30 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GodwitCustomMigration, godwit_custom_migration, GODWIT, CUSTOM_MIGRATION, GObject)
 
-GodwitCustomMigration *godwit_custom_migration_new     (GodwitModel                 *source,
-                                                        GodwitModel                 *destination,
-                                                        const GodwitMigrationStage  *stage,
-                                                        GError                     **error);
-GPtrArray             *godwit_custom_migration_dup_sql (GodwitCustomMigration       *self);
-gboolean               godwit_custom_migration_run     (GodwitCustomMigration       *self,
-                                                        const char                  *source_path,
-                                                        const char                  *destination_path,
-                                                        GodwitMigrationProgressFunc  progress,
-                                                        gpointer                     user_data,
-                                                        GCancellable                *cancellable,
-                                                        GError                     **error);
+GodwitCustomMigration *godwit_custom_migration_new                  (GodwitModel                 *source,
+                                                                     GodwitModel                 *destination,
+                                                                     const GodwitMigrationStage  *stage,
+                                                                     GError                     **error);
+GPtrArray             *godwit_custom_migration_dup_sql              (GodwitCustomMigration       *self);
+gboolean               godwit_custom_migration_run                  (GodwitCustomMigration       *self,
+                                                                     const char                  *source_path,
+                                                                     const char                  *destination_path,
+                                                                     GodwitMigrationProgressFunc  progress,
+                                                                     gpointer                     user_data,
+                                                                     GCancellable                *cancellable,
+                                                                     GError                     **error);
+gboolean               godwit_custom_migration_will_migrate         (GodwitCustomMigration       *self,
+                                                                     const char                  *path,
+                                                                     GCancellable                *cancellable,
+                                                                     GError                     **error);
+gboolean               godwit_custom_migration_run_in_place         (GodwitCustomMigration       *self,
+                                                                     const char                  *path,
+                                                                     GodwitMigrationProgressFunc  progress,
+                                                                     gpointer                     user_data,
+                                                                     GCancellable                *cancellable,
+                                                                     GError                     **error);
 
-GodwitProperty        *godwit_custom_migration_find_source_property (GodwitEntity   *source,
-                                                                     GodwitProperty *property);
+GodwitProperty        *godwit_custom_migration_find_source_property (GodwitEntity                *source,
+                                                                     GodwitProperty              *property);
 
 G_END_DECLS

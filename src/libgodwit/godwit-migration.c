@@ -487,19 +487,6 @@ on_step_progress (const char *entity,
 }
 
 static void
-remove_store_files (const char *path)
-{
-  static const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      g_unlink (file);
-    }
-}
-
-static void
 remove_work_dir (const char *dir)
 {
   g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
@@ -550,12 +537,14 @@ run_inferred (GodwitMigration      *self,
   return ok;
 }
 
+/* A plan's stage: its impacts are counted on the store as will-migrate
+ * made it, which is what its mappings read; then it changes in place. */
 static gboolean
 run_custom (GodwitMigration      *self,
             GodwitMigrationStep  *step,
+            GodwitStageReport    *stage_report,
             guint                 number,
             const char           *path,
-            const char           *next_path,
             GCancellable         *cancellable,
             GError              **error)
 {
@@ -566,8 +555,10 @@ run_custom (GodwitMigration      *self,
   if (custom == NULL)
     return FALSE;
 
-  return godwit_custom_migration_run (custom, path, next_path, on_step_progress, &progress,
-                                      cancellable, error);
+  return godwit_custom_migration_will_migrate (custom, path, cancellable, error) &&
+         _godwit_stage_report_count_impacts (stage_report, path, step->stage, cancellable, error) &&
+         godwit_custom_migration_run_in_place (custom, path, on_step_progress, &progress,
+                                               cancellable, error);
 }
 
 static gint64
@@ -760,15 +751,6 @@ godwit_migration_verify (GodwitMigration  *self,
   return verify (self, path, error);
 }
 
-static char *
-dup_step_path (const char *work_dir,
-               guint       number)
-{
-  g_autofree char *name = g_strdup_printf ("step-%u.sqlite", number);
-
-  return g_build_filename (work_dir, name, NULL);
-}
-
 /**
  * godwit_migration_run:
  * @backup_dir: (nullable): where to keep the original; beside the store by default
@@ -829,7 +811,8 @@ godwit_migration_run (GodwitMigration  *self,
     }
 
   report (self, 0, "snapshot", NULL, 0, 1);
-  path = dup_step_path (work_dir, 0);
+  /* The work copy: every step changes it in place. */
+  path = g_build_filename (work_dir, "store.sqlite", NULL);
   if (!godwit_store_snapshot (self->store_path, path, cancellable, error))
     goto out;
 
@@ -851,27 +834,16 @@ godwit_migration_run (GodwitMigration  *self,
       if (!_godwit_stage_report_read_before (stage_report, path, cancellable, error))
         goto out;
 
-      /* An inferred step changes its input in place: its impacts are
-       * counted before; a plan's stage leaves its input as will-migrate
-       * made it, which is what its mappings read. */
+      /* Each step changes the work copy in place; an inferred step's
+       * impacts are counted before it. */
       if (step->kind == GODWIT_MIGRATION_STEP_INFERRED)
         {
           if (!_godwit_stage_report_count_impacts (stage_report, path, NULL, cancellable, error) ||
               !run_inferred (self, step, i + 1, path, cancellable, error))
             goto out;
         }
-      else
-        {
-          g_autofree char *next_path = dup_step_path (work_dir, i + 1);
-
-          if (!run_custom (self, step, i + 1, path, next_path, cancellable, error) ||
-              !_godwit_stage_report_count_impacts (stage_report, path, step->stage, cancellable, error))
-            goto out;
-
-          remove_store_files (path);
-          g_free (path);
-          path = g_steal_pointer (&next_path);
-        }
+      else if (!run_custom (self, step, stage_report, i + 1, path, cancellable, error))
+        goto out;
 
       if (!_godwit_stage_report_read_after (stage_report, path, cancellable, error) ||
           !_godwit_stage_report_check_counts (stage_report, self->store_path, &checked, error))

@@ -854,6 +854,75 @@ test_plan_stage (void)
   generated_clear (&generated);
 }
 
+static char *
+dup_journal_mode (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *statement = NULL;
+  char *mode;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &statement, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (statement), ==, SQLITE_ROW);
+  mode = g_strdup ((const char *) sqlite3_column_text (statement, 0));
+  sqlite3_finalize (statement);
+  sqlite3_close (db);
+
+  return mode;
+}
+
+/* The first step's report after a dry run of ITEM_PLAN, as JSON. */
+static char *
+dup_plan_stage_report (Generated *generated)
+{
+  g_autoptr(GodwitMigration) migration = new_generated_migration (generated, ITEM_PLAN (""));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_true (godwit_migration_run (migration, NULL, TRUE, NULL, &error));
+  g_assert_no_error (error);
+  node = godwit_stage_report_to_json (first_report (migration));
+
+  return json_to_string (node, TRUE);
+}
+
+/* In WAL mode a plan's stage's impacts are counted on a second
+ * connection while the stage runs; with a rollback journal, before it.
+ * Both count the store as will-migrate left it: the reports are the
+ * same. */
+static void
+test_plan_stage_concurrent_counts (void)
+{
+  Generated generated = { 0 };
+  g_autofree char *mode = NULL;
+  g_autofree char *concurrent = NULL;
+  g_autofree char *sequential = NULL;
+  sqlite3 *db = NULL;
+
+  write_items (&generated);
+  mode = dup_journal_mode (generated.store.path);
+  g_assert_cmpstr (mode, ==, "wal");
+  concurrent = dup_plan_stage_report (&generated);
+
+  g_assert_cmpint (sqlite3_open (generated.store.path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_clear_pointer (&mode, g_free);
+  mode = dup_journal_mode (generated.store.path);
+  g_assert_cmpstr (mode, ==, "delete");
+  sequential = dup_plan_stage_report (&generated);
+
+  g_assert_cmpstr (concurrent, ==, sequential);
+  /* Counted before the stage: a value that does not convert, an object
+   * its filter leaves out, 4 objects predicted and made. */
+  g_assert_nonnull (strstr (concurrent, "\"failed-conversion\""));
+  g_assert_nonnull (strstr (concurrent, "\"objects-dropped\""));
+  g_assert_nonnull (strstr (concurrent, "\"predicted\" : 4"));
+  g_assert_nonnull (strstr (concurrent, "\"after\" : 4"));
+
+  generated_clear (&generated);
+}
+
 /* A stage whose did-migrate deletes an object makes fewer objects than
  * its mapping predicts: the migration fails and the store is untouched. */
 static void
@@ -906,6 +975,7 @@ main (int   argc,
   g_test_add_func ("/migration/report/new-uniqueness-constraint", test_new_uniqueness_constraint);
   g_test_add_func ("/migration/report/plan-stage", test_plan_stage);
   g_test_add_func ("/migration/report/count-mismatch", test_count_mismatch);
+  g_test_add_func ("/migration/report/plan-stage-concurrent-counts", test_plan_stage_concurrent_counts);
 
   return g_test_run ();
 }

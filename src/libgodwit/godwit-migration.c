@@ -537,8 +537,103 @@ run_inferred (GodwitMigration      *self,
   return ok;
 }
 
+/* A plan's stage's impact analysis, in a thread of its own while the
+ * stage changes the store. */
+typedef struct
+{
+  GodwitStageReport          *report;
+  const GodwitMigrationStage *stage;
+  GodwitSqlRun                run;
+  GError                     *error;
+} ImpactCount;
+
+/* Opens @count's connection in a read transaction that pins the store as
+ * it is now, and says whether the store is in WAL mode: only there do
+ * readers keep their snapshot while a writer commits, without blocking
+ * it. Read-only, the connection never checkpoints nor removes the -wal,
+ * whatever the step does to the file meanwhile. */
+static gboolean
+pin_snapshot (ImpactCount  *count,
+              gboolean     *wal,
+              GError      **error)
+{
+  sqlite3_stmt *statement = NULL;
+  gint64 n_schema_rows;
+
+  if (!_godwit_sql_run_open (&count->run, SQLITE_OPEN_READONLY, NULL, error))
+    return FALSE;
+  if (!_godwit_sql_run_execute (&count->run, "impact analysis", "BEGIN", error) ||
+      !_godwit_sql_run_query_int (&count->run, "impact analysis", "SELECT COUNT(*) FROM sqlite_master",
+                                  &n_schema_rows, error))
+    return FALSE;
+
+  *wal = sqlite3_prepare_v2 (count->run.db, "PRAGMA main.journal_mode", -1, &statement, NULL) == SQLITE_OK &&
+         sqlite3_step (statement) == SQLITE_ROW &&
+         g_ascii_strcasecmp ((const char *) sqlite3_column_text (statement, 0), "wal") == 0;
+  sqlite3_finalize (statement);
+
+  return TRUE;
+}
+
+static void
+close_snapshot (ImpactCount *count)
+{
+  if (count->run.db == NULL)
+    return;
+  _godwit_sql_run_unwatch_cancellable (&count->run);
+  sqlite3_close (count->run.db);
+  count->run.db = NULL;
+}
+
+static gpointer
+count_impacts_thread (gpointer data)
+{
+  ImpactCount *count = data;
+
+  /* A failed analysis stops the step too. */
+  if (!_godwit_stage_report_count_impacts_on (count->report, count->run.db, count->run.path, count->stage,
+                                              count->run.cancellable, &count->error))
+    g_cancellable_cancel (count->run.cancellable);
+
+  /* At once, so that the step's checkpoints go on. */
+  close_snapshot (count);
+
+  return NULL;
+}
+
+static void
+cancel_step (GCancellable *cancellable,
+             gpointer      step_cancellable)
+{
+  g_cancellable_cancel (step_cancellable);
+}
+
+/* When the step outlived the analysis's connection, that connection kept
+ * the step in the -wal: it goes into the file, as a step's result is one
+ * file. */
+static gboolean
+checkpoint (const char  *path,
+            GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GodwitSqlRun run = { NULL, path, NULL, GODWIT_ERROR_IO, FALSE };
+  gboolean ok;
+
+  if (!g_file_test (wal, G_FILE_TEST_EXISTS))
+    return TRUE;
+
+  ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
+       _godwit_sql_run_execute (&run, "checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  /* Closing removes the -wal. */
+  sqlite3_close (run.db);
+
+  return ok;
+}
+
 /* A plan's stage: its impacts are counted on the store as will-migrate
- * made it, which is what its mappings read; then it changes in place. */
+ * made it, which is what its mappings read; then it changes in place.
+ * In WAL mode the counts run on the second core meanwhile, on a
+ * connection that began reading before the step. */
 static gboolean
 run_custom (GodwitMigration      *self,
             GodwitMigrationStep  *step,
@@ -549,16 +644,64 @@ run_custom (GodwitMigration      *self,
             GError              **error)
 {
   g_autoptr(GodwitCustomMigration) custom = NULL;
+  g_autoptr(GCancellable) step_cancellable = g_cancellable_new ();
+  g_autoptr(GError) step_error = NULL;
   StepProgress progress = { self, number };
+  ImpactCount count = { stage_report, step->stage, { NULL, path, step_cancellable, GODWIT_ERROR_CORRUPT_STORE, TRUE },
+                        NULL };
+  GThread *thread;
+  gboolean wal = FALSE;
+  gulong handler = 0;
+  gboolean ok;
 
   custom = godwit_custom_migration_new (step->source, step->destination, step->stage, error);
-  if (custom == NULL)
+  if (custom == NULL || !godwit_custom_migration_will_migrate (custom, path, cancellable, error))
     return FALSE;
 
-  return godwit_custom_migration_will_migrate (custom, path, cancellable, error) &&
-         _godwit_stage_report_count_impacts (stage_report, path, step->stage, cancellable, error) &&
-         godwit_custom_migration_run_in_place (custom, path, on_step_progress, &progress,
-                                               cancellable, error);
+  /* The caller's cancellable stops both sides; either side failing
+   * stops the other. */
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_step), step_cancellable, NULL);
+
+  if (!pin_snapshot (&count, &wal, error))
+    {
+      ok = FALSE;
+      close_snapshot (&count);
+    }
+  else if (!wal)
+    {
+      /* A reader would keep a rollback journal's writer from committing. */
+      ok = _godwit_stage_report_count_impacts_on (stage_report, count.run.db, path, step->stage,
+                                                  step_cancellable, error);
+      close_snapshot (&count);
+      ok = ok && godwit_custom_migration_run_in_place (custom, path, on_step_progress, &progress,
+                                                       step_cancellable, error);
+    }
+  else
+    {
+      thread = g_thread_new ("godwit-impacts", count_impacts_thread, &count);
+      ok = godwit_custom_migration_run_in_place (custom, path, on_step_progress, &progress,
+                                                 step_cancellable, &step_error);
+      if (!ok)
+        g_cancellable_cancel (step_cancellable);
+      g_thread_join (thread);
+
+      /* The analysis's own error, unless the step failed first. */
+      if (count.error != NULL && (ok || g_error_matches (step_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+        {
+          ok = FALSE;
+          g_propagate_error (error, g_steal_pointer (&count.error));
+        }
+      else if (!ok)
+        g_propagate_error (error, g_steal_pointer (&step_error));
+      g_clear_error (&count.error);
+
+      ok = ok && checkpoint (path, error);
+    }
+
+  g_cancellable_disconnect (cancellable, handler);
+
+  return ok;
 }
 
 static gint64

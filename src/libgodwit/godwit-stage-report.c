@@ -1470,6 +1470,35 @@ analyse_plan (Analysis                    *a,
   return TRUE;
 }
 
+static gboolean
+analyse (Analysis                    *a,
+         const GodwitMigrationStage  *stage,
+         GError                     **error)
+{
+  g_autoptr(GodwitStoreLayout) layout = NULL;
+  GodwitStageReport *self = a->self;
+
+  a->source = godwit_model_diff_get_source (self->diff);
+  a->destination = godwit_model_diff_get_destination (self->diff);
+  layout = godwit_store_layout_new (a->source, FALSE, error);
+  if (layout == NULL)
+    return FALSE;
+  a->layout = layout;
+
+  g_clear_pointer (&self->impacts, g_ptr_array_unref);
+  self->impacts = g_ptr_array_new_with_free_func (data_impact_free);
+
+  if (stage != NULL && stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
+    return analyse_plan (a, stage, error);
+
+  if (!analyse_inferred (a, error))
+    return FALSE;
+  if (self->kind == GODWIT_MIGRATION_STEP_INFERRED)
+    predict_inferred (self);
+
+  return TRUE;
+}
+
 /**
  * _godwit_stage_report_count_impacts:
  * @path: the step's input: the store at its source version
@@ -1487,37 +1516,50 @@ _godwit_stage_report_count_impacts (GodwitStageReport           *self,
                                     GCancellable                *cancellable,
                                     GError                     **error)
 {
-  g_autoptr(GodwitStoreLayout) layout = NULL;
   Analysis a = { self, { NULL, path, cancellable, GODWIT_ERROR_CORRUPT_STORE, TRUE }, NULL, NULL, NULL };
   gboolean ok;
 
   g_return_val_if_fail (GODWIT_IS_STAGE_REPORT (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  a.source = godwit_model_diff_get_source (self->diff);
-  a.destination = godwit_model_diff_get_destination (self->diff);
-  layout = godwit_store_layout_new (a.source, FALSE, error);
-  if (layout == NULL)
-    return FALSE;
-  a.layout = layout;
-
   _godwit_readonly_vfs_register ();
   if (!_godwit_sql_run_open (&a.run, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME, error))
     return FALSE;
 
-  g_clear_pointer (&self->impacts, g_ptr_array_unref);
-  self->impacts = g_ptr_array_new_with_free_func (data_impact_free);
-
-  if (stage != NULL && stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
-    ok = analyse_plan (&a, stage, error);
-  else
-    {
-      ok = analyse_inferred (&a, error);
-      if (ok && self->kind == GODWIT_MIGRATION_STEP_INFERRED)
-        predict_inferred (self);
-    }
+  ok = analyse (&a, stage, error);
   _godwit_sql_run_unwatch_cancellable (&a.run);
   sqlite3_close (a.run.db);
+
+  return ok;
+}
+
+/**
+ * _godwit_stage_report_count_impacts_on:
+ * @db: a connection to @path, which the counts only read: within a read
+ *   transaction, they count the store as it was when it began
+ *
+ * As _godwit_stage_report_count_impacts(), on @db. It may run in another
+ * thread than the migration's, as long as nothing else touches the
+ * report meanwhile.
+ */
+gboolean
+_godwit_stage_report_count_impacts_on (GodwitStageReport           *self,
+                                       sqlite3                     *db,
+                                       const char                  *path,
+                                       const GodwitMigrationStage  *stage,
+                                       GCancellable                *cancellable,
+                                       GError                     **error)
+{
+  Analysis a = { self, { db, path, cancellable, GODWIT_ERROR_CORRUPT_STORE, TRUE }, NULL, NULL, NULL };
+  gboolean ok;
+
+  g_return_val_if_fail (GODWIT_IS_STAGE_REPORT (self), FALSE);
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  _godwit_sql_run_watch_cancellable (&a.run);
+  ok = analyse (&a, stage, error);
+  _godwit_sql_run_unwatch_cancellable (&a.run);
 
   return ok;
 }

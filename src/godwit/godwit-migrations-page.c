@@ -762,6 +762,8 @@ phase_text (const char *phase,
     return _("Verifying the result");
   if (g_strcmp0 (phase, "replace") == 0)
     return _("Replacing the store, keeping a backup");
+  if (g_strcmp0 (phase, "count") == 0)
+    return _("Counting objects");
 
   return dry_run ? _("Migrating a copy") : _("Migrating");
 }
@@ -796,7 +798,7 @@ show_progress_cb (gpointer data)
   /* How far the entity being migrated is. */
   within = total > 0 ? (double) MIN (done, total) / total : 0;
 
-  if (step > 0 && g_strcmp0 (phase, "migrate") == 0)
+  if (step > 0 && (g_strcmp0 (phase, "migrate") == 0 || g_strcmp0 (phase, "count") == 0))
     title = g_strdup_printf (_("Stage %u of %u: %s"), step, n_steps, phase_text (phase, state->dry_run));
   else
     title = g_strdup (phase_text (phase, state->dry_run));
@@ -809,7 +811,7 @@ show_progress_cb (gpointer data)
   /* Copying is the first twentieth, verifying and replacing the last. */
   if (g_strcmp0 (phase, "snapshot") == 0)
     fraction = 0.02;
-  else if (g_strcmp0 (phase, "migrate") == 0 && n_steps > 0)
+  else if ((g_strcmp0 (phase, "migrate") == 0 || g_strcmp0 (phase, "count") == 0) && n_steps > 0)
     fraction = 0.05 + 0.85 * ((step > 0 ? step - 1 : 0) + within) / n_steps;
   else
     fraction = g_strcmp0 (phase, "verify") == 0 ? 0.92 : 0.97;

@@ -972,22 +972,28 @@ godwit_migration_run (GodwitMigration  *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
 
-      report (self, i + 1, "migrate", NULL, 0, 0);
-
+      /* Counting objects reads every table, so it is a phase of its
+       * own: the step itself may take no time at all. */
+      report (self, i + 1, "count", NULL, 0, 0);
       if (!_godwit_stage_report_read_before (stage_report, path, cancellable, error))
         goto out;
 
       /* Each step changes the work copy in place; an inferred step's
        * impacts are counted before it. */
+      if (step->kind == GODWIT_MIGRATION_STEP_INFERRED &&
+          !_godwit_stage_report_count_impacts (stage_report, path, NULL, cancellable, error))
+        goto out;
+
+      report (self, i + 1, "migrate", NULL, 0, 0);
       if (step->kind == GODWIT_MIGRATION_STEP_INFERRED)
         {
-          if (!_godwit_stage_report_count_impacts (stage_report, path, NULL, cancellable, error) ||
-              !run_inferred (self, step, i + 1, path, cancellable, error))
+          if (!run_inferred (self, step, i + 1, path, cancellable, error))
             goto out;
         }
       else if (!run_custom (self, step, stage_report, i + 1, path, cancellable, error))
         goto out;
 
+      report (self, i + 1, "count", NULL, 0, 0);
       if (!_godwit_stage_report_read_after (stage_report, path, cancellable, error) ||
           !_godwit_stage_report_check_counts (stage_report, self->store_path, &checked, error))
         goto out;

@@ -42,7 +42,8 @@ typedef struct
 {
   guint       step;        /* 1-based; 0 before the first step and after the last */
   guint       n_steps;
-  const char *phase;       /* "snapshot", "migrate", "verify", "replace" */
+  const char *phase;       /* "snapshot"; per step "count" (objects and data impacts, before
+                            * and after the step) and "migrate"; "verify", "replace" */
   const char *entity;      /* (nullable) */
   gint64      done;
   gint64      total;

@@ -9,7 +9,8 @@
  * (godwit_store_fetch_objects), inheritance and deleted rows, a store of
  * 100,000 objects read page by page only where the view looks, and the
  * column view and inspector over it; sorting by a column, the search bar,
- * and following relationships back and forth through the history.
+ * and following relationships, from the inspector and from their cells,
+ * back and forth through the history.
  */
 
 #include "config.h"
@@ -157,7 +158,7 @@ test_demo_values (void)
   GodwitObjectsPage *page;
   GListModel *list;
   GListModel *columns;
-  const char *titles[] = { "Z_PK", "Entity", "commonName", "notes", "planted", "species" };
+  const char *titles[] = { "Z_PK", "Entity", "commonName", "notes", "planted", "species", "bed", "gardeners" };
 
   /* The same model, read by the core alone on its own connection. */
   reference = godwit_store_open (store_path, NULL, &error);
@@ -173,7 +174,7 @@ test_demo_values (void)
   assert_items (list, expected, 0, expected->len);
 
   /* A column per attribute of Plant, after the primary key and, as Tree
-   * is a sub-entity, the entity. */
+   * is a sub-entity, the entity; then one per relationship. */
   columns = gtk_column_view_get_columns (godwit_objects_page_get_column_view (page));
   g_assert_cmpuint (g_list_model_get_n_items (columns), ==, G_N_ELEMENTS (titles));
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
@@ -903,6 +904,316 @@ test_follow_to_many (void)
   godwit_gui_test_close (window);
 }
 
+/* ---- Relationship cells ------------------------------------------------- */
+
+/* The widget of the cell of the column titled @title in the row of the
+ * object @pk, or NULL when the list view does not show that row. A row's
+ * cells are in the columns' order, the Z_PK's first. */
+static GtkWidget *
+find_cell (GodwitObjectsPage *page,
+           gint64             pk,
+           const char        *title)
+{
+  GtkColumnView *view = godwit_objects_page_get_column_view (page);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autofree char *pk_text = g_strdup_printf ("%" G_GINT64_FORMAT, pk);
+  GtkWidget *list_view = NULL;
+  guint index = G_MAXUINT;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        index = i;
+    }
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LIST_VIEW (child))
+      list_view = child;
+  g_assert_nonnull (list_view);
+
+  for (GtkWidget *row = gtk_widget_get_first_child (list_view); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (row);
+      GtkWidget *pk_cell = cell != NULL ? gtk_widget_get_first_child (cell) : NULL;
+
+      if (!gtk_widget_get_visible (row) || !GTK_IS_INSCRIPTION (pk_cell) ||
+          g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (pk_cell)), pk_text) != 0)
+        continue;
+
+      for (guint i = 0; i < index && cell != NULL; i++)
+        cell = gtk_widget_get_next_sibling (cell);
+      g_assert_nonnull (cell);
+
+      return gtk_widget_get_first_child (cell);
+    }
+
+  return NULL;
+}
+
+/* A relationship's cell: its text, a link that says where it leads, or
+ * dim text that leads nowhere. */
+static GtkWidget *
+assert_relationship_cell (GodwitObjectsPage *page,
+                          gint64             pk,
+                          const char        *name,
+                          const char        *text,
+                          gboolean           leads)
+{
+  GtkWidget *cell = find_cell (page, pk, name);
+
+  g_assert_nonnull (cell);
+  g_assert_true (GTK_IS_LABEL (cell));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (cell)), ==, text);
+  g_assert_true (gtk_widget_get_focusable (cell) == leads);
+  g_assert_true (gtk_widget_has_css_class (cell, "dim-label") == !leads);
+
+  if (leads)
+    {
+      g_autofree char *label = g_strdup_printf ("Go to %s", text);
+
+      gtk_test_accessible_assert_role (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_ROLE_LINK);
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+    }
+
+  return cell;
+}
+
+/* What a click on a cell's link does. */
+static void
+click_link (GtkWidget *cell)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit_by_name (cell, "activate-link", "#", &handled);
+  g_assert_true (handled);
+}
+
+/* Every Plant row shown has its bed and its gardeners in its cells, as the
+ * objects the core reads have them. */
+static void
+test_demo_relationship_cells (void)
+{
+  g_autofree char *store_path = godwit_gui_test_demo_store ();
+  g_autofree char *bundle_path = godwit_gui_test_demo_bundle ();
+  GodwitWindow *window = godwit_gui_test_open (store_path, bundle_path);
+  GodwitStore *store = godwit_document_get_store (godwit_window_get_document (window));
+  Browser browser = { window, show_entity (window, "Plant") };
+  GListModel *columns = gtk_column_view_get_columns (godwit_objects_page_get_column_view (browser.page));
+  g_autoptr(GPtrArray) items = NULL;
+  GtkAdjustment *adjustment;
+  guint n_shown = 0;
+
+  /* Relationships have no order to sort by. */
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      const char *title = gtk_column_view_column_get_title (column);
+
+      if (g_str_equal (title, "bed") || g_str_equal (title, "gardeners"))
+        g_assert_null (gtk_column_view_column_get_sorter (column));
+    }
+
+  wait_settled (&browser);
+  items = get_loaded_items (G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page)), 0, 60);
+  godwit_gui_test_flush (GTK_WIDGET (window));
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const GodwitObject *plant = godwit_object_item_get_object (g_ptr_array_index (items, i));
+      JsonNode *bed = json_object_get_member (plant->relationships, "bed");
+      guint n_gardeners = json_array_get_length (json_object_get_array_member (plant->relationships, "gardeners"));
+      g_autofree char *bed_text = NULL;
+      g_autofree char *gardeners_text = NULL;
+      g_autofree char *bed_entity = NULL;
+      gint64 bed_pk = 0;
+
+      if (find_cell (browser.page, plant->pk, "bed") == NULL)
+        continue;
+
+      if (!JSON_NODE_HOLDS_NULL (bed))
+        {
+          g_assert_true (godwit_store_parse_object_uri (store, json_node_get_string (bed), &bed_entity, &bed_pk));
+          bed_text = g_strdup_printf ("%s p%" G_GINT64_FORMAT, bed_entity, bed_pk);
+        }
+      assert_relationship_cell (browser.page, plant->pk, "bed", bed_text != NULL ? bed_text : "", bed_text != NULL);
+
+      gardeners_text = g_strdup_printf (n_gardeners == 1 ? "%u Gardener object" : "%u Gardener objects", n_gardeners);
+      assert_relationship_cell (browser.page, plant->pk, "gardeners", gardeners_text, n_gardeners > 0);
+      n_shown++;
+    }
+
+  /* The rows of the window's height, at least. */
+  g_assert_cmpuint (n_shown, >=, 10);
+
+  /* Scrolled to the relationships' columns, for the picture. */
+  adjustment = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (godwit_objects_page_get_column_view (browser.page)));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  godwit_gui_test_flush (GTK_WIDGET (window));
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-objects-relationship-cells");
+
+  godwit_gui_test_close (window);
+}
+
+/* Authors keep their books in order: Book.author (a to-one) and
+ * Author.books (an ordered to-many). */
+static const char library_entities[] =
+  "<entity name=\"Author\" representedClassName=\"Author\" syncable=\"YES\">"
+  "<attribute name=\"name\" attributeType=\"String\"/>"
+  "<relationship name=\"books\" optional=\"YES\" toMany=\"YES\" ordered=\"YES\" deletionRule=\"Nullify\" "
+  "destinationEntity=\"Book\" inverseName=\"author\" inverseEntity=\"Book\"/>"
+  "</entity>"
+  "<entity name=\"Book\" representedClassName=\"Book\" syncable=\"YES\">"
+  "<attribute name=\"title\" attributeType=\"String\"/>"
+  "<relationship name=\"author\" optional=\"YES\" maxCount=\"1\" deletionRule=\"Nullify\" "
+  "destinationEntity=\"Author\" inverseName=\"books\" inverseEntity=\"Author\"/>"
+  "</entity>";
+
+typedef struct
+{
+  GodwitTestStore test_store;
+  char           *bundle_path;
+  gint64          authors[3];   /* three books, one, none */
+  gint64          books[5];     /* the last without an author */
+} Library;
+
+static void
+library_write (Library *library)
+{
+  static const char * const names[] = { "Ursula", "Italo", "Jorge" };
+  static const char * const titles[] = { "A Wizard of Earthsea", "The Tombs of Atuan", "The Farthest Shore",
+                                         "Invisible Cities", "Anonymous Poems" };
+  g_autoptr(GodwitModelBundle) bundle = NULL;
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+
+  godwit_test_store_init (&library->test_store, "Library.sqlite");
+  library->bundle_path = g_build_filename (library->test_store.dir, "Library.xcdatamodeld", NULL);
+  bundle = godwit_test_write_bundle (library->bundle_path, "Library", library_entities, NULL);
+  writer = godwit_test_store_begin (&library->test_store, godwit_test_find_version (bundle, "Library"), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (library->authors); i++)
+    library->authors[i] = godwit_test_insert (writer, "Author", "name", g_variant_new_string (names[i]), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (library->books); i++)
+    library->books[i] = godwit_test_insert (writer, "Book", "title", g_variant_new_string (titles[i]), NULL);
+
+  /* Ordered: the third book first. */
+  godwit_test_relate (writer, "Author", library->authors[0], "books", "Book", library->books[2]);
+  godwit_test_relate (writer, "Author", library->authors[0], "books", "Book", library->books[0]);
+  godwit_test_relate (writer, "Author", library->authors[0], "books", "Book", library->books[1]);
+  godwit_test_relate (writer, "Author", library->authors[1], "books", "Book", library->books[3]);
+  godwit_test_writer_commit (writer);
+}
+
+static void
+library_clear (Library *library)
+{
+  godwit_test_store_clear (&library->test_store);
+  g_clear_pointer (&library->bundle_path, g_free);
+}
+
+static void
+assert_titles (GodwitObjectsPage  *page,
+               const char * const *titles)
+{
+  GListModel *columns = gtk_column_view_get_columns (godwit_objects_page_get_column_view (page));
+
+  g_assert_cmpuint (g_list_model_get_n_items (columns), ==, g_strv_length ((char **) titles));
+  for (guint i = 0; titles[i] != NULL; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_cmpstr (gtk_column_view_column_get_title (column), ==, titles[i]);
+    }
+}
+
+static void
+test_relationship_cells (void)
+{
+  static const char * const author_titles[] = { "Z_PK", "name", "books", NULL };
+  static const char * const book_titles[] = { "Z_PK", "title", "author", NULL };
+  Library library = { { NULL } };
+  g_autofree char *author_text = NULL;
+  g_autofree char *description = NULL;
+  GodwitFetchRequest *request;
+  GodwitWindow *window;
+  GtkWidget *cell;
+  GListModel *list;
+  Browser browser;
+
+  library_write (&library);
+  window = godwit_gui_test_open (library.test_store.path, library.bundle_path);
+  browser.window = window;
+
+  /* The attributes' columns, then the relationships'. */
+  browser.page = show_entity (window, "Author");
+  wait_settled (&browser);
+  assert_titles (browser.page, author_titles);
+  assert_relationship_cell (browser.page, library.authors[0], "books", "3 Book objects", TRUE);
+  assert_relationship_cell (browser.page, library.authors[1], "books", "1 Book object", TRUE);
+  assert_relationship_cell (browser.page, library.authors[2], "books", "0 Book objects", FALSE);
+
+  show_entity (window, "Book");
+  wait_settled (&browser);
+  assert_titles (browser.page, book_titles);
+  author_text = g_strdup_printf ("Author p%" G_GINT64_FORMAT, library.authors[0]);
+  for (guint i = 0; i < 3; i++)
+    assert_relationship_cell (browser.page, library.books[i], "author", author_text, TRUE);
+  assert_relationship_cell (browser.page, library.books[4], "author", "", FALSE);
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-objects-to-one-cells");
+
+  /* A to-one, from the keyboard: its object, selected in its entity's
+   * list; the book whose cell it was is the one selected coming back. */
+  cell = assert_relationship_cell (browser.page, library.books[1], "author", author_text, TRUE);
+  g_assert_true (gtk_widget_grab_focus (cell));
+  g_assert_true (godwit_gui_test_press_key (cell, GDK_KEY_Return, 0));
+  wait_selected (&browser, "Author", library.authors[0]);
+  g_assert_true (godwit_objects_page_get_can_go_back (browser.page));
+  g_assert_false (godwit_objects_page_get_can_go_forward (browser.page));
+  /* The keyboard goes on in the list of authors. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         GTK_WIDGET (godwit_objects_page_get_column_view (browser.page))));
+
+  g_assert_true (godwit_gui_test_press_key (GTK_WIDGET (window), GDK_KEY_Left, GDK_ALT_MASK));
+  wait_selected (&browser, "Book", library.books[1]);
+  g_assert_true (godwit_objects_page_get_can_go_forward (browser.page));
+
+  /* An ordered to-many, clicked: the books' list filtered to the author's
+   * books, in Z_PK order as any filtered list. */
+  show_entity (window, "Author");
+  wait_settled (&browser);
+  cell = assert_relationship_cell (browser.page, library.authors[0], "books", "3 Book objects", TRUE);
+  click_link (cell);
+  godwit_gui_test_wait_until (browser_settled, &browser, "the author's books to be listed");
+  list = G_LIST_MODEL (godwit_objects_page_get_object_list (browser.page));
+  g_assert_cmpstr (godwit_object_list_get_entity_name (GODWIT_OBJECT_LIST (list)), ==, "Book");
+  request = godwit_object_list_get_fetch_request (GODWIT_OBJECT_LIST (list));
+  g_assert_false (godwit_fetch_request_fetches_all_by_pk (request));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (shown_object (&browser, i)->pk, ==, library.books[i]);
+  description = g_strdup_printf ("books of Author p%" G_GINT64_FORMAT, library.authors[0]);
+  g_assert_cmpstr (godwit_objects_page_get_pks_description (browser.page), ==, description);
+  g_assert_cmpstr (godwit_objects_page_get_count_text (browser.page), ==, "3 of 5 objects");
+  godwit_gui_test_screenshots (GTK_WIDGET (window), "godwit-objects-to-many-cell");
+
+  /* Alt+Left, a link of the list focused: the authors, the one whose cell
+   * it was selected, and the keyboard in their list. */
+  cell = assert_relationship_cell (browser.page, library.books[2], "author", author_text, TRUE);
+  g_assert_true (gtk_widget_grab_focus (cell));
+  g_assert_true (godwit_gui_test_press_key (GTK_WIDGET (window), GDK_KEY_Left, GDK_ALT_MASK));
+  wait_selected (&browser, "Author", library.authors[0]);
+  g_assert_null (godwit_objects_page_get_pks_description (browser.page));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         GTK_WIDGET (godwit_objects_page_get_column_view (browser.page))));
+
+  godwit_gui_test_close (window);
+  library_clear (&library);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -917,6 +1228,8 @@ main (int   argc,
   g_test_add_func ("/gui/object-list/filter", test_filter);
   g_test_add_func ("/gui/object-list/follow-to-one", test_follow_to_one);
   g_test_add_func ("/gui/object-list/follow-to-many", test_follow_to_many);
+  g_test_add_func ("/gui/object-list/demo-relationship-cells", test_demo_relationship_cells);
+  g_test_add_func ("/gui/object-list/relationship-cells", test_relationship_cells);
 
   return g_test_run ();
 }

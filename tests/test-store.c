@@ -14,6 +14,8 @@
 #include "godwit-error.h"
 #include "godwit-model-bundle.h"
 #include "godwit-model-choice.h"
+#include "godwit-readonly-vfs-private.h"
+#include "godwit-sql-private.h"
 #include "godwit-store.h"
 #include "godwit-value.h"
 #include "godwit-version-match.h"
@@ -407,6 +409,94 @@ test_concurrent_writer (void)
 
   g_clear_object (&store);
   godwit_test_store_clear (&people.store);
+}
+
+/* More rows than a cache of a few pages holds: their sort spills to a file. */
+#define SPILL_ROWS 20000
+
+/* SQLite's own temporary files work on a connection through the read-only
+ * VFS: with temp_store = FILE and a tiny cache, a sort of an unindexed
+ * column spills to a file, and a temp table lives in one. The store still
+ * refuses every write, and it, its -wal and its -shm stay byte for byte. */
+static void
+test_vfs_temp_files (void)
+{
+  g_autoptr(GodwitModel) model = godwit_model_new ("Lines", GODWIT_MODEL_SOURCE_WRITER);
+  GodwitEntity *line = godwit_test_add_entity (model, "Line", NULL);
+  g_autoptr(GodwitStoreWriter) writer = NULL;
+  GodwitTestStore test_store = { 0 };
+  g_autofree char *wal = NULL;
+  g_autofree char *shm = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *previous = NULL;
+  sqlite3_stmt *statement = NULL;
+  sqlite3 *db = NULL;
+  guint n_rows = 0;
+  int rc;
+
+  godwit_test_add_attribute (line, "text", GODWIT_ATTRIBUTE_TYPE_STRING);
+  godwit_test_resolve_model (model);
+
+  godwit_test_store_init (&test_store, "Lines.sqlite");
+  writer = godwit_test_store_begin (&test_store, model, TRUE);
+  for (guint i = 0; i < SPILL_ROWS; i++)
+    {
+      /* Not in Z_PK order, and long enough to fill pages fast. */
+      g_autofree char *text = g_strdup_printf ("line %05u %s", (i * 7919) % SPILL_ROWS,
+                                               "of a text long enough to fill the pages of a sort");
+
+      godwit_test_insert (writer, "Line", "text", g_variant_new_string (text), NULL);
+    }
+  godwit_test_writer_commit (writer);
+  g_clear_object (&writer);
+
+  wal = g_strconcat (test_store.path, "-wal", NULL);
+  shm = g_strconcat (test_store.path, "-shm", NULL);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+  before = godwit_test_snapshot_directory (test_store.dir);
+
+  /* Read-write asked for: the VFS opens the store read-only all the same. */
+  _godwit_readonly_vfs_register ();
+  g_assert_cmpint (_godwit_sql_open (test_store.path, SQLITE_OPEN_READWRITE, GODWIT_READONLY_VFS_NAME, &db),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA temp_store = FILE; PRAGMA cache_size = 10;"
+                                     "PRAGMA temp.cache_size = 10", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (godwit_test_query_int (db, "PRAGMA temp_store"), ==, 1);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT ZTEXT FROM ZLINE ORDER BY ZTEXT", -1, &statement, NULL),
+                   ==, SQLITE_OK);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (statement, 0);
+
+      g_assert_nonnull (text);
+      g_assert_true (previous == NULL || strcmp (previous, text) < 0);
+      g_free (previous);
+      previous = g_strdup (text);
+      n_rows++;
+    }
+  g_assert_cmpstr (sqlite3_errstr (rc), ==, sqlite3_errstr (SQLITE_DONE));
+  sqlite3_finalize (statement);
+  g_assert_cmpuint (n_rows, ==, SPILL_ROWS);
+  g_assert_true (g_str_has_prefix (previous, "line 19999 "));
+
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TEMP TABLE sorted AS SELECT ZTEXT FROM ZLINE ORDER BY ZTEXT DESC",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (godwit_test_query_int (db, "SELECT count(*) FROM temp.sorted"), ==, SPILL_ROWS);
+  godwit_test_assert_query (db, "SELECT substr(ZTEXT, 1, 10) FROM temp.sorted WHERE rowid = 1", "line 19999");
+
+  /* The store's own files stay read-only. */
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE ZLINE SET ZTEXT = 'changed'", NULL, NULL, NULL), ==, SQLITE_READONLY);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE ZMORE (Z_PK INTEGER PRIMARY KEY)", NULL, NULL, NULL),
+                   ==, SQLITE_READONLY);
+
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  after = godwit_test_snapshot_directory (test_store.dir);
+  g_assert_cmpstr (before, ==, after);
+
+  godwit_test_store_clear (&test_store);
 }
 
 /* SQLite as Debian builds it reads a name starting with "file:" as a URI:
@@ -1076,6 +1166,7 @@ main (int   argc,
   g_test_add_func ("/store/generated/wal-untouched", test_wal_untouched);
   g_test_add_func ("/store/generated/concurrent-writer", test_concurrent_writer);
   g_test_add_func ("/store/generated/file-colon-name", test_file_colon_name);
+  g_test_add_func ("/store/generated/vfs-temp-files", test_vfs_temp_files);
   g_test_add_func ("/store/generated/find-object-pk", test_find_object_pk);
   g_test_add_func ("/store/value-text", test_value_text);
   g_test_add_func ("/store/real/note-store", test_note_store);

@@ -7,18 +7,18 @@
 
 /* The objects of an entity, its sub-entities' included (as a Core Data
  * fetch request returns them): a column view with one column per
- * attribute over a GodwitObjectList, and an inspector with every
- * attribute and relationship of the selected object.
+ * attribute, then one per relationship, over a GodwitObjectList, and an
+ * inspector with every attribute and relationship of the selected object.
  *
  * A column header sorts by its attribute, the search bar filters by text
  * or Z_PK: both make a new fetch request, which the core runs in SQLite,
  * so that the list stays lazy however many objects the entity has.
- * Following a relationship from the inspector shows its objects: a to-one
- * selects its object in its entity's list, a to-many shows the
- * destination entity's list filtered to the objects it holds. Each place
- * shown so is a location of a history walked back and forward; a
- * location remembers its sort, filter and selected object as they were
- * when it was left.
+ * Following a relationship from the inspector, or from its cell in the
+ * list, shows its objects: a to-one selects its object in its entity's
+ * list, a to-many shows the destination entity's list filtered to the
+ * objects it holds. Each place shown so is a location of a history walked
+ * back and forward; a location remembers its sort, filter and selected
+ * object as they were when it was left.
  */
 
 #define G_LOG_DOMAIN "godwit-objects-page"
@@ -41,12 +41,13 @@ typedef enum
   COLUMN_PK,
   COLUMN_ENTITY,
   COLUMN_VALUE,
+  COLUMN_RELATIONSHIP,
 } ColumnKind;
 
 typedef struct
 {
   ColumnKind         kind;
-  char              *name;   /* (nullable) the attribute of a COLUMN_VALUE */
+  char              *name;   /* (nullable) the attribute or relationship of its column */
   GodwitObjectsPage *page;   /* (unowned) */
 } Column;
 
@@ -94,6 +95,7 @@ struct _GodwitObjectsPage
   char                  *columns_entity;   /* (nullable) whose columns are shown */
   gboolean               columns_complete; /* FALSE until the schema-only view has its columns */
   gboolean               updating;         /* widgets set from a location, not by the user */
+  gboolean               refocus_list;     /* the focus left rows that went: the next list gets it */
   Column                *probed;           /* (nullable) (unowned) see read_sort() */
 };
 
@@ -175,11 +177,80 @@ column_free (gpointer  data,
   g_free (column);
 }
 
-static void
-update_cell (GtkInscription   *inscription,
-             GodwitObjectItem *item)
+/* The entity a relationship leads to: its destination in the model, or
+ * without a model the entity its first object URI names. */
+static char *
+dup_destination (GodwitObjectsPage  *self,
+                 const GodwitObject *object,
+                 const char         *name,
+                 const char         *first_uri)
 {
-  Column *column = g_object_get_data (G_OBJECT (inscription), "godwit-column");
+  GodwitStore *store = godwit_document_get_store (self->document);
+  GodwitModel *model = godwit_store_get_model (store);
+  GodwitEntity *entity = model != NULL ? godwit_model_get_entity (model, object->entity) : NULL;
+  GodwitProperty *relationship = entity != NULL ? godwit_entity_find_property (entity, name) : NULL;
+  char *destination = NULL;
+
+  if (relationship != NULL && relationship->destination_entity != NULL &&
+      godwit_store_find_entity (store, relationship->destination_entity) != NULL)
+    return g_strdup (relationship->destination_entity);
+
+  if (godwit_store_parse_object_uri (store, first_uri, &destination, NULL))
+    return destination;
+
+  return NULL;
+}
+
+/* What the cell of the relationship @name shows of @object: a to-one's
+ * object as its URI ends, “Bed p3” (nothing for none), a to-many's count
+ * and destination, “3 Gardener objects”. @leads is whether following the
+ * relationship shows anything. */
+static char *
+dup_relationship_text (GodwitObjectsPage  *self,
+                       const GodwitObject *object,
+                       const char         *name,
+                       gboolean           *leads)
+{
+  GodwitStore *store = godwit_document_get_store (self->document);
+  JsonNode *value = json_object_get_member (object->relationships, name);
+  g_autofree char *destination = NULL;
+  JsonArray *uris;
+  gint64 pk;
+  guint n;
+
+  *leads = FALSE;
+
+  if (value != NULL && JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    {
+      const char *uri = json_node_get_string (value);
+
+      if (!godwit_store_parse_object_uri (store, uri, &destination, &pk))
+        return g_strdup (uri);
+
+      *leads = TRUE;
+      return g_strdup_printf ("%s p%" G_GINT64_FORMAT, destination, pk);
+    }
+
+  if (value == NULL || !JSON_NODE_HOLDS_ARRAY (value))
+    return NULL;
+
+  uris = json_node_get_array (value);
+  n = json_array_get_length (uris);
+  destination = dup_destination (self, object, name, n > 0 ? json_array_get_string_element (uris, 0) : NULL);
+  if (destination == NULL)
+    return g_strdup_printf (ngettext ("%u object", "%u objects", n), n);
+
+  *leads = n > 0;
+  /* Translators: a number of objects, then their entity, as
+   * “3 Gardener objects” */
+  return g_strdup_printf (ngettext ("%u %s object", "%u %s objects", n), n, destination);
+}
+
+static void
+update_text_cell (GtkInscription   *inscription,
+                  Column           *column,
+                  GodwitObjectItem *item)
+{
   const GodwitObject *object = godwit_object_item_get_object (item);
   g_autofree char *text = NULL;
 
@@ -201,12 +272,82 @@ update_cell (GtkInscription   *inscription,
     gtk_widget_remove_css_class (GTK_WIDGET (inscription), "dim-label");
 }
 
+/* A relationship's cell is a link where the relationship leads somewhere,
+ * plain dim text where it does not. A link in a label keeps the row as
+ * low as the text of the other cells, where a button would not. */
+static void
+update_relationship_cell (GtkLabel         *label,
+                          Column           *column,
+                          GodwitObjectItem *item)
+{
+  const GodwitObject *object = godwit_object_item_get_object (item);
+  g_autofree char *text = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *markup = NULL;
+  gboolean leads = FALSE;
+
+  if (object != NULL)
+    text = dup_relationship_text (column->page, object, column->name, &leads);
+
+  if (!leads)
+    {
+      gtk_label_set_text (label, text != NULL ? text : "");
+      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+      gtk_widget_set_focusable (GTK_WIDGET (label), FALSE);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      return;
+    }
+
+  /* Translators: where a relationship's cell leads, as “Go to Bed p3” */
+  where = g_strdup_printf (_("Go to %s"), text);
+  /* The link's URI says nothing: activating it follows the relationship. */
+  markup = g_markup_printf_escaped ("<a href=\"#\" title=\"%s\">%s</a>", where, text);
+  gtk_label_set_markup (label, markup);
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+  gtk_widget_set_focusable (GTK_WIDGET (label), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, where, -1);
+}
+
+static void
+update_cell (GtkWidget        *cell,
+             GodwitObjectItem *item)
+{
+  Column *column = g_object_get_data (G_OBJECT (cell), "godwit-column");
+
+  if (column->kind == COLUMN_RELATIONSHIP)
+    update_relationship_cell (GTK_LABEL (cell), column, item);
+  else
+    update_text_cell (GTK_INSCRIPTION (cell), column, item);
+}
+
 static void
 cell_item_loaded_cb (GodwitObjectItem *item,
                      GParamSpec       *pspec,
-                     GtkInscription   *inscription)
+                     GtkWidget        *cell)
 {
-  update_cell (inscription, item);
+  update_cell (cell, item);
+}
+
+/* The row's object is selected first, so that the location keeps it to
+ * come back to; then the relationship is followed from the inspector's
+ * object, as its row for the relationship does. */
+static gboolean
+relationship_link_cb (GtkLabel    *label,
+                      const char  *uri,
+                      GtkListItem *list_item)
+{
+  Column *column = g_object_get_data (G_OBJECT (label), "godwit-column");
+  GodwitObjectsPage *self = column->page;
+  /* Following it replaces the columns, this one included. */
+  g_autofree char *name = g_strdup (column->name);
+
+  if (self->selection == NULL || gtk_list_item_get_item (list_item) == NULL)
+    return TRUE;
+
+  gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
+  godwit_objects_page_follow_relationship (self, name);
+
+  return TRUE;
 }
 
 static void
@@ -214,19 +355,35 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                Column                   *column)
 {
-  GtkInscription *inscription = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+  GtkWidget *cell;
 
-  gtk_inscription_set_min_chars (inscription, column->kind == COLUMN_PK ? 4 : 6);
-  gtk_inscription_set_nat_chars (inscription, column->kind == COLUMN_VALUE ? 20 : 8);
-  gtk_inscription_set_text_overflow (inscription, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-  if (column->kind == COLUMN_PK)
+  if (column->kind == COLUMN_RELATIONSHIP)
     {
-      gtk_inscription_set_xalign (inscription, 1);
-      gtk_widget_add_css_class (GTK_WIDGET (inscription), "numeric");
+      /* A link, for whoever cannot see it too. */
+      cell = g_object_new (GTK_TYPE_LABEL, "accessible-role", GTK_ACCESSIBLE_ROLE_LINK, NULL);
+      gtk_label_set_xalign (GTK_LABEL (cell), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (cell), 6);
+      gtk_label_set_max_width_chars (GTK_LABEL (cell), 20);
+      g_signal_connect (cell, "activate-link", G_CALLBACK (relationship_link_cb), list_item);
+    }
+  else
+    {
+      GtkInscription *inscription = GTK_INSCRIPTION (gtk_inscription_new (NULL));
+
+      cell = GTK_WIDGET (inscription);
+      gtk_inscription_set_min_chars (inscription, column->kind == COLUMN_PK ? 4 : 6);
+      gtk_inscription_set_nat_chars (inscription, column->kind == COLUMN_VALUE ? 20 : 8);
+      gtk_inscription_set_text_overflow (inscription, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+      if (column->kind == COLUMN_PK)
+        {
+          gtk_inscription_set_xalign (inscription, 1);
+          gtk_widget_add_css_class (cell, "numeric");
+        }
     }
 
-  g_object_set_data (G_OBJECT (inscription), "godwit-column", column);
-  gtk_list_item_set_child (list_item, GTK_WIDGET (inscription));
+  g_object_set_data (G_OBJECT (cell), "godwit-column", column);
+  gtk_list_item_set_child (list_item, cell);
 }
 
 static void
@@ -235,11 +392,11 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
               Column                   *column)
 {
   GodwitObjectItem *item = gtk_list_item_get_item (list_item);
-  GtkWidget *inscription = gtk_list_item_get_child (list_item);
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
 
-  update_cell (GTK_INSCRIPTION (inscription), item);
+  update_cell (cell, item);
   if (!godwit_object_item_get_loaded (item))
-    g_signal_connect_object (item, "notify::loaded", G_CALLBACK (cell_item_loaded_cb), inscription, 0);
+    g_signal_connect_object (item, "notify::loaded", G_CALLBACK (cell_item_loaded_cb), cell, 0);
 }
 
 static void
@@ -308,7 +465,9 @@ add_column (GodwitObjectsPage *self,
 
   view_column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_resizable (view_column, TRUE);
-  if (kind != COLUMN_ENTITY)
+  /* The Z_PK and the attributes sort; the store has no order for a
+   * relationship's objects. */
+  if (kind == COLUMN_PK || kind == COLUMN_VALUE)
     {
       g_autoptr(GtkSorter) sorter = GTK_SORTER (gtk_custom_sorter_new (probe_compare, column, NULL));
 
@@ -337,10 +496,28 @@ find_column (GodwitObjectsPage *self,
   return NULL;
 }
 
+/* The focus leaves the rows before they go, whether with their list or
+ * with their columns: GTK 4.8 fails later on a focused link label
+ * dropped with its row. */
+static void
+leave_list_focus (GodwitObjectsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view)))
+    {
+      gtk_root_set_focus (root, NULL);
+      self->refocus_list = TRUE;
+    }
+}
+
 static void
 remove_columns (GodwitObjectsPage *self)
 {
   GListModel *columns = gtk_column_view_get_columns (self->column_view);
+
+  leave_list_focus (self);
 
   while (g_list_model_get_n_items (columns) > 0)
     {
@@ -369,11 +546,11 @@ has_subentities (GodwitStore             *store,
   return FALSE;
 }
 
-/* One column per stored attribute of the entity, inherited ones included,
- * in the model's order. */
+/* One column per stored attribute of the entity, then one per stored
+ * relationship, inherited ones included, each in the model's order. */
 static void
-add_attribute_columns (GodwitObjectsPage *self,
-                       GodwitEntity      *entity)
+add_property_columns (GodwitObjectsPage *self,
+                      GodwitEntity      *entity)
 {
   g_autoptr(GPtrArray) all = godwit_entity_dup_all_properties (entity);
 
@@ -383,6 +560,14 @@ add_attribute_columns (GodwitObjectsPage *self,
 
       if (property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE && godwit_property_is_stored (property))
         add_column (self, COLUMN_VALUE, property->name, property->name);
+    }
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      GodwitProperty *property = g_ptr_array_index (all, i);
+
+      if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && godwit_property_is_stored (property))
+        add_column (self, COLUMN_RELATIONSHIP, property->name, property->name);
     }
 }
 
@@ -459,7 +644,7 @@ show_columns (GodwitObjectsPage *self,
 
   self->columns_complete = godwit_store_get_model (store) != NULL && entity->entity != NULL;
   if (self->columns_complete)
-    add_attribute_columns (self, entity->entity);
+    add_property_columns (self, entity->entity);
 }
 
 static void
@@ -608,6 +793,8 @@ request_for_location (Location *location)
 static void
 drop_list (GodwitObjectsPage *self)
 {
+  leave_list_focus (self);
+
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -667,6 +854,10 @@ rebuild_list (GodwitObjectsPage *self)
   adw_status_page_set_description (self->no_matches_page, description);
 
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  /* The keyboard goes on in the new list: a link followed, Back. */
+  if (self->refocus_list)
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  self->refocus_list = FALSE;
   if (godwit_object_list_get_counted (self->list))
     list_counted_cb (self, NULL, self->list);
   else
@@ -692,6 +883,7 @@ show_location (GodwitObjectsPage *self,
 
       drop_list (self);
       remove_columns (self);
+      self->refocus_list = FALSE;
       if (count < 0)
         description = g_strdup_printf (_("The store has no table for %s"), location->entity_name);
       else
@@ -826,30 +1018,6 @@ sorter_changed_cb (GodwitObjectsPage *self,
   rebuild_list (self);
 }
 
-/* The entity a relationship leads to: its destination in the model, or
- * without a model the entity its first object URI names. */
-static char *
-dup_destination (GodwitObjectsPage  *self,
-                 const GodwitObject *object,
-                 const char         *name,
-                 const char         *first_uri)
-{
-  GodwitStore *store = godwit_document_get_store (self->document);
-  GodwitModel *model = godwit_store_get_model (store);
-  GodwitEntity *entity = model != NULL ? godwit_model_get_entity (model, object->entity) : NULL;
-  GodwitProperty *relationship = entity != NULL ? godwit_entity_find_property (entity, name) : NULL;
-  char *destination = NULL;
-
-  if (relationship != NULL && relationship->destination_entity != NULL &&
-      godwit_store_find_entity (store, relationship->destination_entity) != NULL)
-    return g_strdup (relationship->destination_entity);
-
-  if (godwit_store_parse_object_uri (store, first_uri, &destination, NULL))
-    return destination;
-
-  return NULL;
-}
-
 static void
 relationship_activated_cb (GodwitObjectsPage     *self,
                            const char            *name,
@@ -978,6 +1146,7 @@ godwit_objects_page_clear (GodwitObjectsPage *self)
 
   drop_list (self);
   remove_columns (self);
+  self->refocus_list = FALSE;
   self->pending = NULL;
   g_clear_object (&self->document);
   if (self->history->len > 0)

@@ -18,7 +18,9 @@
  * - shared OFD locks on the real -shm's reader slots keep a concurrent
  *   writer from backfilling or restarting the WAL while we read, which is
  *   what a reader's read mark would normally guarantee;
- * - nothing is ever written, truncated or deleted.
+ * - nothing of the store is ever written, truncated or deleted; only
+ *   SQLite's own temporary files (sorts, temp tables) are written, as the
+ *   default VFS writes them.
  *
  * The connection therefore sees the store as it was at open time.
  */
@@ -345,27 +347,22 @@ ro_open (sqlite3_vfs  *vfs,
          int          *out_flags)
 {
   ReadonlyFile *self = (ReadonlyFile *) file;
-  const int kept_flags = SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL | SQLITE_OPEN_MAIN_JOURNAL;
+  const int store_files = SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_MAIN_JOURNAL | SQLITE_OPEN_WAL |
+                          SQLITE_OPEN_SUPER_JOURNAL;
   int exists = 0;
   int rc;
+
+  /* SQLite's temporary files (temp database and its journal, statement
+   * journals, sorter spills, transient tables) are its own: private,
+   * removed on close, in the temporary directory. They are the
+   * default VFS's files, its methods included, so that they can be
+   * written; @file is large enough for them. */
+  if (name == NULL || (flags & store_files) == 0)
+    return default_vfs->xOpen (default_vfs, name, file, flags, out_flags);
 
   memset (self, 0, sizeof *self);
   self->shm_fd = -1;
   self->real = (sqlite3_file *) &self[1];
-
-  /* Temporary files for sorting and the like are SQLite's own, nowhere
-   * near the store: they keep the default behaviour. */
-  if ((flags & kept_flags) == 0 || name == NULL)
-    {
-      rc = default_vfs->xOpen (default_vfs, name, self->real, flags, out_flags);
-      if (rc != SQLITE_OK)
-        {
-          self->real = NULL;
-          return rc;
-        }
-      self->base.pMethods = &readonly_io_methods;
-      return SQLITE_OK;
-    }
 
   self->is_main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0;
 

@@ -24,113 +24,26 @@
 #include "godwit-store-layout.h"
 #include "godwit-sync.h"
 #include "godwit-sync-document.h"
+#include "godwit-sync-keyring.h"
 #include "godwit-test-model.h"
 #include "godwit-test-store.h"
+#include "godwit-test-sync.h"
 #include "godwit-test-utils.h"
 
-typedef struct
-{
-  const char  *url;
-  const char  *user;
-  const char  *password;
-  char        *database;
-  SoupSession *session;
-} Server;
-
-/* The server, or FALSE after marking the test skipped. */
-static gboolean
-server_init (Server *server)
-{
-  g_autofree char *uuid = g_uuid_string_random ();
-
-  memset (server, 0, sizeof *server);
-  server->url = g_getenv ("GODWIT_TEST_COUCHDB_URL");
-  server->user = g_getenv ("GODWIT_TEST_COUCHDB_USER");
-  server->password = g_getenv ("GODWIT_TEST_COUCHDB_PASSWORD");
-  if (server->url == NULL || server->user == NULL || server->password == NULL)
-    {
-      g_test_skip ("no CouchDB-protocol server: GODWIT_TEST_COUCHDB_URL, _USER and _PASSWORD are unset "
-                   "(build-aux/godwit-dev test starts one)");
-      return FALSE;
-    }
-  server->database = g_strdup_printf ("godwit-test-%s", uuid);
-  server->session = soup_session_new ();
-
-  return TRUE;
-}
-
-static void
-server_clear (Server *server)
-{
-  g_clear_pointer (&server->database, g_free);
-  g_clear_object (&server->session);
-}
-
-/* @method @path (after the database's URL) with a JSON body; the answer's
- * JSON, and its status. */
-static JsonNode *
-server_request (Server     *server,
-                const char *method,
-                const char *path,
-                const char *body,
-                guint      *status)
-{
-  g_autofree char *url = g_strdup_printf ("%s/%s%s", server->url, server->database, path);
-  g_autoptr(SoupMessage) message = soup_message_new (method, url);
-  g_autofree char *pair = g_strdup_printf ("%s:%s", server->user, server->password);
-  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-  g_autofree char *authorization = g_strconcat ("Basic ", encoded, NULL);
-  g_autoptr(GBytes) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  g_assert_nonnull (message);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
-  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
-    }
-  answer = soup_session_send_and_read (server->session, message, NULL, &error);
-  g_assert_no_error (error);
-  *status = soup_message_get_status (message);
-  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (answer, NULL),
-                                             (gssize) g_bytes_get_size (answer), &error));
-  g_assert_no_error (error);
-
-  return json_parser_steal_root (parser);
-}
-
 static JsonObject *
-server_get (Server     *server,
-            const char *path,
-            guint       expected_status)
-{
-  guint status = 0;
-  g_autoptr(JsonNode) root = server_request (server, "GET", path, NULL, &status);
-
-  g_assert_cmpuint (status, ==, expected_status);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
-
-  return json_object_ref (json_node_get_object (root));
-}
-
-static JsonObject *
-server_get_document (Server     *server,
-                     const char *id)
+server_get_document (GodwitTestServer *server,
+                     const char       *id)
 {
   g_autofree char *escaped = g_uri_escape_string (id, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("/%s?conflicts=true", escaped);
 
-  return server_get (server, path, SOUP_STATUS_OK);
+  return godwit_test_server_get (server, path, SOUP_STATUS_OK);
 }
 
 /* Writes @document (with its _rev) as a new edit, as an app would. */
 static void
-server_put_document (Server     *server,
-                     JsonObject *document)
+server_put_document (GodwitTestServer *server,
+                     JsonObject       *document)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autofree char *text = NULL;
@@ -143,39 +56,21 @@ server_put_document (Server     *server,
   text = json_to_string (node, FALSE);
   escaped = g_uri_escape_string (json_object_get_string_member (document, "_id"), NULL, FALSE);
   path = g_strdup_printf ("/%s", escaped);
-  answer = server_request (server, "PUT", path, text, &status);
+  answer = godwit_test_server_request (server, "PUT", path, text, &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_CREATED);
 }
 
 static void
-server_delete_document (Server     *server,
-                        JsonObject *document)
+server_delete_document (GodwitTestServer *server,
+                        JsonObject       *document)
 {
   g_autofree char *escaped = g_uri_escape_string (json_object_get_string_member (document, "_id"), NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("/%s?rev=%s", escaped, json_object_get_string_member (document, "_rev"));
   g_autoptr(JsonNode) answer = NULL;
   guint status = 0;
 
-  answer = server_request (server, "DELETE", path, NULL, &status);
+  answer = godwit_test_server_request (server, "DELETE", path, NULL, &status);
   g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
-}
-
-/* Every document of the database (element-type JsonObject). */
-static GPtrArray *
-server_all_documents (Server *server)
-{
-  g_autoptr(JsonObject) all = server_get (server, "/_all_docs?include_docs=true&conflicts=true", SOUP_STATUS_OK);
-  JsonArray *rows = json_object_get_array_member (all, "rows");
-  GPtrArray *documents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = json_array_get_object_element (rows, i);
-
-      g_ptr_array_add (documents, json_object_ref (json_object_get_object_member (row, "doc")));
-    }
-
-  return documents;
 }
 
 /* The one document of @entity whose attribute @name is the string @value. */
@@ -239,58 +134,9 @@ id_of (JsonObject *document)
 
 /* ---- stores ------------------------------------------------------------- */
 
-/* A Garden 3 store: a bed with two plants, two gardeners, a tree, and the
- * tomato's ordered journal of three notes, in the order n2, n1, n3. */
-static void
-write_garden (GodwitTestStore *store,
-              GodwitModel     *model,
-              gboolean         with_objects)
-{
-  g_autoptr(GodwitStoreWriter) writer = NULL;
-
-  godwit_test_store_init (store, "Garden.sqlite");
-  writer = godwit_test_store_begin (store, model, FALSE);
-  if (with_objects)
-    {
-      gint64 bed, ann, bob, tomato, basil, oak, n1, n2, n3;
-
-      bed = godwit_test_insert (writer, "Bed", "name", g_variant_new_string ("South"),
-                                "sunny", g_variant_new_boolean (TRUE), NULL);
-      ann = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Ann"), NULL);
-      bob = godwit_test_insert (writer, "Gardener", "name", g_variant_new_string ("Bob"), NULL);
-      tomato = godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Tomato"),
-                                   "planted", g_variant_new_double (100.0), NULL);
-      basil = godwit_test_insert (writer, "Plant", "commonName", g_variant_new_string ("Basil"),
-                                  "planted", g_variant_new_double (200.0), NULL);
-      oak = godwit_test_insert (writer, "Tree", "commonName", g_variant_new_string ("Oak"),
-                                "planted", g_variant_new_double (300.0), "height", g_variant_new_double (12.5),
-                                NULL);
-      n1 = godwit_test_insert (writer, "Note", "text", g_variant_new_string ("n1"),
-                               "written", g_variant_new_double (1000.5), NULL);
-      n2 = godwit_test_insert (writer, "Note", "text", g_variant_new_string ("n2"), NULL);
-      n3 = godwit_test_insert (writer, "Note", "text", g_variant_new_string ("n3"), NULL);
-      godwit_test_relate (writer, "Plant", tomato, "bed", "Bed", bed);
-      godwit_test_relate (writer, "Plant", basil, "bed", "Bed", bed);
-      godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", ann);
-      godwit_test_relate (writer, "Plant", tomato, "gardeners", "Gardener", bob);
-      godwit_test_relate (writer, "Tree", oak, "gardeners", "Gardener", bob);
-      godwit_test_relate (writer, "Plant", tomato, "journal", "Note", n2);
-      godwit_test_relate (writer, "Plant", tomato, "journal", "Note", n1);
-      godwit_test_relate (writer, "Plant", tomato, "journal", "Note", n3);
-    }
-  godwit_test_writer_commit (writer);
-  if (with_objects)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new_static ("\xc8\xad\x66\x1e\x8b\x9c\x4a\x11\x90\x00\x12\x34\x56\x78\x9a\xbc",
-                                                    16);
-
-      godwit_test_execute_sql (store->path, "UPDATE ZGARDENER SET ZIDENTIFIER = ?1 WHERE ZNAME = 'Ann'", bytes);
-    }
-}
-
 typedef struct
 {
-  Server             server;
+  GodwitTestServer   server;
   GodwitModelBundle *bundle;
   GodwitModel       *model;
   GodwitTestStore    store;
@@ -301,11 +147,11 @@ garden_init (Garden   *garden,
              gboolean  with_objects)
 {
   memset (garden, 0, sizeof *garden);
-  if (!server_init (&garden->server))
+  if (!godwit_test_server_init (&garden->server))
     return FALSE;
   garden->bundle = godwit_test_load_garden ();
   garden->model = godwit_test_find_version (garden->bundle, "Garden 3");
-  write_garden (&garden->store, garden->model, with_objects);
+  godwit_test_sync_write_garden (&garden->store, garden->model, with_objects);
 
   return TRUE;
 }
@@ -313,50 +159,26 @@ garden_init (Garden   *garden,
 static void
 garden_clear (Garden *garden)
 {
-  server_clear (&garden->server);
+  godwit_test_server_clear (&garden->server);
   if (garden->store.dir != NULL)
     godwit_test_store_clear (&garden->store);
   g_clear_object (&garden->bundle);
 }
 
-static GodwitSync *
-new_sync (Server            *server,
-          const char        *path,
-          GodwitModelBundle *bundle)
-{
-  g_autoptr(GError) error = NULL;
-  GodwitSync *sync = godwit_sync_new (path, bundle, server->url, server->database, &error);
-
-  g_assert_no_error (error);
-  godwit_sync_set_credentials (sync, server->user, server->password);
-  godwit_sync_set_create_database (sync, TRUE);
-
-  return sync;
-}
-
-static void
-run_sync (GodwitSync *sync)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (godwit_sync_run (sync, NULL, &error));
-  g_assert_no_error (error);
-}
-
 /* Syncs @path both ways with @policy and returns the sync, done. */
 static GodwitSync *
-sync_with (Server            *server,
+sync_with (GodwitTestServer  *server,
            const char        *path,
            GodwitModelBundle *bundle,
            GodwitSyncPolicy   policy,
            const char        *date_attribute)
 {
   g_autoptr(GError) error = NULL;
-  GodwitSync *sync = new_sync (server, path, bundle);
+  GodwitSync *sync = godwit_test_sync_new (server, path, bundle);
 
   g_assert_true (godwit_sync_set_policy (sync, policy, date_attribute, &error));
   g_assert_no_error (error);
-  run_sync (sync);
+  godwit_test_sync_run (sync);
 
   return sync;
 }
@@ -461,7 +283,7 @@ test_push_documents (void)
   g_assert_cmpint (push->doc_write_failures, ==, 0);
   g_assert_cmpint (json_node_get_int (push->end_seq), >, 0);
 
-  documents = server_all_documents (&garden.server);
+  documents = godwit_test_server_all_documents (&garden.server);
   g_assert_cmpuint (documents->len, ==, 9);
   digest = godwit_model_dup_version_hashes_digest (garden.model);
 
@@ -547,7 +369,7 @@ test_push_resumes (void)
   if (!garden_init (&garden, TRUE))
     return;
 
-  stopped = new_sync (&garden.server, garden.store.path, garden.bundle);
+  stopped = godwit_test_sync_new (&garden.server, garden.store.path, garden.bundle);
   godwit_sync_set_batch_size (stopped, 2);
   godwit_sync_set_progress_callback (stopped, cancel_after_first_batch, cancellable);
   g_assert_false (godwit_sync_run (stopped, cancellable, &error));
@@ -555,14 +377,14 @@ test_push_resumes (void)
   written = godwit_sync_get_push (stopped)->docs_written;
   g_assert_cmpint (written, ==, 2);
 
-  resumed = new_sync (&garden.server, garden.store.path, garden.bundle);
+  resumed = godwit_test_sync_new (&garden.server, garden.store.path, garden.bundle);
   godwit_sync_set_batch_size (resumed, 2);
-  run_sync (resumed);
+  godwit_test_sync_run (resumed);
   assert_local_changes (resumed, 0, 0, 0);
   g_assert_cmpint (godwit_sync_get_push (resumed)->docs_written, ==, 9 - written);
   g_assert_cmpint (json_node_get_int (godwit_sync_get_push (resumed)->start_seq), ==,
                    json_node_get_int (godwit_sync_get_push (stopped)->end_seq));
-  documents = server_all_documents (&garden.server);
+  documents = godwit_test_server_all_documents (&garden.server);
   g_assert_cmpuint (documents->len, ==, 9);
 
   garden_clear (&garden);
@@ -647,10 +469,10 @@ test_pull_into_empty_store (void)
   writer = godwit_test_store_begin (&empty, garden.model, FALSE);
   godwit_test_writer_commit (writer);
 
-  pull = new_sync (&garden.server, empty.path, garden.bundle);
+  pull = godwit_test_sync_new (&garden.server, empty.path, garden.bundle);
   godwit_sync_set_direction (pull, GODWIT_SYNC_DIRECTION_PULL);
   godwit_sync_set_batch_size (pull, 4);
-  run_sync (pull);
+  godwit_test_sync_run (pull);
   g_assert_null (godwit_sync_get_push (pull));
   g_assert_cmpint (godwit_sync_get_pull (pull)->docs_read, ==, 9);
   g_assert_cmpint (godwit_sync_get_pull (pull)->docs_written, ==, 9);
@@ -708,7 +530,7 @@ test_local_changes_by_sqlite (void)
     return;
 
   first = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
-  before = server_all_documents (&garden.server);
+  before = godwit_test_server_all_documents (&garden.server);
   n3 = find_document (before, "Note", "text", "n3");
 
   /* sqlite3 leaves Z_OPT alone: only the content tells. */
@@ -725,7 +547,7 @@ test_local_changes_by_sqlite (void)
   g_assert_cmpint (godwit_sync_get_push (second)->docs_written, ==, 4);
   assert_store_changes (second, 0, 0, 0);
 
-  after = server_all_documents (&garden.server);
+  after = godwit_test_server_all_documents (&garden.server);
   g_assert_cmpuint (after->len, ==, 9);
   basil = find_document (after, "Plant", "commonName", "Basil");
   g_assert_cmpstr (json_object_get_string_member (attributes_of (basil), "species"), ==, "Ocimum");
@@ -739,9 +561,9 @@ test_local_changes_by_sqlite (void)
   /* The deleted note is a tombstone on the server. */
   escaped = g_uri_escape_string (id_of (n3), NULL, FALSE);
   n3_path = g_strdup_printf ("/%s", escaped);
-  gone = server_get (&garden.server, n3_path, SOUP_STATUS_NOT_FOUND);
+  gone = godwit_test_server_get (&garden.server, n3_path, SOUP_STATUS_NOT_FOUND);
   json_object_unref (gone);
-  changes = server_get (&garden.server, "/_changes", SOUP_STATUS_OK);
+  changes = godwit_test_server_get (&garden.server, "/_changes", SOUP_STATUS_OK);
   results = json_object_get_array_member (changes, "results");
   for (guint i = 0; i < json_array_get_length (results); i++)
     {
@@ -782,7 +604,7 @@ test_remote_edits_pulled (void)
     return;
 
   first = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
-  documents = server_all_documents (&garden.server);
+  documents = godwit_test_server_all_documents (&garden.server);
   bed = find_document (documents, "Bed", "name", "South");
   ann = find_document (documents, "Gardener", "name", "Ann");
   bob = find_document (documents, "Gardener", "name", "Bob");
@@ -877,7 +699,7 @@ test_conflict (gconstpointer data)
     return;
 
   first = sync_with (&garden.server, garden.store.path, garden.bundle, c->policy, c->date_attribute);
-  documents = server_all_documents (&garden.server);
+  documents = godwit_test_server_all_documents (&garden.server);
   tomato = find_document (documents, "Plant", "commonName", "Tomato");
   tomato_id = g_strdup (id_of (tomato));
 
@@ -979,7 +801,7 @@ test_async (void)
   run.loop = g_main_loop_new (NULL, FALSE);
   run.thread = g_thread_self ();
   run.phases = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  sync = new_sync (&garden.server, garden.store.path, garden.bundle);
+  sync = godwit_test_sync_new (&garden.server, garden.store.path, garden.bundle);
   godwit_sync_set_progress_callback (sync, on_async_progress, &run);
   godwit_sync_run_async (sync, NULL, on_async_done, &run);
   g_main_loop_run (run.loop);
@@ -999,19 +821,296 @@ test_async (void)
   garden_clear (&garden);
 }
 
+/* ---- conflicts resolved by hand ----------------------------------------- */
+
+/* The tomato changed on both sides, as in test_conflict(), and synced
+ * with the manual policy: the returned sync lists the conflict. */
+static GodwitSync *
+sync_conflicted_garden (Garden  *garden,
+                        char   **tomato_id)
+{
+  g_autoptr(GodwitSync) first = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  JsonObject *tomato;
+
+  first = sync_with (&garden->server, garden->store.path, garden->bundle, GODWIT_SYNC_POLICY_MANUAL, NULL);
+  documents = godwit_test_server_all_documents (&garden->server);
+  tomato = find_document (documents, "Plant", "commonName", "Tomato");
+  *tomato_id = g_strdup (id_of (tomato));
+
+  json_object_set_string_member (attributes_of (tomato), "commonName", "Tomato (remote)");
+  json_object_set_string_member (attributes_of (tomato), "species", "Solanum");
+  server_put_document (&garden->server, tomato);
+  godwit_test_execute_sql (garden->store.path, "UPDATE ZPLANT SET ZCOMMONNAME = 'Tomato (local)', ZPLANTED = 500 "
+                                               "WHERE ZCOMMONNAME = 'Tomato'", NULL);
+
+  return sync_with (&garden->server, garden->store.path, garden->bundle, GODWIT_SYNC_POLICY_MANUAL, NULL);
+}
+
+static const char *
+body_attribute (const GodwitSyncConflict *conflict,
+                guint                     leaf,
+                const char               *name)
+{
+  JsonObject *body = json_node_get_object (g_ptr_array_index (conflict->bodies, leaf));
+
+  return json_object_get_string_member (attributes_of (body), name);
+}
+
+/* The listed conflict: both leaves with their bodies, the store's one
+ * marked; returns the index of the server's leaf. */
+static guint
+assert_listed (const GodwitSyncConflict *conflict,
+               const char               *tomato_id)
+{
+  guint remote;
+
+  g_assert_cmpstr (conflict->document, ==, tomato_id);
+  g_assert_false (conflict->resolved);
+  g_assert_null (conflict->revision);
+  g_assert_cmpuint (conflict->revisions->len, ==, 2);
+  g_assert_cmpuint (conflict->bodies->len, ==, 2);
+  g_assert_cmpint (conflict->store_leaf, >=, 0);
+  g_assert_cmpint (conflict->store_leaf, <, 2);
+  remote = 1 - (guint) conflict->store_leaf;
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *body = json_node_get_object (g_ptr_array_index (conflict->bodies, i));
+
+      g_assert_cmpstr (json_object_get_string_member (body, "_id"), ==, tomato_id);
+      g_assert_cmpstr (json_object_get_string_member (body, "_rev"), ==, g_ptr_array_index (conflict->revisions, i));
+      g_assert_cmpstr (json_object_get_string_member (body, "entity"), ==, "Plant");
+      g_assert_false (json_object_has_member (body, "_revisions"));
+    }
+  g_assert_cmpstr (body_attribute (conflict, conflict->store_leaf, "commonName"), ==, "Tomato (local)");
+  g_assert_true (json_object_get_null_member (attributes_of (json_node_get_object (
+                   g_ptr_array_index (conflict->bodies, conflict->store_leaf))), "species"));
+  g_assert_cmpstr (body_attribute (conflict, remote, "commonName"), ==, "Tomato (remote)");
+  g_assert_cmpstr (body_attribute (conflict, remote, "species"), ==, "Solanum");
+
+  return remote;
+}
+
+/* Resolved: the server holds one leaf, the merged revision, with
+ * @name and @species; the store the same; a next sync has nothing to do. */
+static void
+assert_resolved (Garden                   *garden,
+                 GodwitSync               *sync,
+                 const GodwitSyncConflict *conflict,
+                 const char               *name,
+                 const char               *species,
+                 const char               *planted)
+{
+  g_autoptr(JsonObject) after = server_get_document (&garden->server, conflict->document);
+  g_autoptr(GodwitSync) next = NULL;
+  g_autofree char *expected_row = g_strdup_printf ("%s|%s|%s", name, species, planted);
+  JsonObject *attributes = attributes_of (after);
+
+  g_assert_true (conflict->resolved);
+  g_assert_cmpint (conflict->store_leaf, ==, -1);
+  g_assert_cmpstr (conflict->revision, ==, json_object_get_string_member (after, "_rev"));
+  g_assert_true (g_str_has_prefix (conflict->revision, "3-"));
+  g_assert_cmpuint (conflict->details->len, >, 0);
+  g_assert_false (json_object_has_member (after, "_conflicts"));
+  g_assert_cmpuint (godwit_sync_get_n_unresolved (sync), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (attributes, "commonName"), ==, name);
+  g_assert_cmpstr (json_object_get_string_member (attributes, "species"), ==, species);
+
+  assert_store_query (garden->store.path, "SELECT ZCOMMONNAME, ZSPECIES, ZPLANTED FROM ZPLANT WHERE Z_PK = 1",
+                      expected_row);
+  assert_store_query (garden->store.path, "PRAGMA integrity_check", "ok");
+
+  next = sync_with (&garden->server, garden->store.path, garden->bundle, GODWIT_SYNC_POLICY_MANUAL, NULL);
+  assert_nothing_transferred (next);
+  g_assert_cmpuint (godwit_sync_get_n_unresolved (next), ==, 0);
+}
+
+static void
+test_manual_resolve_leaf (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tomato_id = NULL;
+  const GodwitSyncConflict *conflict;
+  guint remote;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+
+  sync = sync_conflicted_garden (&garden, &tomato_id);
+  g_assert_cmpuint (godwit_sync_get_n_unresolved (sync), ==, 1);
+  g_assert_cmpuint (godwit_sync_get_conflicts (sync)->len, ==, 1);
+  conflict = g_ptr_array_index (godwit_sync_get_conflicts (sync), 0);
+  remote = assert_listed (conflict, tomato_id);
+
+  /* The server's leaf wins whole. */
+  g_assert_true (godwit_sync_resolve_conflict (sync, tomato_id, remote, NULL, NULL, &error));
+  g_assert_no_error (error);
+  assert_resolved (&garden, sync, conflict, "Tomato (remote)", "Solanum", "100");
+
+  /* Resolved once is resolved. */
+  g_assert_false (godwit_sync_resolve_conflict (sync, tomato_id, remote, NULL, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "resolved already"));
+
+  garden_clear (&garden);
+}
+
+static void
+on_resolved (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->result = g_object_ref (result);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+test_manual_resolve_by_property (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) listing = NULL;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_autoptr(GHashTable) property_leaves = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tomato_id = NULL;
+  g_autofree char *chosen = NULL;
+  g_autofree char *species = NULL;
+  const GodwitSyncConflict *conflict;
+  AsyncRun run = { 0 };
+  guint remote;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+
+  listing = sync_conflicted_garden (&garden, &tomato_id);
+
+  /* A later run that pulls nothing new still lists the conflict. */
+  sync = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_MANUAL, NULL);
+  g_assert_cmpuint (godwit_sync_get_conflicts (sync)->len, ==, 1);
+  g_assert_cmpuint (godwit_sync_get_n_unresolved (sync), ==, 1);
+  conflict = g_ptr_array_index (godwit_sync_get_conflicts (sync), 0);
+  remote = assert_listed (conflict, tomato_id);
+
+  /* What cannot be resolved is refused, and nothing is written. */
+  g_assert_false (godwit_sync_resolve_conflict (sync, "Plant:nothing", 0, NULL, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "“Plant:nothing”"));
+  g_clear_error (&error);
+  g_assert_false (godwit_sync_resolve_conflict (sync, tomato_id, 2, NULL, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "no leaf 2"));
+  g_clear_error (&error);
+  g_hash_table_insert (property_leaves, (gpointer) "colour", GUINT_TO_POINTER (remote));
+  g_assert_false (godwit_sync_resolve_conflict (sync, tomato_id, 0, property_leaves, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "no attribute or relationship “colour”"));
+  g_clear_error (&error);
+  g_hash_table_remove_all (property_leaves);
+  g_assert_false (conflict->resolved);
+
+  /* The store's leaf, with the server's species. */
+  g_hash_table_insert (property_leaves, (gpointer) "species", GUINT_TO_POINTER (remote));
+  run.loop = g_main_loop_new (NULL, FALSE);
+  godwit_sync_resolve_conflict_async (sync, tomato_id, (guint) conflict->store_leaf, property_leaves, NULL,
+                                      on_resolved, &run);
+  g_main_loop_run (run.loop);
+  g_assert_true (godwit_sync_resolve_conflict_finish (sync, run.result, &error));
+  g_assert_no_error (error);
+  chosen = g_strdup_printf ("revision %s chosen", (const char *) g_ptr_array_index (conflict->revisions, 1 - remote));
+  g_assert_cmpstr (g_ptr_array_index (conflict->details, 0), ==, chosen);
+  species = g_strdup_printf ("attribute species: \"Solanum\", from revision %s",
+                             (const char *) g_ptr_array_index (conflict->revisions, remote));
+  g_assert_true (g_ptr_array_find_with_equal_func (conflict->details, species, g_str_equal, NULL));
+  assert_resolved (&garden, sync, conflict, "Tomato (local)", "Solanum", "500");
+
+  g_clear_object (&run.result);
+  g_main_loop_unref (run.loop);
+  garden_clear (&garden);
+}
+
+/* A conflict the manual policy left is resolved by the next run with
+ * another policy, though that run pulls nothing new. */
+static void
+test_manual_then_policy (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) listing = NULL;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *tomato_id = NULL;
+  const GodwitSyncConflict *conflict;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+
+  listing = sync_conflicted_garden (&garden, &tomato_id);
+  sync = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  g_assert_cmpint (godwit_sync_get_pull (sync)->docs_read, ==, 0);
+  g_assert_cmpuint (godwit_sync_get_conflicts (sync)->len, ==, 1);
+  conflict = g_ptr_array_index (godwit_sync_get_conflicts (sync), 0);
+  g_assert_true (conflict->resolved);
+  g_assert_cmpint (conflict->store_leaf, ==, -1);
+  g_assert_cmpuint (conflict->bodies->len, ==, 2);
+  g_assert_cmpuint (godwit_sync_get_n_unresolved (sync), ==, 0);
+
+  after = server_get_document (&garden.server, tomato_id);
+  g_assert_false (json_object_has_member (after, "_conflicts"));
+  g_assert_cmpstr (json_object_get_string_member (after, "_rev"), ==, conflict->revision);
+  assert_store_query (garden.store.path, "SELECT ZCOMMONNAME, ZSPECIES, ZPLANTED FROM ZPLANT WHERE Z_PK = 1",
+                      "Tomato (local)|Solanum|500");
+
+  garden_clear (&garden);
+}
+
+/* An object the app changed after the listing is not written over. */
+static void
+test_manual_resolve_changed_since (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  g_autofree char *tomato_id = NULL;
+  const GodwitSyncConflict *conflict;
+  guint remote;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+
+  sync = sync_conflicted_garden (&garden, &tomato_id);
+  conflict = g_ptr_array_index (godwit_sync_get_conflicts (sync), 0);
+  remote = assert_listed (conflict, tomato_id);
+  godwit_test_execute_sql (garden.store.path, "UPDATE ZPLANT SET ZCOMMONNAME = 'Tomato (later)' WHERE Z_PK = 1",
+                           NULL);
+
+  g_assert_false (godwit_sync_resolve_conflict (sync, tomato_id, remote, NULL, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "changed since its conflict was listed"));
+  g_assert_false (conflict->resolved);
+  assert_store_query (garden.store.path, "SELECT ZCOMMONNAME FROM ZPLANT WHERE Z_PK = 1", "Tomato (later)");
+  after = server_get_document (&garden.server, tomato_id);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (after, "_conflicts")), ==, 1);
+
+  garden_clear (&garden);
+}
+
 /* ---- failures ----------------------------------------------------------- */
 
 static void
 test_wrong_password (void)
 {
-  Server server;
+  GodwitTestServer server;
   g_autoptr(GodwitReplicator) replicator = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *wrong = NULL;
   Garden garden;
   g_autoptr(GodwitSync) sync = NULL;
 
-  if (!server_init (&server))
+  if (!godwit_test_server_init (&server))
     return;
   wrong = g_strconcat (server.password, "-wrong", NULL);
 
@@ -1037,28 +1136,16 @@ test_wrong_password (void)
   g_assert_null (strstr (error->message, wrong));
 
   garden_clear (&garden);
-  server_clear (&server);
+  godwit_test_server_clear (&server);
 }
 
 static void
 test_unreachable_retried (void)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GodwitReplicator) replicator = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
-
-  /* A port that was free a moment ago: nothing listens there. */
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, address, TRUE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  url = g_strdup_printf ("http://127.0.0.1:%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-  g_socket_close (socket, NULL);
+  /* Nothing listens there. */
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", godwit_test_find_free_port ());
 
   replicator = godwit_replicator_new (url, "db", &error);
   g_assert_no_error (error);
@@ -1088,7 +1175,7 @@ test_other_model_version_refused (void)
   writer = godwit_test_store_begin (&older, godwit_test_find_version (garden.bundle, "Garden 2"), FALSE);
   godwit_test_writer_commit (writer);
 
-  pull = new_sync (&garden.server, older.path, garden.bundle);
+  pull = godwit_test_sync_new (&garden.server, older.path, garden.bundle);
   g_assert_cmpstr (godwit_model_get_version_name (godwit_sync_get_model_version (pull)), ==, "Garden 2");
   godwit_sync_set_direction (pull, GODWIT_SYNC_DIRECTION_PULL);
   g_assert_false (godwit_sync_run (pull, NULL, &error));
@@ -1100,6 +1187,334 @@ test_other_model_version_refused (void)
   assert_store_query (older.path, "SELECT (SELECT COUNT(*) FROM ZPLANT) + (SELECT COUNT(*) FROM ZBED)", "0");
 
   godwit_test_store_clear (&older);
+  garden_clear (&garden);
+}
+
+/* ---- authentication ----------------------------------------------------- */
+
+/* A database only its members may read, with the admin a member: a
+ * request without the credentials gets a 401. */
+static void
+server_create_private_database (GodwitTestServer *server)
+{
+  g_autofree char *security = g_strdup_printf ("{\"members\": {\"names\": [\"%s\"], \"roles\": []}}", server->user);
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) secured = NULL;
+  guint status = 0;
+
+  created = godwit_test_server_request (server, "PUT", "", NULL, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_CREATED);
+  secured = godwit_test_server_request (server, "PUT", "/_security", security, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+}
+
+/* A new server secret: every session cookie given so far expires. */
+static void
+server_expire_sessions (GodwitTestServer *server)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *secret = g_strdup_printf ("\"%s\"", uuid);
+  g_autoptr(JsonNode) answer = NULL;
+  guint status = 0;
+
+  answer = godwit_test_server_request_root (server, "PUT", "/_config/couch_httpd_auth/secret", secret, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+}
+
+static GodwitReplicator *
+new_cookie_replicator (GodwitTestServer *server,
+                       const char       *user,
+                       const char       *password)
+{
+  g_autoptr(GError) error = NULL;
+  GodwitReplicator *replicator = godwit_replicator_new (server->url, server->database, &error);
+
+  g_assert_no_error (error);
+  godwit_replicator_set_credentials (replicator, user, password);
+  godwit_replicator_set_authentication (replicator, GODWIT_SYNC_AUTHENTICATION_COOKIE);
+  godwit_replicator_set_retries (replicator, 2, 10);
+
+  return replicator;
+}
+
+static void
+test_cookie_authentication (void)
+{
+  Garden garden;
+  g_autoptr(GodwitReplicator) replicator = NULL;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_autoptr(JsonObject) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  GodwitSyncAuthentication authentication;
+
+  g_assert_cmpstr (godwit_sync_authentication_to_string (GODWIT_SYNC_AUTHENTICATION_BASIC), ==, "basic");
+  g_assert_cmpstr (godwit_sync_authentication_to_string (GODWIT_SYNC_AUTHENTICATION_COOKIE), ==, "cookie");
+  g_assert_true (godwit_sync_authentication_from_string ("cookie", &authentication));
+  g_assert_cmpint (authentication, ==, GODWIT_SYNC_AUTHENTICATION_COOKIE);
+  g_assert_true (godwit_sync_authentication_from_string ("basic", &authentication));
+  g_assert_cmpint (authentication, ==, GODWIT_SYNC_AUTHENTICATION_BASIC);
+  g_assert_false (godwit_sync_authentication_from_string ("digest", &authentication));
+
+  if (!garden_init (&garden, TRUE))
+    return;
+  server_create_private_database (&garden.server);
+
+  /* One login, then the cookie: no credentials on the requests. */
+  replicator = new_cookie_replicator (&garden.server, garden.server.user, garden.server.password);
+  g_assert_true (godwit_replicator_check_database (replicator, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (godwit_replicator_get_n_requests (replicator), ==, 2);
+  info = godwit_replicator_get_info (replicator, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (godwit_replicator_get_n_requests (replicator), ==, 3);
+  g_clear_pointer (&info, json_object_unref);
+
+  /* The cookie expired: a 401, a new login, the request again. */
+  server_expire_sessions (&garden.server);
+  info = godwit_replicator_get_info (replicator, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_cmpuint (godwit_replicator_get_n_requests (replicator), ==, 6);
+
+  /* A whole sync with a session. */
+  sync = godwit_test_sync_new (&garden.server, garden.store.path, garden.bundle);
+  godwit_sync_set_authentication (sync, GODWIT_SYNC_AUTHENTICATION_COOKIE);
+  godwit_test_sync_run (sync);
+  g_assert_cmpint (godwit_sync_get_push (sync)->docs_written, ==, 9);
+  root = godwit_sync_to_json (sync);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "authentication"), ==, "cookie");
+
+  garden_clear (&garden);
+}
+
+static void
+test_cookie_refused (void)
+{
+  GodwitTestServer server;
+  g_autoptr(GodwitReplicator) replicator = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) user_answer = NULL;
+  g_autofree char *wrong = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *other_user = g_strdup_printf ("godwit-test-%s", uuid);
+  g_autofree char *other_password = g_uuid_string_random ();
+  g_autofree char *user_path = g_strdup_printf ("/_users/org.couchdb.user:%s", other_user);
+  g_autofree char *user_body = NULL;
+  guint status = 0;
+
+  if (!godwit_test_server_init (&server))
+    return;
+  server_create_private_database (&server);
+
+  /* A wrong password: the login fails at once, not retried, unnamed. */
+  wrong = g_strconcat (server.password, "-wrong", NULL);
+  replicator = new_cookie_replicator (&server, server.user, wrong);
+  g_assert_false (godwit_replicator_check_database (replicator, FALSE, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_AUTHENTICATION);
+  g_assert_nonnull (strstr (error->message, "/_session"));
+  g_assert_nonnull (strstr (error->message, "refuses the credentials"));
+  g_assert_null (strstr (error->message, wrong));
+  g_assert_cmpuint (godwit_replicator_get_n_requests (replicator), ==, 1);
+  g_clear_error (&error);
+  g_clear_object (&replicator);
+
+  /* A user who may log in but not read the database: a 401 after a
+   * fresh login is not an expired cookie, and fails. */
+  user_body = g_strdup_printf ("{\"name\": \"%s\", \"password\": \"%s\", \"roles\": [], \"type\": \"user\"}",
+                               other_user, other_password);
+  user_answer = godwit_test_server_request_root (&server, "PUT", user_path, user_body, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_CREATED);
+  replicator = new_cookie_replicator (&server, other_user, other_password);
+  g_assert_false (godwit_replicator_check_database (replicator, FALSE, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_AUTHENTICATION);
+  g_assert_nonnull (strstr (error->message, server.database));
+  g_assert_nonnull (strstr (error->message, "even after logging in again"));
+  g_assert_null (strstr (error->message, other_password));
+  /* Login, HEAD, login, HEAD. */
+  g_assert_cmpuint (godwit_replicator_get_n_requests (replicator), ==, 4);
+
+  godwit_test_server_clear (&server);
+}
+
+/* ---- TLS ---------------------------------------------------------------- */
+
+/* An HTTPS endpoint in front of the test server, with a certificate of a
+ * certificate authority made for the test: sync-tls-proxy.py, in a
+ * process of its own. */
+typedef struct
+{
+  char        *dir;
+  char        *ca_file;
+  GSubprocess *process;
+  char        *url;
+} TlsProxy;
+
+/* openssl with the arguments, in @dir; it must succeed. */
+static void
+run_openssl (const char *dir,
+             const char *first,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  va_list args;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) "openssl");
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (dir, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("openssl %s failed: %s", first, err);
+}
+
+/* The proxy, or FALSE after marking the test skipped. */
+static gboolean
+tls_proxy_start (TlsProxy         *proxy,
+                 GodwitTestServer *server)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) output = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "sync-tls-proxy.py", NULL);
+  g_autofree char *server_pem = NULL;
+  g_autofree char *server_key = NULL;
+  g_autofree char *extensions = NULL;
+  g_autofree char *upstream_port = NULL;
+  g_autofree char *port = NULL;
+
+  memset (proxy, 0, sizeof *proxy);
+  if (openssl == NULL || python == NULL)
+    {
+      g_test_skip ("no openssl to make a certificate authority with, or no python3 to serve HTTPS");
+      return FALSE;
+    }
+
+  proxy->dir = godwit_test_make_tmpdir ();
+  proxy->ca_file = g_build_filename (proxy->dir, "ca.pem", NULL);
+  extensions = g_build_filename (proxy->dir, "server.ext", NULL);
+  godwit_test_write_file (extensions, "subjectAltName = IP:127.0.0.1\nbasicConstraints = CA:FALSE\n"
+                                      "extendedKeyUsage = serverAuth\n", -1);
+  run_openssl (proxy->dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+               "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Godwit test CA",
+               "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+               NULL);
+  run_openssl (proxy->dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+               "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1", NULL);
+  run_openssl (proxy->dir, "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+               "-set_serial", "1", "-days", "2", "-extfile", "server.ext", "-out", "server.pem", NULL);
+  server_pem = g_build_filename (proxy->dir, "server.pem", NULL);
+  server_key = g_build_filename (proxy->dir, "server.key", NULL);
+
+  uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  upstream_port = g_strdup_printf ("%d", g_uri_get_port (uri));
+  proxy->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, server_pem, server_key,
+                                     upstream_port, NULL);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy->process));
+  port = g_data_input_stream_read_line (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+  proxy->url = g_strdup_printf ("https://127.0.0.1:%s", port);
+
+  return TRUE;
+}
+
+static void
+tls_proxy_stop (TlsProxy *proxy)
+{
+  if (proxy->process == NULL)
+    return;
+
+  g_subprocess_force_exit (proxy->process);
+  g_subprocess_wait (proxy->process, NULL, NULL);
+  g_clear_object (&proxy->process);
+  godwit_test_rmdir (proxy->dir);
+  g_clear_pointer (&proxy->dir, g_free);
+  g_clear_pointer (&proxy->ca_file, g_free);
+  g_clear_pointer (&proxy->url, g_free);
+}
+
+static void
+test_tls (void)
+{
+  Garden garden;
+  TlsProxy proxy;
+  g_autoptr(GodwitSync) untrusting = NULL;
+  g_autoptr(GodwitSync) trusting = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *empty = NULL;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+  if (!tls_proxy_start (&proxy, &garden.server))
+    {
+      garden_clear (&garden);
+      return;
+    }
+
+  /* Verified by default: the test's authority is no system one. The
+   * refusal is not retried. */
+  untrusting = godwit_sync_new (garden.store.path, garden.bundle, proxy.url, garden.server.database, &error);
+  g_assert_no_error (error);
+  godwit_sync_set_credentials (untrusting, garden.server.user, garden.server.password);
+  godwit_sync_set_create_database (untrusting, TRUE);
+  godwit_sync_set_retries (untrusting, 3, 10);
+  g_assert_false (godwit_sync_run (untrusting, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER);
+  g_assert_nonnull (strstr (error->message, proxy.url));
+  g_assert_nonnull (strstr (error->message,
+                            "TLS certificate is not trusted: issued by an unknown certificate authority"));
+  g_clear_error (&error);
+
+  /* A CA file that cannot be used is refused by name, and changes
+   * nothing. */
+  missing = g_build_filename (proxy.dir, "missing.pem", NULL);
+  g_assert_false (godwit_sync_set_ca_file (untrusting, missing, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, missing));
+  g_clear_error (&error);
+  empty = g_build_filename (proxy.dir, "server.ext", NULL);
+  g_assert_false (godwit_sync_set_ca_file (untrusting, empty, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, empty));
+  g_assert_nonnull (strstr (error->message, "not a usable CA file"));
+  g_clear_error (&error);
+
+  /* With the authority's file, the same sync goes through. */
+  trusting = godwit_sync_new (garden.store.path, garden.bundle, proxy.url, garden.server.database, &error);
+  g_assert_no_error (error);
+  godwit_sync_set_credentials (trusting, garden.server.user, garden.server.password);
+  godwit_sync_set_create_database (trusting, TRUE);
+  g_assert_true (godwit_sync_set_ca_file (trusting, proxy.ca_file, &error));
+  g_assert_no_error (error);
+  godwit_test_sync_run (trusting);
+  g_assert_cmpint (godwit_sync_get_push (trusting)->docs_written, ==, 9);
+  documents = godwit_test_server_all_documents (&garden.server);
+  g_assert_cmpuint (documents->len, ==, 9);
+
+  /* NULL: the system's authorities only, again. */
+  g_assert_true (godwit_sync_set_ca_file (trusting, NULL, &error));
+  g_assert_false (godwit_sync_run (trusting, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER);
+  g_clear_error (&error);
+
+  g_clear_object (&untrusting);
+  g_clear_object (&trusting);
+  tls_proxy_stop (&proxy);
   garden_clear (&garden);
 }
 
@@ -1139,7 +1554,7 @@ new_samples_model (void)
 static void
 test_attribute_types (void)
 {
-  Server server;
+  GodwitTestServer server;
   GodwitTestStore store = { 0 };
   GodwitTestStore empty = { 0 };
   g_autoptr(GodwitModel) model = NULL;
@@ -1163,7 +1578,7 @@ test_attribute_types (void)
     "SELECT t.ZNAME FROM ZTAG t JOIN ZSAMPLE s ON t.Z2TAGS = s.Z_PK ORDER BY t.Z_FOK_2TAGS",
   };
 
-  if (!server_init (&server))
+  if (!godwit_test_server_init (&server))
     return;
 
   model = new_samples_model ();
@@ -1196,7 +1611,7 @@ test_attribute_types (void)
   push = sync_with (&server, store.path, bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
   g_assert_cmpint (godwit_sync_get_push (push)->docs_written, ==, 4);
 
-  documents = server_all_documents (&server);
+  documents = godwit_test_server_all_documents (&server);
   document = find_document (documents, "Sample", "link", "https://example.com/x");
   attributes = attributes_of (document);
   partner_document = find_document (documents, "Partner", "name", "Pat");
@@ -1242,7 +1657,7 @@ test_attribute_types (void)
 
   godwit_test_store_clear (&empty);
   godwit_test_store_clear (&store);
-  server_clear (&server);
+  godwit_test_server_clear (&server);
 }
 
 /* ---- documents from elsewhere ------------------------------------------ */
@@ -1340,12 +1755,19 @@ test_document_check (void)
 
 /* ---- the CLI ------------------------------------------------------------ */
 
+typedef enum
+{
+  PASSWORD_IN_ENVIRONMENT,   /* GODWIT_SYNC_PASSWORD */
+  PASSWORD_ON_STDIN,
+  PASSWORD_NOWHERE,          /* neither: standard input is /dev/null */
+} PasswordSource;
+
 static int
-run_cli_with_password (const char  *password,
-                       gboolean     on_stdin,
-                       char       **out,
-                       char       **err,
-                       const char  *first,
+run_cli_with_password (const char      *password,
+                       PasswordSource   source,
+                       char           **out,
+                       char           **err,
+                       const char      *first,
                        ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
@@ -1355,10 +1777,12 @@ run_cli_with_password (const char  *password,
   va_list args;
   int status = 0;
 
-  environment = g_environ_setenv (environment, on_stdin ? "TEST_PASSWORD" : "GODWIT_SYNC_PASSWORD", password, TRUE);
-  if (on_stdin)
+  environment = g_environ_unsetenv (environment, "GODWIT_SYNC_PASSWORD");
+  if (source == PASSWORD_IN_ENVIRONMENT)
+    environment = g_environ_setenv (environment, "GODWIT_SYNC_PASSWORD", password, TRUE);
+  if (source == PASSWORD_ON_STDIN)
     {
-      environment = g_environ_unsetenv (environment, "GODWIT_SYNC_PASSWORD");
+      environment = g_environ_setenv (environment, "TEST_PASSWORD", password, TRUE);
       g_ptr_array_add (argv, (gpointer) "/bin/sh");
       g_ptr_array_add (argv, (gpointer) "-c");
       g_ptr_array_add (argv, command->str);
@@ -1370,7 +1794,9 @@ run_cli_with_password (const char  *password,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_spawn_sync (NULL, (char **) argv->pdata, environment, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status, &error);
+  g_spawn_sync (NULL, (char **) argv->pdata, environment,
+                source == PASSWORD_NOWHERE ? G_SPAWN_STDIN_FROM_DEV_NULL : G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                &status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
 
@@ -1393,8 +1819,8 @@ test_cli (void)
   if (!garden_init (&garden, TRUE))
     return;
 
-  status = run_cli_with_password (garden.server.password, FALSE, &out, &err, "sync", garden.store.path,
-                                  "--model", bundle_path, "--endpoint", garden.server.url,
+  status = run_cli_with_password (garden.server.password, PASSWORD_IN_ENVIRONMENT, &out, &err, "sync",
+                                  garden.store.path, "--model", bundle_path, "--endpoint", garden.server.url,
                                   "--database", garden.server.database, "--user", garden.server.user,
                                   "--create-database", "--batch-size", "4", "--json", NULL);
   g_assert_cmpint (status, ==, 0);
@@ -1422,8 +1848,8 @@ test_cli (void)
   g_clear_pointer (&err, g_free);
 
   /* The password on standard input; text for people. */
-  status = run_cli_with_password (garden.server.password, TRUE, &out, &err, "sync", garden.store.path,
-                                  "--model", bundle_path, "--endpoint", garden.server.url,
+  status = run_cli_with_password (garden.server.password, PASSWORD_ON_STDIN, &out, &err, "sync",
+                                  garden.store.path, "--model", bundle_path, "--endpoint", garden.server.url,
                                   "--database", garden.server.database, "--user", garden.server.user,
                                   "--push", NULL);
   g_assert_cmpint (status, ==, 0);
@@ -1436,9 +1862,9 @@ test_cli (void)
 
   /* A refused password: status 2, one line naming the database. */
   wrong = g_strconcat (garden.server.password, "x", NULL);
-  status = run_cli_with_password (wrong, FALSE, &out, &err, "sync", garden.store.path, "--model", bundle_path,
-                                  "--endpoint", garden.server.url, "--database", garden.server.database,
-                                  "--user", garden.server.user, NULL);
+  status = run_cli_with_password (wrong, PASSWORD_IN_ENVIRONMENT, &out, &err, "sync", garden.store.path,
+                                  "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", garden.server.user, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_true (g_str_has_prefix (err, "godwit-cli: "));
   g_assert_nonnull (strstr (err, "refuses the credentials"));
@@ -1462,6 +1888,358 @@ test_cli (void)
   garden_clear (&garden);
 }
 
+static void
+test_cli_resolve (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) listing = NULL;
+  g_autofree char *bundle_path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo",
+                                                        "Garden.xcdatamodeld", NULL);
+  g_autofree char *tomato_id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *resolve = NULL;
+  g_autofree char *unknown = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) after = NULL;
+  const GodwitSyncConflict *conflict;
+  JsonObject *summary, *listed;
+  JsonArray *bodies;
+  guint remote;
+  int status;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+  listing = sync_conflicted_garden (&garden, &tomato_id);
+  conflict = g_ptr_array_index (godwit_sync_get_conflicts (listing), 0);
+  remote = assert_listed (conflict, tomato_id);
+
+  /* Listed, with each leaf's body: status 1. */
+  status = run_cli_with_password (garden.server.password, PASSWORD_IN_ENVIRONMENT, &out, &err, "sync",
+                                  garden.store.path, "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", garden.server.user,
+                                  "--policy", "manual", "--json", NULL);
+  g_assert_cmpint (status, ==, 1);
+  root = godwit_test_parse_json (out);
+  summary = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (summary, "unresolved_conflicts"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (godwit_test_array_member (summary, "conflicts")), ==, 1);
+  listed = json_array_get_object_element (godwit_test_array_member (summary, "conflicts"), 0);
+  g_assert_cmpstr (json_object_get_string_member (listed, "document"), ==, tomato_id);
+  g_assert_false (json_object_get_boolean_member (listed, "resolved"));
+  g_assert_cmpint (json_object_get_int_member (listed, "store_leaf"), ==, conflict->store_leaf);
+  bodies = godwit_test_array_member (listed, "bodies");
+  g_assert_cmpuint (json_array_get_length (bodies), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (attributes_of (json_array_get_object_element (bodies, remote)),
+                                                  "commonName"), ==, "Tomato (remote)");
+  g_clear_pointer (&root, json_node_unref);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* In text: each leaf and where the leaves differ. */
+  status = run_cli_with_password (garden.server.password, PASSWORD_IN_ENVIRONMENT, &out, &err, "sync",
+                                  garden.store.path, "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", garden.server.user,
+                                  "--policy", "manual", NULL);
+  g_assert_cmpint (status, ==, 1);
+  g_assert_nonnull (strstr (out, "revisions, unresolved"));
+  g_assert_nonnull (strstr (out, "(the store’s)"));
+  g_assert_nonnull (strstr (out, "commonName  \"Tomato (remote)\""));
+  g_assert_nonnull (strstr (out, "species  \"Solanum\""));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* What does not fit is refused before anything is resolved. */
+  unknown = g_strdup_printf ("%s=7", tomato_id);
+  g_free (godwit_test_cli_usage_error ("sync", garden.store.path, "--model", bundle_path, "--endpoint",
+                                       garden.server.url, "--database", "db", "--resolve", "Plant", NULL));
+  g_free (godwit_test_cli_usage_error ("sync", garden.store.path, "--model", bundle_path, "--endpoint",
+                                       garden.server.url, "--database", "db", "--resolve", unknown,
+                                       "--policy", "store-wins", NULL));
+  status = run_cli_with_password (garden.server.password, PASSWORD_IN_ENVIRONMENT, &out, &err, "sync",
+                                  garden.store.path, "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", garden.server.user,
+                                  "--resolve", unknown, NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "is neither a leaf index (0 to 1) nor a revision"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The store's leaf by its revision id, the species from the server's
+   * leaf by its index; --resolve implies the manual policy. */
+  resolve = g_strdup_printf ("%s=%s,species=%u", tomato_id,
+                             (const char *) g_ptr_array_index (conflict->revisions, conflict->store_leaf), remote);
+  status = run_cli_with_password (garden.server.password, PASSWORD_IN_ENVIRONMENT, &out, &err, "sync",
+                                  garden.store.path, "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", garden.server.user,
+                                  "--resolve", resolve, "--json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  root = godwit_test_parse_json (out);
+  summary = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (summary, "policy"), ==, "manual");
+  g_assert_cmpint (json_object_get_int_member (summary, "unresolved_conflicts"), ==, 0);
+  listed = json_array_get_object_element (godwit_test_array_member (summary, "conflicts"), 0);
+  g_assert_true (json_object_get_boolean_member (listed, "resolved"));
+  g_assert_true (json_object_get_null_member (listed, "store_leaf"));
+  g_assert_cmpuint (json_array_get_length (godwit_test_array_member (listed, "bodies")), ==, 2);
+
+  after = server_get_document (&garden.server, tomato_id);
+  g_assert_false (json_object_has_member (after, "_conflicts"));
+  g_assert_cmpstr (json_object_get_string_member (after, "_rev"), ==,
+                   json_object_get_string_member (listed, "revision"));
+  g_assert_cmpstr (json_object_get_string_member (attributes_of (after), "commonName"), ==, "Tomato (local)");
+  g_assert_cmpstr (json_object_get_string_member (attributes_of (after), "species"), ==, "Solanum");
+  assert_store_query (garden.store.path, "SELECT ZCOMMONNAME, ZSPECIES, ZPLANTED FROM ZPLANT WHERE Z_PK = 1",
+                      "Tomato (local)|Solanum|500");
+
+  garden_clear (&garden);
+}
+
+static void
+test_cli_connection_options (void)
+{
+  g_autofree char *bundle_path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo",
+                                                        "Garden.xcdatamodeld", NULL);
+  g_autofree char *dir = godwit_test_make_tmpdir ();
+  g_autofree char *missing = g_build_filename (dir, "missing.pem", NULL);
+  g_autofree char *err = NULL;
+  GodwitTestStore store;
+  g_autoptr(GodwitModelBundle) bundle = godwit_test_load_garden ();
+
+  godwit_test_sync_write_garden (&store, godwit_test_find_version (bundle, "Garden 3"), FALSE);
+  err = godwit_test_cli_usage_error ("sync", store.path, "--model", bundle_path, "--endpoint",
+                                     "https://127.0.0.1:1", "--database", "db", "--ca-file", missing, NULL);
+  g_assert_nonnull (strstr (err, missing));
+  g_assert_nonnull (strstr (err, "not a usable CA file"));
+  g_free (godwit_test_cli_usage_error ("sync", store.path, "--model", bundle_path, "--endpoint",
+                                       "http://127.0.0.1:1", "--database", "db", "--user", "u",
+                                       "--authentication", "digest", NULL));
+  g_free (godwit_test_cli_usage_error ("sync", store.path, "--model", bundle_path, "--endpoint",
+                                       "http://127.0.0.1:1", "--database", "db", "--authentication", "cookie", NULL));
+  g_free (godwit_test_cli_usage_error ("sync", store.path, "--model", bundle_path, "--endpoint",
+                                       "http://127.0.0.1:1", "--database", "db", "--store-password", NULL));
+
+  godwit_test_store_clear (&store);
+  godwit_test_rmdir (dir);
+}
+
+/* ---- the keyring -------------------------------------------------------- */
+
+static void
+on_keyring_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->result = g_object_ref (result);
+  g_main_loop_quit (run->loop);
+}
+
+static GAsyncResult *
+wait_for (AsyncRun *run)
+{
+  g_main_loop_run (run->loop);
+
+  return run->result;
+}
+
+static gboolean
+keyring_store (const char  *endpoint,
+               const char  *user,
+               const char  *password,
+               GError     **error)
+{
+  AsyncRun run = { g_main_loop_new (NULL, FALSE) };
+  gboolean ok;
+
+  godwit_sync_keyring_store_password_async (endpoint, user, password, NULL, on_keyring_done, &run);
+  ok = godwit_sync_keyring_store_password_finish (wait_for (&run), error);
+  g_object_unref (run.result);
+  g_main_loop_unref (run.loop);
+
+  return ok;
+}
+
+static char *
+keyring_lookup (const char  *endpoint,
+                const char  *user,
+                GError     **error)
+{
+  AsyncRun run = { g_main_loop_new (NULL, FALSE) };
+  char *password;
+
+  godwit_sync_keyring_lookup_password_async (endpoint, user, NULL, on_keyring_done, &run);
+  password = godwit_sync_keyring_lookup_password_finish (wait_for (&run), error);
+  g_object_unref (run.result);
+  g_main_loop_unref (run.loop);
+
+  return password;
+}
+
+static gboolean
+keyring_clear (const char  *endpoint,
+               const char  *user,
+               GError     **error)
+{
+  AsyncRun run = { g_main_loop_new (NULL, FALSE) };
+  gboolean ok;
+
+  godwit_sync_keyring_clear_password_async (endpoint, user, NULL, on_keyring_done, &run);
+  ok = godwit_sync_keyring_clear_password_finish (wait_for (&run), error);
+  g_object_unref (run.result);
+  g_main_loop_unref (run.loop);
+
+  return ok;
+}
+
+/* Whether a Secret Service answers and keeps a password in its default
+ * collection; FALSE after marking the test skipped. */
+static gboolean
+keyring_available (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = g_uuid_string_random ();
+
+  if (!keyring_store ("http://keyring-probe.invalid", user, "probe", &error) ||
+      !keyring_clear ("http://keyring-probe.invalid", user, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("no Secret Service (build-aux/godwit-dev test starts "
+                                                  "gnome-keyring): %s", error->message);
+
+      g_test_skip (message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+test_keyring (void)
+{
+  g_autofree char *user = g_uuid_string_random ();
+  g_autofree char *other = g_uuid_string_random ();
+  g_autofree char *password = g_uuid_string_random ();
+  g_autofree char *found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!keyring_available ())
+    return;
+
+  g_assert_true (keyring_store ("https://keyring-test.invalid:6984/", user, password, &error));
+  g_assert_no_error (error);
+
+  /* The endpoint in the sync's own form: with or without the slash. */
+  found = keyring_lookup ("https://keyring-test.invalid:6984", user, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, password);
+  g_clear_pointer (&found, g_free);
+  found = godwit_sync_keyring_lookup_password ("https://keyring-test.invalid:6984/", user, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, password);
+  g_clear_pointer (&found, g_free);
+
+  /* Another user, another endpoint: none stored, no error. */
+  found = keyring_lookup ("https://keyring-test.invalid:6984", other, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+  found = godwit_sync_keyring_lookup_password ("https://other.invalid:6984", user, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+
+  /* Stored again: replaced, not added. */
+  g_assert_true (keyring_store ("https://keyring-test.invalid:6984", user, "second", &error));
+  g_assert_no_error (error);
+  found = keyring_lookup ("https://keyring-test.invalid:6984", user, &error);
+  g_assert_cmpstr (found, ==, "second");
+  g_clear_pointer (&found, g_free);
+
+  g_assert_true (keyring_clear ("https://keyring-test.invalid:6984", user, &error));
+  g_assert_no_error (error);
+  found = keyring_lookup ("https://keyring-test.invalid:6984", user, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+  /* Nothing stored is no error. */
+  g_assert_true (keyring_clear ("https://keyring-test.invalid:6984", user, &error));
+  g_assert_no_error (error);
+}
+
+/* godwit-cli sync --store-password keeps the password that worked, and a
+ * later run without one finds it. A user of its own, member of the
+ * database, so that no other test's keyring item is touched. */
+static void
+test_cli_keyring (void)
+{
+  Garden garden;
+  g_autofree char *bundle_path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo",
+                                                        "Garden.xcdatamodeld", NULL);
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *user = g_strdup_printf ("godwit-test-%s", uuid);
+  g_autofree char *password = g_uuid_string_random ();
+  g_autofree char *user_path = g_strdup_printf ("/_users/org.couchdb.user:%s", user);
+  g_autofree char *user_body = NULL;
+  g_autofree char *security = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *found = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status_code = 0;
+  int status;
+
+  if (!keyring_available () || !garden_init (&garden, TRUE))
+    return;
+
+  user_body = g_strdup_printf ("{\"name\": \"%s\", \"password\": \"%s\", \"roles\": [], \"type\": \"user\"}",
+                               user, password);
+  answer = godwit_test_server_request_root (&garden.server, "PUT", user_path, user_body, &status_code);
+  g_assert_cmpuint (status_code, ==, SOUP_STATUS_CREATED);
+  g_clear_pointer (&answer, json_node_unref);
+  answer = godwit_test_server_request (&garden.server, "PUT", "", NULL, &status_code);
+  g_assert_cmpuint (status_code, ==, SOUP_STATUS_CREATED);
+  g_clear_pointer (&answer, json_node_unref);
+  security = g_strdup_printf ("{\"members\": {\"names\": [\"%s\"], \"roles\": []}}", user);
+  answer = godwit_test_server_request (&garden.server, "PUT", "/_security", security, &status_code);
+  g_assert_cmpuint (status_code, ==, SOUP_STATUS_OK);
+
+  /* None stored, none given: refused, naming where it may come from. */
+  status = run_cli_with_password (NULL, PASSWORD_NOWHERE, &out, &err, "sync", garden.store.path,
+                                  "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", user, NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "no password"));
+  g_assert_nonnull (strstr (err, "--store-password"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Given on standard input, with a session, and kept. */
+  status = run_cli_with_password (password, PASSWORD_ON_STDIN, &out, &err, "sync", garden.store.path,
+                                  "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", user,
+                                  "--authentication", "cookie", "--store-password", "--push", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Pushed                9 documents written"));
+  g_assert_null (strstr (out, password));
+  g_assert_null (strstr (err, password));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  found = godwit_sync_keyring_lookup_password (garden.server.url, user, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, password);
+
+  /* Then found in the keyring. */
+  status = run_cli_with_password (NULL, PASSWORD_NOWHERE, &out, &err, "sync", garden.store.path,
+                                  "--model", bundle_path, "--endpoint", garden.server.url,
+                                  "--database", garden.server.database, "--user", user, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Pushed                0 documents written"));
+  g_assert_null (strstr (out, password));
+
+  g_assert_true (keyring_clear (garden.server.url, user, &error));
+  g_assert_no_error (error);
+  garden_clear (&garden);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1481,12 +2259,23 @@ main (int   argc,
 
       g_test_add_data_func (path, &conflict_cases[i], test_conflict);
     }
+  g_test_add_func ("/sync/resolve/leaf", test_manual_resolve_leaf);
+  g_test_add_func ("/sync/resolve/by-property", test_manual_resolve_by_property);
+  g_test_add_func ("/sync/resolve/changed-since", test_manual_resolve_changed_since);
+  g_test_add_func ("/sync/resolve/by-a-later-policy", test_manual_then_policy);
   g_test_add_func ("/sync/async", test_async);
   g_test_add_func ("/sync/failure/wrong-password", test_wrong_password);
   g_test_add_func ("/sync/failure/unreachable", test_unreachable_retried);
   g_test_add_func ("/sync/failure/other-model-version", test_other_model_version_refused);
+  g_test_add_func ("/sync/authentication/cookie", test_cookie_authentication);
+  g_test_add_func ("/sync/authentication/cookie-refused", test_cookie_refused);
+  g_test_add_func ("/sync/tls", test_tls);
   g_test_add_func ("/sync/attribute-types", test_attribute_types);
-  g_test_add_func ("/sync/cli", test_cli);
+  g_test_add_func ("/sync/cli/run", test_cli);
+  g_test_add_func ("/sync/cli/resolve", test_cli_resolve);
+  g_test_add_func ("/sync/cli/connection-options", test_cli_connection_options);
+  g_test_add_func ("/sync/keyring", test_keyring);
+  g_test_add_func ("/sync/cli/keyring", test_cli_keyring);
 
   return g_test_run ();
 }

@@ -6,9 +6,11 @@
  */
 
 /* godwit-cli sync STORE: syncs a store with a database of a CouchDB-
- * protocol server through the library's GodwitSync. The password never
- * comes from the command line, where other users see it: it is read from
- * GODWIT_SYNC_PASSWORD or from standard input, and never printed.
+ * protocol server through the library's GodwitSync, and resolves the
+ * conflicts the manual policy lists, one by one, as --resolve says. The
+ * password never comes from the command line, where other users see it:
+ * it is read from GODWIT_SYNC_PASSWORD, from standard input or from the
+ * keyring, and never printed.
  */
 
 #define G_LOG_DOMAIN "godwit-cli"
@@ -24,12 +26,14 @@
 #include "godwit-cli-private.h"
 #include "godwit-error.h"
 #include "godwit-sync.h"
+#include "godwit-sync-keyring.h"
 #include "godwit-value.h"
 
 #define PASSWORD_VARIABLE "GODWIT_SYNC_PASSWORD"
 #define MAX_PASSWORD_LENGTH 4096
 
-/* One line of standard input, without echo on a terminal. */
+/* One line of standard input, without echo on a terminal; NULL without
+ * an error at the end of input. */
 static char *
 read_password (const char  *user,
                GError     **error)
@@ -60,11 +64,7 @@ read_password (const char  *user,
     g_printerr ("\n");
 
   if (line == NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--user: no password: set %s or give it on standard input"), PASSWORD_VARIABLE);
-      return NULL;
-    }
+    return NULL;
   length = strlen (buffer);
   if (length > 0 && buffer[length - 1] == '\n')
     buffer[--length] = '\0';
@@ -82,6 +82,245 @@ read_password (const char  *user,
   memset (buffer, 0, sizeof buffer);
 
   return line;
+}
+
+/* The password of @user: GODWIT_SYNC_PASSWORD; else a line of standard
+ * input that is not a terminal; else the keyring's; else, on a terminal,
+ * asked for. @from_keyring tells where it came from. */
+static char *
+find_password (const char  *endpoint,
+               const char  *user,
+               gboolean    *from_keyring,
+               GError     **error)
+{
+  g_autoptr(GError) keyring_error = NULL;
+  gboolean terminal = isatty (STDIN_FILENO);
+  char *password;
+
+  *from_keyring = FALSE;
+  if (g_getenv (PASSWORD_VARIABLE) != NULL)
+    return g_strdup (g_getenv (PASSWORD_VARIABLE));
+
+  if (!terminal)
+    {
+      password = read_password (user, error);
+      if (password != NULL && *password != '\0')
+        return password;
+      g_free (password);
+      if (error != NULL && *error != NULL)
+        return NULL;
+    }
+
+  password = godwit_sync_keyring_lookup_password (endpoint, user, NULL, &keyring_error);
+  if (password != NULL)
+    {
+      *from_keyring = TRUE;
+      return password;
+    }
+
+  if (terminal)
+    {
+      password = read_password (user, error);
+      if (password != NULL || (error != NULL && *error != NULL))
+        return password;
+    }
+
+  if (keyring_error != NULL)
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 _("--user: no password: set %s or give it on standard input (%s)"), PASSWORD_VARIABLE,
+                 keyring_error->message);
+  else
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 _("--user: no password: set %s, give it on standard input, or keep it in the keyring "
+                   "with --store-password"), PASSWORD_VARIABLE);
+
+  return NULL;
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+on_stored (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static gboolean
+store_password (const char  *endpoint,
+                const char  *user,
+                const char  *password,
+                GError     **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  Wait wait = { 0 };
+  gboolean ok;
+
+  g_main_context_push_thread_default (context);
+  wait.loop = g_main_loop_new (context, FALSE);
+  godwit_sync_keyring_store_password_async (endpoint, user, password, NULL, on_stored, &wait);
+  g_main_loop_run (wait.loop);
+  ok = godwit_sync_keyring_store_password_finish (wait.result, error);
+  g_object_unref (wait.result);
+  g_main_loop_unref (wait.loop);
+  g_main_context_pop_thread_default (context);
+
+  return ok;
+}
+
+/* One --resolve: DOCUMENT=LEAF[,PROPERTY=LEAF…]. */
+typedef struct
+{
+  char       *document;
+  char       *leaf;
+  GHashTable *property_leaves;   /* name → the LEAF text */
+} Resolve;
+
+static void
+resolve_free (Resolve *resolve)
+{
+  g_free (resolve->document);
+  g_free (resolve->leaf);
+  g_hash_table_unref (resolve->property_leaves);
+  g_free (resolve);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Resolve, resolve_free)
+
+static Resolve *
+parse_resolve (const char  *text,
+               GError     **error)
+{
+  g_autoptr(Resolve) resolve = g_new0 (Resolve, 1);
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+
+  resolve->property_leaves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      const char *equals = strchr (parts[i], '=');
+
+      if (equals == NULL || equals == parts[i] || equals[1] == '\0' ||
+          (i > 0 && g_hash_table_contains (resolve->property_leaves, parts[i])))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--resolve: “%s” is not DOCUMENT=LEAF[,PROPERTY=LEAF…]"), text);
+          return NULL;
+        }
+      if (i == 0)
+        {
+          resolve->document = g_strndup (parts[i], equals - parts[i]);
+          resolve->leaf = g_strdup (equals + 1);
+        }
+      else
+        g_hash_table_insert (resolve->property_leaves, g_strndup (parts[i], equals - parts[i]),
+                             g_strdup (equals + 1));
+    }
+
+  return g_steal_pointer (&resolve);
+}
+
+/* LEAF: an index in the conflict's revisions, or one of its revision ids. */
+static gboolean
+parse_leaf (const GodwitSyncConflict  *conflict,
+            const char                *text,
+            guint                     *leaf,
+            GError                   **error)
+{
+  guint64 index;
+
+  for (guint i = 0; i < conflict->revisions->len; i++)
+    if (strcmp (text, g_ptr_array_index (conflict->revisions, i)) == 0)
+      {
+        *leaf = i;
+        return TRUE;
+      }
+  if (g_ascii_string_to_unsigned (text, 10, 0, conflict->revisions->len - 1, &index, NULL))
+    {
+      *leaf = (guint) index;
+      return TRUE;
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--resolve: “%s” is neither a leaf index (0 to %u) nor a revision of %s"), text,
+               conflict->revisions->len - 1, conflict->document);
+  return FALSE;
+}
+
+static const GodwitSyncConflict *
+find_conflict (GodwitSync *sync,
+               const char *document)
+{
+  GPtrArray *conflicts = godwit_sync_get_conflicts (sync);
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      const GodwitSyncConflict *conflict = g_ptr_array_index (conflicts, i);
+
+      if (strcmp (conflict->document, document) == 0)
+        return conflict;
+    }
+
+  return NULL;
+}
+
+/* Every --resolve checked against the run's conflicts before any is
+ * resolved: one that does not fit resolves none. */
+static gboolean
+resolve_conflicts (GodwitSync  *sync,
+                   GPtrArray   *resolves,
+                   GError     **error)
+{
+  g_autoptr(GPtrArray) leaves = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) property_leaves = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
+
+  for (guint i = 0; i < resolves->len; i++)
+    {
+      Resolve *resolve = g_ptr_array_index (resolves, i);
+      const GodwitSyncConflict *conflict = find_conflict (sync, resolve->document);
+      g_autoptr(GHashTable) properties = g_hash_table_new (g_str_hash, g_str_equal);
+      guint *leaf = g_new0 (guint, 1);
+      GHashTableIter iter;
+      gpointer name, text;
+
+      g_ptr_array_add (leaves, leaf);
+      if (conflict == NULL || conflict->resolved)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--resolve: the sync lists no unresolved conflict for “%s”"), resolve->document);
+          return FALSE;
+        }
+      if (!parse_leaf (conflict, resolve->leaf, leaf, error))
+        return FALSE;
+      g_hash_table_iter_init (&iter, resolve->property_leaves);
+      while (g_hash_table_iter_next (&iter, &name, &text))
+        {
+          guint property_leaf = 0;
+
+          if (!parse_leaf (conflict, text, &property_leaf, error))
+            return FALSE;
+          g_hash_table_insert (properties, name, GUINT_TO_POINTER (property_leaf));
+        }
+      g_ptr_array_add (property_leaves, g_steal_pointer (&properties));
+    }
+
+  for (guint i = 0; i < resolves->len; i++)
+    {
+      Resolve *resolve = g_ptr_array_index (resolves, i);
+
+      if (!godwit_sync_resolve_conflict (sync, resolve->document, *(guint *) g_ptr_array_index (leaves, i),
+                                         g_ptr_array_index (property_leaves, i), NULL, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* "newest:ATTRIBUTE" or a plain policy name. */
@@ -158,6 +397,48 @@ add_replication_row (GodwitCliTable              *table,
   _godwit_cli_table_add_row (table, label, text);
 }
 
+/* Each leaf of an unresolved conflict, and its values where the leaves
+ * differ: what --resolve chooses from. */
+static void
+print_leaves (const GodwitSyncConflict *conflict)
+{
+  JsonObject *first = json_node_get_object (g_ptr_array_index (conflict->bodies, 0));
+  const char *kinds[] = { "attributes", "relationships" };
+
+  for (guint i = 0; i < conflict->revisions->len; i++)
+    {
+      JsonObject *body = json_node_get_object (g_ptr_array_index (conflict->bodies, i));
+
+      g_print (_("    leaf %u  %s%s\n"), i, (const char *) g_ptr_array_index (conflict->revisions, i),
+               (int) i == conflict->store_leaf ? _("  (the store’s)") : "");
+      for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+        {
+          g_autoptr(GList) names = json_object_get_members (json_object_get_object_member (first, kinds[k]));
+
+          for (GList *l = names; l != NULL; l = l->next)
+            {
+              JsonNode *value = json_object_get_member (json_object_get_object_member (body, kinds[k]), l->data);
+              gboolean differ = FALSE;
+              g_autofree char *text = NULL;
+
+              for (guint j = 0; j < conflict->bodies->len && !differ; j++)
+                {
+                  JsonObject *other = json_node_get_object (g_ptr_array_index (conflict->bodies, j));
+                  JsonNode *other_value = json_object_get_member (json_object_get_object_member (other, kinds[k]),
+                                                                  l->data);
+
+                  differ = value == NULL || other_value == NULL ? value != other_value
+                                                                : !json_node_equal (value, other_value);
+                }
+              if (!differ)
+                continue;
+              text = value != NULL ? godwit_value_dup_text (value, 60) : g_strdup ("null");
+              g_print ("      %s  %s\n", (const char *) l->data, text);
+            }
+        }
+    }
+}
+
 static void
 print_text (GodwitSync *sync,
             const char *store_path,
@@ -206,6 +487,8 @@ print_text (GodwitSync *sync,
         g_print (_("  %s: %u revisions, unresolved\n"), conflict->document, conflict->revisions->len);
       for (guint j = 0; j < conflict->details->len; j++)
         g_print ("    %s\n", (const char *) g_ptr_array_index (conflict->details, j));
+      if (!conflict->resolved)
+        print_leaves (conflict);
     }
 }
 
@@ -224,9 +507,15 @@ _godwit_cli_sync (const GodwitCliCommand  *command,
   g_autofree char *batch_text = NULL;
   g_autofree char *user = NULL;
   g_autofree char *date_attribute = NULL;
+  g_autofree char *authentication_text = NULL;
+  g_autofree char *ca_file = NULL;
+  g_auto(GStrv) resolve_texts = NULL;
+  g_autoptr(GPtrArray) resolves = g_ptr_array_new_with_free_func ((GDestroyNotify) resolve_free);
   char *password = NULL;
-  gboolean push_only = FALSE, pull_only = FALSE, create = FALSE, json = FALSE;
+  gboolean push_only = FALSE, pull_only = FALSE, create = FALSE, json = FALSE, store = FALSE;
+  gboolean from_keyring = FALSE;
   GodwitSyncPolicy policy = GODWIT_SYNC_POLICY_STORE_WINS;
+  GodwitSyncAuthentication authentication = GODWIT_SYNC_AUTHENTICATION_BASIC;
   gint64 batch_size = GODWIT_SYNC_DEFAULT_BATCH_SIZE;
   const GodwitSyncReplication *replications[2];
   gboolean incomplete = FALSE;
@@ -244,8 +533,19 @@ _godwit_cli_sync (const GodwitCliCommand  *command,
          "newest:ATTRIBUTE or manual"), N_("POLICY") },
     { "batch-size", 0, 0, G_OPTION_ARG_STRING, &batch_text,
       N_("Changes read and documents written per request; 100 by default"), N_("N") },
+    { "resolve", 0, 0, G_OPTION_ARG_STRING_ARRAY, &resolve_texts,
+      N_("With the manual policy: resolve a listed conflict with leaf LEAF (an index or a revision id), "
+         "PROPERTY from another leaf; repeatable"), N_("DOCUMENT=LEAF[,PROPERTY=LEAF…]") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user,
-      N_("The user name; the password comes from " PASSWORD_VARIABLE " or standard input"), N_("NAME") },
+      N_("The user name; the password comes from " PASSWORD_VARIABLE ", standard input or the keyring"),
+      N_("NAME") },
+    { "authentication", 0, 0, G_OPTION_ARG_STRING, &authentication_text,
+      N_("How the credentials are sent: basic (the default, on every request) or cookie (a session)"),
+      N_("METHOD") },
+    { "store-password", 0, 0, G_OPTION_ARG_NONE, &store,
+      N_("Keep the password in the keyring once the server accepted it"), NULL },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+      N_("Also trust the certificate authorities of this PEM file"), N_("FILE") },
     { "create-database", 0, 0, G_OPTION_ARG_NONE, &create, N_("Create the database when it is missing"), NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Write JSON (see docs/cli.md)"), NULL },
     { NULL }
@@ -270,6 +570,35 @@ _godwit_cli_sync (const GodwitCliCommand  *command,
       (batch_text != NULL &&
        !_godwit_cli_parse_number ("--batch-size", batch_text, 1, &batch_size, &error)))
     return _godwit_cli_fail (error);
+  if (authentication_text != NULL && !godwit_sync_authentication_from_string (authentication_text, &authentication))
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--authentication: “%s” is not basic or cookie"), authentication_text);
+      return _godwit_cli_fail (error);
+    }
+  if ((authentication_text != NULL || store) && user == NULL)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("%s needs --user NAME"),
+                   store ? "--store-password" : "--authentication");
+      return _godwit_cli_fail (error);
+    }
+  for (guint i = 0; resolve_texts != NULL && resolve_texts[i] != NULL; i++)
+    {
+      Resolve *resolve = parse_resolve (resolve_texts[i], &error);
+
+      if (resolve == NULL)
+        return _godwit_cli_fail (error);
+      g_ptr_array_add (resolves, resolve);
+    }
+  /* Conflicts resolved by hand are the manual policy's: listed first. */
+  if (resolves->len > 0 && policy_text == NULL)
+    policy = GODWIT_SYNC_POLICY_MANUAL;
+  if (resolves->len > 0 && policy != GODWIT_SYNC_POLICY_MANUAL)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("--resolve needs --policy manual: the other policies resolve every conflict themselves"));
+      return _godwit_cli_fail (error);
+    }
   if (batch_size > GODWIT_SYNC_MAX_BATCH_SIZE)
     {
       g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, _("--batch-size: at most %d"),
@@ -281,20 +610,17 @@ _godwit_cli_sync (const GodwitCliCommand  *command,
   if (bundle == NULL)
     return _godwit_cli_fail (error);
   sync = godwit_sync_new (argv[1], bundle, endpoint, database, &error);
-  if (sync == NULL || !godwit_sync_set_policy (sync, policy, date_attribute, &error))
+  if (sync == NULL || !godwit_sync_set_policy (sync, policy, date_attribute, &error) ||
+      (ca_file != NULL && !godwit_sync_set_ca_file (sync, ca_file, &error)))
     return _godwit_cli_fail (error);
 
   if (user != NULL)
     {
-      if (g_getenv (PASSWORD_VARIABLE) != NULL)
-        password = g_strdup (g_getenv (PASSWORD_VARIABLE));
-      else
-        password = read_password (user, &error);
+      password = find_password (endpoint, user, &from_keyring, &error);
       if (password == NULL)
         return _godwit_cli_fail (error);
       godwit_sync_set_credentials (sync, user, password);
-      memset (password, 0, strlen (password));
-      g_free (password);
+      godwit_sync_set_authentication (sync, authentication);
     }
 
   godwit_sync_set_direction (sync, push_only ? GODWIT_SYNC_DIRECTION_PUSH :
@@ -304,6 +630,12 @@ _godwit_cli_sync (const GodwitCliCommand  *command,
   godwit_sync_set_progress_callback (sync, on_progress, NULL);
 
   ok = godwit_sync_run (sync, NULL, &error);
+  /* The server took the password: worth keeping. */
+  if (ok && store && !from_keyring)
+    ok = store_password (endpoint, user, password, &error);
+  godwit_sync_clear_password (&password);
+  if (ok && resolves->len > 0)
+    ok = resolve_conflicts (sync, resolves, &error);
   if (!ok)
     return _godwit_cli_fail (error);
 

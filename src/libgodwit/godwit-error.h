@@ -33,6 +33,8 @@ G_BEGIN_DECLS
  * @GODWIT_ERROR_SERVER: a sync server cannot be reached, or answers with an error
  * @GODWIT_ERROR_AUTHENTICATION: a sync server refuses the credentials (HTTP 401 or 403)
  * @GODWIT_ERROR_MODEL_MISMATCH: data written for another model version than the store's
+ * @GODWIT_ERROR_SYNC_CONFLICT: a sync conflict cannot be resolved as asked: not listed, resolved
+ *   already, changed since it was listed, or no such leaf or property
  */
 typedef enum
 {
@@ -53,6 +55,7 @@ typedef enum
   GODWIT_ERROR_SERVER,
   GODWIT_ERROR_AUTHENTICATION,
   GODWIT_ERROR_MODEL_MISMATCH,
+  GODWIT_ERROR_SYNC_CONFLICT,
 } GodwitError;
 
 GQuark godwit_error_quark (void);

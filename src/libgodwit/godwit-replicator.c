@@ -10,7 +10,11 @@
  * _bulk_get (or open_revs where a server lacks it) and _bulk_docs. One
  * SoupSession keeps its connections alive between requests. Transient
  * failures (the connection, 5xx, 408, 429) are retried with exponential
- * back-off; 401 and 403 never are. Calls block: the sync runs them in a
+ * back-off; 401 and 403 never are. Credentials go as HTTP Basic on every
+ * request, or as the AuthSession cookie of a POST /_session, logged in
+ * again once when a request meets a 401 (the cookie expired). HTTPS
+ * certificates are verified against the system's authorities, and those
+ * of a CA file when one is given. Calls block: the sync runs them in a
  * worker thread. Messages name the database's URL, never the password.
  */
 
@@ -24,6 +28,7 @@
 #include "godwit-error.h"
 #include "godwit-json-private.h"
 #include "godwit-replicator.h"
+#include "godwit-sync-keyring.h"
 
 /* No answer is read past this: a _bulk_get of a batch of documents with
  * binary attributes stays well below it. */
@@ -35,20 +40,31 @@
 
 struct _GodwitReplicator
 {
-  GObject      parent_instance;
+  GObject                   parent_instance;
 
-  SoupSession *session;
-  char        *endpoint;        /* without credentials or trailing slash */
-  char        *database;
-  char        *url;             /* endpoint/database, escaped */
-  char        *authorization;   /* (nullable) the Basic header */
-  guint        retries;
-  guint        first_delay_ms;
-  gboolean     no_bulk_get;     /* the server answered that it has no _bulk_get */
-  guint        n_requests;
+  SoupSession              *session;
+  char                     *endpoint;        /* without credentials or trailing slash */
+  char                     *database;
+  char                     *url;             /* endpoint/database, escaped */
+  GodwitSyncAuthentication  authentication;
+  char                     *user;            /* (nullable) */
+  char                     *password;        /* (nullable) */
+  char                     *authorization;   /* (nullable) the Basic header */
+  char                     *cookie;          /* (nullable) "AuthSession=…" once logged in */
+  GTlsDatabase             *ca_database;     /* (nullable) trusted besides the system's */
+  guint                     retries;
+  guint                     first_delay_ms;
+  gboolean                  no_bulk_get;     /* the server answered that it has no _bulk_get */
+  guint                     n_requests;
 };
 
 G_DEFINE_FINAL_TYPE (GodwitReplicator, godwit_replicator, G_TYPE_OBJECT)
+
+static void
+clear_secret_text (char *text)
+{
+  godwit_sync_clear_password (&text);
+}
 
 static void
 godwit_replicator_finalize (GObject *object)
@@ -59,9 +75,11 @@ godwit_replicator_finalize (GObject *object)
   g_clear_pointer (&self->endpoint, g_free);
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->url, g_free);
-  if (self->authorization != NULL)
-    memset (self->authorization, 0, strlen (self->authorization));
-  g_clear_pointer (&self->authorization, g_free);
+  g_clear_pointer (&self->user, g_free);
+  godwit_sync_clear_password (&self->password);
+  godwit_sync_clear_password (&self->authorization);
+  godwit_sync_clear_password (&self->cookie);
+  g_clear_object (&self->ca_database);
 
   G_OBJECT_CLASS (godwit_replicator_parent_class)->finalize (object);
 }
@@ -77,6 +95,48 @@ godwit_replicator_init (GodwitReplicator *self)
 {
   self->retries = GODWIT_REPLICATOR_DEFAULT_RETRIES;
   self->first_delay_ms = GODWIT_REPLICATOR_DEFAULT_RETRY_DELAY;
+}
+
+/**
+ * godwit_replicator_dup_endpoint:
+ * @endpoint: a server's URL, http or https
+ *
+ * The form every message, checkpoint and keyring item names a server by:
+ * without credentials, query or trailing slash.
+ *
+ * Returns: (transfer full): the URL, or %NULL with %GODWIT_ERROR_SERVER
+ *   when @endpoint is not an http or https URL
+ */
+char *
+godwit_replicator_dup_endpoint (const char  *endpoint,
+                                GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GUri) plain = NULL;
+  char *text;
+  const char *scheme;
+
+  g_return_val_if_fail (endpoint != NULL, NULL);
+
+  uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
+                   "“%s” is not a server URL (http:// or https://, without a query)", endpoint);
+      return NULL;
+    }
+
+  /* Credentials never go into the URL that messages show. */
+  plain = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
+                       g_uri_get_port (uri), g_uri_get_path (uri), NULL, NULL);
+  text = g_uri_to_string (plain);
+  while (g_str_has_suffix (text, "/"))
+    text[strlen (text) - 1] = '\0';
+
+  return text;
 }
 
 /**
@@ -97,37 +157,20 @@ godwit_replicator_new (const char  *endpoint,
                        GError     **error)
 {
   g_autoptr(GodwitReplicator) self = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) plain = NULL;
   g_autofree char *text = NULL;
   g_autofree char *escaped = NULL;
-  const char *scheme;
 
   g_return_val_if_fail (endpoint != NULL, NULL);
   g_return_val_if_fail (database != NULL, NULL);
 
-  uri = g_uri_parse (endpoint, G_URI_FLAGS_ENCODED, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) ||
-      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
-                   "“%s” is not a server URL (http:// or https://, without a query)", endpoint);
-      return NULL;
-    }
+  text = godwit_replicator_dup_endpoint (endpoint, error);
+  if (text == NULL)
+    return NULL;
   if (*database == '\0')
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: the database name is empty", endpoint);
       return NULL;
     }
-
-  /* Credentials never go into the URL that messages show. */
-  plain = g_uri_build (G_URI_FLAGS_ENCODED, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
-                       g_uri_get_port (uri), g_uri_get_path (uri), NULL, NULL);
-  text = g_uri_to_string (plain);
-  while (g_str_has_suffix (text, "/"))
-    text[strlen (text) - 1] = '\0';
 
   self = g_object_new (GODWIT_TYPE_REPLICATOR, NULL);
   self->endpoint = g_steal_pointer (&text);
@@ -147,7 +190,8 @@ godwit_replicator_new (const char  *endpoint,
  * @user: (nullable): the user name; %NULL for none
  * @password: (nullable): the password
  *
- * Every request then carries them (HTTP Basic authentication).
+ * Requests then carry them, as godwit_replicator_set_authentication()
+ * says: HTTP Basic by default.
  */
 void
 godwit_replicator_set_credentials (GodwitReplicator *self,
@@ -159,17 +203,52 @@ godwit_replicator_set_credentials (GodwitReplicator *self,
 
   g_return_if_fail (GODWIT_IS_REPLICATOR (self));
 
-  if (self->authorization != NULL)
-    memset (self->authorization, 0, strlen (self->authorization));
-  g_clear_pointer (&self->authorization, g_free);
+  g_clear_pointer (&self->user, g_free);
+  godwit_sync_clear_password (&self->password);
+  godwit_sync_clear_password (&self->authorization);
+  godwit_sync_clear_password (&self->cookie);
   if (user == NULL)
     return;
 
-  pair = g_strconcat (user, ":", password != NULL ? password : "", NULL);
+  self->user = g_strdup (user);
+  self->password = g_strdup (password != NULL ? password : "");
+  pair = g_strconcat (user, ":", self->password, NULL);
   encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
   self->authorization = g_strconcat ("Basic ", encoded, NULL);
   memset (pair, 0, strlen (pair));
   memset (encoded, 0, strlen (encoded));
+}
+
+/**
+ * godwit_replicator_set_authentication:
+ *
+ * How the credentials are sent: HTTP Basic on every request (the
+ * default), or a cookie session, logged in with POST /_session before the
+ * first request and again, once, when a request meets a 401.
+ */
+void
+godwit_replicator_set_authentication (GodwitReplicator         *self,
+                                      GodwitSyncAuthentication  authentication)
+{
+  g_return_if_fail (GODWIT_IS_REPLICATOR (self));
+
+  self->authentication = authentication;
+  godwit_sync_clear_password (&self->cookie);
+}
+
+/**
+ * godwit_replicator_set_ca_database:
+ * @database: (nullable): authorities trusted besides the system's; %NULL
+ *   for the system's only
+ */
+void
+godwit_replicator_set_ca_database (GodwitReplicator *self,
+                                   GTlsDatabase     *database)
+{
+  g_return_if_fail (GODWIT_IS_REPLICATOR (self));
+  g_return_if_fail (database == NULL || G_IS_TLS_DATABASE (database));
+
+  g_set_object (&self->ca_database, database);
 }
 
 /**
@@ -325,18 +404,78 @@ set_status_error (GError     **error,
                  soup_status_get_phrase (status), reason != NULL ? ": " : "", reason != NULL ? reason : "");
 }
 
-/* Sends one request, retrying transient failures; a 401 or 403 is an
- * error at once, any other status is the caller's to judge. */
-static GBytes *
-send_request (GodwitReplicator  *self,
-              const char        *method,
-              const char        *path,
-              GBytes            *body,
-              guint             *status,
-              GCancellable      *cancellable,
-              GError           **error)
+static const char *
+describe_certificate_errors (GTlsCertificateFlags errors)
 {
-  g_autofree char *url = g_strconcat (self->url, path, NULL);
+  if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
+    return "issued by an unknown certificate authority";
+  if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
+    return "made out to another host";
+  if (errors & G_TLS_CERTIFICATE_NOT_ACTIVATED)
+    return "not valid yet";
+  if (errors & G_TLS_CERTIFICATE_EXPIRED)
+    return "expired";
+  if (errors & G_TLS_CERTIFICATE_REVOKED)
+    return "revoked";
+  if (errors & G_TLS_CERTIFICATE_INSECURE)
+    return "signed with an insecure algorithm";
+
+  return "invalid";
+}
+
+/* A certificate the system's authorities do not vouch for may still be
+ * one of the CA file's: both are trusted. */
+static gboolean
+on_accept_certificate (SoupMessage          *message,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  GodwitReplicator *self = user_data;
+  GUri *uri = soup_message_get_uri (message);
+  g_autoptr(GSocketConnectable) identity = NULL;
+  GTlsCertificateFlags flags;
+
+  identity = g_network_address_new (g_uri_get_host (uri), (guint16) MAX (g_uri_get_port (uri), 0));
+  flags = g_tls_database_verify_chain (self->ca_database, certificate, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER,
+                                       identity, NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+
+  return flags == 0;
+}
+
+/* The AuthSession cookie of an answer: a login's, or the fresh one CouchDB
+ * sends as a session nears its end. */
+static void
+take_session_cookie (GodwitReplicator *self,
+                     SoupMessage      *message)
+{
+  GSList *cookies = soup_cookies_from_response (message);
+
+  for (GSList *l = cookies; l != NULL; l = l->next)
+    {
+      SoupCookie *cookie = l->data;
+
+      if (g_strcmp0 (soup_cookie_get_name (cookie), "AuthSession") != 0 || *soup_cookie_get_value (cookie) == '\0')
+        continue;
+      godwit_sync_clear_password (&self->cookie);
+      self->cookie = g_strconcat ("AuthSession=", soup_cookie_get_value (cookie), NULL);
+    }
+  g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
+}
+
+/* Sends one request to @url, retrying transient failures; any status is
+ * the caller's to judge. @authenticate: whether the credentials (or the
+ * session cookie) go with it. */
+static GBytes *
+send_with_retries (GodwitReplicator  *self,
+                   const char        *method,
+                   const char        *url,
+                   GBytes            *body,
+                   gboolean           authenticate,
+                   guint             *status,
+                   GCancellable      *cancellable,
+                   GError           **error)
+{
   guint delay = self->first_delay_ms;
 
   for (guint attempt = 0;; attempt++)
@@ -354,10 +493,14 @@ send_request (GodwitReplicator  *self,
         }
       headers = soup_message_get_request_headers (message);
       soup_message_headers_replace (headers, "Accept", "application/json");
-      if (self->authorization != NULL)
+      if (authenticate && self->authentication == GODWIT_SYNC_AUTHENTICATION_BASIC && self->authorization != NULL)
         soup_message_headers_replace (headers, "Authorization", self->authorization);
+      if (authenticate && self->authentication == GODWIT_SYNC_AUTHENTICATION_COOKIE && self->cookie != NULL)
+        soup_message_headers_replace (headers, "Cookie", self->cookie);
       if (body != NULL)
         soup_message_set_request_body_from_bytes (message, "application/json", body);
+      if (self->ca_database != NULL)
+        g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), self);
 
       self->n_requests++;
       stream = soup_session_send (self->session, message, cancellable, &local_error);
@@ -373,15 +516,24 @@ send_request (GodwitReplicator  *self,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;
         }
+      /* A certificate refused now is refused on every retry. */
+      if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: the server’s TLS certificate is not trusted: %s",
+                       url, describe_certificate_errors (soup_message_get_tls_peer_certificate_errors (message)));
+          return NULL;
+        }
+      if (local_error != NULL && local_error->domain == G_TLS_ERROR)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: TLS: %s", url, local_error->message);
+          return NULL;
+        }
 
       if (local_error == NULL)
         {
           *status = soup_message_get_status (message);
-          if (*status == SOUP_STATUS_UNAUTHORIZED || *status == SOUP_STATUS_FORBIDDEN)
-            {
-              set_status_error (error, GODWIT_ERROR_AUTHENTICATION, url, *status, response);
-              return NULL;
-            }
+          if (self->authentication == GODWIT_SYNC_AUTHENTICATION_COOKIE)
+            take_session_cookie (self, message);
           if (!is_transient_status (*status))
             return g_steal_pointer (&response);
         }
@@ -401,6 +553,111 @@ send_request (GodwitReplicator  *self,
       if (!wait_before_retry (delay, cancellable, error))
         return NULL;
       delay = MIN (delay * 2, 60 * 1000);
+    }
+}
+
+/* POST /_session: the session cookie for the user and password. */
+static gboolean
+log_in (GodwitReplicator  *self,
+        GCancellable      *cancellable,
+        GError           **error)
+{
+  g_autofree char *url = g_strconcat (self->endpoint, "/_session", NULL);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) response = NULL;
+  char *text;
+  gsize length = 0;
+  guint status = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, self->user);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, self->password);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  /* The request's text, password and all, is wiped once sent. */
+  body = g_bytes_new_with_free_func (text, length, (GDestroyNotify) clear_secret_text, text);
+
+  godwit_sync_clear_password (&self->cookie);
+  response = send_with_retries (self, "POST", url, body, FALSE, &status, cancellable, error);
+  g_clear_pointer (&body, g_bytes_unref);
+  if (response == NULL)
+    return FALSE;
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    {
+      set_status_error (error, GODWIT_ERROR_AUTHENTICATION, url, status, response);
+      return FALSE;
+    }
+  if (status != SOUP_STATUS_OK)
+    {
+      set_status_error (error, GODWIT_ERROR_SERVER, url, status, response);
+      return FALSE;
+    }
+  if (self->cookie == NULL)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: the server answers without an AuthSession cookie",
+                   url);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Sends one request to the database's URL and @path. A 401 or 403 is an
+ * error; with cookie authentication, a 401 first starts a new session
+ * (the cookie expired) and the request goes again, once. */
+static GBytes *
+send_request (GodwitReplicator  *self,
+              const char        *method,
+              const char        *path,
+              GBytes            *body,
+              guint             *status,
+              GCancellable      *cancellable,
+              GError           **error)
+{
+  g_autofree char *url = g_strconcat (self->url, path, NULL);
+  gboolean cookie = self->authentication == GODWIT_SYNC_AUTHENTICATION_COOKIE && self->user != NULL;
+  gboolean logged_in_again = FALSE;
+
+  for (;;)
+    {
+      g_autoptr(GBytes) response = NULL;
+
+      if (cookie && self->cookie == NULL && !log_in (self, cancellable, error))
+        return NULL;
+
+      response = send_with_retries (self, method, url, body, TRUE, status, cancellable, error);
+      if (response == NULL)
+        return NULL;
+      if (cookie && *status == SOUP_STATUS_UNAUTHORIZED && !logged_in_again)
+        {
+          g_debug ("%s: the session cookie is refused; logging in again", url);
+          godwit_sync_clear_password (&self->cookie);
+          logged_in_again = TRUE;
+          continue;
+        }
+      if (*status == SOUP_STATUS_UNAUTHORIZED || *status == SOUP_STATUS_FORBIDDEN)
+        {
+          if (logged_in_again)
+            {
+              g_autofree char *reason = dup_reason (response);
+
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_AUTHENTICATION,
+                           "%s: the server refuses the credentials even after logging in again (HTTP %u%s%s)", url,
+                           *status, reason != NULL ? ": " : "", reason != NULL ? reason : "");
+            }
+          else
+            set_status_error (error, GODWIT_ERROR_AUTHENTICATION, url, *status, response);
+          return NULL;
+        }
+
+      return g_steal_pointer (&response);
     }
 }
 

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "godwit-sync.h"
 #include "godwit-sync-document.h"
 
 G_BEGIN_DECLS
@@ -23,12 +24,18 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GodwitReplicator, godwit_replicator, GODWIT, REPLICATOR, GObject)
 
+char             *godwit_replicator_dup_endpoint        (const char     *endpoint,
+                                                         GError        **error);
 GodwitReplicator *godwit_replicator_new                 (const char     *endpoint,
                                                          const char     *database,
                                                          GError        **error);
 void              godwit_replicator_set_credentials     (GodwitReplicator *self,
                                                          const char     *user,
                                                          const char     *password);
+void              godwit_replicator_set_authentication  (GodwitReplicator *self,
+                                                         GodwitSyncAuthentication authentication);
+void              godwit_replicator_set_ca_database     (GodwitReplicator *self,
+                                                         GTlsDatabase   *database);
 void              godwit_replicator_set_retries         (GodwitReplicator *self,
                                                          guint           retries,
                                                          guint           first_delay_ms);

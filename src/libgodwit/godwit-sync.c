@@ -31,6 +31,7 @@
 #include "godwit-store.h"
 #include "godwit-sync.h"
 #include "godwit-sync-document-private.h"
+#include "godwit-sync-keyring.h"
 #include "godwit-sync-store-private.h"
 #include "godwit-value.h"
 #include "godwit-version-match.h"
@@ -54,6 +55,9 @@ struct _GodwitSync
   char                       *url;
   char                       *user;
   char                       *password;
+  GodwitSyncAuthentication    authentication;
+  char                       *ca_file;
+  GTlsDatabase               *ca_database;        /* (nullable) the CA file's authorities */
   GodwitSyncDirection         direction;
   GodwitSyncPolicy            policy;
   char                       *date_attribute;
@@ -106,17 +110,10 @@ conflict_free (gpointer data)
   g_free (conflict->document);
   g_free (conflict->entity);
   g_ptr_array_unref (conflict->revisions);
+  g_ptr_array_unref (conflict->bodies);
   g_free (conflict->revision);
   g_ptr_array_unref (conflict->details);
   g_free (conflict);
-}
-
-static void
-clear_secret (char **secret)
-{
-  if (*secret != NULL)
-    memset (*secret, 0, strlen (*secret));
-  g_clear_pointer (secret, g_free);
 }
 
 static void
@@ -132,7 +129,9 @@ godwit_sync_finalize (GObject *object)
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->user, g_free);
-  clear_secret (&self->password);
+  godwit_sync_clear_password (&self->password);
+  g_clear_pointer (&self->ca_file, g_free);
+  g_clear_object (&self->ca_database);
   g_clear_pointer (&self->date_attribute, g_free);
   g_clear_pointer (&self->progress_context, g_main_context_unref);
   g_clear_pointer (&self->push, replication_free);
@@ -238,8 +237,76 @@ godwit_sync_set_credentials (GodwitSync *self,
 
   g_free (self->user);
   self->user = g_strdup (user);
-  clear_secret (&self->password);
+  godwit_sync_clear_password (&self->password);
   self->password = g_strdup (password);
+}
+
+/**
+ * godwit_sync_set_authentication:
+ *
+ * How the credentials are sent: %GODWIT_SYNC_AUTHENTICATION_BASIC (the
+ * default) on every request; %GODWIT_SYNC_AUTHENTICATION_COOKIE once, to
+ * POST /_session, whose AuthSession cookie the requests then carry; a 401
+ * later means the cookie expired: the sync logs in again once, and fails
+ * with %GODWIT_ERROR_AUTHENTICATION when the server still refuses.
+ */
+void
+godwit_sync_set_authentication (GodwitSync               *self,
+                                GodwitSyncAuthentication  authentication)
+{
+  g_return_if_fail (GODWIT_IS_SYNC (self));
+  g_return_if_fail (!self->running);
+
+  self->authentication = authentication;
+}
+
+/**
+ * godwit_sync_set_ca_file:
+ * @path: (nullable): a PEM file of certificate authorities; %NULL for the
+ *   system's only
+ *
+ * An https server's certificate is always verified. The authorities of
+ * @path are trusted in addition to the system's: a server whose
+ * certificate either vouches for is accepted.
+ *
+ * Returns: %FALSE with %GODWIT_ERROR_IO when @path cannot be read or
+ *   holds no certificate; the previous setting stays
+ */
+gboolean
+godwit_sync_set_ca_file (GodwitSync  *self,
+                         const char  *path,
+                         GError     **error)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GList *certificates;
+
+  g_return_val_if_fail (GODWIT_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (!self->running, FALSE);
+
+  if (path != NULL)
+    {
+      /* The file database accepts a file without certificates: read it
+       * first to say so. */
+      certificates = g_tls_certificate_list_new_from_file (path, &local_error);
+      if (certificates == NULL && local_error == NULL)
+        g_set_error (&local_error, GODWIT_ERROR, GODWIT_ERROR_IO, "no PEM certificate in it");
+      g_list_free_full (certificates, g_object_unref);
+      if (local_error == NULL)
+        database = g_tls_file_database_new (path, &local_error);
+      if (database == NULL)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: not a usable CA file: %s", path,
+                       local_error->message);
+          return FALSE;
+        }
+    }
+
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (path);
+  g_set_object (&self->ca_database, database);
+
+  return TRUE;
 }
 
 void
@@ -991,29 +1058,39 @@ pick_newest (GodwitSync          *self,
   return newest;
 }
 
-/* Resolves a document with several undeleted leaves: the merged body is
- * written as a child of the winner and every other undeleted leaf gets a
- * deleted child, so that the tree ends with one undeleted leaf. */
-static gboolean
-resolve (GodwitSync        *self,
-         GodwitSyncRecord  *record,
-         GPtrArray         *leaves,
-         GError           **error)
+static GodwitSyncConflict *
+find_conflict (GodwitSync *self,
+               const char *id)
 {
-  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_sync_document_free);
-  g_autoptr(GodwitSyncDocument) base = NULL;
-  g_autoptr(GodwitSyncDocument) merged = NULL;
-  GodwitSyncDocument *local = NULL;
-  GodwitSyncDocument *remote = NULL;
-  GodwitSyncConflict *conflict;
-  GodwitSyncRevision *winner = NULL;
+  for (guint i = 0; i < self->conflicts->len; i++)
+    {
+      GodwitSyncConflict *conflict = g_ptr_array_index (self->conflicts, i);
 
-  conflict = g_new0 (GodwitSyncConflict, 1);
+      if (strcmp (conflict->document, id) == 0)
+        return conflict;
+    }
+
+  return NULL;
+}
+
+/* A conflict entry for document @record: its undeleted leaves, the winner
+ * first, their bodies, and which one the store holds. The leaves' parsed
+ * bodies go to @documents, in the same order. */
+static GodwitSyncConflict *
+list_conflict (GodwitSync        *self,
+               GodwitSyncRecord  *record,
+               GPtrArray         *leaves,
+               GPtrArray         *documents,
+               GError           **error)
+{
+  GodwitSyncConflict *conflict = g_new0 (GodwitSyncConflict, 1);
+
   conflict->document = g_strdup (record->id);
   conflict->entity = g_strdup (record->entity);
   conflict->revisions = g_ptr_array_new_with_free_func (g_free);
+  conflict->bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  conflict->store_leaf = -1;
   conflict->details = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (self->conflicts, conflict);
 
   for (guint i = 0; i < leaves->len; i++)
     {
@@ -1022,22 +1099,90 @@ resolve (GodwitSync        *self,
 
       if (leaf->deleted)
         continue;
-      if (winner == NULL)
-        winner = leaf;
-      g_ptr_array_add (conflict->revisions, g_strdup (leaf->rev));
       body = _godwit_sync_sidecar_load_revision (self->sidecar, record->id, leaf->rev, 1, error);
       if (body == NULL)
-        return FALSE;
-      g_ptr_array_add (bodies, body);
+        {
+          conflict_free (conflict);
+          return NULL;
+        }
+      /* The body as the server holds it, without the history. */
+      g_clear_pointer (&body->history, g_ptr_array_unref);
       if (g_strcmp0 (leaf->rev, record->rev) == 0)
-        local = body;
+        conflict->store_leaf = (int) conflict->revisions->len;
+      g_ptr_array_add (conflict->revisions, g_strdup (leaf->rev));
+      g_ptr_array_add (conflict->bodies, godwit_sync_document_to_json (body));
+      g_ptr_array_add (documents, body);
+    }
+
+  return conflict;
+}
+
+/* Writes @merged as a child of leaf @winner of @revisions and a deleted
+ * child under each other one, so that the tree ends with one undeleted
+ * leaf; @merged gets its revision id. */
+static gboolean
+write_resolution (GodwitSync          *self,
+                  GodwitSyncDocument  *merged,
+                  GPtrArray           *revisions,
+                  guint                winner,
+                  GError             **error)
+{
+  const char *winner_rev = g_ptr_array_index (revisions, winner);
+
+  g_free (merged->rev);
+  merged->rev = godwit_sync_document_compute_revision (merged, winner_rev);
+  if (!_godwit_sync_sidecar_add_revision (self->sidecar, merged, winner_rev, error))
+    return FALSE;
+  for (guint i = 0; i < revisions->len; i++)
+    {
+      g_autoptr(GodwitSyncDocument) tombstone = NULL;
+
+      if (i == winner)
+        continue;
+      tombstone = godwit_sync_document_new (merged->id, NULL, TRUE);
+      tombstone->rev = godwit_sync_document_compute_revision (tombstone, g_ptr_array_index (revisions, i));
+      if (!_godwit_sync_sidecar_add_revision (self->sidecar, tombstone, g_ptr_array_index (revisions, i), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Resolves a document with several undeleted leaves: the merged body is
+ * written as a child of the winner and every other undeleted leaf gets a
+ * deleted child, so that the tree ends with one undeleted leaf. */
+static gboolean
+resolve (GodwitSync          *self,
+         GodwitSyncRecord    *record,
+         GPtrArray           *leaves,
+         GodwitSyncConflict **listed,
+         GError             **error)
+{
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_sync_document_free);
+  g_autoptr(GodwitSyncDocument) base = NULL;
+  g_autoptr(GodwitSyncDocument) merged = NULL;
+  GodwitSyncDocument *local = NULL;
+  GodwitSyncDocument *remote = NULL;
+  GodwitSyncConflict *conflict;
+
+  conflict = list_conflict (self, record, leaves, bodies, error);
+  if (conflict == NULL)
+    return FALSE;
+  g_ptr_array_add (self->conflicts, conflict);
+  *listed = conflict;
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      if ((int) i == conflict->store_leaf)
+        local = g_ptr_array_index (bodies, i);
       else if (remote == NULL)
-        remote = body;
+        remote = g_ptr_array_index (bodies, i);
     }
 
   if (self->policy == GODWIT_SYNC_POLICY_MANUAL)
     {
-      g_ptr_array_add (conflict->details, g_strdup ("left for manual resolution; the store keeps its revision"));
+      g_ptr_array_add (conflict->details,
+                       g_strdup (conflict->store_leaf >= 0 ? "left for manual resolution; the store keeps its revision"
+                                                           : "left for manual resolution; the store takes the winner"));
       return TRUE;
     }
 
@@ -1079,24 +1224,12 @@ resolve (GodwitSync        *self,
   if (merged == NULL)
     return FALSE;
 
-  merged->rev = godwit_sync_document_compute_revision (merged, winner->rev);
-  if (!_godwit_sync_sidecar_add_revision (self->sidecar, merged, winner->rev, error))
+  if (!write_resolution (self, merged, conflict->revisions, 0, error))
     return FALSE;
-  for (guint i = 0; i < leaves->len; i++)
-    {
-      GodwitSyncRevision *leaf = g_ptr_array_index (leaves, i);
-      g_autoptr(GodwitSyncDocument) tombstone = NULL;
-
-      if (leaf->deleted || leaf == winner)
-        continue;
-      tombstone = godwit_sync_document_new (record->id, NULL, TRUE);
-      tombstone->rev = godwit_sync_document_compute_revision (tombstone, leaf->rev);
-      if (!_godwit_sync_sidecar_add_revision (self->sidecar, tombstone, leaf->rev, error))
-        return FALSE;
-    }
 
   conflict->resolved = TRUE;
   conflict->revision = g_strdup (merged->rev);
+  conflict->store_leaf = -1;
   report_progress (self, "resolve", record->entity, self->conflicts->len, -1);
 
   return TRUE;
@@ -1147,6 +1280,7 @@ settle (GodwitSync  *self,
   g_autoptr(GPtrArray) leaves = NULL;
   g_autoptr(GodwitSyncDocument) winner = NULL;
   g_autoptr(GodwitSyncDocument) held = NULL;
+  GodwitSyncConflict *listed = NULL;
   guint n_undeleted = 0;
 
   if (record == NULL)
@@ -1161,7 +1295,7 @@ settle (GodwitSync  *self,
 
   if (n_undeleted > 1)
     {
-      if (!resolve (self, record, leaves, error))
+      if (!resolve (self, record, leaves, &listed, error))
         return FALSE;
       g_ptr_array_unref (leaves);
       leaves = _godwit_sync_sidecar_dup_leaves (self->sidecar, id, error);
@@ -1188,6 +1322,9 @@ settle (GodwitSync  *self,
     return FALSE;
   g_free (record->rev);
   record->rev = g_strdup (winner->rev);
+  /* A conflict left unresolved: the store took the winner, its first leaf. */
+  if (listed != NULL && !listed->resolved)
+    listed->store_leaf = 0;
   g_free (record->digest);
   record->digest = NULL;
   if (!winner->deleted)
@@ -1434,6 +1571,60 @@ pull (GodwitSync  *self,
   return TRUE;
 }
 
+/* Conflicts left by earlier runs (the manual policy's) that this run's
+ * pull did not meet: listed with the manual policy, so that they can be
+ * resolved one by one; resolved by any other policy, unless the run only
+ * pushes, which leaves the store alone. */
+static gboolean
+settle_earlier_conflicts (GodwitSync  *self,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) conflicted = _godwit_sync_sidecar_dup_conflicted_ids (self->sidecar, error);
+
+  if (conflicted == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < conflicted->len; i++)
+    {
+      const char *id = g_ptr_array_index (conflicted, i);
+
+      if (find_conflict (self, id) != NULL)
+        continue;
+
+      if (self->policy == GODWIT_SYNC_POLICY_MANUAL)
+        {
+          g_autoptr(GodwitSyncRecord) record = _godwit_sync_sidecar_get (self->sidecar, id, error);
+          g_autoptr(GPtrArray) leaves = NULL;
+          g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_sync_document_free);
+          GodwitSyncConflict *conflict;
+
+          if (record == NULL)
+            return FALSE;
+          leaves = _godwit_sync_sidecar_dup_leaves (self->sidecar, id, error);
+          if (leaves == NULL)
+            return FALSE;
+          conflict = list_conflict (self, record, leaves, documents, error);
+          if (conflict == NULL)
+            return FALSE;
+          g_ptr_array_add (conflict->details, g_strdup ("left for manual resolution by an earlier sync"));
+          g_ptr_array_add (self->conflicts, conflict);
+        }
+      else if (self->direction != GODWIT_SYNC_DIRECTION_PUSH)
+        {
+          if (!_godwit_sync_sidecar_begin (self->sidecar, TRUE, error))
+            return FALSE;
+          if (!record_late_change (self, id, error) || !settle (self, id, error) ||
+              !_godwit_sync_sidecar_commit (self->sidecar, error))
+            {
+              _godwit_sync_sidecar_rollback (self->sidecar);
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
 /* ---- running ------------------------------------------------------------ */
 
 static void
@@ -1448,15 +1639,12 @@ reset_results (GodwitSync *self)
   self->integrity_checked = FALSE;
 }
 
+/* The worker's objects: the sidecar, the store and the server. */
 static gboolean
-run_sync (GodwitSync    *self,
-          GCancellable  *cancellable,
-          GError       **error)
+open_peers (GodwitSync    *self,
+            GCancellable  *cancellable,
+            GError       **error)
 {
-  g_autoptr(GPtrArray) conflicted = NULL;
-  g_autoptr(JsonObject) info = NULL;
-  gint64 last_seq_before_pull;
-
   self->cancellable = cancellable;
   self->sidecar = _godwit_sync_sidecar_open (self->store_path, self->store_uuid, cancellable, error);
   if (self->sidecar == NULL)
@@ -1468,7 +1656,45 @@ run_sync (GodwitSync    *self,
   if (self->replicator == NULL)
     return FALSE;
   godwit_replicator_set_credentials (self->replicator, self->user, self->password);
+  godwit_replicator_set_authentication (self->replicator, self->authentication);
+  godwit_replicator_set_ca_database (self->replicator, self->ca_database);
   godwit_replicator_set_retries (self->replicator, self->retries, self->first_delay_ms);
+
+  return TRUE;
+}
+
+/* Counts the documents left with several undeleted leaves, and checks the
+ * store when the worker changed it. */
+static gboolean
+finish_work (GodwitSync  *self,
+             GError     **error)
+{
+  g_autoptr(GPtrArray) conflicted = _godwit_sync_sidecar_dup_conflicted_ids (self->sidecar, error);
+
+  if (conflicted == NULL)
+    return FALSE;
+  self->n_unresolved = conflicted->len;
+
+  if (self->store_changes.inserted + self->store_changes.updated + self->store_changes.deleted > 0)
+    {
+      if (!_godwit_sync_store_check_integrity (self->sync_store, error))
+        return FALSE;
+      self->integrity_checked = TRUE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+run_sync (GodwitSync    *self,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  g_autoptr(JsonObject) info = NULL;
+  gint64 last_seq_before_pull;
+
+  if (!open_peers (self, cancellable, error))
+    return FALSE;
 
   if (!godwit_replicator_check_database (self->replicator, self->create_database, cancellable, error))
     return FALSE;
@@ -1485,25 +1711,25 @@ run_sync (GodwitSync    *self,
   last_seq_before_pull = _godwit_sync_sidecar_get_last_seq (self->sidecar);
   if (self->direction != GODWIT_SYNC_DIRECTION_PUSH && !pull (self, error))
     return FALSE;
+  if (!settle_earlier_conflicts (self, error))
+    return FALSE;
 
   /* Resolutions, and changes the store got during the pull, go back. */
   if (self->direction == GODWIT_SYNC_DIRECTION_BOTH &&
       _godwit_sync_sidecar_get_last_seq (self->sidecar) != last_seq_before_pull && !push (self, error))
     return FALSE;
 
-  conflicted = _godwit_sync_sidecar_dup_conflicted_ids (self->sidecar, error);
-  if (conflicted == NULL)
-    return FALSE;
-  self->n_unresolved = conflicted->len;
+  return finish_work (self, error);
+}
 
-  if (self->store_changes.inserted + self->store_changes.updated + self->store_changes.deleted > 0)
-    {
-      if (!_godwit_sync_store_check_integrity (self->sync_store, error))
-        return FALSE;
-      self->integrity_checked = TRUE;
-    }
-
-  return TRUE;
+/* The worker's objects end in the worker's thread. */
+static void
+close_peers (GodwitSync *self)
+{
+  g_clear_object (&self->replicator);
+  g_clear_object (&self->sync_store);
+  g_clear_object (&self->sidecar);
+  self->cancellable = NULL;
 }
 
 static void
@@ -1516,11 +1742,7 @@ run_thread (GTask        *task,
   GError *error = NULL;
   gboolean ok = run_sync (self, cancellable, &error);
 
-  /* The worker's objects end in the worker's thread. */
-  g_clear_object (&self->replicator);
-  g_clear_object (&self->sync_store);
-  g_clear_object (&self->sidecar);
-  self->cancellable = NULL;
+  close_peers (self);
 
   if (ok)
     g_task_return_boolean (task, TRUE);
@@ -1609,6 +1831,377 @@ gboolean
 godwit_sync_run_finish (GodwitSync    *self,
                         GAsyncResult  *result,
                         GError       **error)
+{
+  g_return_val_if_fail (GODWIT_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- manual resolution -------------------------------------------------- */
+
+typedef struct
+{
+  GodwitSyncConflict *conflict;
+  guint               leaf;
+  GHashTable         *property_leaves;   /* (nullable) name → GUINT_TO_POINTER (leaf) */
+} ManualResolution;
+
+static void
+manual_resolution_free (ManualResolution *resolution)
+{
+  g_clear_pointer (&resolution->property_leaves, g_hash_table_unref);
+  g_free (resolution);
+}
+
+/* The conflict, leaf and properties asked for, checked against the list
+ * of the last run before anything is opened. */
+static ManualResolution *
+new_manual_resolution (GodwitSync  *self,
+                       const char  *document,
+                       guint        leaf,
+                       GHashTable  *property_leaves,
+                       GError     **error)
+{
+  GodwitSyncConflict *conflict = find_conflict (self, document);
+  ManualResolution *resolution;
+  JsonObject *first;
+
+  if (conflict == NULL || conflict->resolved)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
+                   conflict == NULL ? "%s: the last sync listed no conflict for document “%s”"
+                                    : "%s: the conflict of document “%s” is resolved already",
+                   self->url, document);
+      return NULL;
+    }
+  if (leaf >= conflict->revisions->len)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
+                   "%s: document “%s” has %u conflicting revisions: there is no leaf %u", self->url, document,
+                   conflict->revisions->len, leaf);
+      return NULL;
+    }
+
+  first = json_node_get_object (g_ptr_array_index (conflict->bodies, 0));
+  if (property_leaves != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, property_leaves);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          if (!json_object_has_member (json_object_get_object_member (first, "attributes"), key) &&
+              !json_object_has_member (json_object_get_object_member (first, "relationships"), key))
+            {
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
+                           "%s: document “%s” (%s) has no attribute or relationship “%s”", self->url, document,
+                           conflict->entity, (const char *) key);
+              return NULL;
+            }
+          if (GPOINTER_TO_UINT (value) >= conflict->revisions->len)
+            {
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
+                           "%s: document “%s” has %u conflicting revisions: there is no leaf %u for “%s”",
+                           self->url, document, conflict->revisions->len, GPOINTER_TO_UINT (value),
+                           (const char *) key);
+              return NULL;
+            }
+        }
+    }
+
+  resolution = g_new0 (ManualResolution, 1);
+  resolution->conflict = conflict;
+  resolution->leaf = leaf;
+  if (property_leaves != NULL)
+    resolution->property_leaves = g_hash_table_ref (property_leaves);
+
+  return resolution;
+}
+
+/* The merged body: leaf @leaf's, with the properties of
+ * @property_leaves taken from theirs; where the leaves differ, @details
+ * say whose value was taken. */
+static GodwitSyncDocument *
+merge_by_choice (ManualResolution  *resolution,
+                 GPtrArray         *documents,
+                 GPtrArray         *details,
+                 GError           **error)
+{
+  GodwitSyncConflict *conflict = resolution->conflict;
+  GodwitSyncDocument *chosen = g_ptr_array_index (documents, resolution->leaf);
+  g_autofree char *body = godwit_sync_document_dup_body (chosen);
+  g_autoptr(GodwitSyncDocument) merged = godwit_sync_document_new_from_body (chosen->id, NULL, body, error);
+  const char *kinds[] = { "attribute", "relationship" };
+
+  if (merged == NULL)
+    return NULL;
+
+  g_ptr_array_add (details, g_strdup_printf ("revision %s chosen",
+                                             (const char *) g_ptr_array_index (conflict->revisions, resolution->leaf)));
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      JsonObject *members = k == 0 ? merged->attributes : merged->relationships;
+      /* Names of the chosen leaf's own body: setting a member of the
+       * merged one replaces its name string. */
+      g_autoptr(GList) names = json_object_get_members (k == 0 ? chosen->attributes : chosen->relationships);
+
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          gpointer value = NULL;
+          guint from = resolution->leaf;
+          gboolean differ = FALSE;
+          GodwitSyncDocument *source;
+          JsonNode *node;
+          g_autofree char *text = NULL;
+
+          if (resolution->property_leaves != NULL &&
+              g_hash_table_lookup_extended (resolution->property_leaves, l->data, NULL, &value))
+            from = GPOINTER_TO_UINT (value);
+          source = g_ptr_array_index (documents, from);
+          node = json_object_get_member (k == 0 ? source->attributes : source->relationships, l->data);
+          for (guint i = 0; i < documents->len && !differ; i++)
+            {
+              GodwitSyncDocument *other = g_ptr_array_index (documents, i);
+
+              differ = !same_value (node, json_object_get_member (k == 0 ? other->attributes : other->relationships,
+                                                                  l->data));
+            }
+          if (!differ)
+            continue;
+
+          json_object_set_member (members, l->data, node != NULL ? json_node_copy (node)
+                                                                 : json_node_new (JSON_NODE_NULL));
+          text = dup_value_text (node);
+          g_ptr_array_add (details,
+                           g_strdup_printf ("%s %s: %s, from revision %s", kinds[k], (const char *) l->data, text,
+                                            (const char *) g_ptr_array_index (conflict->revisions, from)));
+        }
+    }
+
+  return g_steal_pointer (&merged);
+}
+
+/* In the caller's transaction: the merged revision and the deleted leaves
+ * into the revision tree, the merged body into the store. */
+static gboolean
+write_manual_resolution (GodwitSync        *self,
+                         ManualResolution  *resolution,
+                         char             **revision,
+                         GPtrArray         *details,
+                         GError           **error)
+{
+  GodwitSyncConflict *conflict = resolution->conflict;
+  g_autoptr(GPtrArray) leaves = NULL;
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_sync_document_free);
+  g_autoptr(GodwitSyncDocument) merged = NULL;
+  guint n_undeleted = 0;
+  gboolean same = TRUE;
+
+  /* A change the app made since the listing becomes a leaf of its own,
+   * and the check below refuses to write over it. */
+  if (!record_late_change (self, conflict->document, error))
+    return FALSE;
+  leaves = _godwit_sync_sidecar_dup_leaves (self->sidecar, conflict->document, error);
+  if (leaves == NULL)
+    return FALSE;
+  for (guint i = 0; i < leaves->len; i++)
+    {
+      GodwitSyncRevision *leaf = g_ptr_array_index (leaves, i);
+
+      if (leaf->deleted)
+        continue;
+      same = same && n_undeleted < conflict->revisions->len &&
+             strcmp (leaf->rev, g_ptr_array_index (conflict->revisions, n_undeleted)) == 0;
+      n_undeleted++;
+    }
+  if (!same || n_undeleted != conflict->revisions->len)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
+                   "%s: document “%s” changed since its conflict was listed: sync again", self->url,
+                   conflict->document);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < conflict->revisions->len; i++)
+    {
+      GodwitSyncDocument *document = _godwit_sync_sidecar_load_revision (self->sidecar, conflict->document,
+                                                                         g_ptr_array_index (conflict->revisions, i),
+                                                                         1, error);
+
+      if (document == NULL)
+        return FALSE;
+      g_ptr_array_add (documents, document);
+    }
+
+  merged = merge_by_choice (resolution, documents, details, error);
+  if (merged == NULL)
+    return FALSE;
+  if (!write_resolution (self, merged, conflict->revisions, resolution->leaf, error) ||
+      !settle (self, conflict->document, error))
+    return FALSE;
+
+  *revision = g_strdup (merged->rev);
+
+  return TRUE;
+}
+
+static gboolean
+resolve_manually (GodwitSync        *self,
+                  ManualResolution  *resolution,
+                  GCancellable      *cancellable,
+                  GError           **error)
+{
+  GodwitSyncConflict *conflict = resolution->conflict;
+  g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *revision = NULL;
+
+  if (!open_peers (self, cancellable, error))
+    return FALSE;
+
+  if (!_godwit_sync_sidecar_begin (self->sidecar, TRUE, error))
+    return FALSE;
+  if (!write_manual_resolution (self, resolution, &revision, details, error) ||
+      !_godwit_sync_sidecar_commit (self->sidecar, error))
+    {
+      _godwit_sync_sidecar_rollback (self->sidecar);
+      return FALSE;
+    }
+
+  conflict->resolved = TRUE;
+  conflict->revision = g_steal_pointer (&revision);
+  conflict->store_leaf = -1;
+  g_ptr_array_unref (conflict->details);
+  conflict->details = g_steal_pointer (&details);
+  report_progress (self, "resolve", conflict->entity, 1, -1);
+
+  /* The store holds the resolution now; a failed push leaves it for the
+   * next sync to send. */
+  if (!push (self, error))
+    {
+      g_prefix_error (error, "%s: resolved in the store, not yet on the server: ", conflict->document);
+      return FALSE;
+    }
+
+  return finish_work (self, error);
+}
+
+static void
+resolve_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  GodwitSync *self = source_object;
+  GError *error = NULL;
+  gboolean ok = resolve_manually (self, task_data, cancellable, &error);
+
+  close_peers (self);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * godwit_sync_resolve_conflict:
+ *
+ * Blocking godwit_sync_resolve_conflict_async(), for the CLI.
+ */
+gboolean
+godwit_sync_resolve_conflict (GodwitSync    *self,
+                              const char    *document,
+                              guint          leaf,
+                              GHashTable    *property_leaves,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_autoptr(GTask) task = NULL;
+  ManualResolution *resolution;
+  gboolean ok;
+
+  g_return_val_if_fail (GODWIT_IS_SYNC (self), FALSE);
+  g_return_val_if_fail (document != NULL, FALSE);
+  g_return_val_if_fail (!self->running, FALSE);
+
+  resolution = new_manual_resolution (self, document, leaf, property_leaves, error);
+  if (resolution == NULL)
+    return FALSE;
+
+  self->running = TRUE;
+  g_clear_pointer (&self->progress_context, g_main_context_unref);
+  task = g_task_new (self, cancellable, NULL, NULL);
+  g_task_set_source_tag (task, godwit_sync_resolve_conflict);
+  g_task_set_task_data (task, resolution, (GDestroyNotify) manual_resolution_free);
+  g_task_run_in_thread_sync (task, resolve_thread);
+  ok = g_task_propagate_boolean (task, error);
+  self->running = FALSE;
+
+  return ok;
+}
+
+/**
+ * godwit_sync_resolve_conflict_async:
+ * @document: the id of a conflict the last run listed, unresolved (with
+ *   the manual policy)
+ * @leaf: the index in the conflict's revisions of the leaf whose body wins
+ * @property_leaves: (nullable) (element-type utf8 guint): property names
+ *   (attributes or relationships) whose value comes from another leaf:
+ *   name → GUINT_TO_POINTER (index in the revisions)
+ *
+ * Resolves a conflict as the user chose, in a worker thread: the merged
+ * body is written as a child of the chosen leaf, every other leaf is
+ * deleted, the store takes the merged body, and it is pushed, so that the
+ * server ends with one leaf. The conflict is then marked resolved, with
+ * its merged revision and details. Fails with %GODWIT_ERROR_SYNC_CONFLICT
+ * when the last run listed no such unresolved conflict, a leaf or a
+ * property does not exist, or the document's leaves changed since (the
+ * app changed the object, or another sync ran): sync again then. When
+ * only the push fails, the conflict is resolved in the store (and marked
+ * so), the error says so, and the next sync sends the resolution.
+ */
+void
+godwit_sync_resolve_conflict_async (GodwitSync          *self,
+                                    const char          *document,
+                                    guint                leaf,
+                                    GHashTable          *property_leaves,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) inner = NULL;
+  g_autoptr(GError) error = NULL;
+  ManualResolution *resolution;
+  GTask *outer;
+
+  g_return_if_fail (GODWIT_IS_SYNC (self));
+  g_return_if_fail (document != NULL);
+  g_return_if_fail (!self->running);
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, godwit_sync_resolve_conflict_async);
+  resolution = new_manual_resolution (self, document, leaf, property_leaves, &error);
+  if (resolution == NULL)
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      g_object_unref (outer);
+      return;
+    }
+
+  self->running = TRUE;
+  g_clear_pointer (&self->progress_context, g_main_context_unref);
+  self->progress_context = g_main_context_ref_thread_default ();
+  inner = g_task_new (self, cancellable, on_run_done, outer);
+  g_task_set_task_data (inner, resolution, (GDestroyNotify) manual_resolution_free);
+  g_task_run_in_thread (inner, resolve_thread);
+}
+
+gboolean
+godwit_sync_resolve_conflict_finish (GodwitSync    *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
 {
   g_return_val_if_fail (GODWIT_IS_SYNC (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -1781,6 +2374,10 @@ godwit_sync_to_json (GodwitSync *self)
   _godwit_json_add_nullable_string (builder, "database", self->database);
   _godwit_json_add_nullable_string (builder, "url", self->url);
   _godwit_json_add_nullable_string (builder, "model_version", godwit_model_get_version_name (self->model));
+  _godwit_json_add_nullable_string (builder, "authentication",
+                                    self->user != NULL ? godwit_sync_authentication_to_string (self->authentication)
+                                                       : NULL);
+  _godwit_json_add_nullable_string (builder, "ca_file", self->ca_file);
   _godwit_json_add_nullable_string (builder, "direction", godwit_sync_direction_to_string (self->direction));
   _godwit_json_add_nullable_string (builder, "policy", godwit_sync_policy_to_string (self->policy));
   _godwit_json_add_nullable_string (builder, "date_attribute", self->date_attribute);
@@ -1800,6 +2397,16 @@ godwit_sync_to_json (GodwitSync *self)
       _godwit_json_add_nullable_string (builder, "entity", conflict->entity);
       json_builder_set_member_name (builder, "revisions");
       _godwit_json_add_string_array (builder, conflict->revisions);
+      json_builder_set_member_name (builder, "bodies");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < conflict->bodies->len; j++)
+        json_builder_add_value (builder, json_node_copy (g_ptr_array_index (conflict->bodies, j)));
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "store_leaf");
+      if (conflict->store_leaf >= 0)
+        json_builder_add_int_value (builder, conflict->store_leaf);
+      else
+        json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "resolved");
       json_builder_add_boolean_value (builder, conflict->resolved);
       _godwit_json_add_nullable_string (builder, "revision", conflict->revision);
@@ -1856,6 +2463,35 @@ godwit_sync_policy_from_string (const char       *text,
     if (g_strcmp0 (text, policy_names[i]) == 0)
       {
         *policy = (GodwitSyncPolicy) i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static const char * const authentication_names[] = {
+  [GODWIT_SYNC_AUTHENTICATION_BASIC] = "basic",
+  [GODWIT_SYNC_AUTHENTICATION_COOKIE] = "cookie",
+};
+
+const char *
+godwit_sync_authentication_to_string (GodwitSyncAuthentication authentication)
+{
+  if ((guint) authentication >= G_N_ELEMENTS (authentication_names))
+    return NULL;
+
+  return authentication_names[authentication];
+}
+
+/* "basic" or "cookie". */
+gboolean
+godwit_sync_authentication_from_string (const char               *text,
+                                        GodwitSyncAuthentication *authentication)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (authentication_names); i++)
+    if (g_strcmp0 (text, authentication_names[i]) == 0)
+      {
+        *authentication = (GodwitSyncAuthentication) i;
         return TRUE;
       }
 

@@ -40,6 +40,12 @@ typedef enum
   GODWIT_SYNC_POLICY_MANUAL,       /* nothing is resolved: conflicts are listed */
 } GodwitSyncPolicy;
 
+typedef enum
+{
+  GODWIT_SYNC_AUTHENTICATION_BASIC,   /* credentials on every request */
+  GODWIT_SYNC_AUTHENTICATION_COOKIE,  /* POST /_session once, then its AuthSession cookie */
+} GodwitSyncAuthentication;
+
 typedef struct
 {
   const char *phase;     /* "scan", "push", "pull", "resolve" */
@@ -72,6 +78,8 @@ typedef struct
   char      *document;            /* the document id */
   char      *entity;
   GPtrArray *revisions;           /* (element-type utf8) its leaves, the winner first */
+  GPtrArray *bodies;              /* (element-type JsonNode) each leaf's document body, in the order of revisions */
+  int        store_leaf;          /* index in revisions of the leaf the store holds now, or -1 */
   gboolean   resolved;
   char      *revision;            /* (nullable) the merged revision written */
   GPtrArray *details;             /* (element-type utf8) where each property's value came from */
@@ -89,6 +97,11 @@ GodwitSync                  *godwit_sync_new                       (const char  
 void                         godwit_sync_set_credentials           (GodwitSync                  *self,
                                                                     const char                  *user,
                                                                     const char                  *password);
+void                         godwit_sync_set_authentication        (GodwitSync                  *self,
+                                                                    GodwitSyncAuthentication     authentication);
+gboolean                     godwit_sync_set_ca_file               (GodwitSync                  *self,
+                                                                    const char                  *path,
+                                                                    GError                     **error);
 void                         godwit_sync_set_direction             (GodwitSync                  *self,
                                                                     GodwitSyncDirection          direction);
 gboolean                     godwit_sync_set_policy                (GodwitSync                  *self,
@@ -117,6 +130,23 @@ gboolean                     godwit_sync_run_finish                (GodwitSync  
                                                                     GAsyncResult                *result,
                                                                     GError                     **error);
 
+gboolean                     godwit_sync_resolve_conflict          (GodwitSync                  *self,
+                                                                    const char                  *document,
+                                                                    guint                        leaf,
+                                                                    GHashTable                  *property_leaves,
+                                                                    GCancellable                *cancellable,
+                                                                    GError                     **error);
+void                         godwit_sync_resolve_conflict_async    (GodwitSync                  *self,
+                                                                    const char                  *document,
+                                                                    guint                        leaf,
+                                                                    GHashTable                  *property_leaves,
+                                                                    GCancellable                *cancellable,
+                                                                    GAsyncReadyCallback          callback,
+                                                                    gpointer                     user_data);
+gboolean                     godwit_sync_resolve_conflict_finish   (GodwitSync                  *self,
+                                                                    GAsyncResult                *result,
+                                                                    GError                     **error);
+
 GodwitModel                 *godwit_sync_get_model_version         (GodwitSync                  *self);
 const char                  *godwit_sync_get_url                   (GodwitSync                  *self);
 const GodwitSyncReplication *godwit_sync_get_push                  (GodwitSync                  *self);
@@ -137,5 +167,8 @@ const char                  *godwit_sync_direction_to_string       (GodwitSyncDi
 gboolean                     godwit_sync_policy_from_string        (const char                  *text,
                                                                     GodwitSyncPolicy            *policy);
 const char                  *godwit_sync_policy_to_string          (GodwitSyncPolicy             policy);
+const char                  *godwit_sync_authentication_to_string  (GodwitSyncAuthentication     authentication);
+gboolean                     godwit_sync_authentication_from_string (const char                 *text,
+                                                                     GodwitSyncAuthentication   *authentication);
 
 G_END_DECLS

@@ -5,6 +5,20 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Helpers of the gui suite.
+ *
+ * Screenshots: every gui test leaves PNG files of the windows it used,
+ * rendered by GTK itself (the window's render nodes through its own
+ * renderer), for a person to look at. They go to meson-logs/screenshots/
+ * in the build directory, beside meson's test logs, which is what CI keeps
+ * as artifacts. godwit_gui_test_close() saves the window it closes as
+ * TEST.png, TEST being the test's path with its slashes as dashes
+ * (gui-window-open-demo.png; TEST-2.png, TEST-3.png … for the next ones
+ * of the same test); a test that ends a window another way saves it with
+ * godwit_gui_test_save_window(). godwit_gui_test_screenshots() adds named
+ * ones in the light and the dark style.
+ */
+
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -18,6 +32,9 @@
 #define WAIT_SECONDS 60
 
 static GodwitApplication *application;
+/* The test whose windows were saved last, and how many. */
+static char *saved_test_path;
+static guint n_saved_windows;
 
 void
 godwit_gui_test_init (int    *argc,
@@ -179,6 +196,8 @@ godwit_gui_test_close (GodwitWindow *window)
   GodwitDocument *document = godwit_window_get_document (window);
   GodwitStore *store = NULL;
 
+  godwit_gui_test_save_window (GTK_WIDGET (window));
+
   /* A document closed for a migration holds no store. */
   if (document != NULL)
     store = godwit_document_get_store (document);
@@ -245,15 +264,48 @@ godwit_gui_test_screenshot (GtkWidget  *widget,
   g_test_message ("screenshot: %s", path);
 }
 
+char *
+godwit_gui_test_screenshot_path (const char *name)
+{
+  g_autofree char *built = g_test_build_filename (G_TEST_BUILT, "..", "meson-logs", "screenshots", NULL);
+  g_autofree char *dir = g_canonicalize_filename (built, NULL);
+  g_autofree char *file_name = g_strconcat (name, ".png", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+
+  return g_build_filename (dir, file_name, NULL);
+}
+
+void
+godwit_gui_test_save_window (GtkWidget *widget)
+{
+  const char *test_path = g_test_get_path ();
+  g_autoptr(GString) name = g_string_new (test_path[0] == '/' ? test_path + 1 : test_path);
+  g_autofree char *path = NULL;
+
+  if (g_strcmp0 (saved_test_path, test_path) != 0)
+    {
+      g_free (saved_test_path);
+      saved_test_path = g_strdup (test_path);
+      n_saved_windows = 0;
+    }
+
+  g_string_replace (name, "/", "-", 0);
+  if (++n_saved_windows > 1)
+    g_string_append_printf (name, "-%u", n_saved_windows);
+
+  path = godwit_gui_test_screenshot_path (name->str);
+  godwit_gui_test_screenshot (widget, path);
+}
+
 void
 godwit_gui_test_screenshots (GtkWidget  *widget,
                              const char *name)
 {
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
-  g_autofree char *light_name = g_strconcat (name, ".png", NULL);
-  g_autofree char *dark_name = g_strconcat (name, "-dark.png", NULL);
-  g_autofree char *light_png = g_test_build_filename (G_TEST_BUILT, light_name, NULL);
-  g_autofree char *dark_png = g_test_build_filename (G_TEST_BUILT, dark_name, NULL);
+  g_autofree char *dark_name = g_strconcat (name, "-dark", NULL);
+  g_autofree char *light_png = godwit_gui_test_screenshot_path (name);
+  g_autofree char *dark_png = godwit_gui_test_screenshot_path (dark_name);
 
   godwit_gui_test_screenshot (widget, light_png);
 

@@ -54,7 +54,8 @@ void               godwit_gui_test_show_page       (GodwitWindow            *win
                                                     const char              *name);
 /* Until @window is no longer reading a store. */
 void               godwit_gui_test_wait_idle       (GodwitWindow            *window);
-/* Destroys @window and waits until its store is closed. */
+/* Saves @window's screenshot (godwit_gui_test_save_window ()), destroys
+ * it and waits until its store is closed. */
 void               godwit_gui_test_close           (GodwitWindow            *window);
 /* The text of the label in @grid's cell at @column and @row. */
 const char        *godwit_gui_test_grid_text       (GtkGrid                 *grid,
@@ -65,8 +66,14 @@ AdwMessageDialog  *godwit_gui_test_find_dialog     (GtkWindow               *par
 /* Renders @widget as it is on screen into a PNG file. */
 void               godwit_gui_test_screenshot      (GtkWidget               *widget,
                                                     const char              *path);
+/* @name.png in the screenshots folder, meson-logs/screenshots/ in the
+ * build directory (made if need be). */
+char              *godwit_gui_test_screenshot_path (const char              *name);
+/* A screenshot of @widget (a window) named after the test running, in the
+ * screenshots folder: every test saves the windows it uses. */
+void               godwit_gui_test_save_window     (GtkWidget               *widget);
 /* Screenshots of @widget in the light and the dark style: @name.png and
- * @name-dark.png in the build directory. */
+ * @name-dark.png in the screenshots folder. */
 void               godwit_gui_test_screenshots     (GtkWidget               *widget,
                                                     const char              *name);
 /* The demo store's and bundle's paths in the build and source trees. */

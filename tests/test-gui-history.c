@@ -112,7 +112,7 @@ test_pages (Fixture       *fixture,
 {
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "godwit-history.png", NULL);
+  g_autofree char *screenshot = godwit_gui_test_screenshot_path ("godwit-history");
   const GodwitHistoryTransaction *newest;
   GodwitHistoryPage *page;
   GodwitWindow *window;

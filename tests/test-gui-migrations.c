@@ -9,7 +9,8 @@
  * nodes, edges, kinds, accessible names and keyboard), the stage preview
  * against the engine's reports, the plan found beside the bundle, a dry
  * run, a migration with its toast, backup and undo, cancelling one and a
- * failing one, each leaving the store as it was; and screenshots.
+ * failing one, each leaving the store as it was; the chain of a real
+ * bundle (the shared wibosco fixture); and screenshots.
  */
 
 #include "config.h"
@@ -22,6 +23,9 @@
 #include "gui-test-utils.h"
 
 typedef GodwitGuiTestFixture Fixture;
+
+#define WIBOSCO_STORE   "wibosco-revised/stores/CoreDataMigration_Example_1.sqlite"
+#define WIBOSCO_MAPPING "wibosco-revised/Migration2to3ModelMapping.xcmappingmodel"
 
 static char *garden_plan;   /* tests/plans/garden.godwit-plan.json */
 
@@ -225,6 +229,129 @@ test_chain (Fixture       *fixture,
 
   /* Planning only reads. */
   assert_dir_unchanged (fixture, before);
+}
+
+/* The chain of the wibosco bundle, in order, the store's version and the
+ * target marked on the nodes, in words and in their accessible names. */
+static void
+assert_wibosco_versions (GodwitChainView *chain)
+{
+  const char * const *versions = godwit_test_wibosco_versions;
+  const char *captions[] = { "Store", NULL, NULL, "Target" };
+  const char *marks[] = { ": the store’s version", "", "", ": the target" };
+
+  g_assert_cmpuint (godwit_chain_view_get_n_versions (chain), ==, g_strv_length ((char **) versions));
+  g_assert_cmpuint (godwit_chain_view_get_n_versions (chain), ==, G_N_ELEMENTS (captions));
+  g_assert_cmpint (godwit_chain_view_get_store_index (chain), ==, 0);
+  g_assert_cmpint (godwit_chain_view_get_target_index (chain), ==, 3);
+
+  for (guint i = 0; versions[i] != NULL; i++)
+    {
+      GtkWidget *node = godwit_chain_view_get_version_widget (chain, i);
+      g_autofree char *label = g_strdup_printf ("Version “%s”%s", versions[i], marks[i]);
+
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (node)), ==, versions[i]);
+      g_assert_cmpstr (godwit_chain_view_get_version_caption (chain, i), ==, captions[i]);
+      assert_accessible_label (node, label);
+    }
+}
+
+/* Step @index's edge: its kind, what its label says and its colour's CSS
+ * class, and its accessible name and description. */
+static void
+assert_wibosco_step (GodwitChainView         *chain,
+                     guint                    index,
+                     GodwitMigrationStepKind  kind,
+                     const char              *kind_label,
+                     const char              *css_class,
+                     const char              *description)
+{
+  const char * const *versions = godwit_test_wibosco_versions;
+  GtkWidget *edge = godwit_chain_view_get_step_widget (chain, index);
+  g_autofree char *label = g_strdup_printf ("Step %u of 3, from “%s” to “%s”: %s", index + 1,
+                                            versions[index], versions[index + 1], kind_label);
+
+  g_assert_cmpint (godwit_chain_view_get_step_kind (chain, index), ==, kind);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (edge)), ==, kind_label);
+  g_assert_true (gtk_widget_has_css_class (edge, css_class));
+  assert_accessible_label (edge, label);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (edge), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description);
+}
+
+/* A store at the first version of the real wibosco bundle, with the Xcode
+ * mapping model beside it: 1 → 2 inferred (Post.color renamed), 2 → 3 the
+ * mapping model, whose migration policy class cannot run here, 3 → 4
+ * inferred. With the plan, 2 → 3 is its custom stage and the chain can
+ * run. */
+static void
+test_wibosco_chain (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.godwit.Godwit");
+  g_autofree char *store = godwit_test_fixture_path (WIBOSCO_STORE);
+  g_autofree char *bundle = godwit_test_fixture_path (GODWIT_TEST_WIBOSCO_BUNDLE);
+  g_autofree char *mapping = godwit_test_fixture_path (WIBOSCO_MAPPING);
+  g_autofree char *plan = godwit_gui_test_plan_path ("wibosco.godwit-plan.json");
+  g_autofree char *store_copy = NULL;
+  g_autofree char *blocked = NULL;
+  g_auto(GStrv) mapping_paths = NULL;
+  GodwitMigrationsPage *page;
+  GodwitMigrationStep *step;
+  GodwitChainView *chain;
+  GodwitWindow *window;
+
+  if (store == NULL || bundle == NULL || mapping == NULL)
+    return;
+
+  /* Wide enough for the sidebar beside the pages: the Metadata page's
+   * grid of four long version names would fold it away at the default
+   * size, and a page chosen in code then stays hidden. */
+  g_settings_reset (settings, "last-target-version");
+  g_settings_set_int (settings, "window-width", 1400);
+  g_settings_set_int (settings, "window-height", 900);
+  store_copy = g_build_filename (fixture->dir, "CoreDataMigration_Example_1.sqlite", NULL);
+  godwit_test_copy_store (store, store_copy);
+
+  window = godwit_gui_test_open (store_copy, bundle);
+  page = show_page (window);
+  chain = godwit_migrations_page_get_chain_view (page);
+
+  /* Without a plan: the mapping model beside the bundle covers 2 → 3,
+   * and the step says why it cannot run. */
+  g_assert_null (godwit_migrations_page_get_plan_path (page));
+  mapping_paths = godwit_migrations_page_dup_mapping_paths (page);
+  g_assert_cmpuint (g_strv_length (mapping_paths), ==, 1);
+  g_assert_cmpstr (mapping_paths[0], ==, mapping);
+  g_assert_false (godwit_migration_can_run (godwit_migrations_page_get_migration (page)));
+  step = g_ptr_array_index (godwit_migration_get_steps (godwit_migrations_page_get_migration (page)), 1);
+  g_assert_cmpuint (step->blockers->len, >=, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (step->blockers, 0), "Post2ToPost3MigrationPolicy"));
+  blocked = g_strdup_printf ("Cannot be migrated: %s", (const char *) g_ptr_array_index (step->blockers, 0));
+
+  assert_wibosco_versions (chain);
+  g_assert_cmpuint (godwit_chain_view_get_n_steps (chain), ==, 3);
+  assert_wibosco_step (chain, 0, GODWIT_MIGRATION_STEP_INFERRED, "Inferred", "inferred",
+                       "Migrated by Core Data’s lightweight rules, run as SQL");
+  assert_wibosco_step (chain, 1, GODWIT_MIGRATION_STEP_MAPPING_MODEL, "Mapping model", "mapping-model", blocked);
+  assert_wibosco_step (chain, 2, GODWIT_MIGRATION_STEP_INFERRED, "Inferred", "inferred",
+                       "Migrated by Core Data’s lightweight rules, run as SQL");
+  godwit_gui_test_save_window (GTK_WIDGET (window));
+
+  /* With the plan: its custom stage in place of the policy class. */
+  choose_plan (page, plan);
+  g_assert_true (godwit_migration_can_run (godwit_migrations_page_get_migration (page)));
+  assert_wibosco_versions (chain);
+  g_assert_cmpuint (godwit_chain_view_get_n_steps (chain), ==, 3);
+  assert_wibosco_step (chain, 0, GODWIT_MIGRATION_STEP_INFERRED, "Inferred", "inferred",
+                       "Migrated by Core Data’s lightweight rules, run as SQL");
+  assert_wibosco_step (chain, 1, GODWIT_MIGRATION_STEP_PLAN, "Migration plan", "plan",
+                       "Migrated by a custom stage of the migration plan");
+  assert_wibosco_step (chain, 2, GODWIT_MIGRATION_STEP_INFERRED, "Inferred", "inferred",
+                       "Migrated by Core Data’s lightweight rules, run as SQL");
+
+  godwit_gui_test_close (window);
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
 }
 
 /* Later steps' reports come from a dry run, which leaves the store as it
@@ -465,6 +592,7 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Migration Cancelled");
   assert_store_version (fixture->store, fixture->bundle, "Garden 2");
 
+  godwit_gui_test_save_window (GTK_WIDGET (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
   godwit_gui_test_close (window);
 }
@@ -517,6 +645,7 @@ test_failure (Fixture       *fixture,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), fixture->store));
   assert_store_version (fixture->store, fixture->bundle, "Garden 2");
 
+  godwit_gui_test_save_window (GTK_WIDGET (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
   godwit_gui_test_close (window);
 }
@@ -613,8 +742,8 @@ scroll_to (GodwitMigrationsPage *page,
 }
 
 /* The page with the chain and the first stage's preview, then the plan's
- * stage after a dry run, in the light and the dark style: PNG files in
- * the build directory, to look at. */
+ * stage after a dry run, in the light and the dark style: PNG files to
+ * look at, with the other screenshots. */
 static void
 test_screenshots (Fixture       *fixture,
                   gconstpointer  data)
@@ -666,6 +795,7 @@ main (int   argc,
   godwit_gui_test_add_on_demo ("/gui/migrations/failure", test_failure);
   godwit_gui_test_add_on_demo ("/gui/migrations/plan-beside-bundle", test_plan_beside_bundle);
   godwit_gui_test_add ("/gui/migrations/target", test_target);
+  godwit_gui_test_add ("/gui/migrations/wibosco-chain", test_wibosco_chain);
   godwit_gui_test_add ("/gui/migrations/screenshots", test_screenshots);
 
   status = g_test_run ();

@@ -151,7 +151,7 @@ test_versions (Fixture       *fixture,
   GodwitModel *garden_2 = godwit_test_find_version (bundle, "Garden 2");
   GodwitModel *garden_3 = godwit_test_find_version (bundle, "Garden 3");
   g_autofree char *text = NULL;
-  g_autofree char *screenshot = g_test_build_filename (G_TEST_BUILT, "godwit-model.png", NULL);
+  g_autofree char *screenshot = godwit_gui_test_screenshot_path ("godwit-model");
   GodwitWindow *window;
   GodwitModelPage *page;
   AdwExpanderRow *plant;
@@ -204,7 +204,7 @@ test_versions (Fixture       *fixture,
   g_assert_false (godwit_model_page_set_version (page, "Garden 4"));
   g_assert_cmpstr (godwit_model_page_get_version (page), ==, "Garden 3");
 
-  /* To look at, in the build directory. */
+  /* To look at, with the other screenshots. */
   godwit_gui_test_screenshot (GTK_WIDGET (window), screenshot);
 
   godwit_gui_test_close (window);

@@ -137,23 +137,19 @@ test_open_demo (Fixture       *fixture,
   g_assert_cmpstr (after, ==, before);
 }
 
-/* The page not built yet says what it will be, and nothing more; the
- * others are pages of their own. */
+/* Each of the store's pages in the sidebar shows a page of its own. */
 static void
-test_pages_to_come (Fixture       *fixture,
-                    gconstpointer  data)
+test_store_pages (Fixture       *fixture,
+                  gconstpointer  data)
 {
   GodwitWindow *window = godwit_gui_test_open (fixture->store, fixture->bundle);
   GodwitStoreView *view = godwit_window_get_store_view (window);
   GtkStack *content = GTK_STACK (gtk_widget_get_ancestor (GTK_WIDGET (godwit_store_view_get_metadata_page (view)),
                                                           GTK_TYPE_STACK));
-  GtkWidget *page;
 
   godwit_store_view_show_page (view, "sync");
   g_assert_cmpstr (godwit_store_view_get_visible_page (view), ==, "sync");
-  page = gtk_stack_get_visible_child (content);
-  g_assert_true (ADW_IS_STATUS_PAGE (page));
-  g_assert_nonnull (strstr (adw_status_page_get_description (ADW_STATUS_PAGE (page)), "not built yet"));
+  g_assert_true (gtk_stack_get_visible_child (content) == GTK_WIDGET (godwit_store_view_get_sync_page (view)));
 
   godwit_store_view_show_page (view, "model");
   g_assert_true (gtk_stack_get_visible_child (content) == GTK_WIDGET (godwit_store_view_get_model_page (view)));
@@ -210,6 +206,7 @@ test_open_not_a_store (Fixture       *fixture,
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), path));
   g_assert_null (godwit_window_get_document (window));
 
+  godwit_gui_test_save_window (GTK_WIDGET (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
   godwit_gui_test_close (window);
 }
@@ -235,6 +232,7 @@ test_open_bad_bundle (Fixture       *fixture,
   dialog = godwit_gui_test_find_dialog (GTK_WINDOW (window));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), bundle));
 
+  godwit_gui_test_save_window (GTK_WIDGET (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
   godwit_gui_test_close (window);
 }
@@ -283,7 +281,7 @@ test_window_size (Fixture       *fixture,
 
   gtk_window_present (GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  godwit_gui_test_flush (GTK_WIDGET (window));
+  godwit_gui_test_save_window (GTK_WIDGET (window));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
@@ -354,14 +352,16 @@ test_about_and_shortcuts (Fixture       *fixture,
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Godwit");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
+  godwit_gui_test_save_window (GTK_WIDGET (about));
   gtk_window_destroy (about);
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "shortcuts", NULL);
   shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
-  godwit_gui_test_flush (GTK_WIDGET (shortcuts));
+  godwit_gui_test_save_window (GTK_WIDGET (shortcuts));
   gtk_window_destroy (shortcuts);
 
+  godwit_gui_test_save_window (GTK_WIDGET (window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -372,16 +372,16 @@ item_loaded (gpointer data)
 }
 
 /* The window on the demo store as a user first sees it, then browsing
- * plants, in the light and the dark style: PNG files in the build
- * directory, to look at. */
+ * plants, in the light and the dark style: PNG files to look at, with
+ * the other screenshots. */
 static void
 test_screenshots (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autoptr(GodwitObjectItem) item = NULL;
   g_autoptr(GSettings) settings = g_settings_new ("io.github.godwit.Godwit");
-  g_autofree char *welcome_png = g_test_build_filename (G_TEST_BUILT, "godwit-welcome.png", NULL);
-  g_autofree char *metadata_png = g_test_build_filename (G_TEST_BUILT, "godwit-metadata.png", NULL);
+  g_autofree char *welcome_png = godwit_gui_test_screenshot_path ("godwit-welcome");
+  g_autofree char *metadata_png = godwit_gui_test_screenshot_path ("godwit-metadata");
   g_autoptr(GFile) store_file = g_file_new_for_path (fixture->store);
   g_autoptr(GFile) bundle_file = g_file_new_for_path (fixture->bundle);
   GodwitStoreView *view;
@@ -433,6 +433,7 @@ check_command_line_window (gpointer data)
   g_assert_nonnull (godwit_window_get_document (window));
   g_assert_false (godwit_document_get_bundle_is_beside (godwit_window_get_document (window)));
   g_assert_cmpstr (godwit_window_get_subtitle (window), ==, "“Garden 2” of Garden.xcdatamodeld");
+  godwit_gui_test_save_window (GTK_WIDGET (window));
   run->checked = TRUE;
 
   g_action_group_activate_action (G_ACTION_GROUP (run->application), "quit", NULL);
@@ -472,7 +473,7 @@ main (int   argc,
   godwit_gui_test_init (&argc, &argv);
 
   godwit_gui_test_add_on_demo ("/gui/window/open-demo", test_open_demo);
-  godwit_gui_test_add_on_demo ("/gui/window/pages-to-come", test_pages_to_come);
+  godwit_gui_test_add_on_demo ("/gui/window/store-pages", test_store_pages);
   godwit_gui_test_add_on_demo ("/gui/window/open-without-model", test_open_without_model);
   godwit_gui_test_add_on_demo ("/gui/window/open-not-a-store", test_open_not_a_store);
   godwit_gui_test_add_on_demo ("/gui/window/open-bad-bundle", test_open_bad_bundle);

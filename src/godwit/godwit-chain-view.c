@@ -1094,6 +1094,26 @@ godwit_chain_view_get_version_widget (GodwitChainView *self,
 }
 
 /**
+ * godwit_chain_view_get_version_caption:
+ *
+ * Returns: (nullable): the caption under a version's node, “Store”,
+ *   “Target” or both, or %NULL when the version is neither
+ */
+const char *
+godwit_chain_view_get_version_caption (GodwitChainView *self,
+                                       guint            index)
+{
+  GtkWidget *caption;
+
+  g_return_val_if_fail (GODWIT_IS_CHAIN_VIEW (self), NULL);
+  g_return_val_if_fail (index < self->versions->len, NULL);
+
+  caption = g_array_index (self->versions, Version, index).caption_label;
+
+  return gtk_widget_get_visible (caption) ? gtk_label_get_label (GTK_LABEL (caption)) : NULL;
+}
+
+/**
  * godwit_chain_view_get_step_widget:
  *
  * Returns: (transfer none): the label of a step's edge, which carries its

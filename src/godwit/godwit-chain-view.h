@@ -34,6 +34,8 @@ void                     godwit_chain_view_set_selected_step   (GodwitChainView 
                                                                 int                 index);
 GtkWidget               *godwit_chain_view_get_version_widget  (GodwitChainView    *self,
                                                                 guint               index);
+const char              *godwit_chain_view_get_version_caption (GodwitChainView    *self,
+                                                                guint               index);
 GtkWidget               *godwit_chain_view_get_step_widget     (GodwitChainView    *self,
                                                                 guint               index);
 

@@ -32,6 +32,7 @@ struct _GodwitStoreView
   GodwitModelPage      *model_page;
   GodwitHistoryPage    *history_page;
   GodwitMigrationsPage *migrations_page;
+  GodwitSyncPage       *sync_page;
 
   /* Owned References */
   GodwitDocument     *document;
@@ -260,6 +261,7 @@ godwit_store_view_class_init (GodwitStoreViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, model_page);
   gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, history_page);
   gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, migrations_page);
+  gtk_widget_class_bind_template_child (widget_class, GodwitStoreView, sync_page);
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, leaflet_changed_cb);
@@ -270,6 +272,7 @@ godwit_store_view_class_init (GodwitStoreViewClass *klass)
   g_type_ensure (GODWIT_TYPE_MODEL_PAGE);
   g_type_ensure (GODWIT_TYPE_HISTORY_PAGE);
   g_type_ensure (GODWIT_TYPE_MIGRATIONS_PAGE);
+  g_type_ensure (GODWIT_TYPE_SYNC_PAGE);
 }
 
 static void
@@ -278,6 +281,13 @@ godwit_store_view_init (GodwitStoreView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_list_box_set_header_func (self->sidebar, sidebar_header_func, NULL, NULL);
+
+  /* A migration replaces the store a sync writes, and the reverse: while
+   * one runs, the other cannot start. */
+  g_object_bind_property (self->migrations_page, "busy", self->sync_page, "sensitive",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
+  g_object_bind_property (self->sync_page, "busy", self->migrations_page, "sensitive",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 }
 
 /**
@@ -320,6 +330,7 @@ godwit_store_view_set_document (GodwitStoreView *self,
   godwit_model_page_set_document (self->model_page, document);
   godwit_history_page_set_document (self->history_page, document);
   godwit_migrations_page_set_document (self->migrations_page, document);
+  godwit_sync_page_set_document (self->sync_page, document);
   fill_sidebar (self);
 
   if (page_name != NULL)
@@ -447,4 +458,12 @@ godwit_store_view_get_migrations_page (GodwitStoreView *self)
   g_return_val_if_fail (GODWIT_IS_STORE_VIEW (self), NULL);
 
   return self->migrations_page;
+}
+
+GodwitSyncPage *
+godwit_store_view_get_sync_page (GodwitStoreView *self)
+{
+  g_return_val_if_fail (GODWIT_IS_STORE_VIEW (self), NULL);
+
+  return self->sync_page;
 }

@@ -15,6 +15,7 @@
 #include "godwit-migrations-page.h"
 #include "godwit-model-page.h"
 #include "godwit-objects-page.h"
+#include "godwit-sync-page.h"
 
 G_BEGIN_DECLS
 
@@ -38,5 +39,6 @@ GodwitObjectsPage    *godwit_store_view_get_objects_page    (GodwitStoreView *se
 GodwitModelPage      *godwit_store_view_get_model_page      (GodwitStoreView *self);
 GodwitHistoryPage    *godwit_store_view_get_history_page    (GodwitStoreView *self);
 GodwitMigrationsPage *godwit_store_view_get_migrations_page (GodwitStoreView *self);
+GodwitSyncPage       *godwit_store_view_get_sync_page       (GodwitStoreView *self);
 
 G_END_DECLS

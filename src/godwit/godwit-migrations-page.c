@@ -29,6 +29,7 @@
 
 #include "godwit-migrations-page.h"
 #include "godwit-store-backup.h"
+#include "godwit-window.h"
 
 #define SETTINGS_SCHEMA    "io.github.godwit.Godwit"
 #define PLAN_SUFFIX        ".godwit-plan.json"
@@ -898,23 +899,6 @@ undo_clicked_cb (GodwitMigrationsPage *self,
                  AdwToast             *toast);
 
 static void
-add_toast (GodwitMigrationsPage *self,
-           AdwToast             *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (self->toast != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
-  self->toast = toast;
-  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (toast);
-}
-
-static void
 show_migrated_toast (GodwitMigrationsPage *self,
                      GodwitMigration      *migration)
 {
@@ -931,7 +915,7 @@ show_migrated_toast (GodwitMigrationsPage *self,
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb), self, G_CONNECT_SWAPPED);
     }
 
-  add_toast (self, toast);
+  godwit_window_add_page_toast (GTK_WIDGET (self), toast, &self->toast);
 }
 
 static void
@@ -1134,7 +1118,7 @@ restore_cb (GObject      *object,
         show_dialog (self, _("Could Not Restore the Backup"), error->message);
     }
   else
-    add_toast (self, adw_toast_new (restore->done_text));
+    godwit_window_add_page_toast (GTK_WIDGET (self), adw_toast_new (restore->done_text), &self->toast);
 
   /* The store was closed for it: the window opens it again. */
   reload_window (self);

@@ -31,6 +31,7 @@
 #include "godwit-sync-keyring.h"
 #include "godwit-sync-page.h"
 #include "godwit-value.h"
+#include "godwit-window.h"
 
 #define SYNC_SCHEMA "io.github.godwit.Godwit.Sync"
 /* Values longer than this are cut in the comparison; the tooltip shows
@@ -334,23 +335,6 @@ set_running (GodwitSyncPage *self,
 }
 
 static void
-add_toast (GodwitSyncPage *self,
-           AdwToast       *toast)
-{
-  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-
-  if (self->toast != NULL)
-    g_object_remove_weak_pointer (G_OBJECT (self->toast), (gpointer *) &self->toast);
-  self->toast = toast;
-  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->toast);
-
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
-  else
-    g_object_unref (toast);
-}
-
-static void
 hide_problem (GodwitSyncPage *self)
 {
   g_clear_error (&self->error);
@@ -369,8 +353,10 @@ show_problem (GodwitSyncPage *self,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      add_toast (self, adw_toast_new (_("Sync cancelled: what was written stays, and the next sync goes on "
-                                        "from there")));
+      AdwToast *toast = adw_toast_new (_("Sync cancelled: what was written stays, and the next sync goes on "
+                                         "from there"));
+
+      godwit_window_add_page_toast (GTK_WIDGET (self), toast, &self->toast);
       return;
     }
 
@@ -1177,7 +1163,7 @@ resolved_cb (GObject      *object,
       return;
     }
 
-  add_toast (self, adw_toast_new (_("Conflict resolved")));
+  godwit_window_add_page_toast (GTK_WIDGET (self), adw_toast_new (_("Conflict resolved")), &self->toast);
   reload_window (self);
 }
 

@@ -706,3 +706,37 @@ godwit_window_get_subtitle (GodwitWindow *self)
 
   return adw_window_title_get_subtitle (self->window_title);
 }
+
+/**
+ * godwit_window_add_page_toast:
+ * @page: a page inside the window
+ * @toast: (transfer full): the toast to show
+ * @shown: where the page keeps the toast it shows, cleared when the toast
+ *   goes
+ *
+ * Shows @toast in the toast overlay of the window holding @page; a page
+ * outside a window drops it. The pages keep their last toast so that
+ * their tests can read what they said.
+ */
+void
+godwit_window_add_page_toast (GtkWidget  *page,
+                              AdwToast   *toast,
+                              AdwToast  **shown)
+{
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (page));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+  g_return_if_fail (shown != NULL);
+
+  overlay = gtk_widget_get_ancestor (page, ADW_TYPE_TOAST_OVERLAY);
+  if (*shown != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (*shown), (gpointer *) shown);
+  *shown = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) shown);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (toast);
+}

@@ -28,4 +28,8 @@ gboolean         godwit_window_get_busy       (GodwitWindow      *self);
 GodwitStoreView *godwit_window_get_store_view (GodwitWindow      *self);
 const char      *godwit_window_get_subtitle   (GodwitWindow      *self);
 
+void             godwit_window_add_page_toast (GtkWidget         *page,
+                                               AdwToast          *toast,
+                                               AdwToast         **shown);
+
 G_END_DECLS

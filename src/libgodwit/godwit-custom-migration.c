@@ -910,21 +910,6 @@ dup_column_value (GodwitCustomMigration     *self,
 
 /* ---- what the step leaves as it is -------------------------------------- */
 
-static const GodwitColumn *
-find_column_named (const GodwitTable *table,
-                   const char        *name)
-{
-  for (guint i = 0; i < table->columns->len; i++)
-    {
-      const GodwitColumn *column = g_ptr_array_index (table->columns, i);
-
-      if (strcmp (column->name, name) == 0)
-        return column;
-    }
-
-  return NULL;
-}
-
 /* The mappings making the objects of @table when they copy, with its
  * Z_PK, every object of one source table and nothing else lands in
  * @table; else %NULL. */
@@ -979,7 +964,7 @@ column_is_copied (GodwitCustomMigration    *self,
                   const GodwitColumn       *column)
 {
   const GodwitTable *source_table = godwit_store_layout_get_table (self->source_layout, mapping->source);
-  const GodwitColumn *source_column = find_column_named (source_table, column->name);
+  const GodwitColumn *source_column = _godwit_sql_find_column (source_table, column->name);
   GodwitProperty *property = column->property;
   const GodwitColumn *read = NULL;
   g_autoptr(GPtrArray) candidates = NULL;

@@ -1301,20 +1301,6 @@ dup_create_table (Builder    *builder,
   g_return_val_if_reached (NULL);
 }
 
-static const GodwitColumn *
-find_table_column (const GodwitTable *table,
-                   const char        *name)
-{
-  for (guint i = 0; i < table->columns->len; i++)
-    {
-      const GodwitColumn *column = g_ptr_array_index (table->columns, i);
-
-      if (strcmp (column->name, name) == 0)
-        return column;
-    }
-  return NULL;
-}
-
 static gboolean
 source_has_table (Builder    *builder,
                   const char *name)
@@ -1352,15 +1338,15 @@ can_alter (Builder           *builder,
       if (sources[i].column == NULL)
         {
           if (strcmp (sources[i].expression, "NULL") != 0 ||
-              find_table_column (from, column->name) != NULL)
+              _godwit_sql_find_column (from, column->name) != NULL)
             return FALSE;
           continue;
         }
-      old = find_table_column (from, sources[i].column);
+      old = _godwit_sql_find_column (from, sources[i].column);
       if (old == NULL || strcmp (old->declared_type, column->declared_type) != 0 ||
           !g_hash_table_add (taken, sources[i].column))
         return FALSE;
-      if (strcmp (old->name, column->name) != 0 && find_table_column (from, column->name) != NULL)
+      if (strcmp (old->name, column->name) != 0 && _godwit_sql_find_column (from, column->name) != NULL)
         return FALSE;
     }
 

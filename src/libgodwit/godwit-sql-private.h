@@ -12,6 +12,7 @@
 
 #include "godwit-error.h"
 #include "godwit-lightweight-migration.h"
+#include "godwit-store-layout.h"
 
 G_BEGIN_DECLS
 
@@ -68,5 +69,8 @@ gboolean   _godwit_sql_run_statement           (GodwitSqlRun                 *ru
 
 void       _godwit_sql_statement_clear         (GodwitSqlStatement           *statement);
 GPtrArray *_godwit_sql_statements_dup_sql      (GPtrArray                    *statements);
+
+const GodwitColumn *_godwit_sql_find_column (const GodwitTable *table,
+                                             const char        *name);
 
 G_END_DECLS

@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "godwit-sql-private.h"
 
 /**
@@ -62,6 +64,23 @@ _godwit_sql_quote_identifier (const char *name)
   g_string_append_c (quoted, '"');
 
   return g_string_free (g_steal_pointer (&quoted), FALSE);
+}
+
+/* Both migrations match a column of the old table to the new one by its
+ * SQL name, whatever property or role it had. */
+const GodwitColumn *
+_godwit_sql_find_column (const GodwitTable *table,
+                         const char        *name)
+{
+  for (guint i = 0; i < table->columns->len; i++)
+    {
+      const GodwitColumn *column = g_ptr_array_index (table->columns, i);
+
+      if (strcmp (column->name, name) == 0)
+        return column;
+    }
+
+  return NULL;
 }
 
 /* Steps of the SQLite virtual machine between cancellation checks. */

@@ -441,16 +441,12 @@ sorted_object (JsonObject *object)
 {
   g_autoptr(JsonObject) sorted = json_object_new ();
   g_autoptr(GList) members = json_object_get_members (object);
-  JsonNode *node;
 
   members = g_list_sort (members, (GCompareFunc) strcmp);
   for (GList *l = members; l != NULL; l = l->next)
     json_object_set_member (sorted, l->data, json_node_ref (json_object_get_member (object, l->data)));
 
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, sorted);
-
-  return node;
+  return json_node_init_object (json_node_alloc (), sorted);
 }
 
 static JsonObject *
@@ -542,7 +538,6 @@ JsonNode *
 godwit_sync_document_to_json (GodwitSyncDocument *self)
 {
   g_autoptr(JsonObject) json = NULL;
-  JsonNode *node;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -571,23 +566,10 @@ godwit_sync_document_to_json (GodwitSyncDocument *self)
       json_object_set_object_member (json, "_revisions", g_steal_pointer (&revisions));
     }
 
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, json);
-
-  return node;
+  return json_node_init_object (json_node_alloc (), json);
 }
 
 /* ---- values ------------------------------------------------------------- */
-
-static JsonNode *
-string_node (const char *text)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, text);
-
-  return node;
-}
 
 static JsonNode *
 double_node (double value)
@@ -612,7 +594,7 @@ date_node (double seconds_since_2001)
   if (iso == NULL)
     return double_node (seconds_since_2001);
 
-  return string_node (iso);
+  return json_node_init_string (json_node_alloc (), iso);
 }
 
 static JsonNode *
@@ -621,7 +603,7 @@ base64_node (const guint8 *data,
 {
   g_autofree char *text = g_base64_encode (data, size);
 
-  return string_node (text);
+  return json_node_init_string (json_node_alloc (), text);
 }
 
 /* A value whose storage does not fit its attribute type, as it is stored:
@@ -645,7 +627,7 @@ stored_value (sqlite3_stmt *statement,
         g_autofree char *text = g_utf8_make_valid ((const char *) sqlite3_column_text (statement, column),
                                                    sqlite3_column_bytes (statement, column));
 
-        return string_node (text);
+        return json_node_init_string (json_node_alloc (), text);
       }
     case SQLITE_BLOB:
       return base64_node (sqlite3_column_blob (statement, column), sqlite3_column_bytes (statement, column));
@@ -690,13 +672,13 @@ _godwit_sync_value_from_column (GodwitAttributeType  type,
       return date_node (sqlite3_column_double (statement, column));
     case GODWIT_ATTRIBUTE_TYPE_DECIMAL:
       /* The column's text, whatever its storage, so no digit is lost. */
-      return string_node ((const char *) sqlite3_column_text (statement, column));
+      return json_node_init_string (json_node_alloc (), (const char *) sqlite3_column_text (statement, column));
     case GODWIT_ATTRIBUTE_TYPE_UUID:
       if (storage == SQLITE_BLOB && sqlite3_column_bytes (statement, column) == 16)
         {
           g_autofree char *uuid = _godwit_value_format_uuid (sqlite3_column_blob (statement, column));
 
-          return string_node (uuid);
+          return json_node_init_string (json_node_alloc (), uuid);
         }
       break;
     case GODWIT_ATTRIBUTE_TYPE_STRING:
@@ -883,7 +865,7 @@ normalize_value (GodwitProperty *attribute,
       {
         g_autofree char *text = _godwit_value_format_uuid (uuid);
 
-        return string_node (text);
+        return json_node_init_string (json_node_alloc (), text);
       }
     case GODWIT_ATTRIBUTE_TYPE_BINARY:
     case GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE:
@@ -982,7 +964,7 @@ normalize_relationship (GodwitModel    *model,
     {
       if (value == NULL || JSON_NODE_HOLDS_NULL (value))
         return json_node_new (JSON_NODE_NULL);
-      return check_reference (model, destination, value, &id) ? string_node (id) : NULL;
+      return check_reference (model, destination, value, &id) ? json_node_init_string (json_node_alloc (), id) : NULL;
     }
 
   array = json_array_new ();

@@ -71,6 +71,10 @@ sqlite3_stmt       *_godwit_sync_sidecar_prepare            (GodwitSyncSidecar  
 gboolean            _godwit_sync_sidecar_execute            (GodwitSyncSidecar   *self,
                                                              const char          *sql,
                                                              GError             **error);
+gboolean            _godwit_sync_sidecar_step_done          (GodwitSyncSidecar   *self,
+                                                             sqlite3_stmt        *statement,
+                                                             const char          *doing,
+                                                             GError             **error);
 
 gboolean            _godwit_sync_sidecar_begin              (GodwitSyncSidecar   *self,
                                                              gboolean             write_store,

@@ -169,12 +169,13 @@ _godwit_sync_sidecar_execute (GodwitSyncSidecar  *self,
   return _godwit_sql_run_execute (&self->run, sql, sql, error);
 }
 
-/* Steps a statement that returns no row, then resets it. */
-static gboolean
-step_done (GodwitSyncSidecar  *self,
-           sqlite3_stmt       *statement,
-           const char         *doing,
-           GError            **error)
+/* Steps a statement that returns no row, then resets it: for the sidecar's
+ * own tables and for the store it syncs, which share its connection. */
+gboolean
+_godwit_sync_sidecar_step_done (GodwitSyncSidecar  *self,
+                                sqlite3_stmt       *statement,
+                                const char         *doing,
+                                GError            **error)
 {
   int rc = sqlite3_step (statement);
 
@@ -268,7 +269,7 @@ set_info (GodwitSyncSidecar  *self,
   sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (statement, 2, value, -1, SQLITE_STATIC);
 
-  return step_done (self, statement, "cannot write the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error);
 }
 
 /* The sidecar's identity, and the store it belongs to: a sidecar beside
@@ -370,7 +371,7 @@ _godwit_sync_sidecar_open (const char    *store_path,
   if (statement == NULL)
     return NULL;
   sqlite3_bind_text (statement, 1, file_name, -1, SQLITE_STATIC);
-  if (!step_done (self, statement, "cannot attach the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot attach the sync sidecar", error))
     return NULL;
   /* ATTACH is done: a cached statement would hold the schema. */
   g_hash_table_remove_all (self->statements);
@@ -604,7 +605,7 @@ _godwit_sync_sidecar_save (GodwitSyncSidecar       *self,
       sqlite3_bind_text (statement, 1, record->root, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (statement, 2, record->pk);
       sqlite3_bind_text (statement, 3, record->id, -1, SQLITE_STATIC);
-      if (!step_done (self, statement, "cannot write the sync sidecar", error))
+      if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
         return FALSE;
     }
 
@@ -625,7 +626,7 @@ _godwit_sync_sidecar_save (GodwitSyncSidecar       *self,
   bind_nullable_text (statement, 5, record->rev);
   bind_nullable_text (statement, 6, record->digest);
   sqlite3_bind_int64 (statement, 7, self->last_seq + 1);
-  if (!step_done (self, statement, "cannot write the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
     return FALSE;
   self->last_seq++;
 
@@ -650,7 +651,7 @@ _godwit_sync_sidecar_touch (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_int64 (statement, 1, self->last_seq + 1);
   sqlite3_bind_text (statement, 2, id, -1, SQLITE_STATIC);
-  if (!step_done (self, statement, "cannot write the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
     return FALSE;
   self->last_seq++;
 
@@ -771,7 +772,7 @@ insert_revision (GodwitSyncSidecar  *self,
   sqlite3_bind_int (statement, 5, deleted);
   bind_nullable_text (statement, 6, body);
 
-  return step_done (self, statement, "cannot write a revision into the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, "cannot write a revision into the sync sidecar", error);
 }
 
 /* Stems the tree to the last REVISIONS_KEPT generations and drops the
@@ -797,7 +798,7 @@ prune (GodwitSyncSidecar  *self,
       if (statement == NULL)
         return FALSE;
       sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
-      if (!step_done (self, statement, "cannot prune a revision tree in the sync sidecar", error))
+      if (!_godwit_sync_sidecar_step_done (self, statement, "cannot prune a revision tree in the sync sidecar", error))
         return FALSE;
     }
 
@@ -819,7 +820,7 @@ update_leaves (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
 
-  return step_done (self, statement, "cannot update a revision tree in the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, "cannot update a revision tree in the sync sidecar", error);
 }
 
 /**
@@ -1057,7 +1058,7 @@ _godwit_sync_sidecar_set_pending (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_text (statement, 2, relationship, -1, SQLITE_STATIC);
-  if (!step_done (self, statement, "cannot write the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
     return FALSE;
 
   for (guint i = 0; pending != NULL && i < pending->len; i++)
@@ -1072,7 +1073,7 @@ _godwit_sync_sidecar_set_pending (GodwitSyncSidecar  *self,
       sqlite3_bind_text (statement, 2, relationship, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (statement, 3, p->position);
       sqlite3_bind_text (statement, 4, p->target, -1, SQLITE_STATIC);
-      if (!step_done (self, statement, "cannot write the sync sidecar", error))
+      if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
         return FALSE;
     }
 
@@ -1160,7 +1161,7 @@ _godwit_sync_sidecar_forget_target (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_text (statement, 1, target, -1, SQLITE_STATIC);
 
-  return step_done (self, statement, "cannot write the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error);
 }
 
 /* ---- checkpoints -------------------------------------------------------- */
@@ -1228,5 +1229,5 @@ _godwit_sync_sidecar_put_checkpoint (GodwitSyncSidecar  *self,
   sqlite3_bind_text (statement, 1, replication_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (statement, 2, text, -1, SQLITE_STATIC);
 
-  return step_done (self, statement, "cannot write a checkpoint into the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, "cannot write a checkpoint into the sync sidecar", error);
 }

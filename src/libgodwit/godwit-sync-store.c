@@ -181,21 +181,6 @@ prepare (GodwitSyncStore  *self,
   return _godwit_sync_sidecar_prepare (self->sidecar, sql, error);
 }
 
-static gboolean
-step_done (GodwitSyncStore  *self,
-           sqlite3_stmt     *statement,
-           const char       *doing,
-           GError          **error)
-{
-  int rc = sqlite3_step (statement);
-
-  sqlite3_reset (statement);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return fail (self, doing, error);
-
-  return TRUE;
-}
-
 /* Z_PRIMARYKEY must number the entities as the layout does, and every
  * column of the layout must be there: otherwise rows would be misread. */
 static gboolean
@@ -1060,7 +1045,7 @@ run_ints (GodwitSyncStore  *self,
     }
   va_end (args);
 
-  return step_done (self, statement, doing, error);
+  return _godwit_sync_sidecar_step_done (self->sidecar, statement, doing, error);
 }
 
 /* The first column of @sql's first row with integer parameters; @found
@@ -1730,7 +1715,7 @@ _godwit_sync_store_apply (GodwitSyncStore     *self,
       sqlite3_bind_int64 (statement, 1, pk);
       sqlite3_bind_int64 (statement, 2, plan->number);
       if (!bind_attributes (self, plan, statement, 3, document, error) ||
-          !step_done (self, statement, "cannot insert an object", error))
+          !_godwit_sync_sidecar_step_done (self->sidecar, statement, "cannot insert an object", error))
         return FALSE;
       record->pk = pk;
       inserted = TRUE;
@@ -1744,7 +1729,7 @@ _godwit_sync_store_apply (GodwitSyncStore     *self,
       if (!bind_attributes (self, plan, statement, 1, document, error))
         return FALSE;
       sqlite3_bind_int64 (statement, (int) plan->attributes->len + 1, record->pk);
-      if (!step_done (self, statement, "cannot update an object", error))
+      if (!_godwit_sync_sidecar_step_done (self->sidecar, statement, "cannot update an object", error))
         return FALSE;
       counts->updated++;
     }

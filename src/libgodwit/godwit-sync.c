@@ -2437,6 +2437,35 @@ godwit_sync_direction_to_string (GodwitSyncDirection direction)
     }
 }
 
+/* The policies and authentications are stored in settings and named on
+ * the command line by these names: one lookup serves both tables. */
+static const char *
+get_name (const char * const *names,
+          guint               n_names,
+          guint               value)
+{
+  if (value >= n_names)
+    return NULL;
+
+  return names[value];
+}
+
+static gboolean
+find_name (const char * const *names,
+           guint               n_names,
+           const char         *text,
+           guint              *value)
+{
+  for (guint i = 0; i < n_names; i++)
+    if (g_strcmp0 (text, names[i]) == 0)
+      {
+        *value = i;
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
 static const char * const policy_names[] = {
   [GODWIT_SYNC_POLICY_STORE_WINS] = "store-wins",
   [GODWIT_SYNC_POLICY_REMOTE_WINS] = "remote-wins",
@@ -2448,10 +2477,7 @@ static const char * const policy_names[] = {
 const char *
 godwit_sync_policy_to_string (GodwitSyncPolicy policy)
 {
-  if ((guint) policy >= G_N_ELEMENTS (policy_names))
-    return NULL;
-
-  return policy_names[policy];
+  return get_name (policy_names, G_N_ELEMENTS (policy_names), policy);
 }
 
 /* "store-wins", "remote-wins", "overwrite", "newest" or "manual". */
@@ -2459,14 +2485,13 @@ gboolean
 godwit_sync_policy_from_string (const char       *text,
                                 GodwitSyncPolicy *policy)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (policy_names); i++)
-    if (g_strcmp0 (text, policy_names[i]) == 0)
-      {
-        *policy = (GodwitSyncPolicy) i;
-        return TRUE;
-      }
+  guint value;
 
-  return FALSE;
+  if (!find_name (policy_names, G_N_ELEMENTS (policy_names), text, &value))
+    return FALSE;
+  *policy = (GodwitSyncPolicy) value;
+
+  return TRUE;
 }
 
 static const char * const authentication_names[] = {
@@ -2477,10 +2502,7 @@ static const char * const authentication_names[] = {
 const char *
 godwit_sync_authentication_to_string (GodwitSyncAuthentication authentication)
 {
-  if ((guint) authentication >= G_N_ELEMENTS (authentication_names))
-    return NULL;
-
-  return authentication_names[authentication];
+  return get_name (authentication_names, G_N_ELEMENTS (authentication_names), authentication);
 }
 
 /* "basic" or "cookie". */
@@ -2488,12 +2510,11 @@ gboolean
 godwit_sync_authentication_from_string (const char               *text,
                                         GodwitSyncAuthentication *authentication)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (authentication_names); i++)
-    if (g_strcmp0 (text, authentication_names[i]) == 0)
-      {
-        *authentication = (GodwitSyncAuthentication) i;
-        return TRUE;
-      }
+  guint value;
 
-  return FALSE;
+  if (!find_name (authentication_names, G_N_ELEMENTS (authentication_names), text, &value))
+    return FALSE;
+  *authentication = (GodwitSyncAuthentication) value;
+
+  return TRUE;
 }

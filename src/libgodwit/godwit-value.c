@@ -57,7 +57,6 @@ JsonNode *
 godwit_object_to_json (const GodwitObject *object)
 {
   g_autoptr(JsonObject) json = NULL;
-  JsonNode *node;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -68,10 +67,8 @@ godwit_object_to_json (const GodwitObject *object)
   json_object_set_string_member (json, "uri", object->uri);
   json_object_set_object_member (json, "attributes", json_object_ref (object->attributes));
   json_object_set_object_member (json, "relationships", json_object_ref (object->relationships));
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, json);
 
-  return node;
+  return json_node_init_object (json_node_alloc (), json);
 }
 
 /* The shortest of %.15g, %.16g and %.17g that reads back as @value: 2.1,
@@ -278,25 +275,11 @@ _godwit_value_binary_summary (const guint8 *data,
 {
   g_autoptr(JsonObject) object = json_object_new ();
   g_autofree char *preview = godwit_hex_encode (data, MIN (size, PREVIEW_BYTES));
-  JsonNode *node;
 
   json_object_set_int_member (object, "size", (gint64) size);
   json_object_set_string_member (object, "preview", preview);
 
-  node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, object);
-
-  return node;
-}
-
-static JsonNode *
-string_node (const char *string)
-{
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (node, string);
-
-  return node;
+  return json_node_init_object (json_node_alloc (), object);
 }
 
 static JsonNode *
@@ -313,7 +296,7 @@ column_text (sqlite3_stmt *statement,
   /* JSON needs valid UTF-8; stores written by other tools may not have it. */
   copy = g_utf8_make_valid (text, length);
 
-  return string_node (copy);
+  return json_node_init_string (json_node_alloc (), copy);
 }
 
 static JsonNode *
@@ -340,7 +323,7 @@ column_date (sqlite3_stmt *statement,
       return node;
     }
 
-  return string_node (iso);
+  return json_node_init_string (json_node_alloc (), iso);
 }
 
 static JsonNode *
@@ -425,7 +408,7 @@ _godwit_value_to_json (GodwitAttributeType  type,
         {
           g_autofree char *uuid = _godwit_value_format_uuid (sqlite3_column_blob (statement, column));
 
-          return string_node (uuid);
+          return json_node_init_string (json_node_alloc (), uuid);
         }
       break;
 

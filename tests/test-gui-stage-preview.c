@@ -73,25 +73,6 @@ show_step (GodwitMigrationsPage *page,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (chain), "chain.activate", NULL));
 }
 
-/* Scrolls the page so that the Sync Compatibility group is at the top:
- * a viewport's coordinates move with the scrolling. */
-static void
-scroll_to_sync_group (GodwitMigrationsPage *page)
-{
-  GodwitStagePreview *preview = godwit_migrations_page_get_stage_preview (page);
-  GtkWidget *list = GTK_WIDGET (godwit_stage_preview_get_sync_list (preview));
-  GtkWidget *group = gtk_widget_get_ancestor (list, ADW_TYPE_PREFERENCES_GROUP);
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (preview), GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  graphene_point_t point;
-
-  godwit_gui_test_flush (GTK_WIDGET (page));
-  g_assert_true (gtk_widget_compute_point (group, gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)),
-                                           &GRAPHENE_POINT_INIT (0, 0), &point));
-  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 24);
-  godwit_gui_test_flush (GTK_WIDGET (page));
-}
-
 /* The labels and the icon below @widget, in order. */
 static void
 collect_row (GtkWidget  *widget,
@@ -193,7 +174,6 @@ test_demo (Fixture       *fixture,
   assert_rows_are_findings (preview);
 
   /* Closing saves the window as it is. */
-  scroll_to_sync_group (page);
   godwit_gui_test_close (window);
 }
 
@@ -216,7 +196,6 @@ test_garden_steps (Fixture       *fixture,
   g_assert_cmpuint (count_rows (list), ==, 1);
   assert_row (list, 0, RENAMED_MESSAGE, BREAKS_DETAIL, "dialog-error-symbolic", "error");
   assert_rows_are_findings (preview);
-  scroll_to_sync_group (page);
   godwit_gui_test_save_window (GTK_WIDGET (window));
 
   show_step (page, 1);
@@ -226,7 +205,6 @@ test_garden_steps (Fixture       *fixture,
   assert_rows_are_findings (preview);
 
   /* Closing saves the window as it is. */
-  scroll_to_sync_group (page);
   godwit_gui_test_close (window);
 }
 
@@ -268,7 +246,6 @@ test_compatible_and_warning (Fixture       *fixture,
   g_assert_cmpuint (godwit_stage_report_get_sync_findings (godwit_stage_preview_get_report (preview))->len, ==, 0);
   g_assert_cmpuint (count_rows (list), ==, 1);
   assert_row (list, 0, COMPATIBLE, NULL, "object-select-symbolic", "success");
-  scroll_to_sync_group (page);
   godwit_gui_test_save_window (GTK_WIDGET (window));
 
   show_step (page, 1);
@@ -278,7 +255,6 @@ test_compatible_and_warning (Fixture       *fixture,
   assert_rows_are_findings (preview);
 
   /* Closing saves the window as it is. */
-  scroll_to_sync_group (page);
   godwit_gui_test_close (window);
 }
 

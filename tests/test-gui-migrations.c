@@ -297,6 +297,7 @@ test_wibosco_chain (Fixture       *fixture,
   g_auto(GStrv) mapping_paths = NULL;
   GodwitMigrationsPage *page;
   GodwitMigrationStep *step;
+  g_autofree char *canonical_mapping = NULL;
   GodwitChainView *chain;
   GodwitWindow *window;
 
@@ -321,7 +322,9 @@ test_wibosco_chain (Fixture       *fixture,
   g_assert_null (godwit_migrations_page_get_plan_path (page));
   mapping_paths = godwit_migrations_page_dup_mapping_paths (page);
   g_assert_cmpuint (g_strv_length (mapping_paths), ==, 1);
-  g_assert_cmpstr (mapping_paths[0], ==, mapping);
+  /* The app names files as GFile does: "a/../b" is "b". */
+  canonical_mapping = g_canonicalize_filename (mapping, NULL);
+  g_assert_cmpstr (mapping_paths[0], ==, canonical_mapping);
   g_assert_false (godwit_migration_can_run (godwit_migrations_page_get_migration (page)));
   step = g_ptr_array_index (godwit_migration_get_steps (godwit_migrations_page_get_migration (page)), 1);
   g_assert_cmpuint (step->blockers->len, >=, 1);

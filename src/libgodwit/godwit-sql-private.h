@@ -60,6 +60,12 @@ gboolean   _godwit_sql_run_query_int           (GodwitSqlRun                 *ru
                                                 const char                   *sql,
                                                 gint64                       *value,
                                                 GError                      **error);
+gboolean   _godwit_sql_run_query_ints          (GodwitSqlRun                 *run,
+                                                const char                   *where,
+                                                const char                   *sql,
+                                                gint64                       *values,
+                                                guint                         n_values,
+                                                GError                      **error);
 gboolean   _godwit_sql_run_statement           (GodwitSqlRun                 *run,
                                                 const char                   *where,
                                                 const GodwitSqlStatement     *statement,

@@ -183,6 +183,34 @@ _godwit_sql_run_execute (GodwitSqlRun  *run,
 }
 
 /**
+ * _godwit_sql_run_query_ints:
+ * @values: (out) (array length=n_values): the first @n_values columns of
+ *   the first row, 0 without a row
+ */
+gboolean
+_godwit_sql_run_query_ints (GodwitSqlRun  *run,
+                            const char    *where,
+                            const char    *sql,
+                            gint64        *values,
+                            guint          n_values,
+                            GError       **error)
+{
+  sqlite3_stmt *statement = NULL;
+  int result;
+
+  if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
+    return _godwit_sql_run_fail (run, where, sql, error);
+  result = sqlite3_step (statement);
+  for (guint i = 0; i < n_values; i++)
+    values[i] = result == SQLITE_ROW ? sqlite3_column_int64 (statement, (int) i) : 0;
+  sqlite3_finalize (statement);
+  if (result != SQLITE_ROW && result != SQLITE_DONE)
+    return _godwit_sql_run_fail (run, where, sql, error);
+
+  return TRUE;
+}
+
+/**
  * _godwit_sql_run_query_int:
  * @value: (out): the first column of the first row, 0 without a row
  */
@@ -193,18 +221,7 @@ _godwit_sql_run_query_int (GodwitSqlRun  *run,
                            gint64        *value,
                            GError       **error)
 {
-  sqlite3_stmt *statement = NULL;
-  int result;
-
-  if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
-    return _godwit_sql_run_fail (run, where, sql, error);
-  result = sqlite3_step (statement);
-  *value = result == SQLITE_ROW ? sqlite3_column_int64 (statement, 0) : 0;
-  sqlite3_finalize (statement);
-  if (result != SQLITE_ROW && result != SQLITE_DONE)
-    return _godwit_sql_run_fail (run, where, sql, error);
-
-  return TRUE;
+  return _godwit_sql_run_query_ints (run, where, sql, value, 1, error);
 }
 
 /**

@@ -784,6 +784,35 @@ count_dropped_values (Analysis                    *a,
   return TRUE;
 }
 
+/* The condition on a value, @value, that does not convert to
+ * @destination's type; NULL when any value converts. */
+static char *
+dup_fails_conversion (GodwitProperty *destination,
+                      const char     *value)
+{
+  g_autofree char *converts = dup_converts (value, destination->attribute_type);
+
+  if (converts == NULL)
+    return NULL;
+
+  return g_strdup_printf ("(%s) IS NOT NULL AND NOT (%s)", value, converts);
+}
+
+static void
+add_failed_conversions (Analysis       *a,
+                        const char     *entity,
+                        GodwitProperty *source,
+                        GodwitProperty *destination,
+                        const char     *mapping,
+                        gint64          count)
+{
+  add_impact (a, GODWIT_DATA_IMPACT_FAILED_CONVERSION, entity, destination->name, count, TRUE, FALSE,
+              "%s.%s changes type from %s to %s: %" G_GINT64_FORMAT " %s%s%s cannot be converted",
+              entity, source->name, type_name (source->attribute_type),
+              type_name (destination->attribute_type), count, count == 1 ? "value" : "values",
+              mapping != NULL ? " made by entity mapping " : "", mapping != NULL ? mapping : "");
+}
+
 /* Values that do not convert to an attribute's new type. @value is an
  * expression over @from (a FROM … WHERE … text). */
 static gboolean
@@ -794,25 +823,19 @@ count_failed_conversions (Analysis             *a,
                           const char           *value,
                           const char           *from,
                           const char           *where,
-                          const char           *mapping,
                           GError              **error)
 {
-  g_autofree char *converts = dup_converts (value, destination->attribute_type);
+  g_autofree char *fails = dup_fails_conversion (destination, value);
   g_autofree char *sql = NULL;
   gint64 count = 0;
 
-  if (converts == NULL)
+  if (fails == NULL)
     return TRUE;
 
-  sql = g_strdup_printf ("SELECT COUNT(*) FROM %s AND (%s) IS NOT NULL AND NOT (%s)", from, value, converts);
+  sql = g_strdup_printf ("SELECT COUNT(*) FROM %s AND %s", from, fails);
   if (!query_count (a, where, sql, &count, error))
     return FALSE;
-
-  add_impact (a, GODWIT_DATA_IMPACT_FAILED_CONVERSION, entity, destination->name, count, TRUE, FALSE,
-              "%s.%s changes type from %s to %s: %" G_GINT64_FORMAT " %s%s%s cannot be converted",
-              entity, source->name, type_name (source->attribute_type),
-              type_name (destination->attribute_type), count, count == 1 ? "value" : "values",
-              mapping != NULL ? " made by entity mapping " : "", mapping != NULL ? mapping : "");
+  add_failed_conversions (a, entity, source, destination, NULL, count);
 
   return TRUE;
 }
@@ -1081,7 +1104,7 @@ analyse_inferred (Analysis  *a,
 
               if (column != NULL &&
                   !count_failed_conversions (a, entity->name, property->source, property->destination,
-                                             column, rows, entity->name, NULL, error))
+                                             column, rows, entity->name, error))
                 return FALSE;
             }
 
@@ -1222,73 +1245,114 @@ find_count (GodwitStageReport *self,
   return NULL;
 }
 
+typedef enum
+{
+  MAPPED_MISSING,
+  MAPPED_FAILED_CONVERSION,
+  MAPPED_NULLED,
+} MappedCheck;
+
+typedef struct
+{
+  MappedCheck     check;
+  GodwitProperty *attribute;
+  GodwitProperty *matching;
+} MappedCount;
+
 /* What @mapping makes: how many objects, and the attribute values that
- * are missing, do not convert or become NULL. */
+ * are missing, do not convert or become NULL, all counted in one pass
+ * over the source rows: a mapping's expressions may be costly. */
 static gboolean
 analyse_mapping (Analysis                  *a,
                  const GodwitStageMapping  *mapping,
                  GError                   **error)
 {
   g_autofree char *rows = dup_mapped_rows (a, mapping);
-  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", rows);
   g_autoptr(GPtrArray) properties = godwit_entity_dup_all_properties (mapping->destination);
+  g_autoptr(GString) sql = g_string_new ("SELECT COUNT(*)");
+  g_autoptr(GArray) checks = g_array_new (FALSE, FALSE, sizeof (MappedCount));
+  g_autofree gint64 *counts = NULL;
   GodwitEntityCount *count = find_count (a->self, mapping->destination->name);
-  gint64 n = 0;
 
-  if (!query_count (a, mapping->where, sql, &n, error))
-    return FALSE;
-  if (count != NULL)
-    count->predicted += n;
-
-  if (!is_concrete (mapping->destination))
-    return TRUE;
-
-  for (guint i = 0; i < properties->len; i++)
+  for (guint i = 0; is_concrete (mapping->destination) && i < properties->len; i++)
     {
       GodwitProperty *attribute = g_ptr_array_index (properties, i);
+      MappedCount check = { MAPPED_MISSING, attribute, NULL };
       g_autofree char *value = NULL;
-      GodwitProperty *matching;
 
       if (attribute->kind != GODWIT_PROPERTY_KIND_ATTRIBUTE || !godwit_property_is_stored (attribute))
         continue;
 
       value = dup_attribute_value (mapping, attribute);
-      matching = godwit_custom_migration_find_source_property (mapping->source, attribute);
+      check.matching = godwit_custom_migration_find_source_property (mapping->source, attribute);
 
       if (!attribute->optional && attribute->default_value == NULL)
         {
-          g_autofree char *missing_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s AND (%s) IS NULL", rows, value);
-          g_autofree char *objects = NULL;
-          gint64 missing = 0;
-
-          if (!query_count (a, mapping->where, missing_sql, &missing, error))
-            return FALSE;
-          objects = dup_objects_text (missing);
-          add_impact (a, GODWIT_DATA_IMPACT_NULL_VIOLATION, mapping->destination->name, attribute->name,
-                      missing, FALSE, FALSE,
-                      "%s.%s is non-optional without a default value: %s made by entity mapping %s %s no %s",
-                      mapping->destination->name, attribute->name, objects, mapping->name,
-                      missing == 1 ? "has" : "have", attribute->name);
+          g_string_append_printf (sql, ",\n COUNT(*) FILTER (WHERE (%s) IS NULL)", value);
+          g_array_append_val (checks, check);
         }
 
-      if (matching != NULL && matching->attribute_type != attribute->attribute_type &&
-          !count_failed_conversions (a, mapping->destination->name, matching, attribute, value, rows,
-                                     mapping->where, mapping->name, error))
-        return FALSE;
-
-      if (matching != NULL && _godwit_stage_mapping_find_value (mapping, attribute->name) != NULL)
+      if (check.matching != NULL && check.matching->attribute_type != attribute->attribute_type)
         {
-          g_autofree char *name = _godwit_sql_quote_identifier (matching->name);
-          g_autofree char *nulled_sql = g_strdup_printf ("SELECT COUNT(*) FROM %s AND o.%s IS NOT NULL AND (%s) IS NULL",
-                                                         rows, name, value);
-          gint64 nulled = 0;
+          g_autofree char *fails = dup_fails_conversion (attribute, value);
 
-          if (!query_count (a, mapping->where, nulled_sql, &nulled, error))
-            return FALSE;
-          add_impact (a, GODWIT_DATA_IMPACT_VALUES_NULLED, mapping->destination->name, attribute->name, nulled,
-                      TRUE, FALSE, "%s.%s: entity mapping %s makes %" G_GINT64_FORMAT " stored %s NULL",
-                      mapping->destination->name, attribute->name, mapping->name, nulled,
-                      nulled == 1 ? "value" : "values");
+          if (fails != NULL)
+            {
+              check.check = MAPPED_FAILED_CONVERSION;
+              g_string_append_printf (sql, ",\n COUNT(*) FILTER (WHERE %s)", fails);
+              g_array_append_val (checks, check);
+            }
+        }
+
+      if (check.matching != NULL && _godwit_stage_mapping_find_value (mapping, attribute->name) != NULL)
+        {
+          g_autofree char *name = _godwit_sql_quote_identifier (check.matching->name);
+
+          check.check = MAPPED_NULLED;
+          g_string_append_printf (sql, ",\n COUNT(*) FILTER (WHERE o.%s IS NOT NULL AND (%s) IS NULL)",
+                                  name, value);
+          g_array_append_val (checks, check);
+        }
+    }
+
+  g_string_append_printf (sql, "\nFROM %s", rows);
+  counts = g_new0 (gint64, checks->len + 1);
+  if (!_godwit_sql_run_query_ints (&a->run, mapping->where, sql->str, counts, checks->len + 1, error))
+    return FALSE;
+  if (count != NULL)
+    count->predicted += counts[0];
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      const MappedCount *check = &g_array_index (checks, MappedCount, i);
+      const char *entity = mapping->destination->name;
+      const char *attribute = check->attribute->name;
+      gint64 n = counts[i + 1];
+
+      switch (check->check)
+        {
+        case MAPPED_MISSING:
+          {
+            g_autofree char *objects = dup_objects_text (n);
+
+            add_impact (a, GODWIT_DATA_IMPACT_NULL_VIOLATION, entity, attribute, n, FALSE, FALSE,
+                        "%s.%s is non-optional without a default value: %s made by entity mapping %s %s no %s",
+                        entity, attribute, objects, mapping->name, n == 1 ? "has" : "have", attribute);
+          }
+          break;
+
+        case MAPPED_FAILED_CONVERSION:
+          add_failed_conversions (a, entity, check->matching, check->attribute, mapping->name, n);
+          break;
+
+        case MAPPED_NULLED:
+          add_impact (a, GODWIT_DATA_IMPACT_VALUES_NULLED, entity, attribute, n, TRUE, FALSE,
+                      "%s.%s: entity mapping %s makes %" G_GINT64_FORMAT " stored %s NULL",
+                      entity, attribute, mapping->name, n, n == 1 ? "value" : "values");
+          break;
+
+        default:
+          g_assert_not_reached ();
         }
     }
 

@@ -187,6 +187,55 @@ test_demo_values (void)
   godwit_gui_test_close (window);
 }
 
+static gboolean
+has_value_columns (gpointer data)
+{
+  return g_list_model_get_n_items (gtk_column_view_get_columns (data)) > 2;
+}
+
+/* Without a model the columns are the attributes of the first page's
+ * objects, added once that page is read. */
+static void
+test_tables_only (void)
+{
+  g_autofree char *store_path = godwit_gui_test_demo_store ();
+  GodwitWindow *window = godwit_gui_test_open (store_path, NULL);
+  GodwitObjectsPage *page = show_entity (window, "Plant");
+  GtkColumnView *view = godwit_objects_page_get_column_view (page);
+  GListModel *list = G_LIST_MODEL (godwit_objects_page_get_object_list (page));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_columns;
+
+  g_assert_null (godwit_store_get_model (godwit_document_get_store (godwit_window_get_document (window))));
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 60);
+  godwit_gui_test_wait_until (has_value_columns, view, "the columns of the first page's attributes");
+
+  /* Every attribute of every object of the page, once, after Z_PK and
+   * the entity. */
+  items = get_loaded_items (list, 0, MIN (60, GODWIT_OBJECT_LIST_PAGE_SIZE));
+  for (guint i = 0; i < items->len; i++)
+    {
+      const GodwitObject *object = godwit_object_item_get_object (g_ptr_array_index (items, i));
+      g_autoptr(GList) members = json_object_get_members (object->attributes);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        g_hash_table_add (names, l->data);
+    }
+  n_columns = g_list_model_get_n_items (columns);
+  g_assert_cmpuint (n_columns, ==, 2 + g_hash_table_size (names));
+  for (guint i = 2; i < n_columns; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      g_assert_true (g_hash_table_contains (names, gtk_column_view_column_get_title (column)));
+    }
+
+  godwit_gui_test_save_window (GTK_WIDGET (window));
+  godwit_gui_test_close (window);
+}
+
 /* Selecting a row shows every attribute and relationship of its object. */
 static void
 test_inspector (void)
@@ -1222,6 +1271,7 @@ main (int   argc,
 
   g_test_add_func ("/gui/object-list/demo-values", test_demo_values);
   g_test_add_func ("/gui/object-list/inspector", test_inspector);
+  g_test_add_func ("/gui/object-list/tables-only", test_tables_only);
   g_test_add_func ("/gui/object-list/positions", test_positions);
   g_test_add_func ("/gui/object-list/large-store", test_large_store);
   g_test_add_func ("/gui/object-list/sort", test_sort);

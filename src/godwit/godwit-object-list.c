@@ -8,8 +8,10 @@
 /* The objects of a fetch request as a GListModel that reads them lazily:
  * its length is the request's count, and an item is a placeholder until
  * its page of GODWIT_OBJECT_LIST_PAGE_SIZE objects has been read in a
- * worker thread; then the page's placeholders are filled in place and
- * items-changed is emitted for the page. In Z_PK order, the order by
+ * worker thread; then the page's placeholders are filled in place, and
+ * whoever shows an item sees its :loaded change. No items-changed: for a
+ * page in view, GTK 4.8 would drop and rebind its rows and move the view
+ * while it scrolls. In Z_PK order, the order by
  * default, pages are read with godwit_store_fetch_objects(), by Z_PK after
  * the last object of the page before (keyset paging), so a page deep into
  * a table is as fast as the first one. A sorted or filtered request is
@@ -358,9 +360,6 @@ fetch_cb (GObject      *object,
 
   page->last_used = ++self->clock;
   evict_pages (self);
-
-  g_list_model_items_changed (G_LIST_MODEL (self), fetch->page_index * PAGE_SIZE,
-                              page->n_items, page->n_items);
 
   fetch_next_page (self);
 }

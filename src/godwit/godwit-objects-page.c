@@ -575,24 +575,26 @@ add_property_columns (GodwitObjectsPage *self,
  * objects has them: the schema-only view leaves NULL columns out. */
 static void
 first_page_cb (GodwitObjectsPage *self,
-               guint              position,
-               guint              removed,
-               guint              added,
+               GParamSpec        *pspec,
                GListModel        *list)
 {
   g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GodwitObjectItem) first = NULL;
   GtkColumnViewColumn *sorted;
   gboolean ascending;
   Location *location = current_location (self);
+  guint n_items = MIN (g_list_model_get_n_items (list), GODWIT_OBJECT_LIST_PAGE_SIZE);
 
-  /* Only a page that was read fills its items in place. */
-  if (position != 0 || removed != added || self->columns_complete)
+  /* The first page is read first, but a page further down may come
+   * before it when the view moved at once. */
+  first = n_items > 0 ? g_list_model_get_item (list, 0) : NULL;
+  if (first == NULL || !godwit_object_item_get_loaded (first) || self->columns_complete)
     return;
 
   g_signal_handlers_disconnect_by_func (list, first_page_cb, self);
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  for (guint i = 0; i < added; i++)
+  for (guint i = 0; i < n_items; i++)
     {
       g_autoptr(GodwitObjectItem) item = g_list_model_get_item (list, i);
       const GodwitObject *object = godwit_object_item_get_object (item);
@@ -844,7 +846,7 @@ rebuild_list (GodwitObjectsPage *self)
   g_signal_connect_object (self->list, "notify::counted",
                            G_CALLBACK (list_counted_cb), self, G_CONNECT_SWAPPED);
   if (!self->columns_complete)
-    g_signal_connect_object (self->list, "items-changed",
+    g_signal_connect_object (self->list, "notify::n-fetched-pages",
                              G_CALLBACK (first_page_cb), self, G_CONNECT_SWAPPED);
 
   if (location->text != NULL)

@@ -273,39 +273,40 @@ update_text_cell (GtkInscription   *inscription,
 }
 
 /* A relationship's cell is a link where the relationship leads somewhere,
- * plain dim text where it does not. A link in a label keeps the row as
- * low as the text of the other cells, where a button would not. */
+ * plain dim text where it does not. It is an inscription, as the other
+ * cells: a label with a link would be laid out again on every measure,
+ * for every row bound while the list scrolls. */
 static void
-update_relationship_cell (GtkLabel         *label,
+update_relationship_cell (GtkInscription   *inscription,
                           Column           *column,
                           GodwitObjectItem *item)
 {
+  GtkWidget *cell = GTK_WIDGET (inscription);
   const GodwitObject *object = godwit_object_item_get_object (item);
   g_autofree char *text = NULL;
   g_autofree char *where = NULL;
-  g_autofree char *markup = NULL;
   gboolean leads = FALSE;
 
   if (object != NULL)
     text = dup_relationship_text (column->page, object, column->name, &leads);
+  gtk_inscription_set_text (inscription, text != NULL ? text : "");
+  gtk_widget_set_focusable (cell, leads);
 
   if (!leads)
     {
-      gtk_label_set_text (label, text != NULL ? text : "");
-      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
-      gtk_widget_set_focusable (GTK_WIDGET (label), FALSE);
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      gtk_widget_add_css_class (cell, "dim-label");
+      gtk_widget_remove_css_class (cell, "godwit-link");
+      gtk_widget_set_cursor (cell, NULL);
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL);
       return;
     }
 
   /* Translators: where a relationship's cell leads, as “Go to Bed p3” */
   where = g_strdup_printf (_("Go to %s"), text);
-  /* The link's URI says nothing: activating it follows the relationship. */
-  markup = g_markup_printf_escaped ("<a href=\"#\" title=\"%s\">%s</a>", where, text);
-  gtk_label_set_markup (label, markup);
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
-  gtk_widget_set_focusable (GTK_WIDGET (label), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, where, -1);
+  gtk_widget_remove_css_class (cell, "dim-label");
+  gtk_widget_add_css_class (cell, "godwit-link");
+  gtk_widget_set_cursor_from_name (cell, "pointer");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, where, -1);
 }
 
 static void
@@ -315,7 +316,7 @@ update_cell (GtkWidget        *cell,
   Column *column = g_object_get_data (G_OBJECT (cell), "godwit-column");
 
   if (column->kind == COLUMN_RELATIONSHIP)
-    update_relationship_cell (GTK_LABEL (cell), column, item);
+    update_relationship_cell (GTK_INSCRIPTION (cell), column, item);
   else
     update_text_cell (GTK_INSCRIPTION (cell), column, item);
 }
@@ -331,23 +332,86 @@ cell_item_loaded_cb (GodwitObjectItem *item,
 /* The row's object is selected first, so that the location keeps it to
  * come back to; then the relationship is followed from the inspector's
  * object, as its row for the relationship does. */
-static gboolean
-relationship_link_cb (GtkLabel    *label,
-                      const char  *uri,
-                      GtkListItem *list_item)
+static void
+follow_cb (GSimpleAction *action,
+           GVariant      *parameter,
+           GtkListItem   *list_item)
 {
-  Column *column = g_object_get_data (G_OBJECT (label), "godwit-column");
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+  Column *column = g_object_get_data (G_OBJECT (cell), "godwit-column");
   GodwitObjectsPage *self = column->page;
   /* Following it replaces the columns, this one included. */
   g_autofree char *name = g_strdup (column->name);
 
-  if (self->selection == NULL || gtk_list_item_get_item (list_item) == NULL)
-    return TRUE;
+  /* Focusable is what says that the cell leads somewhere. */
+  if (self->selection == NULL || gtk_list_item_get_item (list_item) == NULL || !gtk_widget_get_focusable (cell))
+    return;
 
   gtk_single_selection_set_selected (self->selection, gtk_list_item_get_position (list_item));
   godwit_objects_page_follow_relationship (self, name);
+}
+
+static void
+link_released_cb (GtkGestureClick *click,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  GtkWidget       *cell)
+{
+  if (n_press == 1)
+    gtk_widget_activate_action (cell, "cell.follow", NULL);
+}
+
+/* Asked for only when shown: setting a tooltip on every bind would cost
+ * more than the rest of the binding. */
+static gboolean
+link_query_tooltip_cb (GtkWidget  *cell,
+                       int         x,
+                       int         y,
+                       gboolean    keyboard_mode,
+                       GtkTooltip *tooltip)
+{
+  g_autofree char *where = NULL;
+
+  if (!gtk_widget_get_focusable (cell))
+    return FALSE;
+
+  where = g_strdup_printf (_("Go to %s"), gtk_inscription_get_text (GTK_INSCRIPTION (cell)));
+  gtk_tooltip_set_text (tooltip, where);
 
   return TRUE;
+}
+
+/* A link's cell follows its relationship on a click, Enter or Space, as
+ * a link in a label would, through its action "cell.follow". */
+static GtkWidget *
+new_link_cell (GtkListItem *list_item)
+{
+  GtkWidget *cell = g_object_new (GTK_TYPE_INSCRIPTION, "accessible-role", GTK_ACCESSIBLE_ROLE_LINK, NULL);
+  g_autoptr(GSimpleActionGroup) actions = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) follow = g_simple_action_new ("follow", NULL);
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+  GtkGesture *click = gtk_gesture_click_new ();
+  const guint keys[] = { GDK_KEY_Return, GDK_KEY_KP_Enter, GDK_KEY_ISO_Enter, GDK_KEY_space, GDK_KEY_KP_Space };
+
+  g_signal_connect_object (follow, "activate", G_CALLBACK (follow_cb), list_item, 0);
+  g_action_map_add_action (G_ACTION_MAP (actions), G_ACTION (follow));
+  gtk_widget_insert_action_group (cell, "cell", G_ACTION_GROUP (actions));
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "released", G_CALLBACK (link_released_cb), cell);
+  gtk_widget_add_controller (cell, GTK_EVENT_CONTROLLER (click));
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (keys[i], 0),
+                                                            gtk_named_action_new ("cell.follow")));
+  gtk_widget_add_controller (cell, shortcuts);
+
+  gtk_widget_set_has_tooltip (cell, TRUE);
+  g_signal_connect (cell, "query-tooltip", G_CALLBACK (link_query_tooltip_cb), NULL);
+
+  return cell;
 }
 
 static void
@@ -355,31 +419,18 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *list_item,
                Column                   *column)
 {
+  GtkInscription *inscription;
   GtkWidget *cell;
 
-  if (column->kind == COLUMN_RELATIONSHIP)
+  cell = column->kind == COLUMN_RELATIONSHIP ? new_link_cell (list_item) : gtk_inscription_new (NULL);
+  inscription = GTK_INSCRIPTION (cell);
+  gtk_inscription_set_min_chars (inscription, column->kind == COLUMN_PK ? 4 : 6);
+  gtk_inscription_set_nat_chars (inscription, column->kind == COLUMN_VALUE || column->kind == COLUMN_RELATIONSHIP ? 20 : 8);
+  gtk_inscription_set_text_overflow (inscription, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  if (column->kind == COLUMN_PK)
     {
-      /* A link, for whoever cannot see it too. */
-      cell = g_object_new (GTK_TYPE_LABEL, "accessible-role", GTK_ACCESSIBLE_ROLE_LINK, NULL);
-      gtk_label_set_xalign (GTK_LABEL (cell), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
-      gtk_label_set_width_chars (GTK_LABEL (cell), 6);
-      gtk_label_set_max_width_chars (GTK_LABEL (cell), 20);
-      g_signal_connect (cell, "activate-link", G_CALLBACK (relationship_link_cb), list_item);
-    }
-  else
-    {
-      GtkInscription *inscription = GTK_INSCRIPTION (gtk_inscription_new (NULL));
-
-      cell = GTK_WIDGET (inscription);
-      gtk_inscription_set_min_chars (inscription, column->kind == COLUMN_PK ? 4 : 6);
-      gtk_inscription_set_nat_chars (inscription, column->kind == COLUMN_VALUE ? 20 : 8);
-      gtk_inscription_set_text_overflow (inscription, GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-      if (column->kind == COLUMN_PK)
-        {
-          gtk_inscription_set_xalign (inscription, 1);
-          gtk_widget_add_css_class (cell, "numeric");
-        }
+      gtk_inscription_set_xalign (inscription, 1);
+      gtk_widget_add_css_class (cell, "numeric");
     }
 
   g_object_set_data (G_OBJECT (cell), "godwit-column", column);
@@ -497,8 +548,8 @@ find_column (GodwitObjectsPage *self,
 }
 
 /* The focus leaves the rows before they go, whether with their list or
- * with their columns: GTK 4.8 fails later on a focused link label
- * dropped with its row. */
+ * with their columns: GTK 4.8 fails later on a focused cell dropped with
+ * its row. */
 static void
 leave_list_focus (GodwitObjectsPage *self)
 {

@@ -211,6 +211,48 @@ test_open_not_a_store (Fixture       *fixture,
   godwit_gui_test_close (window);
 }
 
+/* A store the document portal hands over (from the file chooser, outside
+ * the folders a Flatpak may read) comes without its -wal: it is refused,
+ * saying how to let Godwit into its folder. */
+static void
+test_open_document_portal_file (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *documents = g_build_filename (g_get_user_runtime_dir (), "doc", NULL);
+  g_autofree char *folder = g_build_filename (documents, "3f8a9c1e", NULL);
+  g_autofree char *path = g_build_filename (folder, "Garden.sqlite", NULL);
+  GodwitWindow *window = godwit_window_new (godwit_gui_test_application ());
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  AdwMessageDialog *dialog;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_file_get_contents (fixture->store, &contents, &length, &error);
+  g_assert_no_error (error);
+  godwit_test_write_file (path, contents, (gssize) length);
+
+  gtk_window_present (GTK_WINDOW (window));
+  godwit_window_open (window, file, NULL);
+  godwit_gui_test_wait_idle (window);
+  godwit_gui_test_wait_until (has_dialog, window, "the error dialog");
+
+  dialog = godwit_gui_test_find_dialog (GTK_WINDOW (window));
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open Store");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), path));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "flatpak override --user --filesystem=FOLDER"));
+  g_assert_null (godwit_window_get_document (window));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  godwit_gui_test_close (window);
+
+  /* Nothing was written beside it: no -wal, no backups folder. */
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (folder), ==, 0);
+  g_assert_cmpint (g_rmdir (documents), ==, 0);
+}
+
 /* A bundle the user chose that is not a bundle: the dialog names it. */
 static void
 test_open_bad_bundle (Fixture       *fixture,
@@ -470,6 +512,13 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The document portal's folder is in the runtime folder: a fresh one,
+   * before anything reads where it is. */
+  g_autofree char *runtime_dir = g_dir_make_tmp ("godwit-runtime-XXXXXX", NULL);
+  int status;
+
+  g_assert_nonnull (runtime_dir);
+  g_setenv ("XDG_RUNTIME_DIR", runtime_dir, TRUE);
   godwit_gui_test_init (&argc, &argv);
 
   godwit_gui_test_add_on_demo ("/gui/window/open-demo", test_open_demo);
@@ -483,6 +532,10 @@ main (int   argc,
   godwit_gui_test_add_on_demo ("/gui/window/about-and-shortcuts", test_about_and_shortcuts);
   godwit_gui_test_add_on_demo ("/gui/window/screenshots", test_screenshots);
   godwit_gui_test_add_on_demo ("/gui/window/command-line", test_command_line);
+  godwit_gui_test_add_on_demo ("/gui/window/open-document-portal-file", test_open_document_portal_file);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_rmdir (runtime_dir);
+
+  return status;
 }

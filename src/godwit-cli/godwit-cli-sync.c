@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -355,9 +356,9 @@ on_progress (const GodwitSyncProgress *progress,
     g_printerr ("%s %s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "\n", progress->phase, progress->entity,
                 progress->done, progress->total);
   else if (g_strcmp0 (progress->phase, "resolve") == 0)
-    g_printerr (_("resolve: %" G_GINT64_FORMAT " conflicts\n"), progress->done);
+    g_printerr (_("resolve: %" PRId64 " conflicts\n"), progress->done);
   else
-    g_printerr (_("%s: %" G_GINT64_FORMAT " documents written\n"), progress->phase, progress->done);
+    g_printerr (_("%s: %" PRId64 " documents written\n"), progress->phase, progress->done);
 }
 
 static char *
@@ -374,8 +375,8 @@ dup_counts_text (gint64 inserted,
                  gint64 updated,
                  gint64 deleted)
 {
-  return g_strdup_printf (_("%" G_GINT64_FORMAT " inserted, %" G_GINT64_FORMAT " updated, %" G_GINT64_FORMAT
-                            " deleted"), inserted, updated, deleted);
+  return g_strdup_printf (_("%" PRId64 " inserted, %" PRId64 " updated, %" PRId64 " deleted"),
+                          inserted, updated, deleted);
 }
 
 static void
@@ -390,8 +391,8 @@ add_replication_row (GodwitCliTable              *table,
     return;
 
   seq = dup_seq_text (replication->end_seq);
-  text = g_strdup_printf (_("%" G_GINT64_FORMAT " documents written, %" G_GINT64_FORMAT " refused, "
-                            "%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " revisions missing; checkpoint %s"),
+  text = g_strdup_printf (_("%" PRId64 " documents written, %" PRId64 " refused, "
+                            "%" PRId64 " of %" PRId64 " revisions missing; checkpoint %s"),
                           replication->docs_written, replication->doc_write_failures,
                           replication->missing_found, replication->missing_checked, seq);
   _godwit_cli_table_add_row (table, label, text);
@@ -537,7 +538,7 @@ _godwit_cli_sync (const GodwitCliCommand  *command,
       N_("With the manual policy: resolve a listed conflict with leaf LEAF (an index or a revision id), "
          "PROPERTY from another leaf; repeatable"), N_("DOCUMENT=LEAF[,PROPERTY=LEAF…]") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user,
-      N_("The user name; the password comes from " PASSWORD_VARIABLE ", standard input or the keyring"),
+      N_("The user name; the password comes from GODWIT_SYNC_PASSWORD, standard input or the keyring"),
       N_("NAME") },
     { "authentication", 0, 0, G_OPTION_ARG_STRING, &authentication_text,
       N_("How the credentials are sent: basic (the default, on every request) or cookie (a session)"),

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -141,7 +142,7 @@ require_whole_number (Reader      *r,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64 ||
       json_node_get_int (node) < minimum)
     {
-      reader_error (r, error, path, _("not a whole number of at least %" G_GINT64_FORMAT), minimum);
+      reader_error (r, error, path, _("not a whole number of at least %" PRId64), minimum);
       return FALSE;
     }
 
@@ -688,7 +689,7 @@ describe_expected_object (JsonObject *expectation)
 
   g_string_append_c (text, ' ');
   if (json_object_has_member (expectation, "pk"))
-    g_string_append_printf (text, _("with Z_PK %" G_GINT64_FORMAT), json_object_get_int_member (expectation, "pk"));
+    g_string_append_printf (text, _("with Z_PK %" PRId64), json_object_get_int_member (expectation, "pk"));
   else
     append_where (text, json_object_get_object_member (expectation, "where"));
 
@@ -921,8 +922,8 @@ check_to_many (Check          *check,
   if (JSON_NODE_HOLDS_VALUE (expected))
     {
       if ((gint64) n != json_node_get_int (expected))
-        add_failure (check, g_dngettext (GETTEXT_PACKAGE, "%s: %s has %u object, expected %" G_GINT64_FORMAT,
-                                         "%s: %s has %u objects, expected %" G_GINT64_FORMAT, n),
+        add_failure (check, g_dngettext (GETTEXT_PACKAGE, "%s: %s has %u object, expected %" PRId64,
+                                         "%s: %s has %u objects, expected %" PRId64, n),
                      description, relationship->name, n, json_node_get_int (expected));
       return;
     }
@@ -1044,8 +1045,8 @@ check_count (Check      *check,
   if (count < 0)
     add_failure (check, _("counting %s objects: %s"), entity_name, error != NULL ? error->message : "");
   else if (count != expected)
-    add_failure (check, g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " %s object, expected %" G_GINT64_FORMAT,
-                                     "%" G_GINT64_FORMAT " %s objects, expected %" G_GINT64_FORMAT, (gulong) count),
+    add_failure (check, g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " %s object, expected %" PRId64,
+                                     "%" PRId64 " %s objects, expected %" PRId64, (gulong) count),
                  count, entity_name, expected);
 }
 

@@ -112,6 +112,16 @@ count_objects (GodwitDocument  *self,
   return TRUE;
 }
 
+/* A file the document portal exports to a sandbox (outside the folders
+ * the Flatpak may read) stands alone in a folder of its own. */
+static gboolean
+is_document_portal_file (const char *path)
+{
+  g_autofree char *documents = g_build_filename (g_get_user_runtime_dir (), "doc", NULL);
+
+  return g_str_has_prefix (path, documents) && path[strlen (documents)] == G_DIR_SEPARATOR;
+}
+
 static void
 load_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -128,6 +138,18 @@ load_in_thread (GTask        *task,
 
       g_task_return_new_error (task, GODWIT_ERROR, GODWIT_ERROR_IO,
                                _("%s: only stores on this computer’s file systems can be opened"), uri);
+      return;
+    }
+
+  if (is_document_portal_file (path))
+    {
+      g_task_return_new_error (task, GODWIT_ERROR, GODWIT_ERROR_IO,
+                               /* Translators: the store's path, then the app id */
+                               _("%s: the file chooser gave Godwit this file alone, without its -wal and -shm "
+                                 "files, whose recent changes it would miss, and without its folder, where "
+                                 "migrations and sync keep their backups. Allow Godwit into the store’s folder "
+                                 "(flatpak override --user --filesystem=FOLDER %s) and open it again."),
+                               path, APP_ID);
       return;
     }
 

@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <math.h>
 
@@ -138,7 +140,7 @@ find_page_start (Load          *load,
       if (rc == SQLITE_ROW || rc == SQLITE_DONE)
         ok = TRUE;
       else
-        _godwit_store_set_sqlite_error (load->store, rc, "finding a page of history", error);
+        _godwit_store_set_sqlite_error (load->store, rc, _("finding a page of history"), error);
 
       sqlite3_reset (statement);
     }
@@ -353,13 +355,13 @@ show_transaction (GodwitHistoryPage              *self,
       return;
     }
 
-  title = g_strdup_printf (_("Transaction %" G_GINT64_FORMAT), transaction->pk);
+  title = g_strdup_printf (_("Transaction %" PRId64), transaction->pk);
   gtk_label_set_label (self->detail_title_label, title);
 
   when = dup_timestamp_text (transaction->timestamp);
   attach_field (self->detail_grid, 0, _("Author"), transaction->author);
   attach_field (self->detail_grid, 1, _("Date"), when);
-  attach_field (self->detail_grid, 2, _("Bundle"), transaction->bundle_id);
+  attach_field (self->detail_grid, 2, _("Bundle ID"), transaction->bundle_id);
   attach_field (self->detail_grid, 3, _("Process"), transaction->process_id);
   attach_field (self->detail_grid, 4, _("Context"), transaction->context_name);
 
@@ -442,10 +444,10 @@ update_count (GodwitHistoryPage *self)
   if (self->n_transactions < 0)
     text = g_strdup ("");
   else if (is_filtering (self))
-    text = g_strdup_printf (_("%u matching of the newest %u transactions (%'" G_GINT64_FORMAT " in all)"),
+    text = g_strdup_printf (_("%u matching of the newest %u transactions (%'" PRId64 " in all)"),
                             n_shown, n_loaded, self->n_transactions);
   else
-    text = g_strdup_printf (_("The newest %u of %'" G_GINT64_FORMAT " transactions"), n_loaded, self->n_transactions);
+    text = g_strdup_printf (_("The newest %u of %'" PRId64 " transactions"), n_loaded, self->n_transactions);
 
   gtk_label_set_label (self->count_label, text);
   gtk_widget_set_visible (self->older_button, self->n_transactions >= 0 && n_loaded < self->n_transactions);

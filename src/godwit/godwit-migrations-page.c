@@ -24,6 +24,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -805,7 +807,7 @@ show_progress_cb (gpointer data)
     title = g_strdup (phase_text (phase, state->dry_run));
 
   if (entity != NULL && total > 0)
-    detail = g_strdup_printf (_("%s: %'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " objects"), entity, done, total);
+    detail = g_strdup_printf (_("%s: %'" PRId64 " of %'" PRId64 " objects"), entity, done, total);
   else if (entity != NULL)
     detail = g_strdup (entity);
 

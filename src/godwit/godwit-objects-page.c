@@ -25,6 +25,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "godwit-object-item.h"
@@ -804,7 +806,7 @@ update_count (GodwitObjectsPage *self)
     text = g_strdup (_("Counting…"));
   else if (location->text != NULL || location->pks != NULL)
     /* Translators: objects shown, of how many the entity has */
-    text = g_strdup_printf (ngettext ("%u of %" G_GINT64_FORMAT " object", "%u of %" G_GINT64_FORMAT " objects",
+    text = g_strdup_printf (ngettext ("%u of %" PRId64 " object", "%u of %" PRId64 " objects",
                                       (gulong) total),
                             n, total);
   else
@@ -1368,7 +1370,7 @@ godwit_objects_page_follow_relationship (GodwitObjectsPage *self,
 
       /* Translators: a relationship, then the object that holds it, as
        * “gardeners of Plant p4” */
-      description = g_strdup_printf (_("%s of %s p%" G_GINT64_FORMAT), name, object->entity, object->pk);
+      description = g_strdup_printf (_("%s of %s p%" PRId64), name, object->entity, object->pk);
       godwit_objects_page_show_objects (self, destination, (const gint64 *) pks->data, pks->len, description);
     }
 }

@@ -23,6 +23,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -432,8 +434,8 @@ dup_counts_text (gint64 inserted,
                  gint64 updated,
                  gint64 deleted)
 {
-  return g_strdup_printf (_("%'" G_GINT64_FORMAT " inserted, %'" G_GINT64_FORMAT " updated, %'"
-                            G_GINT64_FORMAT " deleted"),
+  return g_strdup_printf (_("%'" PRId64 " inserted, %'" PRId64 " updated, %'"
+                            PRId64 " deleted"),
                           inserted, updated, deleted);
 }
 
@@ -443,8 +445,8 @@ dup_replication_text (const GodwitSyncReplication *replication)
   if (replication == NULL)
     return g_strdup (_("Not in this direction"));
 
-  return g_strdup_printf (_("%'" G_GINT64_FORMAT " documents read, %'" G_GINT64_FORMAT " written, %'"
-                            G_GINT64_FORMAT " refused"),
+  return g_strdup_printf (_("%'" PRId64 " documents read, %'" PRId64 " written, %'"
+                            PRId64 " refused"),
                           replication->docs_read, replication->docs_written, replication->doc_write_failures);
 }
 
@@ -943,7 +945,7 @@ progress_cb (const GodwitSyncProgress *progress,
 
   if (g_strcmp0 (progress->phase, "scan") == 0 && progress->entity != NULL && progress->total > 0)
     {
-      detail = g_strdup_printf (_("%s: %'" G_GINT64_FORMAT " of %'" G_GINT64_FORMAT " objects read"),
+      detail = g_strdup_printf (_("%s: %'" PRId64 " of %'" PRId64 " objects read"),
                                 progress->entity, progress->done, progress->total);
       gtk_progress_bar_set_fraction (self->progress_bar, (double) MIN (progress->done, progress->total) /
                                                          progress->total);
@@ -951,9 +953,9 @@ progress_cb (const GodwitSyncProgress *progress,
   else
     {
       if (g_strcmp0 (progress->phase, "resolve") == 0)
-        detail = g_strdup_printf (_("%'" G_GINT64_FORMAT " conflicts"), progress->done);
+        detail = g_strdup_printf (_("%'" PRId64 " conflicts"), progress->done);
       else if (g_strcmp0 (progress->phase, "scan") != 0)
-        detail = g_strdup_printf (_("%'" G_GINT64_FORMAT " documents written"), progress->done);
+        detail = g_strdup_printf (_("%'" PRId64 " documents written"), progress->done);
       gtk_progress_bar_pulse (self->progress_bar);
     }
 

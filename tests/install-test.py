@@ -260,6 +260,24 @@ def test(root, app_id, profile, work):
         return f"{len(checked)} messages in German, e.g. “{checked[0][1]}”"
 
     tap.check("the installed godwit-cli --help in German (LANGUAGE=de LANG=C.UTF-8)", german_help, cli, english)
+
+    def cli_error_languages():
+        """A library error follows the language, except with --json."""
+        if catalogue is None:
+            raise Skip(f"{po_path} does not exist yet")
+        german_env = dict(english, LANGUAGE="de")
+        text = run([cli, "inspect", work], env=german_env, check=False)
+        json_mode = run([cli, "inspect", work, "--json"], env=german_env, check=False)
+        reference = run([cli, "inspect", work, "--json"], env=english, check=False)
+        if text.returncode != 2 or json_mode.returncode != 2:
+            raise AssertionError(f"inspect of a folder exited with {text.returncode} and {json_mode.returncode}, not 2")
+        if text.stderr == reference.stderr or work not in text.stderr:
+            raise AssertionError(f"LANGUAGE=de: the error is not in German: {text.stderr!r}")
+        if json_mode.stderr != reference.stderr:
+            raise AssertionError(f"LANGUAGE=de --json: {json_mode.stderr!r}, not the English {reference.stderr!r}")
+        return f"{text.stderr.strip()} / --json: {json_mode.stderr.strip()}"
+
+    tap.check("the installed godwit-cli's errors in German, and in English with --json", cli_error_languages)
     tap.check("the installed godwit --help in German (LANGUAGE=de LANG=C.UTF-8)", german_help,
               os.path.join(bindir, "godwit"), app_env)
 

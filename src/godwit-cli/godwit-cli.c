@@ -178,6 +178,11 @@ main (int   argc,
   };
 
   setlocale (LC_ALL, "");
+  /* JSON is for scripts: its sentences (explanations, blockers, errors)
+   * are the same on every machine, whatever the user's language. */
+  for (int i = 1; i < argc; i++)
+    if (g_strcmp0 (argv[i], "--json") == 0)
+      setlocale (LC_MESSAGES, "C");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

@@ -49,6 +49,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <math.h>
 #include <sqlite3.h>
@@ -273,7 +274,7 @@ _godwit_custom_migration_collect_mappings (GodwitModel                 *source,
       if (mapping->source == NULL || mapping->destination == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
-                       "%s: the versions have no entity “%s” or “%s”: validate the plan first",
+                       _("%s: the versions have no entity “%s” or “%s”: validate the plan first"),
                        mapping->where, plan->source, plan->destination);
           return NULL;
         }
@@ -813,7 +814,7 @@ dup_to_one_value (GodwitCustomMigration     *self,
       if (made_by == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: relationships.%s: this stage has no entity mapping “%s”",
+                       _("%s: relationships.%s: this stage has no entity mapping “%s”"),
                        mapping->where, property->name, link->mapping);
           return NULL;
         }
@@ -1541,8 +1542,8 @@ dup_layout_schema (GodwitStoreLayout  *layout,
 
   if (sqlite3_open_v2 (":memory:", &run.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot lay out the store: %s", version,
-                   run.db != NULL ? sqlite3_errmsg (run.db) : "out of memory");
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: cannot lay out the store: %s"), version,
+                   run.db != NULL ? sqlite3_errmsg (run.db) : _("out of memory"));
       sqlite3_close (run.db);
       return NULL;
     }
@@ -1952,7 +1953,7 @@ godwit_custom_migration_new (GodwitModel                 *source,
   if (stage->kind != GODWIT_MIGRATION_STAGE_CUSTOM)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: not a custom stage", stage->json_path);
+                   _("%s: not a custom stage"), stage->json_path);
       return NULL;
     }
 
@@ -2100,7 +2101,7 @@ read_store (GodwitCustomMigration  *self,
     {
       if (result == SQLITE_DONE)
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_CORE_DATA_STORE,
-                     "%s: Z_METADATA has no row", run->path);
+                     _("%s: Z_METADATA has no row"), run->path);
       else
         _godwit_sql_run_fail (run, "Z_METADATA", NULL, error);
       return FALSE;
@@ -2297,8 +2298,8 @@ check_schema (GodwitCustomMigration  *self,
       result = sqlite3_step (statement);
       if (result == SQLITE_ROW)
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                     "%s: %s: after migrating in place the %s “%s” is not as the destination version "
-                     "lays it out", run->path, self->stage_path, sqlite3_column_text (statement, 0),
+                     _("%s: %s: after migrating in place the %s “%s” is not as the destination version "
+                       "lays it out"), run->path, self->stage_path, sqlite3_column_text (statement, 0),
                      sqlite3_column_text (statement, 1));
       else if (result != SQLITE_DONE)
         _godwit_sql_run_fail (run, self->stage_path, sql[i], error);
@@ -2451,7 +2452,7 @@ replace_store (const char  *store_path,
         {
           int saved_errno = errno;
 
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot remove it: %s", file,
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: cannot remove it: %s"), file,
                        g_strerror (saved_errno));
           return FALSE;
         }
@@ -2460,7 +2461,7 @@ replace_store (const char  *store_path,
     {
       int saved_errno = errno;
 
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot replace it with the migrated store %s: %s",
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: cannot replace it with the migrated store %s: %s"),
                    store_path, path, g_strerror (saved_errno));
       return FALSE;
     }

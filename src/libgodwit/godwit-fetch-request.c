@@ -23,6 +23,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -542,7 +543,7 @@ append_order_by (GodwitFetchRequest       *self,
       column = _godwit_store_dup_attribute_column (store, entity, descriptor->key, error);
       if (column == NULL)
         {
-          g_prefix_error (error, "cannot sort by “%s”: ", descriptor->key);
+          g_prefix_error (error, _("cannot sort by “%s”: "), descriptor->key);
           return FALSE;
         }
 
@@ -649,7 +650,7 @@ fetch_pks (GodwitFetchRequest       *self,
         {
           sqlite3_reset (statement);
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "%s: more than %d objects of %s to sort or filter", godwit_store_get_path (store),
+                       _("%s: more than %d objects of %s to sort or filter"), godwit_store_get_path (store),
                        GODWIT_FETCH_REQUEST_MAX_OBJECTS, entity->name);
           return NULL;
         }
@@ -663,7 +664,7 @@ fetch_pks (GodwitFetchRequest       *self,
 
   if (rc != SQLITE_DONE)
     {
-      _godwit_store_set_sqlite_error (store, rc, "sorting and filtering objects", error);
+      _godwit_store_set_sqlite_error (store, rc, _("sorting and filtering objects"), error);
       return NULL;
     }
 
@@ -827,7 +828,7 @@ godwit_store_find_position_for_fetch_request (GodwitStore         *store,
           if (rc == SQLITE_ROW)
             position = sqlite3_column_int64 (statement, 1) ? sqlite3_column_int64 (statement, 0) : -1;
           else
-            _godwit_store_set_sqlite_error (store, rc, "finding an object's position", error);
+            _godwit_store_set_sqlite_error (store, rc, _("finding an object's position"), error);
           sqlite3_reset (statement);
         }
     }

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "godwit-file-private.h"
@@ -46,10 +47,10 @@ _godwit_file_set_too_large_error (GError     **error,
 {
   if (max_size % (1024 * 1024) == 0)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                 "%s: larger than %" G_GSIZE_FORMAT " MiB", path, max_size / (1024 * 1024));
+                 _("%s: larger than %zu MiB"), path, max_size / (1024 * 1024));
   else
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                 "%s: larger than %" G_GSIZE_FORMAT " KiB", path, max_size / 1024);
+                 _("%s: larger than %zu KiB"), path, max_size / 1024);
 }
 
 /**
@@ -85,8 +86,14 @@ _godwit_file_open_bounded (const char  *path,
 
   if (!S_ISREG (st.st_mode))
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE, "%s: is %s, not %s", path,
-                   S_ISDIR (st.st_mode) ? "a folder" : "not a regular file", file_kind);
+      if (S_ISDIR (st.st_mode))
+        /* Translators: the second %s is what the file should be, e.g. “a migration plan file” */
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE, _("%s: is a folder, not %s"), path,
+                     file_kind);
+      else
+        /* Translators: the second %s is what the file should be, e.g. “a migration plan file” */
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE, _("%s: is not a regular file, not %s"),
+                     path, file_kind);
       return -1;
     }
 

@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-json-private.h"
@@ -111,9 +112,9 @@ _godwit_json_describe_node (JsonNode *node)
   switch (JSON_NODE_TYPE (node))
     {
     case JSON_NODE_OBJECT:
-      return "an object";
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
@@ -124,11 +125,11 @@ _godwit_json_describe_node (JsonNode *node)
   switch (json_node_get_value_type (node))
     {
     case G_TYPE_STRING:
-      return "a string";
+      return _("a string");
     case G_TYPE_BOOLEAN:
-      return "true or false";
+      return _("true or false");
     default:
-      return "a number";
+      return _("a number");
     }
 }
 
@@ -147,7 +148,8 @@ _godwit_json_join_quoted (const char * const *words)
   for (guint i = 0; i < n; i++)
     {
       if (i > 0)
-        g_string_append (text, i + 1 == n ? " and " : ", ");
+        /* Translators: between the last two of a list of quoted words */
+        g_string_append (text, i + 1 == n ? _(" and ") : ", ");
       g_string_append_printf (text, "“%s”", words[i]);
     }
 
@@ -187,7 +189,7 @@ _godwit_json_check_keys (JsonObject          *object,
           g_autofree char *keys = _godwit_json_join_quoted (allowed);
 
           _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, key_path,
-                                  "unknown key (%s has the keys %s)", what, keys);
+                                  _("unknown key (%s has the keys %s)"), what, keys);
           return FALSE;
         }
     }
@@ -215,7 +217,7 @@ check_text (const char  *origin,
   if (!g_utf8_validate (data, length, NULL))
     {
       _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                              "not JSON: not UTF-8 text, or it holds a NUL byte");
+                              _("not JSON: not UTF-8 text, or it holds a NUL byte"));
       return FALSE;
     }
 
@@ -238,7 +240,7 @@ check_text (const char  *origin,
               if (length - i > 5 && memcmp (data + i + 1, "u0000", 5) == 0)
                 {
                   _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                                          "line %u: a string holds \\u0000 (a NUL character)", line);
+                                          _("line %u: a string holds \\u0000 (a NUL character)"), line);
                   return FALSE;
                 }
               i++;
@@ -249,7 +251,7 @@ check_text (const char  *origin,
       if (ended && !g_ascii_isspace (c))
         {
           _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                                  "not JSON: line %u: text after the end of the top-level value", line);
+                                  _("not JSON: line %u: text after the end of the top-level value"), line);
           return FALSE;
         }
 
@@ -264,7 +266,7 @@ check_text (const char  *origin,
           if (++depth > max_depth)
             {
               _godwit_json_set_error (origin, error, GODWIT_ERROR_LIMIT_EXCEEDED, NULL,
-                                      "line %u: arrays and objects are nested more than %u deep",
+                                      _("line %u: arrays and objects are nested more than %u deep"),
                                       line, max_depth);
               return FALSE;
             }
@@ -275,7 +277,7 @@ check_text (const char  *origin,
           if (depth == 0)
             {
               _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                                      "not JSON: line %u: “%c” closes nothing", line, c);
+                                      _("not JSON: line %u: “%c” closes nothing"), line, c);
               return FALSE;
             }
           if (--depth == 0)
@@ -285,8 +287,8 @@ check_text (const char  *origin,
         case '\'':
         case '/':
           _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                                  "not JSON: line %u: unexpected “%c” (JSON has neither single-quoted "
-                                  "strings nor comments)", line, c);
+                                  _("not JSON: line %u: unexpected “%c” (JSON has neither single-quoted "
+                                    "strings nor comments)"), line, c);
           return FALSE;
 
         default:
@@ -382,14 +384,14 @@ set_duplicate_error (const char  *origin,
       g_autofree char *key_path = _godwit_json_member_path (object_path, d->duplicate_member);
 
       _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, key_path,
-                              "given twice in one object");
+                              _("given twice in one object"));
     }
   else
     {
       /* json-glib dropped the object along with the first value of a key
        * given twice around it. */
       _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                              "the key “%s” is given twice in one object", d->duplicate_member);
+                              _("the key “%s” is given twice in one object"), d->duplicate_member);
     }
 }
 
@@ -436,7 +438,7 @@ _godwit_json_load_checked (const char  *data,
   if (length > max_size)
     {
       _godwit_json_set_error (origin, error, GODWIT_ERROR_LIMIT_EXCEEDED, NULL,
-                              "larger than %" G_GSIZE_FORMAT " MiB", max_size / (1024 * 1024));
+                              _("larger than %zu MiB"), max_size / (1024 * 1024));
       return NULL;
     }
 
@@ -453,14 +455,14 @@ _godwit_json_load_checked (const char  *data,
     root = json_parser_steal_root (parser);
 
   if (!parsed)
-    _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL, "not JSON: %s",
+    _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL, _("not JSON: %s"),
                             json_error->message);
   else if (root == NULL)
     _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                            "empty: %s is a JSON object", what);
+                            _("empty: %s is a JSON object"), what);
   else if (!JSON_NODE_HOLDS_OBJECT (root))
     _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                            "%s is a JSON object, not %s", what, _godwit_json_describe_node (root));
+                            _("%s is a JSON object, not %s"), what, _godwit_json_describe_node (root));
   else if (d.duplicate_object != NULL)
     set_duplicate_error (origin, root, &d, error);
   else

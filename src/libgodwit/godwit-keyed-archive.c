@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +130,7 @@ godwit_keyed_archive_new_from_data (const guint8  *data,
                                     GError       **error)
 {
   g_autoptr(GodwitKeyedArchive) self = NULL;
-  const char *where = origin != NULL ? origin : "keyed archive";
+  const char *where = origin != NULL ? origin : _("keyed archive");
   plist_t version;
   plist_t objects;
   gint64 version_number;
@@ -147,7 +148,7 @@ godwit_keyed_archive_new_from_data (const guint8  *data,
       || g_strcmp0 (string_ptr (plist_dict_get_item (self->plist, "$archiver")), "NSKeyedArchiver") != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: not an NSKeyedArchiver archive ($archiver is missing or different)", where);
+                   _("%s: not an NSKeyedArchiver archive ($archiver is missing or different)"), where);
       return NULL;
     }
 
@@ -155,7 +156,7 @@ godwit_keyed_archive_new_from_data (const guint8  *data,
   if (!godwit_plist_get_int (version, &version_number))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: the keyed archive has no $version number", where);
+                   _("%s: the keyed archive has no $version number"), where);
       return NULL;
     }
 
@@ -163,14 +164,14 @@ godwit_keyed_archive_new_from_data (const guint8  *data,
   if (objects == NULL || plist_get_node_type (objects) != PLIST_ARRAY)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: the keyed archive has no $objects array", where);
+                   _("%s: the keyed archive has no $objects array"), where);
       return NULL;
     }
 
   if (plist_array_get_size (objects) > GODWIT_KEYED_ARCHIVE_MAX_OBJECTS)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: the keyed archive has more than %d objects",
+                   _("%s: the keyed archive has more than %d objects"),
                    where, GODWIT_KEYED_ARCHIVE_MAX_OBJECTS);
       return NULL;
     }
@@ -181,7 +182,7 @@ godwit_keyed_archive_new_from_data (const guint8  *data,
   if (self->top == NULL || plist_get_node_type (self->top) != PLIST_DICT)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: the keyed archive has no $top dictionary", where);
+                   _("%s: the keyed archive has no $top dictionary"), where);
       return NULL;
     }
 
@@ -476,7 +477,8 @@ resolve_array (GodwitKeyedArchive  *self,
   if (array == NULL || plist_get_node_type (array) != PLIST_ARRAY)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an %s has no %s array", self->origin, class_name, what);
+                   /* Translators: the file, a class such as NSArray and a member such as NS.objects */
+                   _("%s: an %s has no %s array"), self->origin, class_name, what);
       return NULL;
     }
 
@@ -488,7 +490,8 @@ resolve_array (GodwitKeyedArchive  *self,
       if (member == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: element %u of the %s of an %s is nil or outside the archive",
+                       /* Translators: the file, an index, a member such as NS.objects and a class such as NSArray */
+                       _("%s: element %u of the %s of an %s is nil or outside the archive"),
                        self->origin, i, what, class_name);
           return NULL;
         }
@@ -520,8 +523,8 @@ godwit_keyed_archive_get_collection (GodwitKeyedArchive  *self,
   if (class_name == NULL || !g_strv_contains (collection_classes, class_name))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: expected an array or a set, found %s", self->origin,
-                   class_name != NULL ? class_name : collection == NULL ? "nil" : "a plain value");
+                   _("%s: expected an array or a set, found %s"), self->origin,
+                   class_name != NULL ? class_name : collection == NULL ? "nil" : _("a plain value"));
       return NULL;
     }
 
@@ -571,8 +574,8 @@ godwit_keyed_archive_get_dictionary (GodwitKeyedArchive  *self,
   if (!is_dictionary_class (class_name))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: expected a dictionary, found %s", self->origin,
-                   class_name != NULL ? class_name : dictionary == NULL ? "nil" : "a plain value");
+                   _("%s: expected a dictionary, found %s"), self->origin,
+                   class_name != NULL ? class_name : dictionary == NULL ? "nil" : _("a plain value"));
       return FALSE;
     }
 
@@ -584,7 +587,7 @@ godwit_keyed_archive_get_dictionary (GodwitKeyedArchive  *self,
       if (mapping == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: an %s has no searchMapping", self->origin, class_name);
+                       _("%s: an %s has no searchMapping"), self->origin, class_name);
           return FALSE;
         }
 
@@ -631,7 +634,7 @@ godwit_keyed_archive_get_dictionary (GodwitKeyedArchive  *self,
   if (key_array->len != value_array->len)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an %s has %u keys but %u values",
+                   _("%s: an %s has %u keys but %u values"),
                    self->origin, class_name, key_array->len, value_array->len);
       return FALSE;
     }
@@ -777,7 +780,7 @@ unpack_url (Unpacker  *u,
   if (relative == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an NSURL has no NS.relative string", self->origin);
+                   _("%s: an NSURL has no NS.relative string"), self->origin);
       return NULL;
     }
 
@@ -792,7 +795,7 @@ unpack_url (Unpacker  *u,
   if (base_text == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: the NS.base of an NSURL is not a URL", self->origin);
+                   _("%s: the NS.base of an NSURL is not a URL"), self->origin);
       return NULL;
     }
 
@@ -891,7 +894,7 @@ unpack_object (Unpacker    *u,
       if (text == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: an %s has no NS.string", self->origin, class_name);
+                       _("%s: an %s has no NS.string"), self->origin, class_name);
           return NULL;
         }
       return plist_new_string (text);
@@ -904,7 +907,7 @@ unpack_object (Unpacker    *u,
       if (data == NULL || plist_get_node_type (data) != PLIST_DATA)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: an %s has no NS.data", self->origin, class_name);
+                       _("%s: an %s has no NS.data"), self->origin, class_name);
           return NULL;
         }
       return plist_copy (data);
@@ -923,7 +926,7 @@ unpack_object (Unpacker    *u,
       else
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: an NSDate has no NS.time", self->origin);
+                       _("%s: an NSDate has no NS.time"), self->origin);
           return NULL;
         }
       return new_date (seconds);
@@ -941,7 +944,7 @@ unpack_object (Unpacker    *u,
       if (b == NULL || length != 16)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: an NSUUID has no 16-byte NS.uuidbytes", self->origin);
+                       _("%s: an NSUUID has no 16-byte NS.uuidbytes"), self->origin);
           return NULL;
         }
 
@@ -979,8 +982,8 @@ unpack_node (Unpacker  *u,
   if (++u->nodes > GODWIT_KEYED_ARCHIVE_MAX_NODES)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: the archive unpacks to more than %d values "
-                   "(objects shared by reference too many times)",
+                   _("%s: the archive unpacks to more than %d values "
+                     "(objects shared by reference too many times)"),
                    self->origin, GODWIT_KEYED_ARCHIVE_MAX_NODES);
       return NULL;
     }
@@ -988,7 +991,7 @@ unpack_node (Unpacker  *u,
   if (depth > GODWIT_KEYED_ARCHIVE_MAX_DEPTH)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: the archive nests objects deeper than %d levels",
+                   _("%s: the archive nests objects deeper than %d levels"),
                    self->origin, GODWIT_KEYED_ARCHIVE_MAX_DEPTH);
       return NULL;
     }
@@ -996,7 +999,7 @@ unpack_node (Unpacker  *u,
   if (!resolve_uid (self, node, &object))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: a reference points outside the archive's %u objects",
+                   _("%s: a reference points outside the archive's %u objects"),
                    self->origin, self->objects->len);
       return NULL;
     }
@@ -1004,7 +1007,7 @@ unpack_node (Unpacker  *u,
   if (object == NULL || is_null_string (object))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an unexpected nil reference", self->origin);
+                   _("%s: an unexpected nil reference"), self->origin);
       return NULL;
     }
 
@@ -1012,7 +1015,7 @@ unpack_node (Unpacker  *u,
     {
     case PLIST_UID:
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: a reference points to another reference", self->origin);
+                   _("%s: a reference points to another reference"), self->origin);
       return NULL;
 
     case PLIST_ARRAY:
@@ -1024,7 +1027,7 @@ unpack_node (Unpacker  *u,
       if (class_name == NULL && plist_dict_get_item (object, "$class") != NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: an object's $class is not a class description", self->origin);
+                       _("%s: an object's $class is not a class description"), self->origin);
           return NULL;
         }
       break;
@@ -1036,10 +1039,10 @@ unpack_node (Unpacker  *u,
   if (!g_hash_table_add (u->active, object))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an object of class %s contains itself (a reference cycle)",
+                   _("%s: an object of class %s contains itself (a reference cycle)"),
                    self->origin,
                    class_name != NULL ? class_name
-                   : plist_get_node_type (object) == PLIST_ARRAY ? "array" : "dictionary");
+                   : plist_get_node_type (object) == PLIST_ARRAY ? _("array") : _("dictionary"));
       return NULL;
     }
 
@@ -1104,7 +1107,7 @@ godwit_keyed_archive_unpack (GodwitKeyedArchive  *self,
   if (root == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: the keyed archive has no root object", self->origin);
+                   _("%s: the keyed archive has no root object"), self->origin);
       return NULL;
     }
 

@@ -45,6 +45,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <plist/plist.h>
 #include <string.h>
 
@@ -58,8 +60,8 @@
 #define NEW_TABLE_SUFFIX "_GODWIT_NEW"
 
 /* What a failing statement could not do, in its message. */
-#define CANNOT_MIGRATE "cannot migrate the store"
-#define CANNOT_READ    "cannot read the store"
+#define CANNOT_MIGRATE _("cannot migrate the store")
+#define CANNOT_READ    _("cannot read the store")
 
 typedef enum
 {
@@ -80,14 +82,23 @@ typedef struct
                                         * counting first would cost as much as the copy */
 } Statement;
 
+/* What the objects a check counts do wrong. */
+typedef enum
+{
+  CHECK_NO_VALUE,     /* they have no @property */
+  CHECK_TO_ONE,       /* they are related to more than one @entity */
+  CHECK_ONE_OWNER,    /* they are in the @property of more than one @entity */
+} CheckKind;
+
 /* Stored objects the destination cannot hold as they are: the step fails
  * when @count_sql counts any. */
 typedef struct
 {
-  char *count_sql;
-  char *problem;  /* Post.title becomes non-optional without a default value */
-  char *one;      /* object has no title */
-  char *many;     /* objects have no title */
+  char      *count_sql;
+  char      *problem;   /* Post.title becomes non-optional without a default value */
+  CheckKind  kind;
+  char      *property;  /* (nullable) */
+  char      *entity;    /* (nullable) */
 } Check;
 
 struct _GodwitLightweightMigration
@@ -187,8 +198,8 @@ check_free (gpointer data)
 
   g_free (check->count_sql);
   g_free (check->problem);
-  g_free (check->one);
-  g_free (check->many);
+  g_free (check->property);
+  g_free (check->entity);
   g_free (check);
 }
 
@@ -272,15 +283,17 @@ static void
 add_check (GodwitLightweightMigration *self,
            char                       *count_sql,
            char                       *problem,
-           char                       *one,
-           char                       *many)
+           CheckKind                   kind,
+           const char                 *property,
+           const char                 *entity)
 {
   Check *check = g_new0 (Check, 1);
 
   check->count_sql = count_sql;
   check->problem = problem;
-  check->one = one;
-  check->many = many;
+  check->kind = kind;
+  check->property = g_strdup (property);
+  check->entity = g_strdup (entity);
   g_ptr_array_add (self->checks, check);
 }
 
@@ -346,7 +359,7 @@ check_identifiers (GodwitStoreLayout  *layout,
   if (bad != NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: the store name “%s” is not a plain SQL identifier",
+                   _("%s: the store name “%s” is not a plain SQL identifier"),
                    godwit_model_get_source_name (godwit_store_layout_get_model (layout)), bad);
       return FALSE;
     }
@@ -392,7 +405,7 @@ check_inferable (GodwitModelDiff  *diff,
   g_ptr_array_add (hard, NULL);
   joined = g_strjoinv ("; ", (char **) hard->pdata);
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-               "%s → %s: the migration cannot be inferred: %s",
+               _("%s → %s: the migration cannot be inferred: %s"),
                godwit_model_get_source_name (godwit_model_diff_get_source (diff)),
                godwit_model_get_source_name (godwit_model_diff_get_destination (diff)), joined);
   return FALSE;
@@ -852,22 +865,16 @@ add_single_link_check (Builder        *builder,
     add_check (builder->self,
                g_strdup_printf ("SELECT COUNT(*) FROM (SELECT OWNER FROM (%s) GROUP BY OWNER "
                                 "HAVING COUNT(*) > 1)", links->query),
-               g_strdup_printf ("%s.%s is to-one", owner->name, relationship->name),
-               g_strdup_printf ("object is related to more than one %s",
-                                relationship->destination_entity),
-               g_strdup_printf ("objects are related to more than one %s",
-                                relationship->destination_entity));
+               g_strdup_printf (_("%s.%s is to-one"), owner->name, relationship->name),
+               CHECK_TO_ONE, NULL, relationship->destination_entity);
   else
     add_check (builder->self,
                g_strdup_printf ("SELECT COUNT(*) FROM (SELECT TARGET FROM (%s) GROUP BY TARGET "
                                 "HAVING COUNT(*) > 1)", links->query),
-               g_strdup_printf ("%s.%s is a to-many relationship without inverse, which holds an "
-                                "object for one %s only", owner->name, relationship->name,
+               g_strdup_printf (_("%s.%s is a to-many relationship without inverse, which holds an "
+                                  "object for one %s only"), owner->name, relationship->name,
                                 owner->name),
-               g_strdup_printf ("object is in the %s of more than one %s", relationship->name,
-                                owner->name),
-               g_strdup_printf ("objects are in the %s of more than one %s", relationship->name,
-                                owner->name));
+               CHECK_ONE_OWNER, relationship->name, owner->name);
 }
 
 /* ---- tables ----------------------------------------------------------- */
@@ -1131,7 +1138,7 @@ source_for_entity (Builder             *builder,
     }
 
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-               "%s: the values of %s.%s cannot be moved to column %s by this migration",
+               _("%s: the values of %s.%s cannot be moved to column %s by this migration"),
                godwit_model_get_source_name (builder->destination), from->name,
                from_property->name, column->name);
   return FALSE;
@@ -1510,9 +1517,7 @@ add_values (Builder           *builder,
                      g_strdup_printf ("SELECT COUNT(*) FROM %s WHERE Z_ENT IN (%s)%s%s%s",
                                       from->name, old_numbers->str, old != NULL ? " AND " : "",
                                       old != NULL ? old->name : "", old != NULL ? " IS NULL" : ""),
-                     g_strdup (change->blocker),
-                     g_strdup_printf ("object has no %s", column->property->name),
-                     g_strdup_printf ("objects have no %s", column->property->name));
+                     g_strdup (change->blocker), CHECK_NO_VALUE, column->property->name, NULL);
         }
     }
 }
@@ -1540,8 +1545,8 @@ find_source_table (Builder            *builder,
       if (*from != NULL && table != *from)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: %s would merge the objects of tables %s and %s: merging entity "
-                       "hierarchies cannot be inferred",
+                       _("%s: %s would merge the objects of tables %s and %s: merging entity "
+                         "hierarchies cannot be inferred"),
                        godwit_model_get_source_name (builder->destination), to->root->name,
                        (*from)->name, table->name);
           return FALSE;
@@ -2293,17 +2298,36 @@ check_values (GodwitLightweightMigration  *self,
     {
       const Check *check = g_ptr_array_index (self->checks, i);
       gint64 count = 0;
+      gulong n;
 
       if (!_godwit_sql_run_query_int (run, CANNOT_READ, check->count_sql, &count,
                                       error))
         return FALSE;
-      if (count > 0)
-        {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: %s: %" G_GINT64_FORMAT " %s", run->path, check->problem, count,
-                       count == 1 ? check->one : check->many);
-          return FALSE;
-        }
+      if (count <= 0)
+        continue;
+
+      n = (gulong) MIN (count, G_MAXLONG);
+
+      if (check->kind == CHECK_NO_VALUE)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                     /* Translators: the store, why the objects are checked (e.g. “Post.title
+                      * becomes non-optional without a default value”), then what they do wrong */
+                     g_dngettext (GETTEXT_PACKAGE, "%s: %s: %" PRId64 " object has no %s",
+                                  "%s: %s: %" PRId64 " objects have no %s", n),
+                     run->path, check->problem, count, check->property);
+      else if (check->kind == CHECK_TO_ONE)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%s: %s: %" PRId64 " object is related to more than one %s",
+                                  "%s: %s: %" PRId64 " objects are related to more than one %s", n),
+                     run->path, check->problem, count, check->entity);
+      else
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
+                     g_dngettext (GETTEXT_PACKAGE,
+                                  "%s: %s: %" PRId64 " object is in the %s of more than one %s",
+                                  "%s: %s: %" PRId64 " objects are in the %s of more than one %s", n),
+                     run->path, check->problem, count, check->property, check->entity);
+      return FALSE;
     }
 
   return TRUE;
@@ -2326,7 +2350,7 @@ write_metadata (GodwitLightweightMigration  *self,
 
   if (sqlite3_prepare_v2 (run->db, "SELECT Z_PLIST FROM Z_METADATA WHERE Z_VERSION = 1", -1,
                           &statement, NULL) != SQLITE_OK)
-    return _godwit_sql_run_fail (run, "cannot read the store metadata", "Z_METADATA", error);
+    return _godwit_sql_run_fail (run, _("cannot read the store metadata"), "Z_METADATA", error);
   result = sqlite3_step (statement);
   if (result == SQLITE_ROW && sqlite3_column_bytes (statement, 0) > 0)
     plist_from_bin (sqlite3_column_blob (statement, 0),
@@ -2336,9 +2360,9 @@ write_metadata (GodwitLightweightMigration  *self,
     {
       if (result == SQLITE_DONE)
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_CORE_DATA_STORE,
-                     "%s: Z_METADATA has no row", run->path);
+                     _("%s: Z_METADATA has no row"), run->path);
       else
-        _godwit_sql_run_fail (run, "cannot read the store metadata", "Z_METADATA", error);
+        _godwit_sql_run_fail (run, _("cannot read the store metadata"), "Z_METADATA", error);
       return FALSE;
     }
   if (metadata != NULL && plist_get_node_type (metadata) != PLIST_DICT)
@@ -2357,21 +2381,21 @@ write_metadata (GodwitLightweightMigration  *self,
   if (binary == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                   "%s: cannot encode the store metadata as a binary property list", run->path);
+                   _("%s: cannot encode the store metadata as a binary property list"), run->path);
       return FALSE;
     }
 
   if (sqlite3_prepare_v2 (run->db, sql, -1, &statement, NULL) != SQLITE_OK)
     {
       plist_to_bin_free (binary);
-      return _godwit_sql_run_fail (run, "cannot write the store metadata", sql, error);
+      return _godwit_sql_run_fail (run, _("cannot write the store metadata"), sql, error);
     }
   sqlite3_bind_blob (statement, 1, binary, (int) length, SQLITE_STATIC);
   result = sqlite3_step (statement);
   sqlite3_finalize (statement);
   plist_to_bin_free (binary);
   if (result != SQLITE_DONE)
-    return _godwit_sql_run_fail (run, "cannot write the store metadata", sql, error);
+    return _godwit_sql_run_fail (run, _("cannot write the store metadata"), sql, error);
 
   return TRUE;
 }
@@ -2463,7 +2487,7 @@ godwit_lightweight_migration_run (GodwitLightweightMigration   *self,
   if (!sqlite3_get_autocommit (db))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                   "%s: the connection is inside a transaction", run.path);
+                   _("%s: the connection is inside a transaction"), run.path);
       return FALSE;
     }
 

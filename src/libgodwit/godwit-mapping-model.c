@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -125,7 +126,7 @@ start_object (GMarkupParseContext  *context,
   if (g_hash_table_contains (parser->objects, id))
     {
       _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                "two objects have the id “%s”", id);
+                                _("two objects have the id “%s”"), id);
       return FALSE;
     }
 
@@ -162,7 +163,7 @@ start_attribute (GMarkupParseContext  *context,
   if (g_hash_table_contains (parser->object->attributes, name))
     {
       _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                "attribute “%s” of object %s is given twice",
+                                _("attribute “%s” of object %s is given twice"),
                                 name, parser->object->id);
       return FALSE;
     }
@@ -195,7 +196,7 @@ start_relationship (GMarkupParseContext  *context,
   if (g_hash_table_contains (parser->object->relationships, name))
     {
       _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                "relationship “%s” of object %s is given twice",
+                                _("relationship “%s” of object %s is given twice"),
                                 name, parser->object->id);
       return FALSE;
     }
@@ -241,7 +242,7 @@ start_element (GMarkupParseContext  *context,
       if (strcmp (element_name, "database") != 0)
         {
           _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                    "not a Core Data XML store (root <%s>)", element_name);
+                                    _("not a Core Data XML store (root <%s>)"), element_name);
           return;
         }
       parser->stack[parser->depth++] = ELEMENT_DATABASE;
@@ -329,7 +330,7 @@ find_xml (const char  *path,
 
       if (saved_errno == ENOENT)
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                     "%s: a folder without xcmapping.xml, not an Xcode mapping model", path);
+                     _("%s: a folder without xcmapping.xml, not an Xcode mapping model"), path);
       else
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", xml, g_strerror (saved_errno));
       return NULL;
@@ -350,7 +351,7 @@ read_store (const char  *xml,
   objects = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) store_object_free);
   parser.path = xml;
   parser.objects = objects;
-  if (!_godwit_markup_parse_file (xml, "a mapping model's xcmapping.xml",
+  if (!_godwit_markup_parse_file (xml, _("a mapping model's xcmapping.xml"),
                                   GODWIT_MAPPING_MODEL_MAX_SIZE, &callbacks, &parser, error))
     return NULL;
 
@@ -392,7 +393,8 @@ set_object_error (GError      **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  g_set_error (error, GODWIT_ERROR, code, "%s: line %d: %s %s: %s",
+  /* Translators: the file, a line, an object's type and id, and the problem */
+  g_set_error (error, GODWIT_ERROR, code, _("%s: line %d: %s %s: %s"),
                builder->xml, object->line, object->type, object->id, message);
 }
 
@@ -417,8 +419,8 @@ get_attribute (Builder      *builder,
                                 : strcmp (attribute->type, type) != 0)
     {
       set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                        "attribute “%s” has the type “%s”, expected %s", name, attribute->type,
-                        strcmp (type, "int") == 0 ? "an integer type" : type);
+                        _("attribute “%s” has the type “%s”, expected %s"), name, attribute->type,
+                        strcmp (type, "int") == 0 ? _("an integer type") : type);
       return FALSE;
     }
 
@@ -466,7 +468,7 @@ get_int (Builder      *builder,
   if (!g_ascii_string_to_signed (digits, 10, G_MININT32, G_MAXINT32, &number, NULL))
     {
       set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                        "attribute “%s” is not an integer: “%s”", name, text);
+                        _("attribute “%s” is not an integer: “%s”"), name, text);
       return FALSE;
     }
 
@@ -494,7 +496,7 @@ get_bool (Builder      *builder,
   if (strcmp (text, "1") != 0 && strcmp (text, "0") != 0)
     {
       set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                        "attribute “%s” is not a boolean (1 or 0): “%s”", name, text);
+                        _("attribute “%s” is not a boolean (1 or 0): “%s”"), name, text);
       return FALSE;
     }
 
@@ -564,11 +566,12 @@ get_archive (Builder             *builder,
   if (bytes == NULL)
     {
       set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                        "attribute “%s” is not valid base64", name);
+                        _("attribute “%s” is not valid base64"), name);
       return FALSE;
     }
 
-  origin = g_strdup_printf ("%s: line %d: %s %s: %s",
+  /* Translators: the file, a line, an object's type and id, and an attribute */
+  origin = g_strdup_printf (_("%s: line %d: %s %s: %s"),
                             builder->xml, object->line, object->type, object->id, name);
   data = g_bytes_get_data (bytes, &length);
   *archive = godwit_keyed_archive_new_from_data (data, length, origin, error);
@@ -590,14 +593,14 @@ get_referenced (Builder      *builder,
   if (referenced == NULL)
     {
       set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                        "relationship “%s” refers to the unknown object “%s”", relationship, idref);
+                        _("relationship “%s” refers to the unknown object “%s”"), relationship, idref);
       return NULL;
     }
 
   if (type != NULL && strcmp (referenced->type, type) != 0)
     {
       set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                        "relationship “%s” refers to %s of type %s, not %s",
+                        _("relationship “%s” refers to %s of type %s, not %s"),
                         relationship, idref, referenced->type, type);
       return NULL;
     }
@@ -725,7 +728,7 @@ decode_variable (GodwitKeyedArchive  *archive,
   if (name == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an NSVariableExpression has no NSVariable name",
+                   _("%s: an NSVariableExpression has no NSVariable name"),
                    godwit_keyed_archive_get_origin (archive));
       return NULL;
     }
@@ -860,7 +863,7 @@ decode_function (GodwitKeyedArchive  *archive,
   if (selector == NULL || operand_object == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an %s has no %s", origin, class_name,
+                   _("%s: an %s has no %s"), origin, class_name,
                    selector == NULL ? "NSSelectorName" : "NSOperand");
       return NULL;
     }
@@ -887,8 +890,9 @@ decode_function (GodwitKeyedArchive  *archive,
       if (variable == NULL || key_path == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: a key path expression has no %s", origin,
-                       variable == NULL ? "variable name" : "key path");
+                       variable == NULL ? _("%s: a key path expression has no variable name")
+                                        : _("%s: a key path expression has no key path"),
+                       origin);
           return NULL;
         }
       return key_path_new (variable, key_path);
@@ -951,7 +955,7 @@ decode_expression (GodwitKeyedArchive  *archive,
   if (depth > GODWIT_MAPPING_MODEL_MAX_EXPRESSION_DEPTH)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: value expressions nested more than %d deep",
+                   _("%s: value expressions nested more than %d deep"),
                    origin, GODWIT_MAPPING_MODEL_MAX_EXPRESSION_DEPTH);
       return NULL;
     }
@@ -960,8 +964,8 @@ decode_expression (GodwitKeyedArchive  *archive,
   if (class_name == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: an expression is %s, not an archived object", origin,
-                   object == NULL ? "nil" : "a plain value");
+                   _("%s: an expression is %s, not an archived object"), origin,
+                   object == NULL ? "nil" : _("a plain value"));
       return NULL;
     }
 
@@ -1182,7 +1186,7 @@ read_model_snapshot (Builder     *builder,
   if (archive == NULL)
     {
       set_object_error (error, builder, builder->mapping_model, GODWIT_ERROR_INVALID_MODEL,
-                        "no “%s”, the model snapshot Xcode's default value expressions depend on",
+                        _("no “%s”, the model snapshot Xcode's default value expressions depend on"),
                         attribute);
       return NULL;
     }
@@ -1191,7 +1195,7 @@ read_model_snapshot (Builder     *builder,
   if (!godwit_keyed_archive_is_class (archive, root, "XDPMModel"))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: not an Xcode model snapshot (the root is not an XDPMModel)",
+                   _("%s: not an Xcode model snapshot (the root is not an XDPMModel)"),
                    godwit_keyed_archive_get_origin (archive));
       return NULL;
     }
@@ -1356,7 +1360,7 @@ read_property_mappings (Builder              *builder,
       if (name == NULL)
         {
           set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                            "the property mapping has no name");
+                            _("the property mapping has no name"));
           return FALSE;
         }
 
@@ -1389,7 +1393,8 @@ read_property_mappings (Builder              *builder,
     if (compare_property_mappings (&mappings->pdata[i - 1], &mappings->pdata[i]) == 0)
       {
         set_object_error (error, builder, entity_object, GODWIT_ERROR_INVALID_MODEL,
-                          "two %s mappings for “%s”", relationship ? "relationship" : "attribute",
+                          relationship ? _("two relationship mappings for “%s”")
+                                       : _("two attribute mappings for “%s”"),
                           ((GodwitPropertyMapping *) mappings->pdata[i])->name);
         return FALSE;
       }
@@ -1423,7 +1428,7 @@ read_entity_mapping (Builder      *builder,
   if (mapping->source_entity == NULL && mapping->destination_entity == NULL)
     {
       set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                        "the entity mapping has neither a source nor a destination entity");
+                        _("the entity mapping has neither a source nor a destination entity"));
       return NULL;
     }
 
@@ -1447,7 +1452,7 @@ read_entity_mapping (Builder      *builder,
       if (i == G_N_ELEMENTS (mapping_type_names))
         {
           set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                            "unknown entity mapping type “%s”", type_name);
+                            _("unknown entity mapping type “%s”"), type_name);
           return NULL;
         }
       mapping->type = (GodwitEntityMappingType) i;
@@ -1488,7 +1493,7 @@ find_snapshot_property (Builder              *builder,
   property = snapshot_find_property (*snapshot, entity_name, pending->property_mapping->name, &found_entity);
   if (!found_entity)
     set_object_error (error, builder, builder->mapping_model, GODWIT_ERROR_INVALID_MODEL,
-                      "entity %s of entity mapping %s is not in the model snapshot “%s”",
+                      _("entity %s of entity mapping %s is not in the model snapshot “%s”"),
                       entity_name, pending->entity_mapping->name, attribute);
 
   return property;
@@ -1623,7 +1628,7 @@ build (GodwitMappingModel  *self,
       if (builder->mapping_model != NULL)
         {
           set_object_error (error, builder, object, GODWIT_ERROR_INVALID_MODEL,
-                            "a second XDDEVMAPPINGMODEL object (the first is %s)",
+                            _("a second XDDEVMAPPINGMODEL object (the first is %s)"),
                             builder->mapping_model->id);
           return FALSE;
         }
@@ -1633,7 +1638,7 @@ build (GodwitMappingModel  *self,
   if (builder->mapping_model == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: no XDDEVMAPPINGMODEL object: not an Xcode mapping model", builder->xml);
+                   _("%s: no XDDEVMAPPINGMODEL object: not an Xcode mapping model"), builder->xml);
       return FALSE;
     }
 
@@ -1668,7 +1673,7 @@ build (GodwitMappingModel  *self,
       if (!g_hash_table_insert (by_name, mapping->name, mapping))
         {
           set_object_error (error, builder, builder->mapping_model, GODWIT_ERROR_INVALID_MODEL,
-                            "two entity mappings are named %s", mapping->name);
+                            _("two entity mappings are named %s"), mapping->name);
           return FALSE;
         }
     }
@@ -1849,7 +1854,6 @@ add_expression_reasons (GPtrArray           *reasons,
     {
       GodwitPropertyMapping *mapping = g_ptr_array_index (property_mappings, i);
       GodwitExpression *problem = mapping->expression;
-      const char *kind = mapping->relationship ? "relationship" : "attribute";
 
       /* A method call covers whatever it nests; the other kinds nest
        * nothing that could be either. */
@@ -1859,16 +1863,25 @@ add_expression_reasons (GPtrArray           *reasons,
 
       if (problem->kind == GODWIT_EXPRESSION_UNSUPPORTED)
         g_ptr_array_add (reasons,
-                         g_strdup_printf ("%s mapping %s.%s has a value expression of class %s, "
-                                          "which Godwit cannot evaluate: give an equivalent in the "
-                                          "migration plan",
-                                          kind, entity_mapping->name, mapping->name, problem->class_name));
+                         g_strdup_printf (mapping->relationship
+                                          ? _("relationship mapping %s.%s has a value expression of class %s, "
+                                              "which Godwit cannot evaluate: give an equivalent in the "
+                                              "migration plan")
+                                          : _("attribute mapping %s.%s has a value expression of class %s, "
+                                              "which Godwit cannot evaluate: give an equivalent in the "
+                                              "migration plan"),
+                                          entity_mapping->name, mapping->name, problem->class_name));
       else
         g_ptr_array_add (reasons,
-                         g_strdup_printf ("%s mapping %s.%s calls the method “%s” (%s), which runs "
-                                          "only on Apple platforms: give an equivalent in the "
-                                          "migration plan",
-                                          kind, entity_mapping->name, mapping->name,
+                         g_strdup_printf (mapping->relationship
+                                          /* Translators: the entity mapping, the property, the method and its call */
+                                          ? _("relationship mapping %s.%s calls the method “%s” (%s), which runs "
+                                              "only on Apple platforms: give an equivalent in the "
+                                              "migration plan")
+                                          : _("attribute mapping %s.%s calls the method “%s” (%s), which runs "
+                                              "only on Apple platforms: give an equivalent in the "
+                                              "migration plan"),
+                                          entity_mapping->name, mapping->name,
                                           problem->selector, problem->text));
     }
 }
@@ -1898,9 +1911,9 @@ godwit_mapping_model_dup_unrunnable_reasons (GodwitMappingModel *self)
 
       if (mapping->migration_policy_class != NULL)
         g_ptr_array_add (reasons,
-                         g_strdup_printf ("entity mapping %s uses the migration policy class %s, "
-                                          "which runs only on Apple platforms: give an equivalent in "
-                                          "the migration plan",
+                         g_strdup_printf (_("entity mapping %s uses the migration policy class %s, "
+                                            "which runs only on Apple platforms: give an equivalent in "
+                                            "the migration plan"),
                                           mapping->name, mapping->migration_policy_class));
 
       add_expression_reasons (reasons, mapping, mapping->attribute_mappings);

@@ -23,6 +23,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -32,8 +33,6 @@
 #include "godwit-model-diff.h"
 #include "godwit-sql-private.h"
 #include "godwit-store-writer-private.h"
-
-#define GIVE_A_STAGE "give this step as a custom stage in a migration plan"
 
 /* An entity mapping of the stage. */
 typedef struct
@@ -146,8 +145,9 @@ check_policy_classes (Translator  *t,
       if (mapping->migration_policy_class != NULL)
         {
           set_error (t, error, GODWIT_ERROR_INVALID_MODEL, mapping->name,
-                     "needs the migration policy class “%s”, which only runs on Apple platforms: "
-                     GIVE_A_STAGE, mapping->migration_policy_class);
+                     _("needs the migration policy class “%s”, which only runs on Apple platforms: "
+                       "give this step as a custom stage in a migration plan"),
+                     mapping->migration_policy_class);
           return FALSE;
         }
     }
@@ -166,8 +166,9 @@ find_entity (Translator                 *t,
 
   if (entity == NULL)
     set_error (t, error, GODWIT_ERROR_UNKNOWN_ENTITY, mapping->name,
-               "version “%s” has no entity “%s”, the mapping's %s entity", version_of (model), name,
-               model == t->source ? "source" : "destination");
+               model == t->source ? _("version “%s” has no entity “%s”, the mapping's source entity")
+                                  : _("version “%s” has no entity “%s”, the mapping's destination entity"),
+               version_of (model), name);
 
   return entity;
 }
@@ -231,8 +232,8 @@ collect_targets (Translator  *t,
       if (find_target (t, name) != NULL)
         {
           set_error (t, error, GODWIT_ERROR_INVALID_MODEL, name,
-                     "no entity mapping makes %s objects, and the one of the stage that makes none "
-                     "would take the name of this one", destination->name);
+                     _("no entity mapping makes %s objects, and the one of the stage that makes none "
+                       "would take the name of this one"), destination->name);
           return FALSE;
         }
 
@@ -268,9 +269,9 @@ check_property_mappings (Translator    *t,
             g_autofree char *where = g_strdup_printf ("%s.%s", target->name, mapping->name);
 
             set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                       "entity %s of version “%s” has no %s “%s”", target->destination->name,
-                       version_of (t->destination), mapping->relationship ? "relationship" : "attribute",
-                       mapping->name);
+                       mapping->relationship ? _("entity %s of version “%s” has no relationship “%s”")
+                                             : _("entity %s of version “%s” has no attribute “%s”"),
+                       target->destination->name, version_of (t->destination), mapping->name);
             return FALSE;
           }
       }
@@ -329,7 +330,8 @@ check_reads_source (Translator        *t,
     return TRUE;
 
   set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-             "“%s” reads $%s, which only Core Data's migration manager has: " GIVE_A_STAGE,
+             _("“%s” reads $%s, which only Core Data's migration manager has: "
+               "give this step as a custom stage in a migration plan"),
              expression->text, expression->variable);
   return FALSE;
 }
@@ -353,17 +355,18 @@ find_read_property (Translator        *t,
       (relationship && (read->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP || !godwit_property_is_stored (read))))
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s”: entity %s of version “%s” has no %s “%s”", expression->text,
-                 target->source->name, version_of (t->source), relationship ? "relationship" : "attribute",
-                 keys[0]);
+                 relationship ? _("“%s”: entity %s of version “%s” has no relationship “%s”")
+                              : _("“%s”: entity %s of version “%s” has no attribute “%s”"),
+                 expression->text, target->source->name, version_of (t->source), keys[0]);
       return NULL;
     }
 
   if (keys[1] != NULL)
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” reads past the source object's “%s”, but an expression of a migration plan "
-                 "stage reads only the source object itself (no subquery): " GIVE_A_STAGE,
+                 _("“%s” reads past the source object's “%s”, but an expression of a migration plan "
+                   "stage reads only the source object itself (no subquery): "
+                   "give this step as a custom stage in a migration plan"),
                  expression->text, keys[0]);
       return NULL;
     }
@@ -392,8 +395,10 @@ dup_key_path_value (Translator        *t,
   if (read->kind != GODWIT_PROPERTY_KIND_ATTRIBUTE)
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” is a %s of %s, not an attribute: its value is no value of an attribute",
-                 expression->text, godwit_property_kind_to_string (read->kind), target->source->name);
+                 read->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP
+                 ? _("“%s” is a relationship of %s, not an attribute: its value is no value of an attribute")
+                 : _("“%s” is a fetched-property of %s, not an attribute: its value is no value of an attribute"),
+                 expression->text, target->source->name);
       return NULL;
     }
 
@@ -405,8 +410,8 @@ dup_key_path_value (Translator        *t,
       read->attribute_type != attribute->attribute_type)
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” is a %s attribute, but “%s” of %s is a %s attribute: Core Data would refuse "
-                 "its value", expression->text, godwit_attribute_type_to_string (read->attribute_type),
+                 _("“%s” is a %s attribute, but “%s” of %s is a %s attribute: Core Data would refuse "
+                   "its value"), expression->text, godwit_attribute_type_to_string (read->attribute_type),
                  attribute->name, target->destination->name,
                  godwit_attribute_type_to_string (attribute->attribute_type));
       return NULL;
@@ -416,8 +421,9 @@ dup_key_path_value (Translator        *t,
       g_strcmp0 (read->value_transformer_name, attribute->value_transformer_name) != 0)
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” and “%s” of %s have different value transformers, which are code that "
-                 "only runs on Apple platforms: " GIVE_A_STAGE,
+                 _("“%s” and “%s” of %s have different value transformers, which are code that "
+                   "only runs on Apple platforms: "
+                   "give this step as a custom stage in a migration plan"),
                  expression->text, attribute->name, target->destination->name);
       return NULL;
     }
@@ -448,11 +454,11 @@ dup_constant_value (Translator        *t,
     {
       if (type == GODWIT_ATTRIBUTE_TYPE_DATE)
         return g_strdup (g_ascii_dtostr (number, sizeof number, expression->date));
-      what = "a date";
+      what = _("a date");
     }
   else if (!JSON_NODE_HOLDS_VALUE (expression->constant))
     {
-      what = "neither a number, a string nor a date";
+      what = _("neither a number, a string nor a date");
     }
   else if (json_node_get_value_type (expression->constant) == G_TYPE_STRING)
     {
@@ -464,7 +470,7 @@ dup_constant_value (Translator        *t,
           sqlite3_free (quoted);
           return literal;
         }
-      what = "a string";
+      what = _("a string");
     }
   else
     {
@@ -477,11 +483,13 @@ dup_constant_value (Translator        *t,
       if (is_number (type) && value_type == G_TYPE_DOUBLE)
         return dup_number (g_ascii_dtostr (number, sizeof number, json_node_get_double (expression->constant)),
                            FALSE, type);
-      what = value_type == G_TYPE_BOOLEAN ? "a Boolean" : "a number";
+      what = value_type == G_TYPE_BOOLEAN ? _("a Boolean") : _("a number");
     }
 
   set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-             "the constant %s is %s, but “%s” of %s is a %s attribute: Core Data would refuse it",
+             /* Translators: the constant, what it is (e.g. “a string”), the attribute,
+              * its entity and its type */
+             _("the constant %s is %s, but “%s” of %s is a %s attribute: Core Data would refuse it"),
              expression->text, what, attribute->name, target->destination->name,
              godwit_attribute_type_to_string (type));
   return NULL;
@@ -497,15 +505,18 @@ set_unrunnable_error (Translator        *t,
 {
   if (expression->kind == GODWIT_EXPRESSION_FUNCTION)
     set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-               "“%s” calls the method “%s”, which only runs on Apple platforms: " GIVE_A_STAGE,
+               _("“%s” calls the method “%s”, which only runs on Apple platforms: "
+                 "give this step as a custom stage in a migration plan"),
                expression->text, expression->selector);
   else if (expression->kind == GODWIT_EXPRESSION_VARIABLE)
     set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-               "“%s” is a variable of Core Data's migration manager, not a value Godwit can "
-               "compute: " GIVE_A_STAGE, expression->text);
+               _("“%s” is a variable of Core Data's migration manager, not a value Godwit can "
+                 "compute: "
+                 "give this step as a custom stage in a migration plan"), expression->text);
   else
     set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-               "the value expression is an %s, which Godwit cannot translate: " GIVE_A_STAGE,
+               _("the value expression is an %s, which Godwit cannot translate: "
+                 "give this step as a custom stage in a migration plan"),
                expression->class_name != NULL ? expression->class_name : expression->text);
 }
 
@@ -538,7 +549,7 @@ dup_attribute_value (Translator      *t,
 
     case GODWIT_EXPRESSION_DESTINATION_INSTANCES:
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” gives destination objects, not a value for an attribute", expression->text);
+                 _("“%s” gives destination objects, not a value for an attribute"), expression->text);
       return NULL;
 
     case GODWIT_EXPRESSION_VARIABLE:
@@ -571,9 +582,9 @@ read_destination_instances (Translator         *t,
   if (expression->kind == GODWIT_EXPRESSION_KEY_PATH || expression->kind == GODWIT_EXPRESSION_CONSTANT)
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” gives source values, but a relationship holds the destination objects "
-                 "entity mappings made: FUNCTION($manager, \"destinationInstancesForEntityMappingNamed:"
-                 "sourceInstances:\", …)", expression->text);
+                 _("“%s” gives source values, but a relationship holds the destination objects "
+                   "entity mappings made: FUNCTION($manager, \"destinationInstancesForEntityMappingNamed:"
+                   "sourceInstances:\", …)"), expression->text);
       return FALSE;
     }
 
@@ -596,9 +607,9 @@ read_destination_instances (Translator         *t,
                     expression->mapping_name) == 0)
           named = TRUE;
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” names the entity mapping “%s”, which %s", expression->text,
-                 expression->mapping_name,
-                 named ? "makes no objects from source objects" : "this mapping model does not have");
+                 named ? _("“%s” names the entity mapping “%s”, which makes no objects from source objects")
+                       : _("“%s” names the entity mapping “%s”, which this mapping model does not have"),
+                 expression->text, expression->mapping_name);
       return FALSE;
     }
 
@@ -613,7 +624,7 @@ read_destination_instances (Translator         *t,
   if (holds == NULL || !godwit_entity_is_kind_of ((*linked)->destination, holds))
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” makes %s objects, but “%s” of %s holds %s objects", (*linked)->name,
+                 _("“%s” makes %s objects, but “%s” of %s holds %s objects"), (*linked)->name,
                  (*linked)->destination->name, relationship->name, target->destination->name,
                  relationship->destination_entity);
       return FALSE;
@@ -682,9 +693,11 @@ check_inverse_unset (Translator      *t,
           find_value (setter->mapping->relationship_mappings, inverse->name) != NULL)
         {
           set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                     "has no value expression, but its inverse %s.%s has one: Core Data sets both "
-                     "from it, a migration plan stage sets a relationship only from its own entity "
-                     "mapping: " GIVE_A_STAGE, setter->name, inverse->name);
+                     _("has no value expression, but its inverse %s.%s has one: Core Data sets both "
+                       "from it, a migration plan stage sets a relationship only from its own entity "
+                       "mapping: "
+                       "give this step as a custom stage in a migration plan"),
+                     setter->name, inverse->name);
           return FALSE;
         }
     }
@@ -735,8 +748,8 @@ link_to_one (Translator               *t,
   if (through != NULL && through->to_many)
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "“%s” gives the objects made from all of the source's “%s”, but “%s” of %s is a "
-                 "to-one relationship", expression->text, through->name, relationship->name,
+                 _("“%s” gives the objects made from all of the source's “%s”, but “%s” of %s is a "
+                   "to-one relationship"), expression->text, through->name, relationship->name,
                  target->destination->name);
       return FALSE;
     }
@@ -798,8 +811,9 @@ check_to_many (Translator      *t,
         return TRUE;
 
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "has no value expression, so Core Data leaves it empty, but a migration plan "
-                 "stage fills it from the source's “%s”: " GIVE_A_STAGE, matching->name);
+                 _("has no value expression, so Core Data leaves it empty, but a migration plan "
+                   "stage fills it from the source's “%s”: "
+                   "give this step as a custom stage in a migration plan"), matching->name);
       return FALSE;
     }
 
@@ -810,14 +824,16 @@ check_to_many (Translator      *t,
     {
       if (matching != NULL)
         set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                   "a migration plan stage fills a to-many relationship with the objects made from "
-                   "the source's “%s” by every entity mapping making %s objects from them, not with "
-                   "“%s”: " GIVE_A_STAGE, matching->name, relationship->destination_entity,
-                   expression->text);
+                   _("a migration plan stage fills a to-many relationship with the objects made from "
+                     "the source's “%s” by every entity mapping making %s objects from them, not with "
+                     "“%s”: "
+                     "give this step as a custom stage in a migration plan"),
+                   matching->name, relationship->destination_entity, expression->text);
       else
         set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                   "a migration plan stage fills a to-many relationship only from the source's "
-                   "relationship of that name (or renaming identifier), and %s has none: " GIVE_A_STAGE,
+                   _("a migration plan stage fills a to-many relationship only from the source's "
+                     "relationship of that name (or renaming identifier), and %s has none: "
+                     "give this step as a custom stage in a migration plan"),
                    target->source->name);
       return FALSE;
     }
@@ -825,11 +841,13 @@ check_to_many (Translator      *t,
   if (!through_inverse && !copies_to_many (t, inverse, matching))
     {
       set_error (t, error, GODWIT_ERROR_INVALID_MODEL, where,
-                 "a migration plan stage fills a %s only from a %s, and the source's “%s” is not "
-                 "one: " GIVE_A_STAGE,
-                 inverse != NULL ? "many-to-many relationship" : "to-many relationship without inverse",
-                 inverse != NULL ? "many-to-many relationship"
-                                 : "to-many relationship without inverse or with a to-one inverse",
+                 inverse != NULL
+                 ? _("a migration plan stage fills a many-to-many relationship only from a many-to-many "
+                     "relationship, and the source's “%s” is not one: "
+                     "give this step as a custom stage in a migration plan")
+                 : _("a migration plan stage fills a to-many relationship without inverse only from a "
+                     "to-many relationship without inverse or with a to-one inverse, and the source's "
+                     "“%s” is not one: give this step as a custom stage in a migration plan"),
                  matching->name);
       return FALSE;
     }

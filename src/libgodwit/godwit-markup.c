@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -49,7 +50,7 @@ _godwit_markup_set_error (GMarkupParseContext  *context,
   va_end (args);
 
   g_markup_parse_context_get_position (context, &line, NULL);
-  g_set_error (error, GODWIT_ERROR, code, "%s: line %d: %s", path, line, message);
+  g_set_error (error, GODWIT_ERROR, code, _("%s: line %d: %s"), path, line, message);
 }
 
 /**
@@ -88,7 +89,7 @@ _godwit_markup_require (GMarkupParseContext  *context,
 
   if (value == NULL)
     _godwit_markup_set_error (context, path, error, GODWIT_ERROR_INVALID_MODEL,
-                              "<%s> has no “%s” attribute", element_name, name);
+                              _("<%s> has no “%s” attribute"), element_name, name);
 
   return value;
 }
@@ -111,7 +112,7 @@ _godwit_markup_check_depth (GMarkupParseContext  *context,
     return TRUE;
 
   _godwit_markup_set_error (context, path, error, GODWIT_ERROR_LIMIT_EXCEEDED,
-                            "elements are nested more than %u deep", max_depth);
+                            _("elements are nested more than %u deep"), max_depth);
   return FALSE;
 }
 
@@ -201,7 +202,7 @@ _godwit_markup_parse_file (const char           *path,
     {
       if (local_error->domain == G_MARKUP_ERROR)
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                     "%s: not well-formed XML: %s", path, local_error->message);
+                     _("%s: not well-formed XML: %s"), path, local_error->message);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;

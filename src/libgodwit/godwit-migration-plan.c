@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -160,7 +162,7 @@ godwit_migration_stage_free (GodwitMigrationStage *stage)
 static const char *
 describe_origin (const char *origin)
 {
-  return origin != NULL ? origin : "migration plan";
+  return origin != NULL ? origin : _("migration plan");
 }
 
 static char *
@@ -183,7 +185,7 @@ require_object (Reader      *r,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "must be an object, not %s", _godwit_json_describe_node (node));
+                              _("must be an object, not %s"), _godwit_json_describe_node (node));
       return NULL;
     }
 
@@ -202,7 +204,7 @@ read_string_node (Reader      *r,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "must be a string, not %s", _godwit_json_describe_node (node));
+                              _("must be a string, not %s"), _godwit_json_describe_node (node));
       return FALSE;
     }
 
@@ -210,7 +212,7 @@ read_string_node (Reader      *r,
   if (*text == '\0')
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "must not be empty");
+                              _("must not be empty"));
       return FALSE;
     }
 
@@ -236,7 +238,7 @@ read_string (Reader      *r,
   if (node == NULL)
     {
       if (required)
-        _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path, "missing");
+        _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path, _("missing"));
       return !required;
     }
 
@@ -255,14 +257,14 @@ check_expression_text (Reader      *r,
   if (*stripped == '\0')
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "the SQL expression is empty");
+                              _("the SQL expression is empty"));
       return FALSE;
     }
 
   if (strchr (expression, ';') != NULL)
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "the SQL expression holds “;”: give one expression, not statements");
+                              _("the SQL expression holds “;”: give one expression, not statements"));
       return FALSE;
     }
 
@@ -304,7 +306,7 @@ read_string_array (Reader      *r,
       g_autofree char *key_path = _godwit_json_member_path (path, key);
 
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, key_path,
-                              "must be an array of strings, not %s",
+                              _("must be an array of strings, not %s"),
                               _godwit_json_describe_node (node));
       return FALSE;
     }
@@ -345,7 +347,7 @@ check_distinct_versions (Reader              *r,
           g_autofree char *item_path = element_path (path, key, i);
 
           _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, item_path,
-                                  "“%s” is named twice (also %s[%u])", names[i], key,
+                                  _("“%s” is named twice (also %s[%u])"), names[i], key,
                                   GPOINTER_TO_UINT (first));
           return FALSE;
         }
@@ -437,7 +439,7 @@ read_relationships (Reader                   *r,
                                     link_path, error);
       if (link_object == NULL ||
           !_godwit_json_check_keys (link_object, r->origin, link_path, link_keys,
-                                    "a relationship's link", error) ||
+                                    _("a relationship's link"), error) ||
           !read_string (r, link_object, link_path, "mapping", TRUE, &link->mapping, error) ||
           !read_expression (r, link_object, link_path, "source", TRUE, &link->source_key, error))
         return FALSE;
@@ -465,7 +467,7 @@ read_entity_mapping (Reader                *r,
   object = require_object (r, node, mapping->json_path, error);
   if (object == NULL ||
       !_godwit_json_check_keys (object, r->origin, mapping->json_path, entity_mapping_keys,
-                                "an entity mapping", error) ||
+                                _("an entity mapping"), error) ||
       !read_string (r, object, mapping->json_path, "name", TRUE, &mapping->name, error) ||
       !read_string (r, object, mapping->json_path, "source", TRUE, &mapping->source, error) ||
       !read_string (r, object, mapping->json_path, "destination", TRUE, &mapping->destination, error) ||
@@ -480,7 +482,7 @@ read_entity_mapping (Reader                *r,
       g_autofree char *name_path = _godwit_json_member_path (mapping->json_path, "name");
 
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, name_path,
-                              "“%s” also names %s: entity mapping names must differ within a stage",
+                              _("“%s” also names %s: entity mapping names must differ within a stage"),
                               mapping->name, other->json_path);
       return FALSE;
     }
@@ -502,7 +504,7 @@ read_custom_stage (Reader                *r,
   JsonArray *mappings;
 
   if (!_godwit_json_check_keys (object, r->origin, stage->json_path, custom_stage_keys,
-                                "a custom stage", error) ||
+                                _("a custom stage"), error) ||
       !read_string (r, object, stage->json_path, "from", TRUE, &from, error) ||
       !read_string (r, object, stage->json_path, "to", TRUE, &to, error))
     return FALSE;
@@ -512,7 +514,7 @@ read_custom_stage (Reader                *r,
       g_autofree char *to_path = _godwit_json_member_path (stage->json_path, "to");
 
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, to_path,
-                              "“%s” is also the version the stage migrates from", to);
+                              _("“%s” is also the version the stage migrates from"), to);
       return FALSE;
     }
 
@@ -534,7 +536,7 @@ read_custom_stage (Reader                *r,
                                                                  "entity-mappings");
 
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, mappings_path,
-                              "must be an array of entity mappings, not %s",
+                              _("must be an array of entity mappings, not %s"),
                               _godwit_json_describe_node (node));
       return FALSE;
     }
@@ -554,7 +556,7 @@ read_lightweight_stage (Reader                *r,
                         GError               **error)
 {
   if (!_godwit_json_check_keys (object, r->origin, stage->json_path, lightweight_stage_keys,
-                                "a lightweight stage", error) ||
+                                _("a lightweight stage"), error) ||
       !read_string_array (r, object, stage->json_path, "versions", &stage->versions, error))
     return FALSE;
 
@@ -563,8 +565,8 @@ read_lightweight_stage (Reader                *r,
       g_autofree char *versions_path = _godwit_json_member_path (stage->json_path, "versions");
 
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, versions_path,
-                              "a lightweight stage names at least two versions, the first one it "
-                              "migrates from and the last one it migrates to");
+                              _("a lightweight stage names at least two versions, the first one it "
+                                "migrates from and the last one it migrates to"));
       return FALSE;
     }
 
@@ -609,7 +611,7 @@ read_stage (Reader      *r,
 
   kind_path = _godwit_json_member_path (stage->json_path, "kind");
   _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, kind_path,
-                          "unknown kind “%s” (a stage is “lightweight” or “custom”)", kind);
+                          _("unknown kind “%s” (a stage is “lightweight” or “custom”)"), kind);
   return FALSE;
 }
 
@@ -623,7 +625,7 @@ read_format_version (Reader      *r,
   if (node == NULL)
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
-                              "missing: a migration plan starts with \"godwit-migration-plan\": %d",
+                              _("missing: a migration plan starts with \"godwit-migration-plan\": %d"),
                               GODWIT_MIGRATION_PLAN_FORMAT_VERSION);
       return FALSE;
     }
@@ -631,7 +633,7 @@ read_format_version (Reader      *r,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
-                              "must be the format version, a whole number, not %s",
+                              _("must be the format version, a whole number, not %s"),
                               _godwit_json_describe_node (node));
       return FALSE;
     }
@@ -639,8 +641,8 @@ read_format_version (Reader      *r,
   if (json_node_get_int (node) != GODWIT_MIGRATION_PLAN_FORMAT_VERSION)
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "godwit-migration-plan",
-                              "format version %" G_GINT64_FORMAT
-                              " is not one this Godwit reads (it reads %d)",
+                              _("format version %" PRId64
+                                " is not one this Godwit reads (it reads %d)"),
                               json_node_get_int (node), GODWIT_MIGRATION_PLAN_FORMAT_VERSION);
       return FALSE;
     }
@@ -657,7 +659,7 @@ read_plan (GodwitMigrationPlan  *self,
   JsonNode *node;
   JsonArray *stages;
 
-  if (!_godwit_json_check_keys (object, r->origin, NULL, plan_keys, "a migration plan", error) ||
+  if (!_godwit_json_check_keys (object, r->origin, NULL, plan_keys, _("a migration plan"), error) ||
       !read_format_version (r, object, error))
     return FALSE;
 
@@ -670,8 +672,8 @@ read_plan (GodwitMigrationPlan  *self,
       if (self->order[0] == NULL)
         {
           _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "order",
-                                  "names no version: it lists every version of the bundle, oldest "
-                                  "first");
+                                  _("names no version: it lists every version of the bundle, oldest "
+                                    "first"));
           return FALSE;
         }
     }
@@ -683,7 +685,7 @@ read_plan (GodwitMigrationPlan  *self,
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {
       _godwit_json_set_error (r->origin, error, GODWIT_ERROR_INVALID_MODEL, "stages",
-                              "must be an array of stages, not %s",
+                              _("must be an array of stages, not %s"),
                               _godwit_json_describe_node (node));
       return FALSE;
     }
@@ -747,7 +749,7 @@ godwit_migration_plan_new_for_data (const char  *data,
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  root = _godwit_json_load_checked (data, length, r.origin, "a migration plan",
+  root = _godwit_json_load_checked (data, length, r.origin, _("a migration plan"),
                                     GODWIT_MIGRATION_PLAN_MAX_SIZE, GODWIT_MIGRATION_PLAN_MAX_DEPTH,
                                     error);
   if (root == NULL)
@@ -780,7 +782,7 @@ godwit_migration_plan_new_for_path (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  contents = _godwit_file_read_bounded (path, "a migration plan file", GODWIT_MIGRATION_PLAN_MAX_SIZE,
+  contents = _godwit_file_read_bounded (path, _("a migration plan file"), GODWIT_MIGRATION_PLAN_MAX_SIZE,
                                         &length, error);
   if (contents == NULL)
     return NULL;
@@ -868,7 +870,7 @@ describe_bundle (GodwitModelBundle *bundle)
 {
   const char *path = godwit_model_bundle_get_path (bundle);
 
-  return path != NULL ? path : "the model bundle";
+  return path != NULL ? path : _("the model bundle");
 }
 
 /* The versions in migration order: the plan's, else the bundle's. */
@@ -891,7 +893,7 @@ resolve_order (GodwitMigrationPlan  *self,
           g_autofree char *path = element_path (NULL, "order", i);
 
           _godwit_json_set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_VERSION, path,
-                                  "“%s” is not a version of %s", self->order[i],
+                                  _("“%s” is not a version of %s"), self->order[i],
                                   describe_bundle (v->bundle));
           return FALSE;
         }
@@ -911,7 +913,7 @@ resolve_order (GodwitMigrationPlan  *self,
       if (!g_hash_table_contains (v->positions, name))
         {
           _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, "order",
-                                  "leaves out version “%s” of %s: the order names every version",
+                                  _("leaves out version “%s” of %s: the order names every version"),
                                   name, describe_bundle (v->bundle));
           return FALSE;
         }
@@ -951,15 +953,15 @@ check_stage_versions (Validator                   *v,
       if (position == 0)
         {
           _godwit_json_set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_VERSION, path,
-                                  "“%s” is not a version of %s", name, describe_bundle (v->bundle));
+                                  _("“%s” is not a version of %s"), name, describe_bundle (v->bundle));
           return FALSE;
         }
 
       if (k > 0 && position <= previous)
         {
           _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                                  "“%s” comes before “%s” in the version order: stages migrate "
-                                  "forward", name, stage->versions[k - 1]);
+                                  _("“%s” comes before “%s” in the version order: stages migrate "
+                                    "forward"), name, stage->versions[k - 1]);
           return FALSE;
         }
 
@@ -971,13 +973,13 @@ check_stage_versions (Validator                   *v,
 
           if (stage->kind == GODWIT_MIGRATION_STAGE_CUSTOM)
             _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                                    "a custom stage migrates one step, from a version to the "
-                                    "next, but “%s” is %u steps after “%s” (“%s” comes between)",
+                                    _("a custom stage migrates one step, from a version to the "
+                                      "next, but “%s” is %u steps after “%s” (“%s” comes between)"),
                                     name, position - previous, stage->versions[k - 1], between);
           else
             _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                                    "“%s” does not follow “%s” in the version order (“%s” does): "
-                                    "a stage names each version it passes through", name,
+                                    _("“%s” does not follow “%s” in the version order (“%s” does): "
+                                      "a stage names each version it passes through"), name,
                                     stage->versions[k - 1], between);
           return FALSE;
         }
@@ -985,8 +987,8 @@ check_stage_versions (Validator                   *v,
       if (k > 0 && owners[previous - 1] >= 0)
         {
           _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, stage->json_path,
-                                  "the step from “%s” to “%s” is in stages[%d] too: stages may "
-                                  "share a version but not a step", stage->versions[k - 1], name,
+                                  _("the step from “%s” to “%s” is in stages[%d] too: stages may "
+                                    "share a version but not a step"), stage->versions[k - 1], name,
                                   owners[previous - 1]);
           return FALSE;
         }
@@ -1017,15 +1019,15 @@ authorize_expression (void       *data,
       if (++v->n_selects == 1)
         return SQLITE_OK;
       g_free (v->denial);
-      v->denial = g_strdup ("it holds a subquery, but an expression sees only the source object");
+      v->denial = g_strdup (_("it holds a subquery, but an expression sees only the source object"));
       return SQLITE_DENY;
 
     case SQLITE_READ:
       if (g_strcmp0 (arg1, v->table) == 0)
         return SQLITE_OK;
       g_free (v->denial);
-      v->denial = g_strdup_printf ("it reads the table “%s”, but an expression sees only "
-                                   "the source object", arg1);
+      v->denial = g_strdup_printf (_("it reads the table “%s”, but an expression sees only "
+                                     "the source object"), arg1);
       return SQLITE_DENY;
 
     case SQLITE_FUNCTION:
@@ -1033,7 +1035,7 @@ authorize_expression (void       *data,
 
     default:
       g_free (v->denial);
-      v->denial = g_strdup ("it is not a plain expression");
+      v->denial = g_strdup (_("it is not a plain expression"));
       return SQLITE_DENY;
     }
 }
@@ -1087,7 +1089,7 @@ bind_source_object (Validator     *v,
   if (rc != SQLITE_OK)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, NULL,
-                              "cannot check expressions over entity %s: %s", source->name,
+                              _("cannot check expressions over entity %s: %s"), source->name,
                               sqlite3_errstr (rc));
       return FALSE;
     }
@@ -1120,7 +1122,7 @@ check_expression (Validator     *v,
   if (rc != SQLITE_OK)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "not an SQL expression over a %s object: %s", source->name,
+                              _("not an SQL expression over a %s object: %s"), source->name,
                               v->denial != NULL ? v->denial : sqlite3_errmsg (v->db));
       return FALSE;
     }
@@ -1141,7 +1143,7 @@ check_attribute (Validator                *v,
   if (property == NULL)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "entity %s has no attribute “%s”", destination->name,
+                              _("entity %s has no attribute “%s”"), destination->name,
                               value->attribute);
       return FALSE;
     }
@@ -1149,7 +1151,7 @@ check_attribute (Validator                *v,
   if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "“%s” is a relationship of %s: give it under “relationships”",
+                              _("“%s” is a relationship of %s: give it under “relationships”"),
                               value->attribute, destination->name);
       return FALSE;
     }
@@ -1157,10 +1159,10 @@ check_attribute (Validator                *v,
   if (!godwit_property_is_stored (property))
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "“%s” of %s is %s, which the store does not keep", value->attribute,
-                              destination->name,
-                              property->kind == GODWIT_PROPERTY_KIND_FETCHED ? "a fetched property"
-                                                                             : "transient");
+                              property->kind == GODWIT_PROPERTY_KIND_FETCHED
+                              ? _("“%s” of %s is a fetched property, which the store does not keep")
+                              : _("“%s” of %s is transient, which the store does not keep"),
+                              value->attribute, destination->name);
       return FALSE;
     }
 
@@ -1189,7 +1191,7 @@ check_link (Validator             *v,
   if (property == NULL)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "entity %s has no relationship “%s”", destination->name,
+                              _("entity %s has no relationship “%s”"), destination->name,
                               link->relationship);
       return FALSE;
     }
@@ -1197,17 +1199,17 @@ check_link (Validator             *v,
   if (property->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "“%s” is %s of %s, not a relationship", link->relationship,
-                              property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE ? "an attribute"
-                                                                               : "a fetched property",
-                              destination->name);
+                              property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE
+                              ? _("“%s” is an attribute of %s, not a relationship")
+                              : _("“%s” is a fetched property of %s, not a relationship"),
+                              link->relationship, destination->name);
       return FALSE;
     }
 
   if (property->transient)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "“%s” of %s is transient, which the store does not keep",
+                              _("“%s” of %s is transient, which the store does not keep"),
                               link->relationship, destination->name);
       return FALSE;
     }
@@ -1215,8 +1217,8 @@ check_link (Validator             *v,
   if (property->to_many)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                              "“%s” of %s is a to-many relationship: an entity mapping links "
-                              "to-one relationships, so link its inverse instead",
+                              _("“%s” of %s is a to-many relationship: an entity mapping links "
+                                "to-one relationships, so link its inverse instead"),
                               link->relationship, destination->name);
       return FALSE;
     }
@@ -1228,7 +1230,7 @@ check_link (Validator             *v,
       g_autofree char *list = _godwit_json_join_quoted (names);
 
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, mapping_path,
-                              "this stage has no entity mapping “%s” (it has %s)", link->mapping,
+                              _("this stage has no entity mapping “%s” (it has %s)"), link->mapping,
                               list);
       return FALSE;
     }
@@ -1237,7 +1239,7 @@ check_link (Validator             *v,
   if (target == NULL || !godwit_entity_is_kind_of (made, target))
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, mapping_path,
-                              "“%s” makes %s objects, but “%s” of %s links to %s objects",
+                              _("“%s” makes %s objects, but “%s” of %s links to %s objects"),
                               link->mapping, made->name, link->relationship, destination->name,
                               property->destination_entity);
       return FALSE;
@@ -1322,7 +1324,7 @@ check_custom_stage (Validator                   *v,
                                                               side == 0 ? "source" : "destination");
 
             _godwit_json_set_error (v->origin, error, GODWIT_ERROR_UNKNOWN_ENTITY, path,
-                                    "version “%s” has no entity “%s”",
+                                    _("version “%s” has no entity “%s”"),
                                     godwit_model_get_version_name (models[side]), sides[side]);
             return FALSE;
           }
@@ -1360,9 +1362,9 @@ check_custom_stage (Validator                   *v,
           g_autofree char *path = _godwit_json_member_path (mapping->json_path, "name");
 
           _godwit_json_set_error (v->origin, error, GODWIT_ERROR_INVALID_MODEL, path,
-                                  "“%s” is also the name of the implicit entity mapping that "
-                                  "copies %s objects (no entity mapping has %s as its "
-                                  "destination): choose another name", mapping->name, copied->name,
+                                  _("“%s” is also the name of the implicit entity mapping that "
+                                    "copies %s objects (no entity mapping has %s as its "
+                                    "destination): choose another name"), mapping->name, copied->name,
                                   copied->name);
           return FALSE;
         }
@@ -1399,7 +1401,7 @@ open_validator (Validator  *v,
   if (rc != SQLITE_OK)
     {
       _godwit_json_set_error (v->origin, error, GODWIT_ERROR_IO, NULL,
-                              "cannot open an SQLite database in memory to check expressions: %s",
+                              _("cannot open an SQLite database in memory to check expressions: %s"),
                               sqlite3_errstr (rc));
       return FALSE;
     }
@@ -1626,7 +1628,7 @@ godwit_migration_stage_validate (const GodwitMigrationStage  *stage,
   if (stage->kind != GODWIT_MIGRATION_STAGE_CUSTOM)
     {
       _godwit_json_set_error (origin, error, GODWIT_ERROR_INVALID_MODEL, stage->json_path,
-                              "not a custom stage");
+                              _("not a custom stage"));
       return FALSE;
     }
 

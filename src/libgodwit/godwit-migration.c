@@ -17,7 +17,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -130,6 +132,30 @@ find_mapping_model (GPtrArray   *mapping_models,
   return NULL;
 }
 
+/* The blockers of @diff that are an attribute's missing value: the diff
+ * gives each such property one blocker (whose words the locale picks). */
+static guint
+count_value_blockers (GodwitModelDiff *diff)
+{
+  GPtrArray *changes = godwit_model_diff_get_entity_changes (diff);
+  guint n = 0;
+
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const GodwitEntityChange *change = g_ptr_array_index (changes, i);
+
+      for (guint j = 0; j < change->properties->len; j++)
+        {
+          const GodwitPropertyChange *property = g_ptr_array_index (change->properties, j);
+
+          if (property->needs_value && property->destination->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
+            n++;
+        }
+    }
+
+  return n;
+}
+
 /* A plan's custom stage wins; an Xcode mapping model comes next, as in
  * Core Data; otherwise the step is inferred when the diff allows it. */
 static GodwitMigrationStep *
@@ -184,16 +210,11 @@ plan_step (GodwitMigration *self,
   if (!godwit_model_diff_is_inferable (step->diff))
     {
       g_autoptr(GPtrArray) blockers = godwit_model_diff_dup_blockers (step->diff);
-      gboolean only_values = TRUE;
 
       /* A missing value is checked against the data: the first step's
        * when planning (count_first_step()), later ones' when they run.
        * Every other blocker makes the step impossible to infer. */
-      for (guint i = 0; i < blockers->len; i++)
-        if (strstr (g_ptr_array_index (blockers, i), "without a default value") == NULL)
-          only_values = FALSE;
-
-      if (!only_values)
+      if (count_value_blockers (step->diff) != blockers->len)
         {
           step->kind = GODWIT_MIGRATION_STEP_NOT_MIGRATABLE;
           for (guint i = 0; i < blockers->len; i++)
@@ -320,10 +341,11 @@ godwit_migration_new (const char           *store_path,
       GodwitModel *nearest = godwit_version_match_get_nearest_version (match);
 
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
-                   "%s: the store matches no version of %s (the nearest is “%s”): "
-                   "Godwit cannot tell where to migrate from",
-                   store_path, godwit_model_bundle_get_path (bundle) ? godwit_model_bundle_get_path (bundle) : "the bundle",
-                   nearest != NULL ? godwit_model_get_version_name (nearest) : "none");
+                   _("%s: the store matches no version of %s (the nearest is “%s”): "
+                     "Godwit cannot tell where to migrate from"),
+                   store_path,
+                   godwit_model_bundle_get_path (bundle) ? godwit_model_bundle_get_path (bundle) : _("the bundle"),
+                   nearest != NULL ? godwit_model_get_version_name (nearest) : _("none"));
       return NULL;
     }
 
@@ -336,8 +358,8 @@ godwit_migration_new (const char           *store_path,
   if (to < from)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
-                   "%s: the store is at “%s”, after the target “%s”: migrations only go forward "
-                   "(use rollback to return to a backup)",
+                   _("%s: the store is at “%s”, after the target “%s”: migrations only go forward "
+                     "(use rollback to return to a backup)"),
                    store_path, godwit_model_get_version_name (self->source_version),
                    godwit_model_get_version_name (self->target_version));
       return NULL;
@@ -562,8 +584,8 @@ pin_snapshot (ImpactCount  *count,
 
   if (!_godwit_sql_run_open (&count->run, SQLITE_OPEN_READONLY, NULL, error))
     return FALSE;
-  if (!_godwit_sql_run_execute (&count->run, "impact analysis", "BEGIN", error) ||
-      !_godwit_sql_run_query_int (&count->run, "impact analysis", "SELECT COUNT(*) FROM sqlite_master",
+  if (!_godwit_sql_run_execute (&count->run, _("impact analysis"), "BEGIN", error) ||
+      !_godwit_sql_run_query_int (&count->run, _("impact analysis"), "SELECT COUNT(*) FROM sqlite_master",
                                   &n_schema_rows, error))
     return FALSE;
 
@@ -623,7 +645,7 @@ checkpoint (const char  *path,
     return TRUE;
 
   ok = _godwit_sql_run_open (&run, SQLITE_OPEN_READWRITE, NULL, error) &&
-       _godwit_sql_run_execute (&run, "checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)", error);
+       _godwit_sql_run_execute (&run, _("checkpoint"), "PRAGMA wal_checkpoint(TRUNCATE)", error);
   /* Closing removes the -wal. */
   sqlite3_close (run.db);
 
@@ -762,8 +784,8 @@ verify_relationships (GodwitMigration  *self,
           if (orphans != 0)
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                           "%s: verification failed: %" G_GINT64_FORMAT " %s objects point with %s.%s "
-                           "at objects that do not exist",
+                           _("%s: verification failed: %" PRId64 " %s objects point with %s.%s "
+                             "at objects that do not exist"),
                            path, orphans, column->entity->name, column->entity->name, column->property->name);
               return FALSE;
             }
@@ -787,14 +809,14 @@ verify_relationships (GodwitMigration  *self,
       if (orphans != 0)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                       "%s: verification failed: %" G_GINT64_FORMAT " rows of %s point at objects that do not exist",
+                       _("%s: verification failed: %" PRId64 " rows of %s point at objects that do not exist"),
                        path, orphans, join->name);
           return FALSE;
         }
     }
 
   g_ptr_array_add (self->verification,
-                   g_strdup_printf ("relationships: %u foreign keys and join tables checked, every one resolves",
+                   g_strdup_printf (_("relationships: %u foreign keys and join tables checked, every one resolves"),
                                     checked));
 
   return TRUE;
@@ -828,11 +850,11 @@ verify (GodwitMigration  *self,
       g_strcmp0 ((const char *) sqlite3_column_text (statement, 0), "ok") != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: verification failed: integrity check says “%s”", path,
+                   _("%s: verification failed: integrity check says “%s”"), path,
                    statement != NULL ? (const char *) sqlite3_column_text (statement, 0) : sqlite3_errmsg (db));
       goto out;
     }
-  g_ptr_array_add (self->verification, g_strdup ("integrity check: ok"));
+  g_ptr_array_add (self->verification, g_strdup (_("integrity check: ok")));
 
   if (!verify_relationships (self, db, path, error))
     goto out;
@@ -846,12 +868,12 @@ verify (GodwitMigration  *self,
   if (godwit_version_match_get_matched_version (match) == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: verification failed: the metadata does not match version “%s”",
+                   _("%s: verification failed: the metadata does not match version “%s”"),
                    path, godwit_model_get_version_name (self->target_version));
       goto out;
     }
   g_ptr_array_add (self->verification,
-                   g_strdup_printf ("metadata: every entity's version hash matches “%s”",
+                   g_strdup_printf (_("metadata: every entity's version hash matches “%s”"),
                                     godwit_model_get_version_name (self->target_version)));
 
   ok = TRUE;
@@ -935,7 +957,7 @@ godwit_migration_run (GodwitMigration  *self,
         }
 
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: cannot migrate to “%s”: %s", self->store_path,
+                   _("%s: cannot migrate to “%s”: %s"), self->store_path,
                    godwit_model_get_version_name (self->target_version), reasons->str);
       return FALSE;
     }
@@ -1001,8 +1023,8 @@ godwit_migration_run (GodwitMigration  *self,
     }
 
   g_ptr_array_add (self->verification,
-                   g_strdup_printf ("object counts: in each of %u steps every entity has the objects "
-                                    "its mapping predicts (%u counts)", self->steps->len, n_checked));
+                   g_strdup_printf (_("object counts: in each of %u steps every entity has the objects "
+                                      "its mapping predicts (%u counts)"), self->steps->len, n_checked));
 
   report (self, self->steps->len, "verify", NULL, 0, 1);
   if (!verify (self, path, error))
@@ -1018,7 +1040,7 @@ godwit_migration_run (GodwitMigration  *self,
     goto out;
 
   report (self, self->steps->len, "replace", NULL, 0, 1);
-  description = g_strdup_printf ("before migrating from “%s” to “%s”",
+  description = g_strdup_printf (_("before migrating from “%s” to “%s”"),
                                  godwit_model_get_version_name (self->source_version),
                                  godwit_model_get_version_name (self->target_version));
   g_clear_pointer (&self->backup, godwit_store_backup_free);

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,8 +88,8 @@ spend (Decoder  *d,
     {
       d->budget = 0;
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: the model has more than %d descriptions and values "
-                   "(objects shared by reference too many times)",
+                   _("%s: the model has more than %d descriptions and values "
+                     "(objects shared by reference too many times)"),
                    d->origin, DECODE_BUDGET);
       return FALSE;
     }
@@ -743,14 +745,14 @@ decode_attribute (Decoder             *d,
   if (!godwit_keyed_archive_get_int (d->archive, object, "NSAttributeType", &type))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: attribute %s.%s has no attribute type", d->origin, entity_name, property->name);
+                   _("%s: attribute %s.%s has no attribute type"), d->origin, entity_name, property->name);
       return FALSE;
     }
 
   if (!godwit_attribute_type_is_known (type))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: unknown attribute type %" G_GINT64_FORMAT " for %s.%s",
+                   _("%s: unknown attribute type %" PRId64 " for %s.%s"),
                    d->origin, type, entity_name, property->name);
       return FALSE;
     }
@@ -816,8 +818,8 @@ decode_relationship (Decoder             *d,
   if (min_count < 0 || min_count > G_MAXINT32 || max_count < 0 || max_count > G_MAXINT32)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: relationship %s.%s has an impossible count (minimum %" G_GINT64_FORMAT
-                   ", maximum %" G_GINT64_FORMAT ")",
+                   _("%s: relationship %s.%s has an impossible count (minimum %" PRId64
+                     ", maximum %" PRId64 ")"),
                    d->origin, entity_name, property->name, min_count, max_count);
       return FALSE;
     }
@@ -830,7 +832,7 @@ decode_relationship (Decoder             *d,
       if (delete_rule < GODWIT_DELETE_RULE_NO_ACTION || delete_rule > GODWIT_DELETE_RULE_DENY)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: unknown delete rule %" G_GINT64_FORMAT " for %s.%s",
+                       _("%s: unknown delete rule %" PRId64 " for %s.%s"),
                        d->origin, delete_rule, entity_name, property->name);
           return FALSE;
         }
@@ -886,14 +888,14 @@ decode_property (Decoder             *d,
   if (name == NULL || name[0] == '\0')
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: a property of entity %s has no name", d->origin, entity_name);
+                   _("%s: a property of entity %s has no name"), d->origin, entity_name);
       return FALSE;
     }
 
   if (key_name != NULL && strcmp (key_name, name) != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: entity %s lists property “%s” under the name “%s”",
+                   _("%s: entity %s lists property “%s” under the name “%s”"),
                    d->origin, entity_name, name, key_name);
       return FALSE;
     }
@@ -907,8 +909,8 @@ decode_property (Decoder             *d,
   else
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: property %s.%s is %s, not a property description", d->origin, entity_name, name,
-                   class_name != NULL ? class_name : "not an object");
+                   _("%s: property %s.%s is %s, not a property description"), d->origin, entity_name, name,
+                   class_name != NULL ? class_name : _("not an object"));
       return FALSE;
     }
 
@@ -1006,7 +1008,7 @@ dup_property_names (Decoder             *d,
       if (name == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: %s of entity %s names something that is not a property",
+                       _("%s: %s of entity %s names something that is not a property"),
                        d->origin, what, entity_name);
           return NULL;
         }
@@ -1046,7 +1048,7 @@ decode_fetch_indexes (Decoder             *d,
       if (name == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: a fetch index of entity %s has no name", d->origin, entity->name);
+                       _("%s: a fetch index of entity %s has no name"), d->origin, entity->name);
           return FALSE;
         }
 
@@ -1075,7 +1077,7 @@ decode_fetch_indexes (Decoder             *d,
           if (property == NULL || type < 0 || type > 1)
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                           "%s: element %u of fetch index %s of entity %s is malformed",
+                           _("%s: element %u of fetch index %s of entity %s is malformed"),
                            d->origin, j, name, entity->name);
               return FALSE;
             }
@@ -1101,7 +1103,7 @@ decode_fetch_indexes (Decoder             *d,
   for (guint i = 0; i < compound->len; i++)
     {
       g_auto(GStrv) properties = dup_property_names (d, g_ptr_array_index (compound, i),
-                                                     entity->name, "a compound index", error);
+                                                     entity->name, _("a compound index"), error);
       g_autofree char *name = NULL;
       GodwitFetchIndex *index;
 
@@ -1139,9 +1141,9 @@ decode_entity (Decoder             *d,
       const char *class_name = godwit_keyed_archive_get_class_name (d->archive, object);
 
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: entity “%s” is %s, not an entity description", d->origin,
+                   _("%s: entity “%s” is %s, not an entity description"), d->origin,
                    key_name != NULL ? key_name : "?",
-                   class_name != NULL ? class_name : "not an object");
+                   class_name != NULL ? class_name : _("not an object"));
       return NULL;
     }
 
@@ -1151,14 +1153,14 @@ decode_entity (Decoder             *d,
   if (name == NULL || name[0] == '\0')
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: an entity has no name", d->origin);
+                   _("%s: an entity has no name"), d->origin);
       return NULL;
     }
 
   if (key_name != NULL && strcmp (key_name, name) != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: the model lists entity “%s” under the name “%s”", d->origin, name, key_name);
+                   _("%s: the model lists entity “%s” under the name “%s”"), d->origin, name, key_name);
       return NULL;
     }
 
@@ -1175,7 +1177,7 @@ decode_entity (Decoder             *d,
       if (entity->parent_name == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: the parent of entity %s has no name", d->origin, name);
+                       _("%s: the parent of entity %s has no name"), d->origin, name);
           return NULL;
         }
     }
@@ -1207,7 +1209,7 @@ decode_entity (Decoder             *d,
           if (!g_hash_table_add (names, property->name))
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                           "%s: entity %s has two properties named %s", d->origin, name, property->name);
+                           _("%s: entity %s has two properties named %s"), d->origin, name, property->name);
               godwit_property_unref (property);
               return NULL;
             }
@@ -1230,7 +1232,7 @@ decode_entity (Decoder             *d,
       for (guint i = 0; i < tuples->len; i++)
         {
           char **tuple = dup_property_names (d, g_ptr_array_index (tuples, i),
-                                             name, "a uniqueness constraint", error);
+                                             name, _("a uniqueness constraint"), error);
 
           if (tuple == NULL)
             return NULL;
@@ -1295,7 +1297,7 @@ drop_inherited_copies (Decoder    *d,
         if (++depth > MAX_ENTITY_DEPTH)
           {
             g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                         "%s: entity %s has more than %d ancestors (or its parents form a cycle)",
+                         _("%s: entity %s has more than %d ancestors (or its parents form a cycle)"),
                          d->origin, entity->name, MAX_ENTITY_DEPTH);
             return FALSE;
           }
@@ -1374,7 +1376,7 @@ dup_sorted_names (Decoder             *d,
       if (name == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: an element of the model's %s is not a name",
+                       _("%s: an element of the model's %s is not a name"),
                        d->origin, what);
           return NULL;
         }
@@ -1399,7 +1401,7 @@ decode_model_extras (Decoder             *d,
   if (identifiers_object != NULL)
     {
       g_autoptr(GPtrArray) identifiers = dup_sorted_names (d, identifiers_object, NULL,
-                                                           "version identifiers", error);
+                                                           _("version identifiers"), error);
 
       if (identifiers == NULL)
         return FALSE;
@@ -1424,13 +1426,13 @@ decode_model_extras (Decoder             *d,
           if (name == NULL)
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                           "%s: a configuration of the model has no name",
+                           _("%s: a configuration of the model has no name"),
                            d->origin);
               return FALSE;
             }
 
           entities = dup_sorted_names (d, g_ptr_array_index (values, i), "NSEntityName",
-                                       "configurations", error);
+                                       _("configurations"), error);
           if (entities == NULL)
             return FALSE;
 
@@ -1457,7 +1459,7 @@ decode_model_extras (Decoder             *d,
           if (name == NULL)
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                           "%s: a fetch request template of the model has no name",
+                           _("%s: a fetch request template of the model has no name"),
                            d->origin);
               return FALSE;
             }
@@ -1513,8 +1515,8 @@ _godwit_model_new_from_archive (const guint8       *data,
   if (g_strcmp0 (class_name, "NSManagedObjectModel") != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: the archive holds %s, not a managed object model (NSManagedObjectModel)",
-                   origin, class_name != NULL ? class_name : "no object");
+                   _("%s: the archive holds %s, not a managed object model (NSManagedObjectModel)"),
+                   origin, class_name != NULL ? class_name : _("no object"));
       return NULL;
     }
 
@@ -1580,7 +1582,7 @@ inflate_raw (const guint8  *data,
   if (length == 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                   "%s: the model cache is empty", origin);
+                   _("%s: the model cache is empty"), origin);
       return NULL;
     }
 
@@ -1599,7 +1601,7 @@ inflate_raw (const guint8  *data,
       if (result == G_CONVERTER_ERROR)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: the model cache is not valid raw DEFLATE data (%s)",
+                       _("%s: the model cache is not valid raw DEFLATE data (%s)"),
                        origin, local_error->message);
           return NULL;
         }
@@ -1609,7 +1611,7 @@ inflate_raw (const guint8  *data,
       if (inflated->len + bytes_written > GODWIT_PLIST_MAX_SIZE)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "%s: the model cache inflates to more than %d MiB",
+                       _("%s: the model cache inflates to more than %d MiB"),
                        origin, GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
           return NULL;
         }
@@ -1621,7 +1623,7 @@ inflate_raw (const guint8  *data,
       if (bytes_read == 0 && bytes_written == 0)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_ARCHIVE,
-                       "%s: the model cache is truncated", origin);
+                       _("%s: the model cache is truncated"), origin);
           return NULL;
         }
     }

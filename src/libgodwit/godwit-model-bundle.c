@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,7 +146,7 @@ compare_version_name_pointers (gconstpointer a,
 static const char *
 describe (GodwitModelBundle *self)
 {
-  return self->path != NULL ? self->path : "the model bundle";
+  return self->path != NULL ? self->path : _("the model bundle");
 }
 
 static char *
@@ -190,7 +191,7 @@ list_versions (GodwitModelBundle  *self,
       if (names->len == MAX_VERSIONS)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "%s: more than %d model versions", self->path, MAX_VERSIONS);
+                       _("%s: more than %d model versions"), self->path, MAX_VERSIONS);
           return NULL;
         }
 
@@ -200,7 +201,7 @@ list_versions (GodwitModelBundle  *self,
   if (names->len == 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NO_VERSIONS,
-                   "%s: holds no model version (no *%s inside)", self->path, suffix);
+                   _("%s: holds no model version (no *%s inside)"), self->path, suffix);
       return NULL;
     }
 
@@ -224,7 +225,7 @@ load_xcdatamodel (const char  *path,
   if (!S_ISDIR (st.st_mode))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is a file, but an .xcdatamodel is a folder", path);
+                   _("%s: is a file, but an .xcdatamodel is a folder"), path);
       return NULL;
     }
 
@@ -233,11 +234,11 @@ load_xcdatamodel (const char  *path,
       elements = g_build_filename (path, "elements", NULL);
       if (g_file_test (elements, G_FILE_TEST_EXISTS))
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LEGACY_MODEL_FORMAT,
-                     "%s: an Xcode 3 model in the legacy format: "
-                     "open and save it in a current Xcode", path);
+                     _("%s: an Xcode 3 model in the legacy format: "
+                       "open and save it in a current Xcode"), path);
       else
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                     "%s: has no contents file", path);
+                     _("%s: has no contents file"), path);
       return NULL;
     }
 
@@ -252,7 +253,7 @@ load_mom (const char  *path,
   g_autofree char *data = NULL;
   gsize length = 0;
 
-  data = _godwit_file_read_bounded (path, "a compiled .mom model file", MAX_MOM_SIZE, &length, error);
+  data = _godwit_file_read_bounded (path, _("a compiled .mom model file"), MAX_MOM_SIZE, &length, error);
   if (data == NULL)
     return NULL;
 
@@ -281,7 +282,7 @@ set_current_version (GodwitModelBundle  *self,
   if (current == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
-                   "%s: names “%s” as the current version, which %s does not have",
+                   _("%s: names “%s” as the current version, which %s does not have"),
                    declared_in, name, self->path);
       return FALSE;
     }
@@ -370,7 +371,7 @@ read_declared_hashes (GodwitModelBundle  *self,
   if (plist_get_node_type (versions) != PLIST_DICT)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: NSManagedObjectModel_VersionHashes is not a dictionary", plist_path);
+                   _("%s: NSManagedObjectModel_VersionHashes is not a dictionary"), plist_path);
       return FALSE;
     }
 
@@ -459,7 +460,7 @@ require_folder (const char  *path,
     return TRUE;
 
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-               "%s: is a file, but %s is a folder", path, what);
+               _("%s: is a file, but %s is a folder"), path, what);
 
   return FALSE;
 }
@@ -501,7 +502,7 @@ godwit_model_bundle_new_for_path (const char  *path,
   if (g_str_has_suffix (name, ".xcdatamodeld"))
     {
       self->kind = GODWIT_MODEL_BUNDLE_KIND_XCDATAMODELD;
-      if (!require_folder (self->path, &st, "an .xcdatamodeld bundle", error) ||
+      if (!require_folder (self->path, &st, _("an .xcdatamodeld bundle"), error) ||
           !load_xcdatamodeld (self, error))
         return NULL;
     }
@@ -519,7 +520,7 @@ godwit_model_bundle_new_for_path (const char  *path,
   else if (g_str_has_suffix (name, ".momd"))
     {
       self->kind = GODWIT_MODEL_BUNDLE_KIND_MOMD;
-      if (!require_folder (self->path, &st, "a compiled .momd bundle", error) ||
+      if (!require_folder (self->path, &st, _("a compiled .momd bundle"), error) ||
           !load_momd (self, error))
         return NULL;
     }
@@ -537,8 +538,8 @@ godwit_model_bundle_new_for_path (const char  *path,
   else
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: not a Core Data model: expected an .xcdatamodeld or .xcdatamodel "
-                   "folder, a compiled .momd folder or a .mom file", self->path);
+                   _("%s: not a Core Data model: expected an .xcdatamodeld or .xcdatamodel "
+                     "folder, a compiled .momd folder or a .mom file"), self->path);
       return NULL;
     }
 
@@ -766,7 +767,7 @@ godwit_model_bundle_find_target_version (GodwitModelBundle  *self,
                         : godwit_model_bundle_get_current_version (self);
   if (target == NULL)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
-                 "%s: no version named “%s”", godwit_model_bundle_get_path (self), name);
+                 _("%s: no version named “%s”"), godwit_model_bundle_get_path (self), name);
 
   return target;
 }
@@ -812,7 +813,7 @@ godwit_model_bundle_set_version_order (GodwitModelBundle   *self,
       if (model == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_VERSION,
-                       "%s: the version order names “%s”, which is not a version of the model",
+                       _("%s: the version order names “%s”, which is not a version of the model"),
                        describe (self), names[i]);
           return FALSE;
         }
@@ -820,7 +821,7 @@ godwit_model_bundle_set_version_order (GodwitModelBundle   *self,
       if (!g_hash_table_add (seen, (gpointer) names[i]))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: the version order names “%s” more than once",
+                       _("%s: the version order names “%s” more than once"),
                        describe (self), names[i]);
           return FALSE;
         }
@@ -835,8 +836,8 @@ godwit_model_bundle_set_version_order (GodwitModelBundle   *self,
       if (name == NULL || !g_hash_table_contains (seen, name))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: the version order leaves out version “%s”",
-                       describe (self), name != NULL ? name : "(unnamed)");
+                       _("%s: the version order leaves out version “%s”"),
+                       describe (self), name != NULL ? name : _("(unnamed)"));
           return FALSE;
         }
     }

@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-model-diff.h"
@@ -251,67 +252,73 @@ match_items (GPtrArray            *sources,
 
 /* Words */
 
-static const char *
-kind_name (const GodwitProperty *property)
-{
-  switch (property->kind)
-    {
-    case GODWIT_PROPERTY_KIND_ATTRIBUTE:
-      return "an attribute";
-    case GODWIT_PROPERTY_KIND_RELATIONSHIP:
-      return "a relationship";
-    default:
-      return "a fetched property";
-    }
-}
-
 static char *
 dup_delete_rule_name (GodwitDeleteRule rule)
 {
   const char *name = godwit_delete_rule_to_string (rule);
 
-  return name != NULL ? g_strdup (name) : g_strdup_printf ("rule number %d", (int) rule);
+  return name != NULL ? g_strdup (name) : g_strdup_printf (_("rule number %d"), (int) rule);
 }
 
 static char *
 dup_quoted (const char *value)
 {
-  return value != NULL ? g_strdup_printf ("“%s”", value) : g_strdup ("none");
+  /* Translators: a missing value, e.g. in “default value changes from none to “0”” */
+  return value != NULL ? g_strdup_printf ("“%s”", value) : g_strdup (_("none"));
 }
 
 static char *
 dup_count_range (const GodwitProperty *property)
 {
   if (property->max_count == 0)
-    return g_strdup_printf ("%d…unbounded", property->min_count);
+    return g_strdup_printf (_("%d…unbounded"), property->min_count);
 
   return g_strdup_printf ("%d…%d", property->min_count, property->max_count);
 }
 
-/* What an added property is, e.g. "non-optional Boolean attribute, default “NO”". */
+/* What an added property is, e.g. "non-optional Boolean attribute, default “NO”";
+ * each combination is one phrase, for the adjectives to agree in translation. */
 static char *
 dup_property_summary (const GodwitProperty *property)
 {
-  const char *optional = property->optional ? "optional" : "non-optional";
+  const char *destination = property->destination_entity;
+
+  if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && property->to_many && property->ordered)
+    return g_strdup_printf (property->optional ? _("optional to-many ordered relationship to %s")
+                                               : _("non-optional to-many ordered relationship to %s"),
+                            destination);
+
+  if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && property->to_many)
+    return g_strdup_printf (property->optional ? _("optional to-many relationship to %s")
+                                               : _("non-optional to-many relationship to %s"),
+                            destination);
+
+  if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && property->ordered)
+    return g_strdup_printf (property->optional ? _("optional to-one ordered relationship to %s")
+                                               : _("non-optional to-one ordered relationship to %s"),
+                            destination);
 
   if (property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP)
-    return g_strdup_printf ("%s %s %srelationship to %s", optional,
-                            property->to_many ? "to-many" : "to-one",
-                            property->ordered ? "ordered " : "",
-                            property->destination_entity);
+    return g_strdup_printf (property->optional ? _("optional to-one relationship to %s")
+                                               : _("non-optional to-one relationship to %s"),
+                            destination);
 
   if (property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
     {
       g_autofree char *type = godwit_attribute_type_dup_name (property->attribute_type);
 
       if (property->default_value != NULL)
-        return g_strdup_printf ("%s %s attribute, default “%s”", optional, type,
-                                property->default_value);
+        /* Translators: an attribute type such as “String”, then the default value */
+        return g_strdup_printf (property->optional ? _("optional %s attribute, default “%s”")
+                                                   : _("non-optional %s attribute, default “%s”"),
+                                type, property->default_value);
 
-      return g_strdup_printf ("%s %s attribute", optional, type);
+      /* Translators: an attribute type such as “String” */
+      return g_strdup_printf (property->optional ? _("optional %s attribute") : _("non-optional %s attribute"),
+                              type);
     }
 
-  return g_strdup ("fetched property");
+  return g_strdup (_("fetched property"));
 }
 
 static char *
@@ -394,19 +401,52 @@ set_blocker (GodwitPropertyChange *change,
     }
 }
 
+/* How a property comes to need a value in every stored object. */
+typedef enum
+{
+  NEEDS_VALUE_ADDED,
+  NEEDS_VALUE_NON_OPTIONAL,
+  NEEDS_VALUE_STORED,
+} NeedsValueReason;
+
 /* @name: the property's name as the store knows it, or as added. */
 static void
 set_needs_value (GodwitPropertyChange *change,
                  const char           *entity,
                  const char           *name,
-                 const char           *how)
+                 NeedsValueReason      reason)
 {
+  gboolean relationship = change->destination->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP;
+
   change->needs_value = TRUE;
-  if (change->destination->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP)
-    set_blocker (change, "%s.%s %s: a to-one relationship has no default value to fill it",
-                 entity, name, how);
-  else
-    set_blocker (change, "%s.%s %s without a default value", entity, name, how);
+  switch (reason)
+    {
+    case NEEDS_VALUE_ADDED:
+      set_blocker (change, relationship
+                   ? _("%s.%s is added as non-optional: a to-one relationship has no default value to fill it")
+                   /* Translators: one sentence, without “; ”, which joins a property's obstacles */
+                   : _("%s.%s is added as non-optional without a default value"),
+                   entity, name);
+      break;
+
+    case NEEDS_VALUE_NON_OPTIONAL:
+      set_blocker (change, relationship
+                   ? _("%s.%s becomes non-optional: a to-one relationship has no default value to fill it")
+                   /* Translators: one sentence, without “; ”, which joins a property's obstacles */
+                   : _("%s.%s becomes non-optional without a default value"),
+                   entity, name);
+      break;
+
+    case NEEDS_VALUE_STORED:
+    default:
+      set_blocker (change, relationship
+                   ? _("%s.%s becomes stored as non-optional: a to-one relationship has no default value "
+                       "to fill it")
+                   /* Translators: one sentence, without “; ”, which joins a property's obstacles */
+                   : _("%s.%s becomes stored as non-optional without a default value"),
+                   entity, name);
+      break;
+    }
 }
 
 static GodwitPropertyChange *
@@ -434,9 +474,10 @@ added_property_change (const char     *entity,
   GodwitPropertyChange *change = property_change_new (GODWIT_CHANGE_ADDED, NULL, property);
   g_autofree char *summary = dup_property_summary (property);
 
-  change->explanation = g_strdup_printf ("%s.%s is added (%s)", entity, property->name, summary);
+  /* Translators: entity.property is added (what it is, e.g. “optional String attribute”) */
+  change->explanation = g_strdup_printf (_("%s.%s is added (%s)"), entity, property->name, summary);
   if (entity_existed && requires_value (property))
-    set_needs_value (change, entity, property->name, "is added as non-optional");
+    set_needs_value (change, entity, property->name, NEEDS_VALUE_ADDED);
 
   return change;
 }
@@ -448,7 +489,8 @@ removed_property_change (const char     *entity,
   GodwitPropertyChange *change = property_change_new (GODWIT_CHANGE_REMOVED, property, NULL);
   g_autofree char *summary = dup_property_summary (property);
 
-  change->explanation = g_strdup_printf ("%s.%s is removed (%s): its stored values are dropped",
+  /* Translators: entity.property is removed (what it was, e.g. “optional String attribute”) */
+  change->explanation = g_strdup_printf (_("%s.%s is removed (%s): its stored values are dropped"),
                                          entity, property->name, summary);
 
   return change;
@@ -491,10 +533,10 @@ compare_attributes (GodwitPropertyChange *change,
       g_autofree char *new_type = godwit_attribute_type_dup_name (to->attribute_type);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_TYPE;
-      add_clause (clauses, "type changes from %s to %s", old_type, new_type);
+      add_clause (clauses, _("type changes from %s to %s"), old_type, new_type);
       /* Inferred mappings copy values as they are; converting them is a
        * custom step. */
-      set_blocker (change, "%s.%s changes type from %s to %s: needs a custom mapping",
+      set_blocker (change, _("%s.%s changes type from %s to %s: needs a custom mapping"),
                    entity, from->name, old_type, new_type);
     }
 
@@ -504,7 +546,7 @@ compare_attributes (GodwitPropertyChange *change,
       g_autofree char *new_value = dup_quoted (to->default_value);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_DEFAULT_VALUE;
-      add_clause (clauses, "default value changes from %s to %s", old_value, new_value);
+      add_clause (clauses, _("default value changes from %s to %s"), old_value, new_value);
     }
 
   if (g_strcmp0 (from->min_value, to->min_value) != 0 ||
@@ -516,7 +558,7 @@ compare_attributes (GodwitPropertyChange *change,
       g_autofree char *new_max = dup_quoted (to->max_value);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_VALIDATION;
-      add_clause (clauses, "minimum and maximum value change from %s and %s to %s and %s",
+      add_clause (clauses, _("minimum and maximum value change from %s and %s to %s and %s"),
                   old_min, old_max, new_min, new_max);
     }
 
@@ -524,16 +566,16 @@ compare_attributes (GodwitPropertyChange *change,
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_EXTERNAL_STORAGE;
       add_clause (clauses, "%s", to->allows_external_binary_data_storage
-                                 ? "allows external binary storage"
-                                 : "no longer allows external binary storage");
+                                 ? _("allows external binary storage")
+                                 : _("no longer allows external binary storage"));
     }
 
   if (from->preserves_value_in_history_on_deletion != to->preserves_value_in_history_on_deletion)
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_PRESERVE_AFTER_DELETION;
       add_clause (clauses, "%s", to->preserves_value_in_history_on_deletion
-                                 ? "preserves its value in history after deletion"
-                                 : "no longer preserves its value in history after deletion");
+                                 ? _("preserves its value in history after deletion")
+                                 : _("no longer preserves its value in history after deletion"));
     }
 }
 
@@ -552,11 +594,11 @@ compare_relationships (GodwitModelDiff      *self,
       g_hash_table_lookup (self->counterparts, old_target) != new_target)
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_DESTINATION;
-      add_clause (clauses, "destination changes from %s to %s",
+      add_clause (clauses, _("destination changes from %s to %s"),
                   from->destination_entity, to->destination_entity);
       /* The stored links lead to objects that do not become objects of
        * the new destination. */
-      set_blocker (change, "%s.%s changes destination from %s to %s: needs a custom mapping",
+      set_blocker (change, _("%s.%s changes destination from %s to %s: needs a custom mapping"),
                    entity, from->name, from->destination_entity, to->destination_entity);
     }
 
@@ -568,7 +610,7 @@ compare_relationships (GodwitModelDiff      *self,
       g_autofree char *new_inverse = dup_quoted (to->inverse_name);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_INVERSE;
-      add_clause (clauses, "inverse changes from %s to %s", old_inverse, new_inverse);
+      add_clause (clauses, _("inverse changes from %s to %s"), old_inverse, new_inverse);
     }
 
   /* Both ways are inferable; objects with several destinations cannot
@@ -576,15 +618,15 @@ compare_relationships (GodwitModelDiff      *self,
   if (from->to_many != to->to_many)
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_TO_MANY;
-      add_clause (clauses, "%s", to->to_many ? "changes from to-one to to-many"
-                                             : "changes from to-many to to-one");
+      add_clause (clauses, "%s", to->to_many ? _("changes from to-one to to-many")
+                                             : _("changes from to-many to to-one"));
     }
 
   if (from->ordered != to->ordered)
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_ORDERED;
-      add_clause (clauses, "changes from %s to %s", from->ordered ? "ordered" : "unordered",
-                  to->ordered ? "ordered" : "unordered");
+      add_clause (clauses, "%s", to->ordered ? _("changes from unordered to ordered")
+                                             : _("changes from ordered to unordered"));
     }
 
   /* A to-one ↔ to-many change moves the maximum count by itself. */
@@ -595,7 +637,7 @@ compare_relationships (GodwitModelDiff      *self,
       g_autofree char *new_range = dup_count_range (to);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_COUNT;
-      add_clause (clauses, "count changes from %s to %s", old_range, new_range);
+      add_clause (clauses, _("count changes from %s to %s"), old_range, new_range);
     }
 
   if (from->delete_rule != to->delete_rule)
@@ -604,7 +646,7 @@ compare_relationships (GodwitModelDiff      *self,
       g_autofree char *new_rule = dup_delete_rule_name (to->delete_rule);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_DELETE_RULE;
-      add_clause (clauses, "delete rule changes from %s to %s", old_rule, new_rule);
+      add_clause (clauses, _("delete rule changes from %s to %s"), old_rule, new_rule);
     }
 }
 
@@ -622,14 +664,14 @@ compare_stored (GodwitModelDiff      *self,
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_OPTIONAL;
       if (to->optional)
-        add_clause (clauses, "becomes optional");
+        add_clause (clauses, "%s", _("becomes optional"));
       else if (to->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE && to->default_value != NULL)
-        add_clause (clauses, "becomes non-optional with default value “%s”", to->default_value);
+        add_clause (clauses, _("becomes non-optional with default value “%s”"), to->default_value);
       else
-        add_clause (clauses, "becomes non-optional");
+        add_clause (clauses, "%s", _("becomes non-optional"));
 
       if (requires_value (to))
-        set_needs_value (change, entity, from->name, "becomes non-optional");
+        set_needs_value (change, entity, from->name, NEEDS_VALUE_NON_OPTIONAL);
     }
 
   if (from->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
@@ -643,14 +685,63 @@ compare_stored (GodwitModelDiff      *self,
       g_autofree char *new_modifier = dup_quoted (to->version_hash_modifier);
 
       change->changes |= GODWIT_PROPERTY_CHANGE_VERSION_HASH_MODIFIER;
-      add_clause (clauses, "version hash modifier changes from %s to %s",
+      add_clause (clauses, _("version hash modifier changes from %s to %s"),
                   old_modifier, new_modifier);
     }
 
   if (from->indexed != to->indexed)
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_INDEXED;
-      add_clause (clauses, "%s", to->indexed ? "becomes indexed" : "is no longer indexed");
+      add_clause (clauses, "%s", to->indexed ? _("becomes indexed") : _("is no longer indexed"));
+    }
+}
+
+/* Each pair of kinds is one sentence, for the articles to agree in
+ * translation. */
+static void
+add_kind_change (GodwitPropertyChange *change,
+                 const char           *entity,
+                 GPtrArray            *clauses)
+{
+  GodwitPropertyKind from = change->source->kind;
+  GodwitPropertyKind to = change->destination->kind;
+  const char *name = change->source->name;
+
+  if (from == GODWIT_PROPERTY_KIND_ATTRIBUTE && to == GODWIT_PROPERTY_KIND_RELATIONSHIP)
+    {
+      add_clause (clauses, "%s", _("changes from an attribute to a relationship"));
+      set_blocker (change, _("%s.%s changes from an attribute to a relationship: needs a custom mapping"),
+                   entity, name);
+    }
+  else if (from == GODWIT_PROPERTY_KIND_ATTRIBUTE)
+    {
+      add_clause (clauses, "%s", _("changes from an attribute to a fetched property"));
+      set_blocker (change, _("%s.%s changes from an attribute to a fetched property: needs a custom mapping"),
+                   entity, name);
+    }
+  else if (from == GODWIT_PROPERTY_KIND_RELATIONSHIP && to == GODWIT_PROPERTY_KIND_ATTRIBUTE)
+    {
+      add_clause (clauses, "%s", _("changes from a relationship to an attribute"));
+      set_blocker (change, _("%s.%s changes from a relationship to an attribute: needs a custom mapping"),
+                   entity, name);
+    }
+  else if (from == GODWIT_PROPERTY_KIND_RELATIONSHIP)
+    {
+      add_clause (clauses, "%s", _("changes from a relationship to a fetched property"));
+      set_blocker (change, _("%s.%s changes from a relationship to a fetched property: needs a custom mapping"),
+                   entity, name);
+    }
+  else if (to == GODWIT_PROPERTY_KIND_ATTRIBUTE)
+    {
+      add_clause (clauses, "%s", _("changes from a fetched property to an attribute"));
+      set_blocker (change, _("%s.%s changes from a fetched property to an attribute: needs a custom mapping"),
+                   entity, name);
+    }
+  else
+    {
+      add_clause (clauses, "%s", _("changes from a fetched property to a relationship"));
+      set_blocker (change, _("%s.%s changes from a fetched property to a relationship: needs a custom mapping"),
+                   entity, name);
     }
 }
 
@@ -675,24 +766,25 @@ matched_property_change (GodwitModelDiff *self,
     {
       /* Dropping the stored values is what a removal does. */
       change->changes |= flag;
-      add_clause (clauses, "becomes %s: its stored values are dropped",
-                  to->kind == GODWIT_PROPERTY_KIND_FETCHED ? "a fetched property" : "transient");
+      add_clause (clauses, "%s", to->kind == GODWIT_PROPERTY_KIND_FETCHED
+                                 ? _("becomes a fetched property: its stored values are dropped")
+                                 : _("becomes transient: its stored values are dropped"));
     }
   else if (!was_stored && is_stored)
     {
       change->changes |= flag;
-      add_clause (clauses, "was %s and is stored from now on: "
-                  "existing objects start without a value",
-                  from->kind == GODWIT_PROPERTY_KIND_FETCHED ? "a fetched property" : "transient");
+      add_clause (clauses, "%s", from->kind == GODWIT_PROPERTY_KIND_FETCHED
+                                 ? _("was a fetched property and is stored from now on: "
+                                     "existing objects start without a value")
+                                 : _("was transient and is stored from now on: "
+                                     "existing objects start without a value"));
       if (requires_value (to))
-        set_needs_value (change, entity, from->name, "becomes stored as non-optional");
+        set_needs_value (change, entity, from->name, NEEDS_VALUE_STORED);
     }
   else if (from->kind != to->kind)
     {
       change->changes |= GODWIT_PROPERTY_CHANGE_KIND;
-      add_clause (clauses, "changes from %s to %s", kind_name (from), kind_name (to));
-      set_blocker (change, "%s.%s changes from %s to %s: needs a custom mapping",
-                   entity, from->name, kind_name (from), kind_name (to));
+      add_kind_change (change, entity, clauses);
     }
   else
     compare_stored (self, change, entity, clauses);
@@ -700,7 +792,7 @@ matched_property_change (GodwitModelDiff *self,
   if (change->changes & GODWIT_PROPERTY_CHANGE_RENAMED)
     {
       change->kind = GODWIT_CHANGE_RENAMED;
-      subject = g_strdup_printf ("%s.%s is renamed to %s (renaming identifier “%s”)",
+      subject = g_strdup_printf (_("%s.%s is renamed to %s (renaming identifier “%s”)"),
                                  entity, from->name, to->name,
                                  item_renaming_identifier (to, &property_fields));
     }
@@ -711,7 +803,7 @@ matched_property_change (GodwitModelDiff *self,
     }
 
   if (change->kind == GODWIT_CHANGE_UNCHANGED)
-    change->explanation = g_strdup_printf ("%s.%s is unchanged", entity, from->name);
+    change->explanation = g_strdup_printf (_("%s.%s is unchanged"), entity, from->name);
   else if (clauses->len == 0)
     change->explanation = g_steal_pointer (&subject);
   else
@@ -785,7 +877,7 @@ dup_constraints_text (GodwitEntity *entity)
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
   if (entity->uniqueness_constraints->len == 0)
-    return g_strdup ("none");
+    return g_strdup (_("none"));
 
   for (guint i = 0; i < entity->uniqueness_constraints->len; i++)
     {
@@ -804,7 +896,7 @@ dup_fetch_indexes_text (GodwitEntity *entity)
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
   if (entity->fetch_indexes->len == 0)
-    return g_strdup ("none");
+    return g_strdup (_("none"));
 
   for (guint i = 0; i < entity->fetch_indexes->len; i++)
     {
@@ -819,10 +911,10 @@ dup_fetch_indexes_text (GodwitEntity *entity)
           g_string_append_printf (text, "%s%s %s %s", j > 0 ? ", " : "",
                                   element->property != NULL ? element->property : "",
                                   element->type != NULL ? element->type : "",
-                                  element->ascending ? "ascending" : "descending");
+                                  element->ascending ? _("ascending") : _("descending"));
         }
       if (index->partial_index_predicate != NULL)
-        g_string_append_printf (text, " where %s", index->partial_index_predicate);
+        g_string_append_printf (text, _(" where %s"), index->partial_index_predicate);
       g_string_append_c (text, ')');
       g_ptr_array_add (parts, g_string_free (text, FALSE));
     }
@@ -854,17 +946,17 @@ compare_entities (GodwitModelDiff    *self,
   /* Moving in or out of a hierarchy is inferable; merging hierarchies is
    * checked across all entities by check_merged_hierarchies(). */
   if (change->parent_changed)
-    add_clause (clauses, "parent entity changes from %s to %s",
-                from->parent != NULL ? from->parent->name : "none",
-                to->parent != NULL ? to->parent->name : "none");
+    add_clause (clauses, _("parent entity changes from %s to %s"),
+                from->parent != NULL ? from->parent->name : _("none"),
+                to->parent != NULL ? to->parent->name : _("none"));
 
   if (from->abstract != to->abstract)
     {
-      add_clause (clauses, "%s", to->abstract ? "becomes abstract" : "is no longer abstract");
+      add_clause (clauses, "%s", to->abstract ? _("becomes abstract") : _("is no longer abstract"));
       if (to->abstract)
         g_ptr_array_add (blockers,
-                         g_strdup_printf ("%s becomes abstract: its stored objects would belong "
-                                          "to no concrete entity; needs a custom mapping",
+                         g_strdup_printf (_("%s becomes abstract: its stored objects would belong "
+                                            "to no concrete entity; needs a custom mapping"),
                                           from->name));
     }
 
@@ -873,16 +965,16 @@ compare_entities (GodwitModelDiff    *self,
       g_autofree char *old_modifier = dup_quoted (from->version_hash_modifier);
       g_autofree char *new_modifier = dup_quoted (to->version_hash_modifier);
 
-      add_clause (clauses, "version hash modifier changes from %s to %s",
+      add_clause (clauses, _("version hash modifier changes from %s to %s"),
                   old_modifier, new_modifier);
     }
 
   if (strcmp (old_constraints, new_constraints) != 0)
-    add_clause (clauses, "uniqueness constraints change from %s to %s",
+    add_clause (clauses, _("uniqueness constraints change from %s to %s"),
                 old_constraints, new_constraints);
 
   if (strcmp (old_indexes, new_indexes) != 0)
-    add_clause (clauses, "fetch indexes change from %s to %s", old_indexes, new_indexes);
+    add_clause (clauses, _("fetch indexes change from %s to %s"), old_indexes, new_indexes);
 }
 
 static GodwitEntity *
@@ -963,10 +1055,10 @@ check_merged_hierarchies (GodwitModelDiff *self)
       /* Same destination root: there is a common ancestor. */
       ancestor = common_ancestor (first->destination, change->destination);
       g_hash_table_insert (blockers, change,
-                           g_strdup_printf ("%s and %s have no common ancestor entity in the "
-                                            "source but share the hierarchy of %s in the "
-                                            "destination: merging entity hierarchies cannot "
-                                            "be inferred",
+                           g_strdup_printf (_("%s and %s have no common ancestor entity in the "
+                                              "source but share the hierarchy of %s in the "
+                                              "destination: merging entity hierarchies cannot "
+                                              "be inferred"),
                                             first->source->name, change->source->name,
                                             ancestor->name));
     }
@@ -980,15 +1072,15 @@ dup_property_summary_clause (const GodwitPropertyChange *change)
   switch (change->kind)
     {
     case GODWIT_CHANGE_ADDED:
-      return g_strdup_printf ("%s added", change->destination->name);
+      return g_strdup_printf (_("%s added"), change->destination->name);
     case GODWIT_CHANGE_REMOVED:
-      return g_strdup_printf ("%s removed", change->source->name);
+      return g_strdup_printf (_("%s removed"), change->source->name);
     case GODWIT_CHANGE_RENAMED:
-      return g_strdup_printf ("%s renamed to %s%s", change->source->name, change->destination->name,
-                              (change->changes & ~GODWIT_PROPERTY_CHANGE_RENAMED) != 0
-                              ? " and modified" : "");
+      return g_strdup_printf ((change->changes & ~GODWIT_PROPERTY_CHANGE_RENAMED) != 0
+                              ? _("%s renamed to %s and modified") : _("%s renamed to %s"),
+                              change->source->name, change->destination->name);
     case GODWIT_CHANGE_MODIFIED:
-      return g_strdup_printf ("%s modified", change->source->name);
+      return g_strdup_printf (_("%s modified"), change->source->name);
     case GODWIT_CHANGE_UNCHANGED:
     default:
       return NULL;
@@ -1013,17 +1105,17 @@ describe_hash_change (GodwitEntityChange *change,
         continue;
 
       if (g_strcmp0 (from->destination_entity, to->destination_entity) != 0)
-        add_clause (clauses, "the destination of %s is renamed from %s to %s",
+        add_clause (clauses, _("the destination of %s is renamed from %s to %s"),
                     from->name, from->destination_entity, to->destination_entity);
       if (g_strcmp0 (from->inverse_name, to->inverse_name) != 0)
-        add_clause (clauses, "the inverse of %s is renamed from %s to %s",
+        add_clause (clauses, _("the inverse of %s is renamed from %s to %s"),
                     from->name, from->inverse_name, to->inverse_name);
     }
 
   if (clauses->len == 0)
     add_clause (clauses, "%s", change->source->parent != NULL
-                               ? "version hash changes with its parent entity’s"
-                               : "version hash changes");
+                               ? _("version hash changes with its parent entity’s")
+                               : _("version hash changes"));
 }
 
 /* Kind, explanation, inferability and blockers of a matched entity. */
@@ -1065,7 +1157,7 @@ describe_matched_entity (GodwitModelDiff    *self,
   if (strcmp (change->source->name, change->destination->name) != 0)
     {
       change->kind = GODWIT_CHANGE_RENAMED;
-      subject = g_strdup_printf ("%s is renamed to %s (renaming identifier “%s”)",
+      subject = g_strdup_printf (_("%s is renamed to %s (renaming identifier “%s”)"),
                                  change->source->name, change->destination->name,
                                  item_renaming_identifier (change->destination, &entity_fields));
     }
@@ -1078,7 +1170,7 @@ describe_matched_entity (GodwitModelDiff    *self,
     change->kind = GODWIT_CHANGE_UNCHANGED;
 
   if (change->kind == GODWIT_CHANGE_UNCHANGED)
-    change->explanation = g_strdup_printf ("%s is unchanged", change->source->name);
+    change->explanation = g_strdup_printf (_("%s is unchanged"), change->source->name);
   else if (clauses->len == 0)
     change->explanation = g_steal_pointer (&subject);
   else
@@ -1121,10 +1213,10 @@ entity_change_new (GodwitEntity *source,
                          added_property_change (destination->name,
                                                 g_ptr_array_index (properties, i), FALSE));
       if (destination->parent != NULL)
-        change->explanation = g_strdup_printf ("%s is added (a sub-entity of %s)",
+        change->explanation = g_strdup_printf (_("%s is added (a sub-entity of %s)"),
                                                destination->name, destination->parent->name);
       else
-        change->explanation = g_strdup_printf ("%s is added", destination->name);
+        change->explanation = g_strdup_printf (_("%s is added"), destination->name);
     }
   else if (destination == NULL)
     {
@@ -1135,7 +1227,7 @@ entity_change_new (GodwitEntity *source,
       for (guint i = 0; i < properties->len; i++)
         g_ptr_array_add (change->properties,
                          removed_property_change (source->name, g_ptr_array_index (properties, i)));
-      change->explanation = g_strdup_printf ("%s is removed: its stored objects are dropped",
+      change->explanation = g_strdup_printf (_("%s is removed: its stored objects are dropped"),
                                              source->name);
     }
 

@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-error.h"
@@ -104,7 +105,7 @@ parse_count (GMarkupParseContext  *context,
   if (!g_ascii_string_to_signed (string, 10, 0, G_MAXINT32, &value, NULL))
     {
       _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                "%s “%s” of relationship %s.%s is not a count from 0 to %d",
+                                _("%s “%s” of relationship %s.%s is not a count from 0 to %d"),
                                 name, string, parser->entity->name, property->name, G_MAXINT32);
       return FALSE;
     }
@@ -176,7 +177,7 @@ add_property (GMarkupParseContext  *context,
   if (godwit_entity_get_own_property (parser->entity, name) != NULL)
     {
       _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                "property %s.%s is defined twice", parser->entity->name, name);
+                                _("property %s.%s is defined twice"), parser->entity->name, name);
       return NULL;
     }
 
@@ -210,8 +211,8 @@ start_attribute (GMarkupParseContext  *context,
   if (type_name != NULL && !godwit_attribute_type_from_string (type_name, &type))
     {
       _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                "unknown attribute type “%s” for %s.%s", type_name, parser->entity->name,
-                                _godwit_markup_lookup (names, values, "name") ?: "(unnamed)");
+                                _("unknown attribute type “%s” for %s.%s"), type_name, parser->entity->name,
+                                _godwit_markup_lookup (names, values, "name") ?: _("(unnamed)"));
       return FALSE;
     }
 
@@ -253,8 +254,8 @@ start_relationship (GMarkupParseContext  *context,
   if (rule_name != NULL && !godwit_delete_rule_from_string (rule_name, &rule))
     {
       _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                "unknown delete rule “%s” for %s.%s", rule_name, parser->entity->name,
-                                _godwit_markup_lookup (names, values, "name") ?: "(unnamed)");
+                                _("unknown delete rule “%s” for %s.%s"), rule_name, parser->entity->name,
+                                _godwit_markup_lookup (names, values, "name") ?: _("(unnamed)"));
       return FALSE;
     }
 
@@ -549,7 +550,7 @@ start_element (GMarkupParseContext  *context,
       if (strcmp (element_name, "model") != 0)
         {
           _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                                    "not a Core Data model (root <%s>)", element_name);
+                                    _("not a Core Data model (root <%s>)"), element_name);
           return;
         }
       start_model (parser, names, values);
@@ -635,7 +636,7 @@ passthrough (GMarkupParseContext  *context,
   if (length > 9 && strncmp (text, "<!DOCTYPE", 9) == 0 &&
       g_strstr_len (text, length, "<!ENTITY") != NULL)
     _godwit_markup_set_error (context, parser->path, error, GODWIT_ERROR_INVALID_MODEL,
-                              "entity declarations (<!ENTITY>) are not allowed in a Core Data model");
+                              _("entity declarations (<!ENTITY>) are not allowed in a Core Data model"));
 }
 
 /**
@@ -663,7 +664,7 @@ _godwit_model_new_from_xml (const char  *contents_path,
   model = godwit_model_new (version_name, GODWIT_MODEL_SOURCE_XML);
   parser.path = contents_path;
   parser.model = model;
-  ok = _godwit_markup_parse_file (contents_path, "the model's contents file",
+  ok = _godwit_markup_parse_file (contents_path, _("the model's contents file"),
                                   GODWIT_MODEL_XML_MAX_SIZE, &callbacks, &parser, error);
   parser_clear (&parser);
   if (!ok)

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-error.h"
@@ -159,7 +160,7 @@ godwit_model_set_path (GodwitModel *self,
 static const char *
 describe (GodwitModel *self)
 {
-  return self->path != NULL ? self->path : self->version_name != NULL ? self->version_name : "model";
+  return self->path != NULL ? self->path : self->version_name != NULL ? self->version_name : _("model");
 }
 
 static gboolean
@@ -179,7 +180,7 @@ check_relationships (GodwitModel   *self,
       if (property->destination_entity == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: relationship %s.%s has no destination entity",
+                       _("%s: relationship %s.%s has no destination entity"),
                        describe (self), entity->name, property->name);
           return FALSE;
         }
@@ -188,7 +189,7 @@ check_relationships (GodwitModel   *self,
       if (destination == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: relationship %s.%s points to entity “%s”, which the model does not have",
+                       _("%s: relationship %s.%s points to entity “%s”, which the model does not have"),
                        describe (self), entity->name, property->name, property->destination_entity);
           return FALSE;
         }
@@ -200,7 +201,7 @@ check_relationships (GodwitModel   *self,
       if (inverse == NULL || inverse->kind != GODWIT_PROPERTY_KIND_RELATIONSHIP)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: the inverse of relationship %s.%s, %s.%s, is not a relationship of the model",
+                       _("%s: the inverse of relationship %s.%s, %s.%s, is not a relationship of the model"),
                        describe (self), entity->name, property->name,
                        destination->name, property->inverse_name);
           return FALSE;
@@ -245,7 +246,7 @@ godwit_model_resolve (GodwitModel  *self,
       if (!g_hash_table_insert (self->entities_by_name, entity->name, entity))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: entity “%s” is defined twice", describe (self), entity->name);
+                       _("%s: entity “%s” is defined twice"), describe (self), entity->name);
           return FALSE;
         }
     }
@@ -262,7 +263,7 @@ godwit_model_resolve (GodwitModel  *self,
       if (parent == NULL)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: the parent of entity %s, “%s”, is not in the model",
+                       _("%s: the parent of entity %s, “%s”, is not in the model"),
                        describe (self), entity->name, entity->parent_name);
           return FALSE;
         }
@@ -280,7 +281,7 @@ godwit_model_resolve (GodwitModel  *self,
         if (e == entity || ++depth > self->entities->len)
           {
             g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                         "%s: entity %s is its own ancestor (a parent-entity cycle)",
+                         _("%s: entity %s is its own ancestor (a parent-entity cycle)"),
                          describe (self), entity->name);
             return FALSE;
           }

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +29,7 @@
 static const char *
 describe_origin (const char *origin)
 {
-  return origin != NULL ? origin : "property list";
+  return origin != NULL ? origin : _("property list");
 }
 
 /* Binary plists: libplist 2.2 expands every reference into a copy of the
@@ -238,7 +240,7 @@ bplist_check (const guint8  *data,
   if (b.n_objects > GODWIT_PLIST_MAX_VALUES)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: the binary property list has more than %d objects",
+                   _("%s: the binary property list has more than %d objects"),
                    describe_origin (origin), GODWIT_PLIST_MAX_VALUES);
       return FALSE;
     }
@@ -298,8 +300,8 @@ bplist_check (const guint8  *data,
         {
         case BPLIST_ACTIVE:
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                       "%s: the binary property list contains itself (object %" G_GUINT64_FORMAT
-                       " refers back to one of its containers)",
+                       _("%s: the binary property list contains itself (object %" PRIu64
+                         " refers back to one of its containers)"),
                        describe_origin (origin), child);
           return FALSE;
 
@@ -336,8 +338,8 @@ bplist_check (const guint8  *data,
       if (frame->values > GODWIT_PLIST_MAX_VALUES)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "%s: the binary property list expands to more than %d values "
-                       "(objects shared by reference too many times)",
+                       _("%s: the binary property list expands to more than %d values "
+                         "(objects shared by reference too many times)"),
                        describe_origin (origin), GODWIT_PLIST_MAX_VALUES);
           return FALSE;
         }
@@ -347,13 +349,13 @@ bplist_check (const guint8  *data,
 
 too_deep:
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-               "%s: the property list is nested deeper than %d levels",
+               _("%s: the property list is nested deeper than %d levels"),
                describe_origin (origin), GODWIT_PLIST_MAX_DEPTH);
   return FALSE;
 
 damaged:
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-               "%s: the binary property list is damaged or truncated",
+               _("%s: the binary property list is damaged or truncated"),
                describe_origin (origin));
   return FALSE;
 }
@@ -431,7 +433,7 @@ xml_check_depth (const guint8  *data,
               && ++depth > GODWIT_PLIST_MAX_DEPTH)
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                           "%s: the property list is nested deeper than %d levels",
+                           _("%s: the property list is nested deeper than %d levels"),
                            describe_origin (origin), GODWIT_PLIST_MAX_DEPTH);
               return FALSE;
             }
@@ -468,14 +470,14 @@ godwit_plist_new_from_data (const guint8  *data,
   if (length == 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                   "%s: the property list is empty", describe_origin (origin));
+                   _("%s: the property list is empty"), describe_origin (origin));
       return NULL;
     }
 
   if (length > GODWIT_PLIST_MAX_SIZE)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: the property list is larger than %d MiB",
+                   _("%s: the property list is larger than %d MiB"),
                    describe_origin (origin), GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
       return NULL;
     }
@@ -485,14 +487,14 @@ godwit_plist_new_from_data (const guint8  *data,
       if (length < BPLIST_HEADER_LENGTH)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                       "%s: the binary property list is truncated", describe_origin (origin));
+                       _("%s: the binary property list is truncated"), describe_origin (origin));
           return NULL;
         }
 
       if (memcmp (data + 6, "00", 2) != 0)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                       "%s: unsupported binary property list version (not bplist00)",
+                       _("%s: unsupported binary property list version (not bplist00)"),
                        describe_origin (origin));
           return NULL;
         }
@@ -503,7 +505,7 @@ godwit_plist_new_from_data (const guint8  *data,
       plist_from_bin ((const char *) data, (uint32_t) length, &plist);
       if (plist == NULL)
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                     "%s: the binary property list is damaged or truncated",
+                     _("%s: the binary property list is damaged or truncated"),
                      describe_origin (origin));
       return plist;
     }
@@ -518,7 +520,7 @@ godwit_plist_new_from_data (const guint8  *data,
   if (start == end || *start != '<')
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                   "%s: not a property list (neither binary nor XML)", describe_origin (origin));
+                   _("%s: not a property list (neither binary nor XML)"), describe_origin (origin));
       return NULL;
     }
 
@@ -528,7 +530,7 @@ godwit_plist_new_from_data (const guint8  *data,
   plist_from_xml ((const char *) data, (uint32_t) length, &plist);
   if (plist == NULL)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                 "%s: the XML property list is malformed or truncated", describe_origin (origin));
+                 _("%s: the XML property list is malformed or truncated"), describe_origin (origin));
 
   return plist;
 }
@@ -556,7 +558,7 @@ godwit_plist_new_from_file (const char  *path,
 
   /* Refused before reading when too large: the parser would refuse it
    * anyway. */
-  contents = _godwit_file_read_bounded (path, "a property list file", GODWIT_PLIST_MAX_SIZE, &length, error);
+  contents = _godwit_file_read_bounded (path, _("a property list file"), GODWIT_PLIST_MAX_SIZE, &length, error);
   if (contents == NULL)
     return FALSE;
 
@@ -942,7 +944,7 @@ add_version_hash (const char *entity,
   if (plist_get_node_type (value) != PLIST_DATA)
     {
       g_set_error (v->error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                   "%s: the version hash of %s is not data", describe_origin (v->origin), entity);
+                   _("%s: the version hash of %s is not data"), describe_origin (v->origin), entity);
       return FALSE;
     }
 
@@ -972,7 +974,7 @@ godwit_plist_dup_version_hashes (plist_t      dict,
   if (dict == NULL || plist_get_node_type (dict) != PLIST_DICT)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                   "%s: the version hashes are not a dictionary", describe_origin (origin));
+                   _("%s: the version hashes are not a dictionary"), describe_origin (origin));
       return NULL;
     }
 

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-property.h"
@@ -156,7 +157,7 @@ godwit_attribute_type_dup_name (GodwitAttributeType type)
 {
   const char *name = godwit_attribute_type_to_string (type);
 
-  return name != NULL ? g_strdup (name) : g_strdup_printf ("type number %d", (int) type);
+  return name != NULL ? g_strdup (name) : g_strdup_printf (_("type number %d"), (int) type);
 }
 
 gboolean

@@ -32,6 +32,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
@@ -439,7 +440,7 @@ ro_dl_error (sqlite3_vfs *vfs,
              int          n,
              char        *message)
 {
-  g_strlcpy (message, "extensions are not loaded by Godwit", n);
+  g_strlcpy (message, _("extensions are not loaded by Godwit"), n);
 }
 
 static void (*

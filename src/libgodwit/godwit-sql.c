@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-sql-private.h"
@@ -129,8 +130,8 @@ _godwit_sql_run_open (GodwitSqlRun  *run,
 {
   if (_godwit_sql_open (run->path, flags, vfs, &run->db) != SQLITE_OK)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot open the store: %s", run->path,
-                   run->db != NULL ? sqlite3_errmsg (run->db) : "out of memory");
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: cannot open the store: %s"), run->path,
+                   run->db != NULL ? sqlite3_errmsg (run->db) : _("out of memory"));
       sqlite3_close (run->db);
       run->db = NULL;
       return FALSE;

@@ -27,6 +27,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -407,10 +409,11 @@ _godwit_stage_report_read_after (GodwitStageReport  *self,
   return TRUE;
 }
 
-static char *
-dup_objects_text (gint64 n)
+/* The number that picks a message's plural form. */
+static gulong
+plural_count (gint64 n)
 {
-  return g_strdup_printf ("%" G_GINT64_FORMAT " %s", n, n == 1 ? "object" : "objects");
+  return (gulong) CLAMP (n, 0, G_MAXLONG);
 }
 
 /**
@@ -432,7 +435,6 @@ _godwit_stage_report_check_counts (GodwitStageReport  *self,
   for (guint i = 0; i < self->counts->len; i++)
     {
       const GodwitEntityCount *count = g_ptr_array_index (self->counts, i);
-      g_autofree char *expected = NULL;
 
       if (count->destination_entity == NULL || count->predicted < 0)
         continue;
@@ -441,11 +443,15 @@ _godwit_stage_report_check_counts (GodwitStageReport  *self,
       if (count->after == count->predicted)
         continue;
 
-      expected = dup_objects_text (count->predicted);
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: step %u (“%s” → “%s”): verification failed: %s: %s expected, %" G_GINT64_FORMAT " found",
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s: step %u (“%s” → “%s”): verification failed: %s: "
+                                "%" PRId64 " object expected, %" PRId64 " found",
+                                "%s: step %u (“%s” → “%s”): verification failed: %s: "
+                                "%" PRId64 " objects expected, %" PRId64 " found",
+                                plural_count (count->predicted)),
                    store_path, self->number, self->source_version, self->destination_version,
-                   count->destination_entity, expected, count->after);
+                   count->destination_entity, count->predicted, count->after);
       return FALSE;
     }
 
@@ -688,25 +694,24 @@ type_name (GodwitAttributeType type)
 {
   const char *name = godwit_attribute_type_to_string (type);
 
-  return name != NULL ? name : "an unknown type";
+  return name != NULL ? name : _("an unknown type");
 }
 
-/* The sentence of @blocker that is about a missing value. */
+/* The sentence of @change's blocker that is about the missing value: the
+ * model diff gives a change that needs a value that sentence first, before
+ * any other obstacle (the words differ from one language to another). */
 static char *
 dup_value_blocker (const GodwitPropertyChange *change,
                    const char                 *entity)
 {
-  g_auto(GStrv) sentences = NULL;
+  const char *end;
 
   if (change->blocker == NULL)
-    return g_strdup_printf ("%s.%s needs a value", entity, change->destination->name);
+    return g_strdup_printf (_("%s.%s needs a value"), entity, change->destination->name);
 
-  sentences = g_strsplit (change->blocker, "; ", -1);
-  for (guint i = 0; sentences[i] != NULL; i++)
-    if (strstr (sentences[i], "default value") != NULL)
-      return g_strdup (sentences[i]);
+  end = strstr (change->blocker, "; ");
 
-  return g_strdup (sentences[0]);
+  return end != NULL ? g_strndup (change->blocker, end - change->blocker) : g_strdup (change->blocker);
 }
 
 /* Objects that lack a value the destination requires. */
@@ -720,7 +725,6 @@ count_missing_values (Analysis                    *a,
   g_autofree char *column = NULL;
   g_autofree char *sql = NULL;
   g_autofree char *blocker = NULL;
-  g_autofree char *objects = NULL;
   gint64 count = 0;
 
   if (change->source != NULL && godwit_property_is_stored (change->source))
@@ -733,10 +737,12 @@ count_missing_values (Analysis                    *a,
     return FALSE;
 
   blocker = dup_value_blocker (change, entity->name);
-  objects = dup_objects_text (count);
   add_impact (a, GODWIT_DATA_IMPACT_NULL_VIOLATION, entity->name, change->destination->name, count,
-              FALSE, TRUE, "%s: %s %s no %s", blocker, objects, count == 1 ? "has" : "have",
-              change->destination->name);
+              /* Translators: the first %s is why, e.g. “Post.title becomes non-optional
+               * without a default value”; the last one the property */
+              FALSE, TRUE, g_dngettext (GETTEXT_PACKAGE, "%s: %" PRId64 " object has no %s",
+                                        "%s: %" PRId64 " objects have no %s", plural_count (count)),
+              blocker, count, change->destination->name);
 
   return TRUE;
 }
@@ -755,6 +761,7 @@ count_dropped_values (Analysis                    *a,
   g_autofree char *sql = NULL;
   g_autofree char *how = NULL;
   g_autofree char *what = NULL;
+  gboolean attribute = property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE;
   gint64 count = 0;
 
   if (has_value == NULL)
@@ -764,22 +771,40 @@ count_dropped_values (Analysis                    *a,
   if (!query_count (a, entity->name, sql, &count, error))
     return FALSE;
 
-  how = change->destination == NULL ? g_strdup ("is removed")
-                                    : g_strdup_printf ("becomes %s", change->destination->kind == GODWIT_PROPERTY_KIND_FETCHED
-                                                                     ? "a fetched property" : "transient");
-  if (property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
-    what = g_strdup_printf ("%" G_GINT64_FORMAT " stored %s", count, count == 1 ? "value" : "values");
+  /* The message is two clauses: what becomes of the property, and of its
+   * values. */
+  if (change->destination == NULL)
+    how = g_strdup_printf (_("%s.%s is removed"), entity->name, property->name);
+  else if (change->destination->kind == GODWIT_PROPERTY_KIND_FETCHED)
+    how = g_strdup_printf (_("%s.%s becomes a fetched property"), entity->name, property->name);
   else
-    what = g_strdup_printf ("the links of %" G_GINT64_FORMAT " %s", count, count == 1 ? "object" : "objects");
+    how = g_strdup_printf (_("%s.%s becomes transient"), entity->name, property->name);
 
-  if (reader != NULL)
-    add_impact (a, GODWIT_DATA_IMPACT_VALUES_DROPPED, entity->name, property->name, count, FALSE, FALSE,
-                "%s.%s %s: %s %s read by entity mapping %s first", entity->name, property->name, how,
-                what, count == 1 && property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE ? "is" : "are", reader);
+  if (reader != NULL && attribute)
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%" PRId64 " stored value is read by entity mapping %s first",
+                                         "%" PRId64 " stored values are read by entity mapping %s first",
+                                         plural_count (count)),
+                            count, reader);
+  else if (reader != NULL)
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "the links of %" PRId64 " object are read by entity mapping %s first",
+                                         "the links of %" PRId64 " objects are read by entity mapping %s first",
+                                         plural_count (count)),
+                            count, reader);
+  else if (attribute)
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" PRId64 " stored value is dropped",
+                                         "%" PRId64 " stored values are dropped", plural_count (count)),
+                            count);
   else
-    add_impact (a, GODWIT_DATA_IMPACT_VALUES_DROPPED, entity->name, property->name, count, TRUE, FALSE,
-                "%s.%s %s: %s %s dropped", entity->name, property->name, how, what,
-                count == 1 && property->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE ? "is" : "are");
+    what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "the links of %" PRId64 " object are dropped",
+                                         "the links of %" PRId64 " objects are dropped", plural_count (count)),
+                            count);
+
+  add_impact (a, GODWIT_DATA_IMPACT_VALUES_DROPPED, entity->name, property->name, count, reader == NULL, FALSE,
+              /* Translators: what becomes of a property, e.g. “Post.body is removed”, and
+               * of its values, e.g. “3 stored values are dropped” */
+              _("%s: %s"), how, what);
 
   return TRUE;
 }
@@ -806,11 +831,24 @@ add_failed_conversions (Analysis       *a,
                         const char     *mapping,
                         gint64          count)
 {
-  add_impact (a, GODWIT_DATA_IMPACT_FAILED_CONVERSION, entity, destination->name, count, TRUE, FALSE,
-              "%s.%s changes type from %s to %s: %" G_GINT64_FORMAT " %s%s%s cannot be converted",
-              entity, source->name, type_name (source->attribute_type),
-              type_name (destination->attribute_type), count, count == 1 ? "value" : "values",
-              mapping != NULL ? " made by entity mapping " : "", mapping != NULL ? mapping : "");
+  if (mapping != NULL)
+    add_impact (a, GODWIT_DATA_IMPACT_FAILED_CONVERSION, entity, destination->name, count, TRUE, FALSE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s.%s changes type from %s to %s: "
+                             "%" PRId64 " value made by entity mapping %s cannot be converted",
+                             "%s.%s changes type from %s to %s: "
+                             "%" PRId64 " values made by entity mapping %s cannot be converted",
+                             plural_count (count)),
+                entity, source->name, type_name (source->attribute_type),
+                type_name (destination->attribute_type), count, mapping);
+  else
+    add_impact (a, GODWIT_DATA_IMPACT_FAILED_CONVERSION, entity, destination->name, count, TRUE, FALSE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s.%s changes type from %s to %s: %" PRId64 " value cannot be converted",
+                             "%s.%s changes type from %s to %s: %" PRId64 " values cannot be converted",
+                             plural_count (count)),
+                entity, source->name, type_name (source->attribute_type),
+                type_name (destination->attribute_type), count);
 }
 
 /* Values that do not convert to an attribute's new type. @value is an
@@ -869,7 +907,6 @@ count_dangling_links (Analysis                    *a,
   g_autofree char *column = dup_column (a, entity, change->source);
   g_autofree char *table = NULL;
   g_autofree char *sql = NULL;
-  g_autofree char *objects = NULL;
   gint64 count = 0;
 
   if (target == NULL || column == NULL)
@@ -896,10 +933,13 @@ count_dangling_links (Analysis                    *a,
   if (!query_count (a, entity->name, sql, &count, error))
     return FALSE;
 
-  objects = dup_objects_text (count);
   add_impact (a, GODWIT_DATA_IMPACT_VALUES_NULLED, entity->name, change->destination->name, count, TRUE, FALSE,
-              "%s.%s becomes NULL for %s: the related objects are dropped with %s",
-              entity->name, change->source->name, objects, names->str);
+              /* Translators: the last %s lists the entities removed */
+              g_dngettext (GETTEXT_PACKAGE,
+                           "%s.%s becomes NULL for %" PRId64 " object: the related objects are dropped with %s",
+                           "%s.%s becomes NULL for %" PRId64 " objects: the related objects are dropped with %s",
+                           plural_count (count)),
+              entity->name, change->source->name, count, names->str);
 
   return TRUE;
 }
@@ -931,20 +971,21 @@ count_own_keys (GodwitEntity        *entity,
 
 /* The objects in the groups of more than one that share non-NULL values
  * of the columns k0, k1, … of @values (a SELECT of @constraint's
- * properties), which @constraint forbids. */
+ * properties), which @constraint forbids. @mapped: whether the entity
+ * mappings make the objects. */
 static gboolean
 count_duplicates (Analysis            *a,
                   GodwitEntity        *entity,
                   const char * const  *constraint,
                   const char          *values,
-                  const char          *made_by,
+                  gboolean             mapped,
                   GError             **error)
 {
   g_autoptr(GString) not_null = g_string_new (NULL);
   g_autoptr(GString) keys = g_string_new (NULL);
   g_autofree char *sql = NULL;
   g_autofree char *properties = NULL;
-  g_autofree char *objects = NULL;
+  gulong n;
   gint64 count = 0;
 
   for (guint i = 0; constraint[i] != NULL; i++)
@@ -959,11 +1000,41 @@ count_duplicates (Analysis            *a,
     return FALSE;
 
   properties = g_strjoinv (", ", (char **) constraint);
-  objects = dup_objects_text (count);
-  add_impact (a, GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, entity->name, properties, count, FALSE, TRUE,
-              "%s: %s%s share %s %s with another object, which the uniqueness constraint (%s) forbids",
-              entity->name, objects, made_by, count == 1 ? "its" : "their",
-              constraint[1] == NULL ? constraint[0] : "values", properties);
+  n = plural_count (count);
+  if (constraint[1] == NULL && mapped)
+    add_impact (a, GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, entity->name, properties, count, FALSE, TRUE,
+                /* Translators: the entity, the count, the property (one key) and the
+                 * constraint's properties */
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s: %" PRId64 " object made by the entity mappings share its %s with another "
+                             "object, which the uniqueness constraint (%s) forbids",
+                             "%s: %" PRId64 " objects made by the entity mappings share their %s with another "
+                             "object, which the uniqueness constraint (%s) forbids", n),
+                entity->name, count, constraint[0], properties);
+  else if (constraint[1] == NULL)
+    add_impact (a, GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, entity->name, properties, count, FALSE, TRUE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s: %" PRId64 " object share its %s with another object, which the uniqueness "
+                             "constraint (%s) forbids",
+                             "%s: %" PRId64 " objects share their %s with another object, which the uniqueness "
+                             "constraint (%s) forbids", n),
+                entity->name, count, constraint[0], properties);
+  else if (mapped)
+    add_impact (a, GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, entity->name, properties, count, FALSE, TRUE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s: %" PRId64 " object made by the entity mappings share its values with another "
+                             "object, which the uniqueness constraint (%s) forbids",
+                             "%s: %" PRId64 " objects made by the entity mappings share their values with "
+                             "another object, which the uniqueness constraint (%s) forbids", n),
+                entity->name, count, properties);
+  else
+    add_impact (a, GODWIT_DATA_IMPACT_UNIQUENESS_VIOLATION, entity->name, properties, count, FALSE, TRUE,
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s: %" PRId64 " object share its values with another object, which the "
+                             "uniqueness constraint (%s) forbids",
+                             "%s: %" PRId64 " objects share their values with another object, which the "
+                             "uniqueness constraint (%s) forbids", n),
+                entity->name, count, properties);
 
   return TRUE;
 }
@@ -1047,7 +1118,7 @@ count_new_duplicates (Analysis                  *a,
 
       table = _godwit_sql_quote_identifier (godwit_store_layout_get_table (a->layout, change->source)->name);
       g_string_append_printf (values, " FROM %s AS t WHERE t.Z_ENT IN (%s)", table, numbers->str);
-      if (!count_duplicates (a, entity, constraint, values->str, "", error))
+      if (!count_duplicates (a, entity, constraint, values->str, FALSE, error))
         return FALSE;
     }
 
@@ -1075,14 +1146,14 @@ analyse_inferred (Analysis  *a,
       if (change->destination == NULL)
         {
           g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM %s", rows);
-          g_autofree char *objects = NULL;
           gint64 count = 0;
 
           if (!query_count (a, entity->name, sql, &count, error))
             return FALSE;
-          objects = dup_objects_text (count);
           add_impact (a, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, entity->name, NULL, count, TRUE, FALSE,
-                      "%s is removed: its %s %s dropped", entity->name, objects, count == 1 ? "is" : "are");
+                      g_dngettext (GETTEXT_PACKAGE, "%s is removed: its %" PRId64 " object is dropped",
+                                   "%s is removed: its %" PRId64 " objects are dropped", plural_count (count)),
+                      entity->name, count);
           continue;
         }
 
@@ -1332,13 +1403,14 @@ analyse_mapping (Analysis                  *a,
       switch (check->check)
         {
         case MAPPED_MISSING:
-          {
-            g_autofree char *objects = dup_objects_text (n);
-
-            add_impact (a, GODWIT_DATA_IMPACT_NULL_VIOLATION, entity, attribute, n, FALSE, FALSE,
-                        "%s.%s is non-optional without a default value: %s made by entity mapping %s %s no %s",
-                        entity, attribute, objects, mapping->name, n == 1 ? "has" : "have", attribute);
-          }
+          add_impact (a, GODWIT_DATA_IMPACT_NULL_VIOLATION, entity, attribute, n, FALSE, FALSE,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "%s.%s is non-optional without a default value: "
+                                   "%" PRId64 " object made by entity mapping %s has no %s",
+                                   "%s.%s is non-optional without a default value: "
+                                   "%" PRId64 " objects made by entity mapping %s have no %s",
+                                   plural_count (n)),
+                      entity, attribute, n, mapping->name, attribute);
           break;
 
         case MAPPED_FAILED_CONVERSION:
@@ -1347,8 +1419,10 @@ analyse_mapping (Analysis                  *a,
 
         case MAPPED_NULLED:
           add_impact (a, GODWIT_DATA_IMPACT_VALUES_NULLED, entity, attribute, n, TRUE, FALSE,
-                      "%s.%s: entity mapping %s makes %" G_GINT64_FORMAT " stored %s NULL",
-                      entity, attribute, mapping->name, n, n == 1 ? "value" : "values");
+                      g_dngettext (GETTEXT_PACKAGE, "%s.%s: entity mapping %s makes %" PRId64 " stored value NULL",
+                                   "%s.%s: entity mapping %s makes %" PRId64 " stored values NULL",
+                                   plural_count (n)),
+                      entity, attribute, mapping->name, n);
           break;
 
         default:
@@ -1370,7 +1444,6 @@ count_unmapped_objects (Analysis                    *a,
   g_autoptr(GString) conditions = g_string_new (NULL);
   g_autofree char *rows = dup_entity_rows (a, entity);
   g_autofree char *sql = NULL;
-  g_autofree char *objects = NULL;
   const GodwitEntityChange *change = godwit_model_diff_find_source_entity (a->self->diff, entity->name);
   guint n_mappings = 0;
   gint64 count = 0;
@@ -1398,19 +1471,30 @@ count_unmapped_objects (Analysis                    *a,
   if (!query_count (a, stage->json_path, sql, &count, error))
     return FALSE;
 
-  objects = dup_objects_text (count);
   if (n_mappings > 0)
     add_impact (a, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, entity->name, NULL, count, TRUE, FALSE,
-                "%s: %s %s selected by no entity mapping’s filter and %s dropped", entity->name, objects,
-                count == 1 ? "is" : "are", count == 1 ? "is" : "are");
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s: %" PRId64 " object is selected by no entity mapping’s filter and is dropped",
+                             "%s: %" PRId64 " objects are selected by no entity mapping’s filter and are dropped",
+                             plural_count (count)),
+                entity->name, count);
   else if (change != NULL && change->destination == NULL)
     add_impact (a, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, entity->name, NULL, count, TRUE, FALSE,
-                "%s is removed and no entity mapping of %s reads it: its %s %s dropped", entity->name,
-                stage->json_path, objects, count == 1 ? "is" : "are");
+                /* Translators: the entity, the stage file and the count */
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s is removed and no entity mapping of %s reads it: its %" PRId64 " object is dropped",
+                             "%s is removed and no entity mapping of %s reads it: its %" PRId64 " objects are "
+                             "dropped",
+                             plural_count (count)),
+                entity->name, stage->json_path, count);
   else
     add_impact (a, GODWIT_DATA_IMPACT_OBJECTS_DROPPED, entity->name, NULL, count, TRUE, FALSE,
-                "%s: no entity mapping of %s reads its objects: %s %s dropped", entity->name,
-                stage->json_path, objects, count == 1 ? "is" : "are");
+                /* Translators: the entity, the stage file and the count */
+                g_dngettext (GETTEXT_PACKAGE,
+                             "%s: no entity mapping of %s reads its objects: %" PRId64 " object is dropped",
+                             "%s: no entity mapping of %s reads its objects: %" PRId64 " objects are dropped",
+                             plural_count (count)),
+                entity->name, stage->json_path, count);
 
   return TRUE;
 }
@@ -1463,7 +1547,7 @@ count_mapped_duplicates (Analysis      *a,
       if (!possible || values->len == 0)
         continue;
 
-      if (!count_duplicates (a, entity, constraint, values->str, " made by the entity mappings", error))
+      if (!count_duplicates (a, entity, constraint, values->str, TRUE, error))
         return FALSE;
     }
 

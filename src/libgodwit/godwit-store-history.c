@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-error.h"
@@ -79,7 +80,7 @@ table_columns (GodwitStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      _godwit_store_set_sqlite_error (self, rc, "reading the history tables", error);
+      _godwit_store_set_sqlite_error (self, rc, _("reading the history tables"), error);
       return NULL;
     }
 
@@ -217,7 +218,7 @@ read_changes (GodwitStore               *self,
   sqlite3_reset (statement);
 
   if (rc != SQLITE_DONE)
-    return _godwit_store_set_sqlite_error (self, rc, "reading history changes", error);
+    return _godwit_store_set_sqlite_error (self, rc, _("reading history changes"), error);
 
   return TRUE;
 }
@@ -251,7 +252,7 @@ godwit_store_count_history_transactions (GodwitStore   *self,
       if (rc == SQLITE_ROW)
         count = sqlite3_column_int64 (statement, 0);
       else
-        _godwit_store_set_sqlite_error (self, rc, "counting history transactions", error);
+        _godwit_store_set_sqlite_error (self, rc, _("counting history transactions"), error);
       sqlite3_reset (statement);
     }
 
@@ -332,7 +333,7 @@ godwit_store_fetch_history (GodwitStore   *self,
 
   if (rc != SQLITE_DONE)
     {
-      _godwit_store_set_sqlite_error (self, rc, "reading history transactions", error);
+      _godwit_store_set_sqlite_error (self, rc, _("reading history transactions"), error);
       goto out;
     }
 

@@ -55,6 +55,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-error.h"
@@ -275,7 +276,7 @@ describe (GodwitStoreLayout *self)
   if (godwit_model_get_version_name (self->model) != NULL)
     return godwit_model_get_version_name (self->model);
 
-  return "model";
+  return _("model");
 }
 
 /* Entity and property names go into SQL unquoted, as Core Data writes them:
@@ -422,7 +423,7 @@ claim_sql_name (GodwitStoreLayout  *self,
   if (!g_hash_table_add (self->sql_names, g_ascii_strup (name, -1)))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: two tables or indexes of the store would both be named “%s”",
+                   _("%s: two tables or indexes of the store would both be named “%s”"),
                    describe (self), name);
       return FALSE;
     }
@@ -594,7 +595,7 @@ check_names (GodwitStoreLayout  *self,
   if (!is_sql_name (entity->name))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: entity name “%s” cannot name an SQLite table",
+                   _("%s: entity name “%s” cannot name an SQLite table"),
                    describe (self), entity->name);
       return FALSE;
     }
@@ -606,7 +607,7 @@ check_names (GodwitStoreLayout  *self,
       if (godwit_property_is_stored (property) && !is_sql_name (property->name))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: property name “%s” of entity %s cannot name an SQLite column",
+                       _("%s: property name “%s” of entity %s cannot name an SQLite column"),
                        describe (self), property->name, entity->name);
           return FALSE;
         }
@@ -619,7 +620,7 @@ check_names (GodwitStoreLayout  *self,
       if (!is_sql_name (index->name))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: fetch index name “%s” of entity %s cannot name an SQLite index",
+                       _("%s: fetch index name “%s” of entity %s cannot name an SQLite index"),
                        describe (self), index->name, entity->name);
           return FALSE;
         }
@@ -810,8 +811,8 @@ build_join_tables (GodwitStoreLayout  *self,
           if (g_strcmp0 (inverse->inverse_name, relationship->name) != 0)
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                           "%s: the inverse of relationship %s.%s, %s.%s, "
-                           "does not name it as its inverse",
+                           _("%s: the inverse of relationship %s.%s, %s.%s, "
+                             "does not name it as its inverse"),
                            describe (self), entity->name, relationship->name,
                            relationship->destination_entity, inverse->name);
               return FALSE;
@@ -881,8 +882,8 @@ index_element_column (GodwitStoreLayout  *self,
                                               GODWIT_COLUMN_ROLE_TO_ONE);
   if (column == NULL)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                 "%s: index “%s” of entity %s names “%s”, "
-                 "which is not a stored attribute or to-one relationship",
+                 _("%s: index “%s” of entity %s names “%s”, "
+                   "which is not a stored attribute or to-one relationship"),
                  describe (self), index_name, entity->name, property_name);
 
   return column;
@@ -1192,7 +1193,7 @@ godwit_store_layout_new (GodwitModel  *model,
   if (!godwit_model_is_resolved (model))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: the model must be resolved before it is laid out", describe (self));
+                   _("%s: the model must be resolved before it is laid out"), describe (self));
       return NULL;
     }
 
@@ -1200,7 +1201,7 @@ godwit_store_layout_new (GodwitModel  *model,
   if (entities->len > MAX_ENTITIES)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: %u entities, more than the %u a store can number",
+                   _("%s: %u entities, more than the %u a store can number"),
                    describe (self), entities->len, (guint) MAX_ENTITIES);
       return NULL;
     }

@@ -19,7 +19,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <math.h>
 #include <plist/plist.h>
 #include <sqlite3.h>
@@ -239,7 +241,7 @@ godwit_store_writer_new (GodwitModel  *model,
       if (path_is_taken (file))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                       "%s: already exists; the store writer never overwrites a file", file);
+                       _("%s: already exists; the store writer never overwrites a file"), file);
           return NULL;
         }
     }
@@ -360,8 +362,8 @@ godwit_store_writer_set_metadata (GodwitStoreWriter  *self,
     {
       g_clear_pointer (&metadata, plist_free);
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                   "%s: the metadata to start from is not a binary property list holding a "
-                   "dictionary", self->path);
+                   _("%s: the metadata to start from is not a binary property list holding a "
+                     "dictionary"), self->path);
       return FALSE;
     }
 
@@ -408,7 +410,7 @@ set_sqlite_error (GodwitStoreWriter  *self,
                   GError            **error)
 {
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s: %s",
-               self->path, doing, self->db != NULL ? sqlite3_errmsg (self->db) : "out of memory");
+               self->path, doing, self->db != NULL ? sqlite3_errmsg (self->db) : _("out of memory"));
 
   return FALSE;
 }
@@ -420,7 +422,7 @@ execute (GodwitStoreWriter  *self,
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     {
-      g_autofree char *doing = g_strdup_printf ("cannot run “%s”", sql);
+      g_autofree char *doing = g_strdup_printf (_("cannot run “%s”"), sql);
 
       return set_sqlite_error (self, doing, error);
     }
@@ -439,7 +441,7 @@ prepare (GodwitStoreWriter  *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, NULL);
   if (rc != SQLITE_OK)
     {
-      g_autofree char *doing = g_strdup_printf ("cannot prepare “%s”", sql);
+      g_autofree char *doing = g_strdup_printf (_("cannot prepare “%s”"), sql);
 
       set_sqlite_error (self, doing, error);
       return NULL;
@@ -577,7 +579,7 @@ write_metadata (GodwitStoreWriter  *self,
       sqlite3_bind_text (statement, 2, entity->name, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (statement, 3,
                           godwit_store_layout_get_entity_number (self->layout, entity->parent));
-      ok = step_done (self, statement, "cannot fill Z_PRIMARYKEY", error);
+      ok = step_done (self, statement, _("cannot fill Z_PRIMARYKEY"), error);
     }
 
   for (guint i = 0; ok && self->persistent_history && i < G_N_ELEMENTS (history_entities); i++)
@@ -585,7 +587,7 @@ write_metadata (GodwitStoreWriter  *self,
       sqlite3_bind_int64 (statement, 1, history_entities[i].number);
       sqlite3_bind_text (statement, 2, history_entities[i].name, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (statement, 3, 0);
-      ok = step_done (self, statement, "cannot fill Z_PRIMARYKEY", error);
+      ok = step_done (self, statement, _("cannot fill Z_PRIMARYKEY"), error);
     }
   sqlite3_finalize (statement);
   if (!ok)
@@ -597,7 +599,7 @@ write_metadata (GodwitStoreWriter  *self,
   if (binary == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_PLIST,
-                   "%s: cannot encode the store metadata as a binary property list", self->path);
+                   _("%s: cannot encode the store metadata as a binary property list"), self->path);
       return FALSE;
     }
 
@@ -607,7 +609,7 @@ write_metadata (GodwitStoreWriter  *self,
     {
       sqlite3_bind_text (statement, 1, self->uuid, -1, SQLITE_STATIC);
       sqlite3_bind_blob (statement, 2, binary, (int) length, SQLITE_STATIC);
-      ok = step_done (self, statement, "cannot fill Z_METADATA", error);
+      ok = step_done (self, statement, _("cannot fill Z_METADATA"), error);
       sqlite3_finalize (statement);
     }
   plist_to_bin_free (binary);
@@ -629,7 +631,7 @@ create_store (GodwitStoreWriter  *self,
     {
       int saved_errno = errno;
 
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: cannot create the store: %s",
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: cannot create the store: %s"),
                    self->path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -637,7 +639,7 @@ create_store (GodwitStoreWriter  *self,
   self->state = STATE_WRITING;
 
   if (_godwit_sql_open (self->path, SQLITE_OPEN_READWRITE, NULL, &self->db) != SQLITE_OK)
-    return set_sqlite_error (self, "cannot open the new store", error);
+    return set_sqlite_error (self, _("cannot open the new store"), error);
   sqlite3_extended_result_codes (self->db, TRUE);
 
   if (!execute (self, "PRAGMA auto_vacuum = INCREMENTAL", error) ||
@@ -693,8 +695,11 @@ check_writing (GodwitStoreWriter  *self,
 {
   if (self->state != STATE_WRITING)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: the store is not open for writing%s",
-                   self->path, self->state == STATE_FAILED ? " (an earlier error removed it)" : "");
+      if (self->state == STATE_FAILED)
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
+                     _("%s: the store is not open for writing (an earlier error removed it)"), self->path);
+      else
+        g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: the store is not open for writing"), self->path);
       return FALSE;
     }
 
@@ -710,7 +715,7 @@ lookup_entity (GodwitStoreWriter  *self,
 
   if (entity == NULL)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
-                 "%s: the model has no entity “%s”", self->path, name);
+                 _("%s: the model has no entity “%s”"), self->path, name);
 
   return entity;
 }
@@ -822,27 +827,27 @@ expected_value_types (GodwitAttributeType type)
     case GODWIT_ATTRIBUTE_TYPE_INTEGER_32:
     case GODWIT_ATTRIBUTE_TYPE_INTEGER_64:
     case GODWIT_ATTRIBUTE_TYPE_BOOLEAN:
-      return "“x” or “b”";
+      return _("“x” or “b”");
     case GODWIT_ATTRIBUTE_TYPE_DOUBLE:
     case GODWIT_ATTRIBUTE_TYPE_FLOAT:
       return "“d”";
     case GODWIT_ATTRIBUTE_TYPE_DATE:
-      return "“d” (seconds since 2001-01-01)";
+      return _("“d” (seconds since 2001-01-01)");
     case GODWIT_ATTRIBUTE_TYPE_STRING:
     case GODWIT_ATTRIBUTE_TYPE_URI:
       return "“s”";
     case GODWIT_ATTRIBUTE_TYPE_DECIMAL:
-      return "“s” holding a decimal number";
+      return _("“s” holding a decimal number");
     case GODWIT_ATTRIBUTE_TYPE_BINARY:
     case GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE:
       return "“ay”";
     case GODWIT_ATTRIBUTE_TYPE_UUID:
-      return "“ay” of 16 bytes";
+      return _("“ay” of 16 bytes");
     case GODWIT_ATTRIBUTE_TYPE_UNDEFINED:
     case GODWIT_ATTRIBUTE_TYPE_OBJECT_ID:
     case GODWIT_ATTRIBUTE_TYPE_COMPOSITE:
     default:
-      return "nothing: the store has no column for it";
+      return _("nothing: the store has no column for it");
     }
 }
 
@@ -1076,7 +1081,7 @@ godwit_store_writer_insert (GodwitStoreWriter   *self,
   if (entity->abstract)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: entity %s is abstract and cannot have objects", self->path, entity_name);
+                   _("%s: entity %s is abstract and cannot have objects"), self->path, entity_name);
       return 0;
     }
 
@@ -1087,7 +1092,7 @@ godwit_store_writer_insert (GodwitStoreWriter   *self,
   if (*inserter->last_pk >= G_MAXINT64)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                   "%s: no Z_PK left for another %s object", self->path, entity_name);
+                   _("%s: no Z_PK left for another %s object"), self->path, entity_name);
       return 0;
     }
   pk = *inserter->last_pk + 1;
@@ -1111,7 +1116,7 @@ godwit_store_writer_insert (GodwitStoreWriter   *self,
       if (slot == 0)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: %s has no stored attribute “%s”",
+                       _("%s: %s has no stored attribute “%s”"),
                        self->path, entity_name, attribute_names[i]);
           return 0;
         }
@@ -1122,7 +1127,7 @@ godwit_store_writer_insert (GodwitStoreWriter   *self,
           g_autofree char *printed = g_variant_print (values[i], FALSE);
 
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                       "%s: wrong value %s of type “%s” for %s.%s: a %s attribute takes %s",
+                       _("%s: wrong value %s of type “%s” for %s.%s: a %s attribute takes %s"),
                        self->path, printed, g_variant_get_type_string (values[i]),
                        entity_name, attribute_names[i],
                        godwit_attribute_type_to_string (attribute->attribute_type),
@@ -1131,7 +1136,7 @@ godwit_store_writer_insert (GodwitStoreWriter   *self,
         }
     }
 
-  doing = g_strdup_printf ("cannot insert a %s object", entity_name);
+  doing = g_strdup_printf (_("cannot insert a %s object"), entity_name);
   if (!step_done (self, inserter->statement, doing, error))
     return 0;
   *inserter->last_pk = pk;
@@ -1168,7 +1173,7 @@ check_object (GodwitStoreWriter  *self,
 
   if (!found)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                 "%s: there is no %s object with Z_PK %" G_GINT64_FORMAT,
+                 _("%s: there is no %s object with Z_PK %" PRId64),
                  self->path, entity->name, pk);
 
   return found;
@@ -1217,7 +1222,7 @@ next_position (GodwitStoreWriter  *self,
       sqlite3_bind_int64 (max_order, 1, owner);
       if (sqlite3_step (max_order) != SQLITE_ROW)
         {
-          set_sqlite_error (self, "cannot find the last position of an ordered relationship",
+          set_sqlite_error (self, _("cannot find the last position of an ordered relationship"),
                             error);
           sqlite3_reset (max_order);
           return FALSE;
@@ -1294,7 +1299,7 @@ relate_to_one (GodwitStoreWriter  *self,
     }
   sqlite3_bind_int64 (relater->write, 4, pk);
 
-  return step_done (self, relater->write, "cannot set a to-one relationship", error);
+  return step_done (self, relater->write, _("cannot set a to-one relationship"), error);
 }
 
 /* A to-many relationship without inverse: the destination's row names its
@@ -1351,7 +1356,7 @@ relate_owned (GodwitStoreWriter  *self,
     }
   sqlite3_bind_int64 (relater->write, 3, destination_pk);
 
-  return step_done (self, relater->write, "cannot set a to-many relationship", error);
+  return step_done (self, relater->write, _("cannot set a to-many relationship"), error);
 }
 
 static gboolean
@@ -1426,7 +1431,7 @@ relate_many_to_many (GodwitStoreWriter  *self,
       sqlite3_bind_int64 (relater->write, 4, position);
     }
 
-  return step_done (self, relater->write, "cannot add to a many-to-many relationship", error);
+  return step_done (self, relater->write, _("cannot add to a many-to-many relationship"), error);
 }
 
 /**
@@ -1476,7 +1481,7 @@ godwit_store_writer_relate (GodwitStoreWriter  *self,
       !godwit_property_is_stored (relationship))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: %s has no stored relationship “%s”",
+                   _("%s: %s has no stored relationship “%s”"),
                    self->path, entity_name, relationship_name);
       return FALSE;
     }
@@ -1489,7 +1494,7 @@ godwit_store_writer_relate (GodwitStoreWriter  *self,
   if (declared_destination == NULL || !godwit_entity_is_kind_of (destination, declared_destination))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-                   "%s: %s is not a kind of %s, the destination of %s.%s", self->path,
+                   _("%s: %s is not a kind of %s, the destination of %s.%s"), self->path,
                    destination_entity_name, relationship->destination_entity,
                    entity_name, relationship_name);
       return FALSE;
@@ -1551,7 +1556,7 @@ godwit_store_writer_commit (GodwitStoreWriter  *self,
     {
       sqlite3_bind_int64 (statement, 1, *(gint64 *) value);
       sqlite3_bind_int64 (statement, 2, godwit_store_layout_get_entity_number (self->layout, key));
-      ok = step_done (self, statement, "cannot record Z_MAX in Z_PRIMARYKEY", error);
+      ok = step_done (self, statement, _("cannot record Z_MAX in Z_PRIMARYKEY"), error);
     }
   sqlite3_finalize (statement);
 
@@ -1568,7 +1573,7 @@ godwit_store_writer_commit (GodwitStoreWriter  *self,
   rc = sqlite3_close (self->db);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, "cannot close the store", error);
+      set_sqlite_error (self, _("cannot close the store"), error);
       abandon (self);
       return FALSE;
     }

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -262,21 +263,27 @@ set_sqlite_error (GodwitStore  *self,
 
   if (primary == SQLITE_NOTADB)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_SQLITE,
-                 "%s: not an SQLite database", self->path);
+                 _("%s: not an SQLite database"), self->path);
   else if (primary == SQLITE_CORRUPT)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                 "%s: the store is damaged (%s) while %s", self->path,
+                 /* Translators: the store's path, SQLite's message and what Godwit
+                  * was doing, e.g. “reading objects” */
+                 _("%s: the store is damaged (%s) while %s"), self->path,
                  sqlite3_errmsg (self->db), doing);
   else if (primary == SQLITE_INTERRUPT && self->cancellable != NULL &&
            g_cancellable_is_cancelled (self->cancellable))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s: cancelled", self->path);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("%s: cancelled"), self->path);
   else if (primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY)
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                 "%s: could not read the store (%s) while %s", self->path,
+                 /* Translators: the store's path, SQLite's message and what Godwit
+                  * was doing, e.g. “reading objects” */
+                 _("%s: could not read the store (%s) while %s"), self->path,
                  sqlite3_errmsg (self->db), doing);
   else
     g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                 "%s: %s while %s", self->path, sqlite3_errmsg (self->db), doing);
+                 /* Translators: the store's path, SQLite's message and what Godwit
+                  * was doing, e.g. “reading objects” */
+                 _("%s: %s while %s"), self->path, sqlite3_errmsg (self->db), doing);
 
   return FALSE;
 }
@@ -309,7 +316,7 @@ prepare (GodwitStore  *self,
   rc = sqlite3_prepare_v2 (self->db, sql, -1, &statement, NULL);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, rc, "preparing a query", error);
+      set_sqlite_error (self, rc, _("preparing a query"), error);
       return NULL;
     }
 
@@ -344,8 +351,8 @@ check_sqlite_header (const char  *path,
   if (read < sizeof header || memcmp (header, SQLITE_HEADER, sizeof SQLITE_HEADER) != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_SQLITE,
-                   read == 0 ? "%s: the file is empty, not an SQLite database"
-                             : "%s: not an SQLite database (no SQLite header)",
+                   read == 0 ? _("%s: the file is empty, not an SQLite database")
+                             : _("%s: not an SQLite database (no SQLite header)"),
                    path);
       return FALSE;
     }
@@ -373,7 +380,7 @@ load_table_names (GodwitStore  *self,
     }
 
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, "listing the tables", error);
+    return set_sqlite_error (self, rc, _("listing the tables"), error);
 
   return TRUE;
 }
@@ -404,11 +411,11 @@ load_metadata (GodwitStore  *self,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: Z_METADATA has no row: the store's metadata is missing", self->path);
+                   _("%s: Z_METADATA has no row: the store's metadata is missing"), self->path);
       return FALSE;
     }
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc, "reading Z_METADATA", error);
+    return set_sqlite_error (self, rc, _("reading Z_METADATA"), error);
 
   if (sqlite3_column_type (statement, 0) != SQLITE_NULL)
     self->uuid = g_utf8_make_valid ((const char *) sqlite3_column_text (statement, 0), -1);
@@ -433,7 +440,7 @@ load_metadata (GodwitStore  *self,
       if (plist_get_node_type (self->metadata) != PLIST_DICT)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                       "%s: not a dictionary", origin);
+                       _("%s: not a dictionary"), origin);
           return FALSE;
         }
     }
@@ -482,7 +489,7 @@ load_primary_keys (GodwitStore  *self,
     }
 
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, "reading Z_PRIMARYKEY", error);
+    return set_sqlite_error (self, rc, _("reading Z_PRIMARYKEY"), error);
 
   return TRUE;
 }
@@ -506,7 +513,7 @@ load_model_cache (GodwitStore  *self,
     self->model_cache = g_bytes_new (sqlite3_column_blob (statement, 0),
                                      sqlite3_column_bytes (statement, 0));
   else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, "reading Z_MODELCACHE", error);
+    return set_sqlite_error (self, rc, _("reading Z_MODELCACHE"), error);
 
   return TRUE;
 }
@@ -524,7 +531,7 @@ load_journal_mode (GodwitStore  *self,
 
   rc = sqlite3_step (statement);
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, rc, "reading the journal mode", error);
+    return set_sqlite_error (self, rc, _("reading the journal mode"), error);
 
   self->journal_mode = g_strdup ((const char *) sqlite3_column_text (statement, 0));
 
@@ -610,7 +617,7 @@ build_schema_only_entities (GodwitStore *self)
 
       if (real_table == NULL)
         g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("entity %s: table %s is missing", row->name, table));
+                         g_strdup_printf (_("entity %s: table %s is missing"), row->name, table));
     }
 
   g_ptr_array_sort (self->entities, compare_store_entities);
@@ -633,7 +640,7 @@ open_store (const char    *path,
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: is a directory, not a store file", path);
+                   _("%s: is a directory, not a store file"), path);
       return NULL;
     }
 
@@ -649,7 +656,7 @@ open_store (const char    *path,
                          &self->db);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, rc, "opening", error);
+      set_sqlite_error (self, rc, _("opening"), error);
       return NULL;
     }
 
@@ -663,7 +670,7 @@ open_store (const char    *path,
     rc = _godwit_fetch_request_register_functions (self->db);
   if (rc != SQLITE_OK)
     {
-      set_sqlite_error (self, rc, "opening", error);
+      set_sqlite_error (self, rc, _("opening"), error);
       return NULL;
     }
 
@@ -676,7 +683,7 @@ open_store (const char    *path,
   if (lookup_table (self, "Z_METADATA") == NULL || lookup_table (self, "Z_PRIMARYKEY") == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NOT_CORE_DATA_STORE,
-                   "%s: an SQLite database, but not a Core Data store (it has no %s table)",
+                   _("%s: an SQLite database, but not a Core Data store (it has no %s table)"),
                    path, lookup_table (self, "Z_METADATA") == NULL ? "Z_METADATA" : "Z_PRIMARYKEY");
       goto failed;
     }
@@ -883,7 +890,7 @@ godwit_store_load_cached_model (GodwitStore  *self,
   if (self->model_cache == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NO_MODEL,
-                   "%s: the store has no cached model (no Z_MODELCACHE)", self->path);
+                   _("%s: the store has no cached model (no Z_MODELCACHE)"), self->path);
       return NULL;
     }
 
@@ -920,7 +927,7 @@ read_table_columns (GodwitStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, rc, "reading a table's columns", error);
+      set_sqlite_error (self, rc, _("reading a table's columns"), error);
       return NULL;
     }
 
@@ -986,7 +993,7 @@ plan_column (GodwitStore      *self,
   if (!g_hash_table_contains (plan->declared_types, column->name))
     {
       g_ptr_array_add (self->warnings,
-                       g_strdup_printf ("%s.%s: column %s is missing from table %s",
+                       g_strdup_printf (_("%s.%s: column %s is missing from table %s"),
                                         entity->name, property->name, column->name, plan->table));
       return -1;
     }
@@ -1146,8 +1153,8 @@ ensure_entity_plan (GodwitStore   *self,
   if (table == NULL || lookup_table (self, table->name) == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: entity %s has no table %s in the store", self->path, entity->name,
-                   table != NULL ? table->name : "(none)");
+                   _("%s: entity %s has no table %s in the store"), self->path, entity->name,
+                   table != NULL ? table->name : _("(none)"));
       return NULL;
     }
 
@@ -1212,7 +1219,7 @@ ensure_entity_plan (GodwitStore   *self,
 
           if (link.kind == LINK_NONE)
             g_ptr_array_add (self->warnings,
-                             g_strdup_printf ("%s.%s: the store has no place for this relationship",
+                             g_strdup_printf (_("%s.%s: the store has no place for this relationship"),
                                               entity->name, property->name));
 
           g_array_append_val (plan->links, link);
@@ -1282,11 +1289,11 @@ godwit_store_set_model (GodwitStore  *self,
 
       if (row == NULL)
         g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("entity %s: the store's Z_PRIMARYKEY has no row for it",
+                         g_strdup_printf (_("entity %s: the store's Z_PRIMARYKEY has no row for it"),
                                           model_entity->name));
       else if (table != NULL && entity->table == NULL)
         g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("entity %s: table %s is missing", model_entity->name, table->name));
+                         g_strdup_printf (_("entity %s: table %s is missing"), model_entity->name, table->name));
     }
 
   for (guint i = 0; i < self->primary_keys->len; i++)
@@ -1295,7 +1302,7 @@ godwit_store_set_model (GodwitStore  *self,
 
       if (row->entity_number < 16000 && godwit_model_get_entity (model, row->name) == NULL)
         g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("entity %s: in the store's Z_PRIMARYKEY but not in the model",
+                         g_strdup_printf (_("entity %s: in the store's Z_PRIMARYKEY but not in the model"),
                                           row->name));
     }
 
@@ -1376,14 +1383,14 @@ require_entity (GodwitStore  *self,
   if (entity == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
-                   "%s: no entity named “%s”", self->path, name);
+                   _("%s: no entity named “%s”"), self->path, name);
       return NULL;
     }
 
   if (entity->table == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: entity %s has no table in the store", self->path, name);
+                   _("%s: entity %s has no table in the store"), self->path, name);
       return NULL;
     }
 
@@ -1530,7 +1537,7 @@ count_table (GodwitStore             *self,
   sqlite3_reset (statement);
 
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, "counting objects", error);
+    return set_sqlite_error (self, rc, _("counting objects"), error);
 
   g_hash_table_add (self->counted_tables, g_strdup (entity->table));
 
@@ -1802,7 +1809,7 @@ fill_to_many (GodwitStore  *self,
           sqlite3_reset (statement);
 
           if (rc != SQLITE_DONE)
-            return set_sqlite_error (self, rc, "reading a to-many relationship", error);
+            return set_sqlite_error (self, rc, _("reading a to-many relationship"), error);
 
           start = end + 1;
         }
@@ -1953,7 +1960,7 @@ ensure_schema_only_plan (GodwitStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, rc, "reading a table's columns", error);
+      set_sqlite_error (self, rc, _("reading a table's columns"), error);
       return NULL;
     }
 
@@ -1996,7 +2003,7 @@ plan_objects_select (GodwitStore              *self,
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                     "%s: entity %s has no readable table", self->path, entity->name);
+                     _("%s: entity %s has no readable table"), self->path, entity->name);
       return NULL;
     }
 
@@ -2043,7 +2050,7 @@ read_objects (GodwitStore   *self,
   sqlite3_reset (statement);
 
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, rc, "reading objects", error);
+    return set_sqlite_error (self, rc, _("reading objects"), error);
 
   return TRUE;
 }
@@ -2175,7 +2182,7 @@ godwit_store_find_object_pk (GodwitStore   *self,
       else if (rc == SQLITE_DONE)
         pk = 0;
       else
-        set_sqlite_error (self, rc, "finding an object by its position", error);
+        set_sqlite_error (self, rc, _("finding an object by its position"), error);
 
       sqlite3_reset (statement);
     }
@@ -2288,7 +2295,7 @@ _godwit_store_dup_attribute_column (GodwitStore              *self,
   if (column == NULL || !g_hash_table_contains (table_plan->declared_types, column))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
-                   "%s: entity %s has no stored attribute “%s”", self->path, entity->name, attribute_name);
+                   _("%s: entity %s has no stored attribute “%s”"), self->path, entity->name, attribute_name);
       return NULL;
     }
 

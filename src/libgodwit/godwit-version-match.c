@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-version-match.h"
@@ -133,19 +134,14 @@ count_differences (GodwitVersionMatch *self,
   return (entities - equal) + (stored - MIN (stored, equal));
 }
 
-static const char *
-kind_name (const GodwitProperty *property)
+static gboolean
+is_relationship (const GodwitProperty *property)
 {
-  return property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP ? "relationship" : "attribute";
+  return property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP;
 }
 
-static const char *
-yes_no (gboolean value)
-{
-  return value ? "yes" : "no";
-}
-
-/* The fields Core Data's property hash covers, in words. */
+/* The fields Core Data's property hash covers, in words. Where a flag
+ * differs its two values are known, so each way round is one sentence. */
 static void
 describe_property_change (GPtrArray            *details,
                           const char           *entity,
@@ -154,19 +150,24 @@ describe_property_change (GPtrArray            *details,
 {
   const char *name = current->name;
 
-  if (stored->kind != current->kind)
-    g_ptr_array_add (details, g_strdup_printf ("%s.%s: is a %s in the store, a %s in the model",
-                                               entity, name, kind_name (stored), kind_name (current)));
+  if (is_relationship (stored) != is_relationship (current))
+    g_ptr_array_add (details, g_strdup_printf (is_relationship (stored)
+                                               ? _("%s.%s: is a relationship in the store, a attribute in the model")
+                                               : _("%s.%s: is a attribute in the store, a relationship in the model"),
+                                               entity, name));
   if (stored->optional != current->optional)
-    g_ptr_array_add (details, g_strdup_printf ("%s.%s: optional %s in the store, %s in the model",
-                                               entity, name, yes_no (stored->optional),
-                                               yes_no (current->optional)));
+    g_ptr_array_add (details, g_strdup_printf (stored->optional
+                                               ? _("%s.%s: optional yes in the store, no in the model")
+                                               : _("%s.%s: optional no in the store, yes in the model"),
+                                               entity, name));
   if (stored->read_only != current->read_only)
-    g_ptr_array_add (details, g_strdup_printf ("%s.%s: read-only %s in the store, %s in the model",
-                                               entity, name, yes_no (stored->read_only),
-                                               yes_no (current->read_only)));
+    g_ptr_array_add (details, g_strdup_printf (stored->read_only
+                                               ? _("%s.%s: read-only yes in the store, no in the model")
+                                               : _("%s.%s: read-only no in the store, yes in the model"),
+                                               entity, name));
   if (g_strcmp0 (stored->version_hash_modifier, current->version_hash_modifier) != 0)
-    g_ptr_array_add (details, g_strdup_printf ("%s.%s: version hash modifier “%s” in the store, “%s” in the model",
+    g_ptr_array_add (details, g_strdup_printf (_("%s.%s: version hash modifier “%s” in the store, "
+                                                 "“%s” in the model"),
                                                entity, name,
                                                stored->version_hash_modifier ? stored->version_hash_modifier : "",
                                                current->version_hash_modifier ? current->version_hash_modifier : ""));
@@ -174,40 +175,43 @@ describe_property_change (GPtrArray            *details,
   if (stored->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE && current->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
     {
       if (stored->attribute_type != current->attribute_type)
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: type %s in the store, %s in the model",
+        g_ptr_array_add (details, g_strdup_printf (_("%s.%s: type %s in the store, %s in the model"),
                                                    entity, name,
                                                    godwit_attribute_type_to_string (stored->attribute_type),
                                                    godwit_attribute_type_to_string (current->attribute_type)));
       if (stored->allows_external_binary_data_storage != current->allows_external_binary_data_storage)
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: external storage %s in the store, %s in the model",
-                                                   entity, name,
-                                                   yes_no (stored->allows_external_binary_data_storage),
-                                                   yes_no (current->allows_external_binary_data_storage)));
+        g_ptr_array_add (details, g_strdup_printf (stored->allows_external_binary_data_storage
+                                                   ? _("%s.%s: external storage yes in the store, no in the model")
+                                                   : _("%s.%s: external storage no in the store, yes in the model"),
+                                                   entity, name));
       if (stored->preserves_value_in_history_on_deletion != current->preserves_value_in_history_on_deletion)
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: preserved after deletion %s in the store, %s in the model",
-                                                   entity, name,
-                                                   yes_no (stored->preserves_value_in_history_on_deletion),
-                                                   yes_no (current->preserves_value_in_history_on_deletion)));
+        g_ptr_array_add (details,
+                         g_strdup_printf (stored->preserves_value_in_history_on_deletion
+                                          ? _("%s.%s: preserved after deletion yes in the store, no in the model")
+                                          : _("%s.%s: preserved after deletion no in the store, yes in the model"),
+                                          entity, name));
     }
   else if (stored->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP && current->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP)
     {
       if (g_strcmp0 (stored->destination_entity, current->destination_entity) != 0)
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: destination %s in the store, %s in the model",
+        g_ptr_array_add (details, g_strdup_printf (_("%s.%s: destination %s in the store, %s in the model"),
                                                    entity, name, stored->destination_entity,
                                                    current->destination_entity));
       if (g_strcmp0 (stored->inverse_name, current->inverse_name) != 0)
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: inverse “%s” in the store, “%s” in the model",
+        g_ptr_array_add (details, g_strdup_printf (_("%s.%s: inverse “%s” in the store, “%s” in the model"),
                                                    entity, name,
                                                    stored->inverse_name ? stored->inverse_name : "",
                                                    current->inverse_name ? current->inverse_name : ""));
       if (stored->min_count != current->min_count || stored->max_count != current->max_count)
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: count %d…%d in the store, %d…%d in the model (0 = unbounded)",
-                                                   entity, name, stored->min_count, stored->max_count,
-                                                   current->min_count, current->max_count));
+        g_ptr_array_add (details,
+                         g_strdup_printf (_("%s.%s: count %d…%d in the store, %d…%d in the model (0 = unbounded)"),
+                                          entity, name, stored->min_count, stored->max_count,
+                                          current->min_count, current->max_count));
       if (stored->ordered != current->ordered)
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: ordered %s in the store, %s in the model",
-                                                   entity, name, yes_no (stored->ordered),
-                                                   yes_no (current->ordered)));
+        g_ptr_array_add (details, g_strdup_printf (stored->ordered
+                                                   ? _("%s.%s: ordered yes in the store, no in the model")
+                                                   : _("%s.%s: ordered no in the store, yes in the model"),
+                                                   entity, name));
     }
 }
 
@@ -236,17 +240,18 @@ describe_entity_change (GPtrArray    *details,
   guint before = details->len;
 
   if (stored->abstract != current->abstract)
-    g_ptr_array_add (details, g_strdup_printf ("%s: abstract %s in the store, %s in the model",
-                                               current->name, yes_no (stored->abstract),
-                                               yes_no (current->abstract)));
+    g_ptr_array_add (details, g_strdup_printf (stored->abstract
+                                               ? _("%s: abstract yes in the store, no in the model")
+                                               : _("%s: abstract no in the store, yes in the model"),
+                                               current->name));
   if (g_strcmp0 (stored->parent_name, current->parent_name) != 0)
-    g_ptr_array_add (details, g_strdup_printf ("%s: parent entity “%s” in the store, “%s” in the model",
+    g_ptr_array_add (details, g_strdup_printf (_("%s: parent entity “%s” in the store, “%s” in the model"),
                                                current->name, stored->parent_name ? stored->parent_name : "",
                                                current->parent_name ? current->parent_name : ""));
   if (g_strcmp0 (stored->version_hash_modifier, current->version_hash_modifier) != 0)
-    g_ptr_array_add (details, g_strdup_printf ("%s: version hash modifier differs", current->name));
+    g_ptr_array_add (details, g_strdup_printf (_("%s: version hash modifier differs"), current->name));
   if (!same_constraints (stored, current))
-    g_ptr_array_add (details, g_strdup_printf ("%s: uniqueness constraints differ", current->name));
+    g_ptr_array_add (details, g_strdup_printf (_("%s: uniqueness constraints differ"), current->name));
 
   for (guint i = 0; i < stored_properties->len; i++)
     {
@@ -257,8 +262,10 @@ describe_entity_change (GPtrArray    *details,
         continue;
 
       if (other == NULL || !godwit_property_is_stored (other))
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: %s in the store, not in the model",
-                                                   current->name, property->name, kind_name (property)));
+        g_ptr_array_add (details, g_strdup_printf (is_relationship (property)
+                                                   ? _("%s.%s: relationship in the store, not in the model")
+                                                   : _("%s.%s: attribute in the store, not in the model"),
+                                                   current->name, property->name));
       else
         describe_property_change (details, current->name, property, other);
     }
@@ -269,16 +276,20 @@ describe_entity_change (GPtrArray    *details,
       GodwitProperty *other = godwit_entity_find_property (stored, property->name);
 
       if (godwit_property_is_stored (property) && (other == NULL || !godwit_property_is_stored (other)))
-        g_ptr_array_add (details, g_strdup_printf ("%s.%s: %s in the model, not in the store",
-                                                   current->name, property->name, kind_name (property)));
+        g_ptr_array_add (details, g_strdup_printf (is_relationship (property)
+                                                   ? _("%s.%s: relationship in the model, not in the store")
+                                                   : _("%s.%s: attribute in the model, not in the store"),
+                                                   current->name, property->name));
     }
 
   /* The hash covers the inherited parent's hash too: a change up the
    * hierarchy shows here without a property of this entity changing. */
   if (details->len == before)
-    g_ptr_array_add (details, g_strdup_printf ("%s: version hash differs (%s)", current->name,
-                                               current->parent != NULL ? "its parent entity changed"
-                                                                       : "no detail: the store has no cached model for it"));
+    g_ptr_array_add (details, g_strdup_printf (current->parent != NULL
+                                               ? _("%s: version hash differs (its parent entity changed)")
+                                               : _("%s: version hash differs (no detail: the store has no cached "
+                                                   "model for it)"),
+                                               current->name));
 }
 
 static int
@@ -312,7 +323,7 @@ compute_differences (GodwitVersionMatch *self,
         {
           difference->state = GODWIT_ENTITY_MATCH_ONLY_IN_MODEL;
           g_ptr_array_add (difference->details,
-                           g_strdup_printf ("%s: in version “%s”, not in the store", entity->name,
+                           g_strdup_printf (_("%s: in version “%s”, not in the store"), entity->name,
                                             godwit_model_get_version_name (self->nearest)));
         }
       else if (entity_hash_equal (entity, hash))
@@ -326,7 +337,7 @@ compute_differences (GodwitVersionMatch *self,
             describe_entity_change (difference->details, stored, entity);
           else
             g_ptr_array_add (difference->details,
-                             g_strdup_printf ("%s: version hash differs (the store has no cached model to say why)",
+                             g_strdup_printf (_("%s: version hash differs (the store has no cached model to say why)"),
                                               entity->name));
         }
 
@@ -346,7 +357,7 @@ compute_differences (GodwitVersionMatch *self,
       difference->state = GODWIT_ENTITY_MATCH_ONLY_IN_STORE;
       difference->details = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (difference->details,
-                       g_strdup_printf ("%s: in the store, not in version “%s”", (const char *) key,
+                       g_strdup_printf (_("%s: in the store, not in version “%s”"), (const char *) key,
                                         godwit_model_get_version_name (self->nearest)));
       g_ptr_array_add (self->differences, difference);
     }

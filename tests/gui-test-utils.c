@@ -234,6 +234,18 @@ godwit_gui_test_find_dialog (GtkWindow *parent)
   return NULL;
 }
 
+GtkWindow *
+godwit_gui_test_find_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
+      return l->data;
+
+  return NULL;
+}
+
 void
 godwit_gui_test_screenshot (GtkWidget  *widget,
                             const char *path)

@@ -63,6 +63,8 @@ const char        *godwit_gui_test_grid_text       (GtkGrid                 *gri
                                                     int                      row);
 /* The message dialog shown for @parent, or NULL. */
 AdwMessageDialog  *godwit_gui_test_find_dialog     (GtkWindow               *parent);
+/* The first window of @type shown, or NULL. */
+GtkWindow         *godwit_gui_test_find_toplevel   (GType                    type);
 /* Renders @widget as it is on screen into a PNG file. */
 void               godwit_gui_test_screenshot      (GtkWidget               *widget,
                                                     const char              *path);

@@ -145,18 +145,6 @@ find_combo_row (GtkWidget  *widget,
   return NULL;
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
-      return l->data;
-
-  return NULL;
-}
-
 /* The labels of a menu and of its sections. */
 static void
 add_menu_labels (GMenuModel *menu,
@@ -325,7 +313,7 @@ test_other_windows (Fixture       *fixture,
   godwit_gui_test_flush (GTK_WIDGET (window));
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "shortcuts", NULL);
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = godwit_gui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   texts = dup_texts (GTK_WIDGET (shortcuts));
   assert_shown (texts, "Einen Store öffnen", "Open a store");
@@ -335,7 +323,7 @@ test_other_windows (Fixture       *fixture,
   gtk_window_destroy (shortcuts);
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  about = godwit_gui_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_comments (ADW_ABOUT_WINDOW (about)), ==,
                    "Stores von Apple Core Data unter Linux untersuchen, migrieren und synchronisieren");

@@ -185,16 +185,14 @@ has_dialog (gpointer data)
   return godwit_gui_test_find_dialog (data) != NULL;
 }
 
-static void
-test_open_not_a_store (Fixture       *fixture,
-                       gconstpointer  data)
+/* Opens the store at @path in @window, which fails: the error dialog,
+ * naming the file; no document. */
+static AdwMessageDialog *
+open_store_failing (GodwitWindow *window,
+                    const char   *path)
 {
-  g_autofree char *path = g_build_filename (fixture->dir, "Notes.sqlite", NULL);
-  GodwitWindow *window = godwit_window_new (godwit_gui_test_application ());
   g_autoptr(GFile) file = g_file_new_for_path (path);
   AdwMessageDialog *dialog;
-
-  godwit_test_write_file (path, "Shopping: eggs, flour, sugar.\n", -1);
 
   gtk_window_present (GTK_WINDOW (window));
   godwit_window_open (window, file, NULL);
@@ -205,6 +203,20 @@ test_open_not_a_store (Fixture       *fixture,
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open Store");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), path));
   g_assert_null (godwit_window_get_document (window));
+
+  return dialog;
+}
+
+static void
+test_open_not_a_store (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "Notes.sqlite", NULL);
+  GodwitWindow *window = godwit_window_new (godwit_gui_test_application ());
+  AdwMessageDialog *dialog;
+
+  godwit_test_write_file (path, "Shopping: eggs, flour, sugar.\n", -1);
+  dialog = open_store_failing (window, path);
 
   godwit_gui_test_save_window (GTK_WIDGET (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -222,7 +234,6 @@ test_open_document_portal_file (Fixture       *fixture,
   g_autofree char *folder = g_build_filename (documents, "3f8a9c1e", NULL);
   g_autofree char *path = g_build_filename (folder, "Garden.sqlite", NULL);
   GodwitWindow *window = godwit_window_new (godwit_gui_test_application ());
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *contents = NULL;
   gsize length = 0;
   AdwMessageDialog *dialog;
@@ -233,16 +244,8 @@ test_open_document_portal_file (Fixture       *fixture,
   g_assert_no_error (error);
   godwit_test_write_file (path, contents, (gssize) length);
 
-  gtk_window_present (GTK_WINDOW (window));
-  godwit_window_open (window, file, NULL);
-  godwit_gui_test_wait_idle (window);
-  godwit_gui_test_wait_until (has_dialog, window, "the error dialog");
-
-  dialog = godwit_gui_test_find_dialog (GTK_WINDOW (window));
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open Store");
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), path));
+  dialog = open_store_failing (window, path);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "flatpak override --user --filesystem=FOLDER"));
-  g_assert_null (godwit_window_get_document (window));
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   godwit_gui_test_close (window);
@@ -354,18 +357,6 @@ test_reload (Fixture       *fixture,
   godwit_gui_test_close (window);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type))
-      return l->data;
-
-  return NULL;
-}
-
 /* app.about and app.shortcuts, with the accelerators the shortcuts
  * window lists. */
 static void
@@ -390,7 +381,7 @@ test_about_and_shortcuts (Fixture       *fixture,
   godwit_gui_test_flush (GTK_WIDGET (window));
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "about", NULL);
-  about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+  about = godwit_gui_test_find_toplevel (ADW_TYPE_ABOUT_WINDOW);
   g_assert_nonnull (about);
   g_assert_cmpstr (adw_about_window_get_application_name (ADW_ABOUT_WINDOW (about)), ==, "Godwit");
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
@@ -398,7 +389,7 @@ test_about_and_shortcuts (Fixture       *fixture,
   gtk_window_destroy (about);
 
   g_action_group_activate_action (G_ACTION_GROUP (application), "shortcuts", NULL);
-  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  shortcuts = godwit_gui_test_find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
   g_assert_nonnull (shortcuts);
   godwit_gui_test_save_window (GTK_WIDGET (shortcuts));
   gtk_window_destroy (shortcuts);

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -390,6 +391,367 @@ test_push_resumes (void)
   garden_clear (&garden);
 }
 
+/* ---- requests ----------------------------------------------------------- */
+
+/* sync-recording-proxy.py between a sync and the test's server: what the
+ * sync asks, one "METHOD PATH" line each, in the order the requests
+ * arrive. */
+typedef struct
+{
+  GSubprocess      *process;
+  char             *dir;
+  char             *log;
+  GodwitTestServer  server;   /* the test's server and database, at the proxy's URL */
+} RecordingProxy;
+
+/* The proxy, or FALSE after marking the test skipped. With
+ * @couchdb_version, it welcomes clients (GET /) as that CouchDB would. */
+static gboolean
+recording_proxy_start (RecordingProxy   *proxy,
+                       GodwitTestServer *server,
+                       const char       *couchdb_version)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "sync-recording-proxy.py", NULL);
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) output = NULL;
+  g_autofree char *upstream_port = NULL;
+  g_autofree char *port = NULL;
+  g_autofree char *url = NULL;
+
+  memset (proxy, 0, sizeof *proxy);
+  if (python == NULL)
+    {
+      g_test_skip ("no python3 to run sync-recording-proxy.py with");
+      return FALSE;
+    }
+
+  proxy->dir = godwit_test_make_tmpdir ();
+  proxy->log = g_build_filename (proxy->dir, "requests.log", NULL);
+  uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  upstream_port = g_strdup_printf ("%d", g_uri_get_port (uri));
+  /* Its standard input ends with the test, even one that aborts. */
+  proxy->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                     G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, python, script, upstream_port,
+                                     proxy->log, couchdb_version, NULL);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy->process));
+  port = g_data_input_stream_read_line (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+
+  url = g_strdup_printf ("http://127.0.0.1:%s", port);
+  godwit_test_server_init_at (&proxy->server, url, server->user, server->password);
+  g_free (proxy->server.database);
+  proxy->server.database = g_strdup (server->database);
+
+  return TRUE;
+}
+
+static void
+recording_proxy_stop (RecordingProxy *proxy)
+{
+  if (proxy->process == NULL)
+    return;
+
+  g_subprocess_force_exit (proxy->process);
+  g_subprocess_wait (proxy->process, NULL, NULL);
+  g_clear_object (&proxy->process);
+  godwit_test_rmdir (proxy->dir);
+  g_clear_pointer (&proxy->dir, g_free);
+  g_clear_pointer (&proxy->log, g_free);
+  godwit_test_server_clear (&proxy->server);
+}
+
+/* The requests recorded since the last call, the database's path written
+ * "/db" and any _local document's "/db/_local/ID". */
+static GStrv
+recording_proxy_take_requests (RecordingProxy *proxy)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *database = g_strdup_printf ("/%s", proxy->server.database);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (proxy->log, &text, NULL, &error))
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) words = g_strsplit (lines[i], " ", 2);
+      const char *path;
+      g_autofree char *request = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      g_assert_cmpuint (g_strv_length (words), ==, 2);
+      path = words[1];
+      if (g_str_has_prefix (path, database) && (path[strlen (database)] == '/' || path[strlen (database)] == '\0'))
+        {
+          path += strlen (database);
+          request = g_str_has_prefix (path, "/_local/") ? g_strdup_printf ("%s /db/_local/ID", words[0])
+                                                         : g_strdup_printf ("%s /db%s", words[0], path);
+        }
+      else
+        request = g_strdup_printf ("%s %s", words[0], path);
+      g_strv_builder_add (builder, request);
+    }
+  godwit_test_write_file (proxy->log, "", 0);
+
+  return g_strv_builder_end (builder);
+}
+
+static guint
+count_requests (GStrv       requests,
+                const char *request)
+{
+  guint n = 0;
+
+  for (guint i = 0; requests[i] != NULL; i++)
+    n += g_str_equal (requests[i], request);
+
+  return n;
+}
+
+/* The writes, in order: B a _bulk_docs, E an _ensure_full_commit, P the
+ * checkpoint's PUT. */
+static char *
+dup_writes (GStrv requests)
+{
+  GString *writes = g_string_new (NULL);
+
+  for (guint i = 0; requests[i] != NULL; i++)
+    {
+      if (g_str_equal (requests[i], "POST /db/_bulk_docs"))
+        g_string_append_c (writes, 'B');
+      else if (g_str_equal (requests[i], "POST /db/_ensure_full_commit"))
+        g_string_append_c (writes, 'E');
+      else if (g_str_equal (requests[i], "PUT /db/_local/ID"))
+        g_string_append_c (writes, 'P');
+    }
+
+  return g_string_free (writes, FALSE);
+}
+
+/* The push's checkpoint as the server holds it. */
+static JsonObject *
+server_get_checkpoint (GodwitTestServer            *server,
+                       const GodwitSyncReplication *replication)
+{
+  g_autofree char *path = g_strdup_printf ("/_local/%s", replication->replication_id);
+
+  return godwit_test_server_get (server, path, SOUP_STATUS_OK);
+}
+
+static void
+assert_server_checkpoint (GodwitTestServer            *server,
+                          const GodwitSyncReplication *replication)
+{
+  g_autoptr(JsonObject) checkpoint = server_get_checkpoint (server, replication);
+  JsonObject *newest = json_array_get_object_element (json_object_get_array_member (checkpoint, "history"), 0);
+
+  g_assert_cmpstr (json_object_get_string_member (checkpoint, "session_id"), ==, replication->session_id);
+  g_assert_cmpint (json_object_get_int_member (checkpoint, "source_last_seq"), ==,
+                   json_node_get_int (replication->end_seq));
+  g_assert_cmpstr (json_object_get_string_member (newest, "session_id"), ==, replication->session_id);
+  g_assert_cmpint (json_object_get_int_member (newest, "recorded_seq"), ==, json_node_get_int (replication->end_seq));
+  g_assert_cmpint (json_object_get_int_member (newest, "docs_written"), ==, replication->docs_written);
+  g_assert_false (json_object_has_member (checkpoint, "intruder"));
+}
+
+/* A push that starts from the checkpoint and finds nothing to send. */
+static void
+assert_push_resumes_with_nothing (RecordingProxy              *proxy,
+                                  Garden                      *garden,
+                                  const GodwitSyncReplication *before)
+{
+  g_autoptr(GodwitSync) again = godwit_test_sync_new (&proxy->server, garden->store.path, garden->bundle);
+  const GodwitSyncReplication *push;
+  g_auto(GStrv) requests = NULL;
+
+  godwit_sync_set_direction (again, GODWIT_SYNC_DIRECTION_PUSH);
+  godwit_test_sync_run (again);
+  push = godwit_sync_get_push (again);
+  g_assert_cmpstr (push->replication_id, ==, before->replication_id);
+  g_assert_cmpint (json_node_get_int (push->start_seq), ==, json_node_get_int (before->end_seq));
+  g_assert_cmpint (push->missing_checked, ==, 0);
+  g_assert_cmpint (push->docs_written, ==, 0);
+  requests = recording_proxy_take_requests (proxy);
+  g_assert_cmpuint (count_requests (requests, "GET /db/_local/ID"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "POST /db/_revs_diff"), ==, 0);
+  g_assert_cmpuint (count_requests (requests, "POST /db/_bulk_docs"), ==, 0);
+  g_assert_cmpuint (count_requests (requests, "PUT /db/_local/ID"), ==, 0);
+}
+
+/* Per batch a push sends a _revs_diff, a _bulk_docs and the checkpoint's
+ * PUT, whose revision it keeps from the PUT before: the _local document
+ * is read once, as the push starts. The checkpoint it leaves on the
+ * server is the last batch's, and the next push starts there. */
+static void
+test_push_requests (void)
+{
+  Garden garden;
+  RecordingProxy proxy;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_auto(GStrv) requests = NULL;
+  g_autofree char *writes = NULL;
+  const GodwitSyncReplication *push;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+  if (!recording_proxy_start (&proxy, &garden.server, NULL))
+    {
+      garden_clear (&garden);
+      return;
+    }
+
+  sync = godwit_test_sync_new (&proxy.server, garden.store.path, garden.bundle);
+  godwit_sync_set_direction (sync, GODWIT_SYNC_DIRECTION_PUSH);
+  godwit_sync_set_batch_size (sync, 2);
+  godwit_test_sync_run (sync);
+  push = godwit_sync_get_push (sync);
+  g_assert_cmpint (push->docs_written, ==, 9);
+  g_assert_cmpint (push->missing_found, ==, 9);
+  g_assert_cmpint (push->missing_checked, ==, 9);
+  documents = godwit_test_server_all_documents (&garden.server);
+  g_assert_cmpuint (documents->len, ==, 9);
+
+  /* 9 documents, 5 batches; pouchdb-server needs no _ensure_full_commit,
+   * as its welcome (read once) tells. */
+  requests = recording_proxy_take_requests (&proxy);
+  g_assert_cmpuint (count_requests (requests, "GET /db/_local/ID"), ==, 1);
+  g_assert_cmpuint (count_requests (requests, "POST /db/_revs_diff"), ==, 5);
+  g_assert_cmpuint (count_requests (requests, "POST /db/_bulk_docs"), ==, 5);
+  g_assert_cmpuint (count_requests (requests, "PUT /db/_local/ID"), ==, 5);
+  g_assert_cmpuint (count_requests (requests, "POST /db/_ensure_full_commit"), ==, 0);
+  g_assert_cmpuint (count_requests (requests, "GET /"), ==, 1);
+  /* A batch goes out once the one before is checkpointed: a push stopped
+   * anywhere has written at most one batch past its checkpoint. */
+  writes = dup_writes (requests);
+  g_assert_cmpstr (writes, ==, "BPBPBPBPBP");
+
+  assert_server_checkpoint (&garden.server, push);
+  assert_push_resumes_with_nothing (&proxy, &garden, push);
+
+  recording_proxy_stop (&proxy);
+  garden_clear (&garden);
+}
+
+typedef struct
+{
+  GodwitTestServer *server;
+  GodwitSync       *sync;
+  gboolean          done;
+} Intruder;
+
+/* After the first batch, another writer changes the push's checkpoint
+ * on the server. */
+static void
+write_checkpoint_after_first_batch (const GodwitSyncProgress *progress,
+                                    gpointer                  user_data)
+{
+  Intruder *intruder = user_data;
+  g_autoptr(JsonObject) checkpoint = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *path = NULL;
+  guint status = 0;
+
+  if (g_strcmp0 (progress->phase, "push") != 0 || intruder->done)
+    return;
+  intruder->done = TRUE;
+  checkpoint = server_get_checkpoint (intruder->server, godwit_sync_get_push (intruder->sync));
+  json_object_set_boolean_member (checkpoint, "intruder", TRUE);
+  json_node_set_object (node, checkpoint);
+  text = json_to_string (node, FALSE);
+  path = g_strdup_printf ("/_local/%s", godwit_sync_get_push (intruder->sync)->replication_id);
+  answer = godwit_test_server_request (intruder->server, "PUT", path, text, &status);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_CREATED);
+}
+
+/* A checkpoint another writer changed in between: the PUT with the
+ * revision kept is refused, and the push reads the new one and writes
+ * over it. */
+static void
+test_push_checkpoint_changed (void)
+{
+  Garden garden;
+  RecordingProxy proxy;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_auto(GStrv) requests = NULL;
+  g_autofree char *writes = NULL;
+  Intruder intruder = { 0 };
+
+  if (!garden_init (&garden, TRUE))
+    return;
+  if (!recording_proxy_start (&proxy, &garden.server, NULL))
+    {
+      garden_clear (&garden);
+      return;
+    }
+
+  sync = godwit_test_sync_new (&proxy.server, garden.store.path, garden.bundle);
+  godwit_sync_set_direction (sync, GODWIT_SYNC_DIRECTION_PUSH);
+  godwit_sync_set_batch_size (sync, 4);
+  intruder.server = &garden.server;
+  intruder.sync = sync;
+  godwit_sync_set_progress_callback (sync, write_checkpoint_after_first_batch, &intruder);
+  godwit_test_sync_run (sync);
+  g_assert_true (intruder.done);
+  g_assert_cmpint (godwit_sync_get_push (sync)->docs_written, ==, 9);
+
+  requests = recording_proxy_take_requests (&proxy);
+  g_assert_cmpuint (count_requests (requests, "GET /db/_local/ID"), ==, 2);
+  writes = dup_writes (requests);
+  g_assert_cmpstr (writes, ==, "BPBPPBP");
+
+  assert_server_checkpoint (&garden.server, godwit_sync_get_push (sync));
+  assert_push_resumes_with_nothing (&proxy, &garden, godwit_sync_get_push (sync));
+
+  recording_proxy_stop (&proxy);
+  garden_clear (&garden);
+}
+
+/* Apache CouchDB before 2.0 may keep writes in memory a while: there,
+ * every batch is committed (_ensure_full_commit) before its checkpoint. */
+static void
+test_push_full_commit (void)
+{
+  Garden garden;
+  RecordingProxy proxy;
+  g_autoptr(GodwitSync) sync = NULL;
+  g_auto(GStrv) requests = NULL;
+  g_autofree char *writes = NULL;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+  if (!recording_proxy_start (&proxy, &garden.server, "1.7.2"))
+    {
+      garden_clear (&garden);
+      return;
+    }
+
+  sync = godwit_test_sync_new (&proxy.server, garden.store.path, garden.bundle);
+  godwit_sync_set_direction (sync, GODWIT_SYNC_DIRECTION_PUSH);
+  godwit_sync_set_batch_size (sync, 4);
+  godwit_test_sync_run (sync);
+  g_assert_cmpint (godwit_sync_get_push (sync)->docs_written, ==, 9);
+
+  requests = recording_proxy_take_requests (&proxy);
+  g_assert_cmpuint (count_requests (requests, "GET /"), ==, 1);
+  writes = dup_writes (requests);
+  g_assert_cmpstr (writes, ==, "BEPBEPBEP");
+  assert_server_checkpoint (&garden.server, godwit_sync_get_push (sync));
+
+  recording_proxy_stop (&proxy);
+  garden_clear (&garden);
+}
+
 /* ---- pull --------------------------------------------------------------- */
 
 static const char * const garden_queries[] = {
@@ -655,6 +1017,133 @@ test_remote_edits_pulled (void)
 
   third = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
   assert_nothing_transferred (third);
+
+  garden_clear (&garden);
+}
+
+/* ---- backups ------------------------------------------------------------ */
+
+/* The store's objects, by the garden queries. */
+static char *
+dup_garden_rows (const char *path)
+{
+  GString *rows = g_string_new (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (garden_queries); i++)
+    {
+      g_autofree char *part = query_store (path, garden_queries[i]);
+
+      g_string_append_printf (rows, "%s\n", part);
+    }
+
+  return g_string_free (rows, FALSE);
+}
+
+static gsize
+file_size_or_zero (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (gsize) st.st_size : 0;
+}
+
+/* A pull that writes into the store backs it up first, where migrations
+ * keep theirs: `godwit-cli backups` lists it and `godwit-cli rollback`
+ * puts back the store as it was, byte for byte. A run that writes nothing
+ * into the store takes no backup. */
+static void
+test_pull_backup (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) first = NULL;
+  g_autoptr(GodwitSync) second = NULL;
+  g_autoptr(GodwitSync) third = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) summary = NULL;
+  g_autoptr(JsonNode) listed = NULL;
+  g_autoptr(JsonNode) restored = NULL;
+  g_autofree char *wal = NULL;
+  g_autofree char *rows_before = NULL;
+  g_autofree char *rows_pulled = NULL;
+  g_autofree char *rows_after = NULL;
+  g_autofree char *checksum_before = NULL;
+  g_autofree char *backup_store = NULL;
+  g_autofree char *backup_checksum = NULL;
+  g_autofree char *checksum_after = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const GodwitStoreBackup *backup;
+  JsonArray *listed_backups;
+  JsonObject *bed;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+
+  /* Pushing only, and pulling back its own revisions, write nothing. */
+  first = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  g_assert_null (godwit_sync_get_backup (first));
+  backups = godwit_store_list_backups (garden.store.path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (backups->len, ==, 0);
+  g_clear_pointer (&backups, g_ptr_array_unref);
+
+  documents = godwit_test_server_all_documents (&garden.server);
+  bed = find_document (documents, "Bed", "name", "South");
+  json_object_set_string_member (attributes_of (bed), "name", "North");
+  server_put_document (&garden.server, bed);
+
+  /* The store as it is before the pull: one file, its -wal empty. */
+  wal = g_strconcat (garden.store.path, "-wal", NULL);
+  g_assert_cmpuint (file_size_or_zero (wal), ==, 0);
+  rows_before = dup_garden_rows (garden.store.path);
+  checksum_before = godwit_test_file_checksum (garden.store.path);
+
+  second = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  assert_store_changes (second, 0, 1, 0);
+  assert_store_query (garden.store.path, "SELECT ZNAME FROM ZBED", "North");
+  rows_pulled = dup_garden_rows (garden.store.path);
+  g_assert_cmpstr (rows_pulled, !=, rows_before);
+
+  backup = godwit_sync_get_backup (second);
+  g_assert_nonnull (backup);
+  description = g_strdup_printf ("before sync pull from %s/%s", garden.server.url, garden.server.database);
+  g_assert_cmpstr (backup->description, ==, description);
+  g_assert_cmpstr (backup->store_path, ==, garden.store.path);
+  backup_store = g_build_filename (backup->path, "Garden.sqlite", NULL);
+  backup_checksum = godwit_test_file_checksum (backup_store);
+  g_assert_cmpstr (backup_checksum, ==, checksum_before);
+  summary = godwit_sync_to_json (second);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (summary), "backup"), ==, backup->path);
+
+  /* Nothing comes in: no backup. */
+  third = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  assert_nothing_transferred (third);
+  g_assert_null (godwit_sync_get_backup (third));
+  g_clear_pointer (&summary, json_node_unref);
+  summary = godwit_sync_to_json (third);
+  g_assert_true (json_object_get_null_member (json_node_get_object (summary), "backup"));
+
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "backups", garden.store.path, "--json", NULL), ==, 0);
+  listed = godwit_test_parse_json (out);
+  listed_backups = godwit_test_array_member (json_node_get_object (listed), "backups");
+  g_assert_cmpuint (json_array_get_length (listed_backups), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (listed_backups, 0), "description"),
+                   ==, description);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (listed_backups, 0), "path"),
+                   ==, backup->path);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "rollback", garden.store.path, "--json", NULL), ==, 0);
+  restored = godwit_test_parse_json (out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (restored), "restored"), ==, backup->path);
+  rows_after = dup_garden_rows (garden.store.path);
+  g_assert_cmpstr (rows_after, ==, rows_before);
+  checksum_after = godwit_test_file_checksum (garden.store.path);
+  g_assert_cmpstr (checksum_after, ==, checksum_before);
 
   garden_clear (&garden);
 }
@@ -944,10 +1433,21 @@ test_manual_resolve_leaf (void)
   conflict = g_ptr_array_index (godwit_sync_get_conflicts (sync), 0);
   remote = assert_listed (conflict, tomato_id);
 
-  /* The server's leaf wins whole. */
+  /* The server's leaf wins whole; the store is backed up before it is
+   * written. */
   g_assert_true (godwit_sync_resolve_conflict (sync, tomato_id, remote, NULL, NULL, &error));
   g_assert_no_error (error);
   assert_resolved (&garden, sync, conflict, "Tomato (remote)", "Solanum", "100");
+  {
+    g_autofree char *description = g_strdup_printf ("before resolving the sync conflict of “%s” with %s/%s",
+                                                    tomato_id, garden.server.url, garden.server.database);
+    g_autoptr(GPtrArray) backups = godwit_store_list_backups (garden.store.path, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (godwit_sync_get_backup (sync));
+    g_assert_cmpstr (godwit_sync_get_backup (sync)->description, ==, description);
+    g_assert_cmpstr (((GodwitStoreBackup *) g_ptr_array_index (backups, 0))->description, ==, description);
+  }
 
   /* Resolved once is resolved. */
   g_assert_false (godwit_sync_resolve_conflict (sync, tomato_id, remote, NULL, NULL, &error));
@@ -2249,9 +2749,13 @@ main (int   argc,
   g_test_add_func ("/sync/document/check", test_document_check);
   g_test_add_func ("/sync/push/documents", test_push_documents);
   g_test_add_func ("/sync/push/resumes", test_push_resumes);
+  g_test_add_func ("/sync/push/requests", test_push_requests);
+  g_test_add_func ("/sync/push/checkpoint-changed", test_push_checkpoint_changed);
+  g_test_add_func ("/sync/push/full-commit", test_push_full_commit);
   g_test_add_func ("/sync/pull/empty-store", test_pull_into_empty_store);
   g_test_add_func ("/sync/changes/local-by-sqlite", test_local_changes_by_sqlite);
   g_test_add_func ("/sync/changes/remote-edits", test_remote_edits_pulled);
+  g_test_add_func ("/sync/pull/backup", test_pull_backup);
   for (guint i = 0; i < G_N_ELEMENTS (conflict_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/sync/conflict/%s",

@@ -14,8 +14,16 @@
  * request, or as the AuthSession cookie of a POST /_session, logged in
  * again once when a request meets a 401 (the cookie expired). HTTPS
  * certificates are verified against the system's authorities, and those
- * of a CA file when one is given. Calls block: the sync runs them in a
- * worker thread. Messages name the database's URL, never the password.
+ * of a CA file when one is given. Messages name the database's URL, never
+ * the password.
+ *
+ * Calls block: the sync runs them in a worker thread. Underneath, every
+ * request is sent with libsoup's asynchronous API on a main context of
+ * the replicator's own, which a blocking call iterates until its answer
+ * is read. So a request begun earlier (godwit_replicator_begin_revs_diff(),
+ * godwit_replicator_begin_bulk_docs()) goes on while other requests run,
+ * on a second kept-alive connection: the server works on one batch while
+ * the next one is being prepared.
  */
 
 #define G_LOG_DOMAIN "godwit-replicator"
@@ -38,6 +46,14 @@
 /* Seconds without progress before a request fails (and is retried). */
 #define REQUEST_TIMEOUT 120
 
+/* Whether the server must be asked to make writes durable. */
+typedef enum
+{
+  FULL_COMMIT_UNKNOWN,
+  FULL_COMMIT_NEEDED,
+  FULL_COMMIT_NOT_NEEDED,
+} FullCommit;
+
 struct _GodwitReplicator
 {
   GObject                   parent_instance;
@@ -55,7 +71,37 @@ struct _GodwitReplicator
   guint                     retries;
   guint                     first_delay_ms;
   gboolean                  no_bulk_get;     /* the server answered that it has no _bulk_get */
+  FullCommit                full_commit;
   guint                     n_requests;
+  GMainContext             *context;         /* where requests are sent and answers read */
+};
+
+/* One HTTP request and its answer, read whole, as the main context goes. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  SoupMessage     *message;
+  GCancellable    *cancellable;       /* its own: cancelled with the caller's, or when abandoned */
+  GCancellable    *caller_cancellable;
+  gulong           cancelled_id;
+  char            *url;
+  GInputStream    *stream;
+  GByteArray      *data;
+  guint8          *chunk;
+  GError          *error;
+  gboolean         written;           /* the request is sent whole (or failed) */
+  gboolean         done;
+} Exchange;
+
+/* A request begun with godwit_replicator_begin_revs_diff() or
+ * godwit_replicator_begin_bulk_docs(). */
+struct _GodwitReplicatorRequest
+{
+  GodwitReplicator *replicator;
+  char             *path;
+  GBytes           *body;
+  GCancellable     *cancellable;
+  Exchange         *exchange;        /* (nullable) once its answer is taken */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitReplicator, godwit_replicator, G_TYPE_OBJECT)
@@ -72,6 +118,7 @@ godwit_replicator_finalize (GObject *object)
   GodwitReplicator *self = (GodwitReplicator *) object;
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->endpoint, g_free);
   g_clear_pointer (&self->database, g_free);
   g_clear_pointer (&self->url, g_free);
@@ -177,10 +224,14 @@ godwit_replicator_new (const char  *endpoint,
   self->database = g_strdup (database);
   escaped = g_uri_escape_string (database, NULL, FALSE);
   self->url = g_strconcat (self->endpoint, "/", escaped, NULL);
+  /* The session belongs to the context its requests run on. */
+  self->context = g_main_context_new ();
+  g_main_context_push_thread_default (self->context);
   self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT,
                                                  "idle-timeout", REQUEST_TIMEOUT,
                                                  "user-agent", "Godwit/" PACKAGE_VERSION,
                                                  NULL);
+  g_main_context_pop_thread_default (self->context);
 
   return g_steal_pointer (&self);
 }
@@ -303,54 +354,50 @@ godwit_replicator_get_n_requests (GodwitReplicator *self)
   return self->n_requests;
 }
 
-/* Waits @ms, waking early when cancelled. */
+/* Runs the replicator's main context until *@flag is set: requests
+ * begun earlier go on meanwhile. */
+static void
+iterate_until (GodwitReplicator *self,
+               const gboolean   *flag)
+{
+  g_main_context_push_thread_default (self->context);
+  while (!*flag)
+    g_main_context_iteration (self->context, TRUE);
+  g_main_context_pop_thread_default (self->context);
+}
+
 static gboolean
-wait_before_retry (guint          ms,
-                   GCancellable  *cancellable,
-                   GError       **error)
+on_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits @ms, waking early when cancelled; requests under way go on. */
+static gboolean
+wait_before_retry (GodwitReplicator  *self,
+                   guint              ms,
+                   GCancellable      *cancellable,
+                   GError           **error)
 {
   gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
 
   for (;;)
     {
       gint64 left = end - g_get_monotonic_time ();
+      g_autoptr(GSource) source = NULL;
+      gboolean fired = FALSE;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       if (left <= 0)
         return TRUE;
-      g_usleep ((gulong) MIN (left, 10000));
+      source = g_timeout_source_new ((guint) MAX (MIN (left / 1000, 10), 1));
+      g_source_set_callback (source, on_timeout, &fired, NULL);
+      g_source_attach (source, self->context);
+      iterate_until (self, &fired);
     }
-}
-
-static GBytes *
-read_bounded (GInputStream  *stream,
-              const char    *url,
-              GCancellable  *cancellable,
-              GError       **error)
-{
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  guint8 chunk[READ_CHUNK];
-
-  for (;;)
-    {
-      gssize n = g_input_stream_read (stream, chunk, sizeof chunk, cancellable, error);
-
-      if (n < 0)
-        return NULL;
-      if (n == 0)
-        break;
-      if (data->len + (gsize) n > MAX_RESPONSE_SIZE)
-        {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                       "%s: the server’s answer is larger than %d MiB", url,
-                       MAX_RESPONSE_SIZE / (1024 * 1024));
-          return NULL;
-        }
-      g_byte_array_append (data, chunk, n);
-    }
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
 static gboolean
@@ -463,15 +510,224 @@ take_session_cookie (GodwitReplicator *self,
   g_slist_free_full (cookies, (GDestroyNotify) soup_cookie_free);
 }
 
-/* Sends one request to @url, retrying transient failures; any status is
- * the caller's to judge. @authenticate: whether the credentials (or the
+/* ---- exchanges ------------------------------------------------------- */
+
+static Exchange *
+exchange_ref (Exchange *exchange)
+{
+  g_atomic_ref_count_inc (&exchange->ref_count);
+
+  return exchange;
+}
+
+static void
+exchange_unref (Exchange *exchange)
+{
+  if (!g_atomic_ref_count_dec (&exchange->ref_count))
+    return;
+
+  if (exchange->caller_cancellable != NULL)
+    g_cancellable_disconnect (exchange->caller_cancellable, exchange->cancelled_id);
+  /* libsoup may keep the message a little longer. */
+  g_signal_handlers_disconnect_by_data (exchange->message, exchange);
+  g_clear_object (&exchange->caller_cancellable);
+  g_clear_object (&exchange->cancellable);
+  g_clear_object (&exchange->message);
+  g_clear_object (&exchange->stream);
+  g_clear_pointer (&exchange->data, g_byte_array_unref);
+  g_clear_pointer (&exchange->chunk, g_free);
+  g_clear_error (&exchange->error);
+  g_free (exchange->url);
+  g_free (exchange);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Exchange, exchange_unref)
+
+static void
+exchange_finish (Exchange *exchange,
+                 GError   *error)
+{
+  if (error != NULL)
+    g_clear_pointer (&exchange->data, g_byte_array_unref);
+  exchange->error = error;
+  g_clear_object (&exchange->stream);
+  exchange->written = TRUE;
+  exchange->done = TRUE;
+}
+
+static void
+on_wrote_body (SoupMessage *message,
+               Exchange    *exchange)
+{
+  exchange->written = TRUE;
+}
+
+static void on_read (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data);
+
+static void
+read_next (Exchange *exchange)
+{
+  g_input_stream_read_async (exchange->stream, exchange->chunk, READ_CHUNK, G_PRIORITY_DEFAULT,
+                             exchange->cancellable, on_read, exchange);
+}
+
+static void
+on_closed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+
+  g_input_stream_close_finish (G_INPUT_STREAM (source), result, NULL);
+  exchange_finish (exchange, NULL);
+}
+
+/* The answer is read whole, up to MAX_RESPONSE_SIZE. */
+static void
+on_read (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  GError *error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (n < 0)
+    exchange_finish (exchange, error);
+  else if (n == 0)
+    {
+      GInputStream *stream = exchange->stream;
+
+      g_input_stream_close_async (stream, G_PRIORITY_DEFAULT, NULL, on_closed, g_steal_pointer (&exchange));
+    }
+  else if (exchange->data->len + (gsize) n > MAX_RESPONSE_SIZE)
+    exchange_finish (exchange, g_error_new (GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                                            "%s: the server’s answer is larger than %d MiB", exchange->url,
+                                            MAX_RESPONSE_SIZE / (1024 * 1024)));
+  else
+    {
+      g_byte_array_append (exchange->data, exchange->chunk, (guint) n);
+      read_next (g_steal_pointer (&exchange));
+    }
+}
+
+static void
+on_sent (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(Exchange) exchange = user_data;
+  GError *error = NULL;
+
+  exchange->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (exchange->stream == NULL)
+    {
+      exchange_finish (exchange, error);
+      return;
+    }
+  exchange->chunk = g_malloc (READ_CHUNK);
+  read_next (g_steal_pointer (&exchange));
+}
+
+static void
+on_caller_cancelled (GCancellable *caller,
+                     GCancellable *own)
+{
+  g_cancellable_cancel (own);
+}
+
+/* The answers of _revs_diff and _bulk_docs name the documents the
+ * request sent: they are smaller than the request, which goes as it is,
+ * and compressing them takes more of the server's time than it saves. */
+static gboolean
+wants_compressed_answer (const char *url)
+{
+  return !g_str_has_suffix (url, "/_revs_diff") && !g_str_has_suffix (url, "/_bulk_docs");
+}
+
+/* Sends one request to @url without waiting for its answer: see
+ * exchange_wait(). @authenticate: whether the credentials (or the
  * session cookie) go with it. */
+static Exchange *
+exchange_start (GodwitReplicator  *self,
+                const char        *method,
+                const char        *url,
+                GBytes            *body,
+                gboolean           authenticate,
+                GCancellable      *cancellable,
+                GError           **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  SoupMessageHeaders *headers;
+  Exchange *exchange;
+
+  if (message == NULL)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: not a valid URL", url);
+      return NULL;
+    }
+  /* Every request of the protocol can be sent twice: reads, and writes
+   * of given revisions (new_edits: false) or of a _local document. So a
+   * kept-alive connection serves them all; libsoup opens a new one for
+   * each POST otherwise. */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
+  if (!wants_compressed_answer (url))
+    soup_message_disable_feature (message, SOUP_TYPE_CONTENT_DECODER);
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (authenticate && self->authentication == GODWIT_SYNC_AUTHENTICATION_BASIC && self->authorization != NULL)
+    soup_message_headers_replace (headers, "Authorization", self->authorization);
+  if (authenticate && self->authentication == GODWIT_SYNC_AUTHENTICATION_COOKIE && self->cookie != NULL)
+    soup_message_headers_replace (headers, "Cookie", self->cookie);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", body);
+  if (self->ca_database != NULL)
+    g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), self);
+
+  exchange = g_new0 (Exchange, 1);
+  g_atomic_ref_count_init (&exchange->ref_count);
+  /* The message lives as long as the exchange. */
+  g_signal_connect (message, "wrote-body", G_CALLBACK (on_wrote_body), exchange);
+  exchange->message = g_steal_pointer (&message);
+  exchange->url = g_strdup (url);
+  exchange->data = g_byte_array_new ();
+  exchange->cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      exchange->caller_cancellable = g_object_ref (cancellable);
+      exchange->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                      exchange->cancellable, NULL);
+    }
+
+  self->n_requests++;
+  g_main_context_push_thread_default (self->context);
+  soup_session_send_async (self->session, exchange->message, G_PRIORITY_DEFAULT, exchange->cancellable, on_sent,
+                           exchange_ref (exchange));
+  g_main_context_pop_thread_default (self->context);
+
+  return exchange;
+}
+
+/* Waits for the whole answer of @exchange (or its failure). */
+static void
+exchange_wait (GodwitReplicator *self,
+               Exchange         *exchange)
+{
+  iterate_until (self, &exchange->done);
+}
+
+/* Sends one request to @url, retrying transient failures; any status is
+ * the caller's to judge. @first: (nullable): the first attempt, begun
+ * already. */
 static GBytes *
 send_with_retries (GodwitReplicator  *self,
                    const char        *method,
                    const char        *url,
                    GBytes            *body,
                    gboolean           authenticate,
+                   Exchange          *first,
                    guint             *status,
                    GCancellable      *cancellable,
                    GError           **error)
@@ -480,35 +736,20 @@ send_with_retries (GodwitReplicator  *self,
 
   for (guint attempt = 0;; attempt++)
     {
-      g_autoptr(SoupMessage) message = soup_message_new (method, url);
-      g_autoptr(GInputStream) stream = NULL;
+      g_autoptr(Exchange) exchange = NULL;
       g_autoptr(GError) local_error = NULL;
       g_autoptr(GBytes) response = NULL;
-      SoupMessageHeaders *headers;
 
-      if (message == NULL)
-        {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: not a valid URL", url);
-          return NULL;
-        }
-      headers = soup_message_get_request_headers (message);
-      soup_message_headers_replace (headers, "Accept", "application/json");
-      if (authenticate && self->authentication == GODWIT_SYNC_AUTHENTICATION_BASIC && self->authorization != NULL)
-        soup_message_headers_replace (headers, "Authorization", self->authorization);
-      if (authenticate && self->authentication == GODWIT_SYNC_AUTHENTICATION_COOKIE && self->cookie != NULL)
-        soup_message_headers_replace (headers, "Cookie", self->cookie);
-      if (body != NULL)
-        soup_message_set_request_body_from_bytes (message, "application/json", body);
-      if (self->ca_database != NULL)
-        g_signal_connect (message, "accept-certificate", G_CALLBACK (on_accept_certificate), self);
-
-      self->n_requests++;
-      stream = soup_session_send (self->session, message, cancellable, &local_error);
-      if (stream != NULL)
-        {
-          response = read_bounded (stream, url, cancellable, &local_error);
-          g_input_stream_close (stream, NULL, NULL);
-        }
+      if (attempt == 0 && first != NULL)
+        exchange = exchange_ref (first);
+      else
+        exchange = exchange_start (self, method, url, body, authenticate, cancellable, error);
+      if (exchange == NULL)
+        return NULL;
+      exchange_wait (self, exchange);
+      local_error = g_steal_pointer (&exchange->error);
+      if (local_error == NULL)
+        response = g_byte_array_free_to_bytes (g_steal_pointer (&exchange->data));
 
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
           g_error_matches (local_error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED))
@@ -520,7 +761,7 @@ send_with_retries (GodwitReplicator  *self,
       if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: the server’s TLS certificate is not trusted: %s",
-                       url, describe_certificate_errors (soup_message_get_tls_peer_certificate_errors (message)));
+                       url, describe_certificate_errors (soup_message_get_tls_peer_certificate_errors (exchange->message)));
           return NULL;
         }
       if (local_error != NULL && local_error->domain == G_TLS_ERROR)
@@ -531,9 +772,9 @@ send_with_retries (GodwitReplicator  *self,
 
       if (local_error == NULL)
         {
-          *status = soup_message_get_status (message);
+          *status = soup_message_get_status (exchange->message);
           if (self->authentication == GODWIT_SYNC_AUTHENTICATION_COOKIE)
-            take_session_cookie (self, message);
+            take_session_cookie (self, exchange->message);
           if (!is_transient_status (*status))
             return g_steal_pointer (&response);
         }
@@ -550,7 +791,7 @@ send_with_retries (GodwitReplicator  *self,
 
       g_debug ("%s: %s; retrying in %u ms", url,
                local_error != NULL ? local_error->message : soup_status_get_phrase (*status), delay);
-      if (!wait_before_retry (delay, cancellable, error))
+      if (!wait_before_retry (self, delay, cancellable, error))
         return NULL;
       delay = MIN (delay * 2, 60 * 1000);
     }
@@ -585,7 +826,7 @@ log_in (GodwitReplicator  *self,
   body = g_bytes_new_with_free_func (text, length, (GDestroyNotify) clear_secret_text, text);
 
   godwit_sync_clear_password (&self->cookie);
-  response = send_with_retries (self, "POST", url, body, FALSE, &status, cancellable, error);
+  response = send_with_retries (self, "POST", url, body, FALSE, NULL, &status, cancellable, error);
   g_clear_pointer (&body, g_bytes_unref);
   if (response == NULL)
     return FALSE;
@@ -609,14 +850,28 @@ log_in (GodwitReplicator  *self,
   return TRUE;
 }
 
+/* With cookie authentication, logs in unless a session is open. */
+static gboolean
+ensure_session (GodwitReplicator  *self,
+                GCancellable      *cancellable,
+                GError           **error)
+{
+  if (self->authentication != GODWIT_SYNC_AUTHENTICATION_COOKIE || self->user == NULL || self->cookie != NULL)
+    return TRUE;
+
+  return log_in (self, cancellable, error);
+}
+
 /* Sends one request to the database's URL and @path. A 401 or 403 is an
  * error; with cookie authentication, a 401 first starts a new session
- * (the cookie expired) and the request goes again, once. */
+ * (the cookie expired) and the request goes again, once. @first:
+ * (nullable): the first attempt, begun already (after ensure_session()). */
 static GBytes *
 send_request (GodwitReplicator  *self,
               const char        *method,
               const char        *path,
               GBytes            *body,
+              Exchange          *first,
               guint             *status,
               GCancellable      *cancellable,
               GError           **error)
@@ -629,10 +884,11 @@ send_request (GodwitReplicator  *self,
     {
       g_autoptr(GBytes) response = NULL;
 
-      if (cookie && self->cookie == NULL && !log_in (self, cancellable, error))
+      if (first == NULL && !ensure_session (self, cancellable, error))
         return NULL;
 
-      response = send_with_retries (self, method, url, body, TRUE, status, cancellable, error);
+      response = send_with_retries (self, method, url, body, TRUE, first, status, cancellable, error);
+      first = NULL;
       if (response == NULL)
         return NULL;
       if (cookie && *status == SOUP_STATUS_UNAUTHORIZED && !logged_in_again)
@@ -732,6 +988,7 @@ request_object (GodwitReplicator  *self,
                 const char        *method,
                 const char        *path,
                 GBytes            *body,
+                Exchange          *first,
                 const guint       *expected,
                 guint              n_expected,
                 guint             *status_out,
@@ -743,7 +1000,7 @@ request_object (GodwitReplicator  *self,
   gboolean ok = FALSE;
   guint status = 0;
 
-  response = send_request (self, method, path, body, &status, cancellable, error);
+  response = send_request (self, method, path, body, first, &status, cancellable, error);
   if (response == NULL)
     return NULL;
   if (status_out != NULL)
@@ -785,7 +1042,7 @@ godwit_replicator_check_database (GodwitReplicator  *self,
 
   g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), FALSE);
 
-  response = send_request (self, "HEAD", "", NULL, &status, cancellable, error);
+  response = send_request (self, "HEAD", "", NULL, NULL, &status, cancellable, error);
   if (response == NULL)
     return FALSE;
   if (status == SOUP_STATUS_OK)
@@ -802,7 +1059,7 @@ godwit_replicator_check_database (GodwitReplicator  *self,
     }
 
   g_clear_pointer (&response, g_bytes_unref);
-  response = send_request (self, "PUT", "", NULL, &status, cancellable, error);
+  response = send_request (self, "PUT", "", NULL, NULL, &status, cancellable, error);
   if (response == NULL)
     return FALSE;
   /* 412: someone else created it meanwhile. */
@@ -830,7 +1087,7 @@ godwit_replicator_get_info (GodwitReplicator  *self,
 
   g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), NULL);
 
-  return request_object (self, "GET", "", NULL, expected, G_N_ELEMENTS (expected), NULL,
+  return request_object (self, "GET", "", NULL, NULL, expected, G_N_ELEMENTS (expected), NULL,
                          cancellable, error);
 }
 
@@ -864,7 +1121,7 @@ godwit_replicator_get_local (GodwitReplicator  *self,
   g_return_val_if_fail (id != NULL, NULL);
 
   path = local_path (id);
-  document = request_object (self, "GET", path, NULL, expected, G_N_ELEMENTS (expected), &status,
+  document = request_object (self, "GET", path, NULL, NULL, expected, G_N_ELEMENTS (expected), &status,
                              cancellable, error);
   if (document == NULL || status == SOUP_STATUS_NOT_FOUND)
     return NULL;
@@ -872,59 +1129,96 @@ godwit_replicator_get_local (GodwitReplicator  *self,
   return g_steal_pointer (&document);
 }
 
+/* The "rev" of a write's answer. */
+static char *
+dup_answer_rev (JsonObject *answer)
+{
+  JsonNode *rev = json_object_get_member (answer, "rev");
+
+  if (rev == NULL || !JSON_NODE_HOLDS_VALUE (rev) || json_node_get_value_type (rev) != G_TYPE_STRING)
+    return NULL;
+
+  return g_strdup (json_node_get_string (rev));
+}
+
 /**
  * godwit_replicator_put_local:
  * @document: the content; its _id and _rev are set here
+ * @rev: (nullable): the revision of the _local document the server holds,
+ *   as the last read or write of it answered; %NULL when there is none or
+ *   it is not known
+ * @new_rev: (out) (transfer full) (optional) (nullable): the revision
+ *   written, to give the next write; %NULL when the answer lacks it
  *
  * Writes the _local document @id over whatever revision the server has.
+ * With the right @rev that is one request: only when the server answers
+ * that another revision is there (someone wrote it meanwhile, or @rev
+ * was not known) is it read, and written again, once.
  */
 gboolean
 godwit_replicator_put_local (GodwitReplicator  *self,
                              const char        *id,
                              JsonObject        *document,
+                             const char        *rev,
+                             char             **new_rev,
                              GCancellable      *cancellable,
                              GError           **error)
 {
   static const guint expected[] = { SOUP_STATUS_OK, SOUP_STATUS_CREATED, SOUP_STATUS_CONFLICT };
   g_autofree char *path = NULL;
   g_autofree char *full_id = NULL;
+  g_autofree char *current_rev = g_strdup (rev);
 
   g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), FALSE);
   g_return_val_if_fail (id != NULL && document != NULL, FALSE);
 
+  if (new_rev != NULL)
+    *new_rev = NULL;
   path = local_path (id);
   full_id = g_strconcat ("_local/", id, NULL);
+  json_object_set_string_member (document, "_id", full_id);
 
-  /* A conflict means another writer came in between: read again, once. */
   for (guint attempt = 0; attempt < 2; attempt++)
     {
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(JsonObject) current = godwit_replicator_get_local (self, id, cancellable, &local_error);
       g_autoptr(JsonObject) answer = NULL;
       g_autoptr(GBytes) body = NULL;
       guint status = 0;
 
-      if (local_error != NULL)
+      if (attempt > 0)
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(JsonObject) current = godwit_replicator_get_local (self, id, cancellable, &local_error);
+          JsonNode *node = current != NULL ? json_object_get_member (current, "_rev") : NULL;
+
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          g_clear_pointer (&current_rev, g_free);
+          if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            current_rev = g_strdup (json_node_get_string (node));
         }
 
-      json_object_set_string_member (document, "_id", full_id);
-      if (current != NULL && json_object_has_member (current, "_rev") &&
-          JSON_NODE_HOLDS_VALUE (json_object_get_member (current, "_rev")))
-        json_object_set_member (document, "_rev", json_node_copy (json_object_get_member (current, "_rev")));
+      if (current_rev != NULL)
+        json_object_set_string_member (document, "_rev", current_rev);
       else
         json_object_remove_member (document, "_rev");
 
       body = object_bytes (document);
-      answer = request_object (self, "PUT", path, body, expected, G_N_ELEMENTS (expected), &status,
+      answer = request_object (self, "PUT", path, body, NULL, expected, G_N_ELEMENTS (expected), &status,
                                cancellable, error);
       json_object_remove_member (document, "_rev");
       if (answer == NULL)
         return FALSE;
       if (status != SOUP_STATUS_CONFLICT)
-        return TRUE;
+        {
+          if (new_rev != NULL)
+            *new_rev = dup_answer_rev (answer);
+          return TRUE;
+        }
+      g_debug ("%s%s: revision %s is not the server’s; reading it", self->url, path,
+               current_rev != NULL ? current_rev : "(none)");
     }
 
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
@@ -971,7 +1265,7 @@ godwit_replicator_get_changes (GodwitReplicator  *self,
 
   g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), NULL);
 
-  changes = request_object (self, "GET", path, NULL, expected, G_N_ELEMENTS (expected), NULL,
+  changes = request_object (self, "GET", path, NULL, NULL, expected, G_N_ELEMENTS (expected), NULL,
                             cancellable, error);
   if (changes == NULL)
     return NULL;
@@ -987,19 +1281,69 @@ godwit_replicator_get_changes (GodwitReplicator  *self,
   return g_steal_pointer (&changes);
 }
 
+/* Sends a request without waiting for its answer: see end_request(). */
+static GodwitReplicatorRequest *
+begin_request (GodwitReplicator  *self,
+               const char        *method,
+               const char        *path,
+               GBytes            *body,
+               GCancellable      *cancellable,
+               GError           **error)
+{
+  g_autoptr(GodwitReplicatorRequest) request = NULL;
+  g_autofree char *url = NULL;
+
+  if (!ensure_session (self, cancellable, error))
+    return NULL;
+
+  request = g_new0 (GodwitReplicatorRequest, 1);
+  request->replicator = g_object_ref (self);
+  request->path = g_strdup (path);
+  request->body = g_bytes_ref (body);
+  request->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  url = g_strconcat (self->url, path, NULL);
+  request->exchange = exchange_start (self, method, url, request->body, TRUE, cancellable, error);
+  if (request->exchange == NULL)
+    return NULL;
+  /* Sent whole before the caller goes on, so that the server works on it
+   * meanwhile. */
+  iterate_until (self, &request->exchange->written);
+
+  return g_steal_pointer (&request);
+}
+
+/* The answer of a request of begin_request(), as request_object() takes
+ * it: retried as any other after a transient failure. */
+static JsonObject *
+end_request (GodwitReplicator         *self,
+             GodwitReplicatorRequest  *request,
+             const guint              *expected,
+             guint                     n_expected,
+             GError                  **error)
+{
+  g_autoptr(Exchange) exchange = g_steal_pointer (&request->exchange);
+
+  return request_object (self, "POST", request->path, request->body, exchange, expected, n_expected, NULL,
+                         request->cancellable, error);
+}
+
 /**
- * godwit_replicator_revs_diff:
+ * godwit_replicator_begin_revs_diff:
  * @revisions: document id → array of revision ids
  *
- * Returns: (transfer full): id → {"missing": [revisions the server lacks]}
+ * Sends POST /db/_revs_diff and returns once it is sent, without waiting
+ * for the answer, as godwit_replicator_begin_bulk_docs() does; take it
+ * with godwit_replicator_end_revs_diff().
+ *
+ * Returns: (transfer full): the request under way, or %NULL when it could
+ *   not be sent
  */
-JsonObject *
-godwit_replicator_revs_diff (GodwitReplicator  *self,
-                             JsonObject        *revisions,
-                             GCancellable      *cancellable,
-                             GError           **error)
+GodwitReplicatorRequest *
+godwit_replicator_begin_revs_diff (GodwitReplicator  *self,
+                                   JsonObject        *revisions,
+                                   GCancellable      *cancellable,
+                                   GError           **error)
 {
-  static const guint expected[] = { SOUP_STATUS_OK };
   g_autoptr(GBytes) body = NULL;
 
   g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), NULL);
@@ -1007,8 +1351,28 @@ godwit_replicator_revs_diff (GodwitReplicator  *self,
 
   body = object_bytes (revisions);
 
-  return request_object (self, "POST", "/_revs_diff", body, expected, G_N_ELEMENTS (expected), NULL,
-                         cancellable, error);
+  return begin_request (self, "POST", "/_revs_diff", body, cancellable, error);
+}
+
+/**
+ * godwit_replicator_end_revs_diff:
+ * @request: a request of godwit_replicator_begin_revs_diff(), whose answer
+ *   is not taken yet
+ *
+ * Returns: (transfer full): id → {"missing": [revisions the server lacks]}
+ */
+JsonObject *
+godwit_replicator_end_revs_diff (GodwitReplicator         *self,
+                                 GodwitReplicatorRequest  *request,
+                                 GError                  **error)
+{
+  static const guint expected[] = { SOUP_STATUS_OK };
+
+  g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), NULL);
+  g_return_val_if_fail (request != NULL && request->replicator == self, NULL);
+  g_return_val_if_fail (request->exchange != NULL && g_str_equal (request->path, "/_revs_diff"), NULL);
+
+  return end_request (self, request, expected, G_N_ELEMENTS (expected), error);
 }
 
 /* The documents of {ok: doc} entries; {missing}/{error} ones are
@@ -1069,7 +1433,7 @@ fetch_with_open_revs (GodwitReplicator  *self,
   escaped_revs = g_uri_escape_string (revs_text, NULL, FALSE);
   path = g_strdup_printf ("/%s?revs=true&latest=true&open_revs=%s", escaped_id, escaped_revs);
 
-  response = send_request (self, "GET", path, NULL, &status, cancellable, error);
+  response = send_request (self, "GET", path, NULL, NULL, &status, cancellable, error);
   if (response == NULL)
     return FALSE;
   if (status == SOUP_STATUS_NOT_FOUND)
@@ -1169,7 +1533,7 @@ godwit_replicator_fetch_revisions (GodwitReplicator  *self,
       json_object_set_array_member (request, "docs", g_steal_pointer (&docs));
       body = object_bytes (request);
 
-      answer = request_object (self, "POST", "/_bulk_get?revs=true&latest=true", body, expected,
+      answer = request_object (self, "POST", "/_bulk_get?revs=true&latest=true", body, NULL, expected,
                                G_N_ELEMENTS (expected), &status, cancellable, error);
       if (answer == NULL)
         return NULL;
@@ -1217,43 +1581,85 @@ godwit_replicator_fetch_revisions (GodwitReplicator  *self,
   return g_steal_pointer (&documents);
 }
 
+/* {"docs": [the documents' texts], "new_edits": false} */
+static GBytes *
+bulk_docs_body (GPtrArray *documents)
+{
+  g_autoptr(GString) body = NULL;
+  gsize length = 64;
+
+  for (guint i = 0; i < documents->len; i++)
+    length += strlen (g_ptr_array_index (documents, i)) + 1;
+  body = g_string_sized_new (length);
+  g_string_append (body, "{\"docs\":[");
+  for (guint i = 0; i < documents->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (body, ',');
+      g_string_append (body, g_ptr_array_index (documents, i));
+    }
+  g_string_append (body, "],\"new_edits\":false}");
+
+  return g_string_free_to_bytes (g_steal_pointer (&body));
+}
+
 /**
- * godwit_replicator_bulk_docs:
- * @documents: (element-type JsonNode): documents with their _rev and
- *   _revisions
+ * godwit_replicator_begin_bulk_docs:
+ * @documents: (element-type utf8): each document as JSON text, with its
+ *   _rev and _revisions
  *
- * Writes the documents with new_edits: false, so that the server keeps
- * exactly the revisions given.
+ * Sends POST /db/_bulk_docs with new_edits: false, so that the server
+ * keeps exactly the revisions given, and returns without waiting for the
+ * answer, once the request is sent: other requests can be made meanwhile,
+ * from the same thread, and the answer is read as they run. Take it with
+ * godwit_replicator_end_bulk_docs().
+ *
+ * Returns: (transfer full): the request under way, or %NULL when it could
+ *   not be sent (a cookie session could not be opened)
+ */
+GodwitReplicatorRequest *
+godwit_replicator_begin_bulk_docs (GodwitReplicator  *self,
+                                   GPtrArray         *documents,
+                                   GCancellable      *cancellable,
+                                   GError           **error)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), NULL);
+  g_return_val_if_fail (documents != NULL, NULL);
+
+  body = bulk_docs_body (documents);
+
+  return begin_request (self, "POST", "/_bulk_docs", body, cancellable, error);
+}
+
+/**
+ * godwit_replicator_end_bulk_docs:
+ * @request: a request of godwit_replicator_begin_bulk_docs(), whose
+ *   answer is not taken yet
+ *
+ * Waits for the answer, retrying the request as any other after a
+ * transient failure.
  *
  * Returns: (transfer full) (element-type utf8): one message per document
  *   the server refused (the request as a whole succeeded), empty when it
  *   took every one; %NULL with @error set when the request failed
  */
 GPtrArray *
-godwit_replicator_bulk_docs (GodwitReplicator  *self,
-                             GPtrArray         *documents,
-                             GCancellable      *cancellable,
-                             GError           **error)
+godwit_replicator_end_bulk_docs (GodwitReplicator         *self,
+                                 GodwitReplicatorRequest  *request,
+                                 GError                  **error)
 {
   static const guint expected[] = { SOUP_STATUS_OK, SOUP_STATUS_CREATED, SOUP_STATUS_ACCEPTED };
-  g_autoptr(JsonObject) request = json_object_new ();
-  g_autoptr(JsonArray) docs = json_array_new ();
   g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(GBytes) body = NULL;
   JsonNode *entries;
 
   g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), NULL);
-  g_return_val_if_fail (documents != NULL, NULL);
+  g_return_val_if_fail (request != NULL && request->replicator == self, NULL);
+  g_return_val_if_fail (request->exchange != NULL && g_str_equal (request->path, "/_bulk_docs"), NULL);
 
-  for (guint i = 0; i < documents->len; i++)
-    json_array_add_element (docs, json_node_ref (g_ptr_array_index (documents, i)));
-  json_object_set_array_member (request, "docs", g_steal_pointer (&docs));
-  json_object_set_boolean_member (request, "new_edits", FALSE);
-  body = object_bytes (request);
-
-  answer = request_object (self, "POST", "/_bulk_docs", body, expected, G_N_ELEMENTS (expected),
-                           NULL, cancellable, error);
+  answer = end_request (self, request, expected, G_N_ELEMENTS (expected), error);
   if (answer == NULL)
     return NULL;
 
@@ -1293,10 +1699,90 @@ godwit_replicator_bulk_docs (GodwitReplicator  *self,
 }
 
 /**
+ * godwit_replicator_request_free:
+ *
+ * Frees a request; one whose answer was not taken is cancelled first.
+ */
+void
+godwit_replicator_request_free (GodwitReplicatorRequest *request)
+{
+  if (request == NULL)
+    return;
+
+  if (request->exchange != NULL)
+    {
+      g_cancellable_cancel (request->exchange->cancellable);
+      exchange_wait (request->replicator, request->exchange);
+      exchange_unref (request->exchange);
+    }
+  g_object_unref (request->replicator);
+  g_free (request->path);
+  g_bytes_unref (request->body);
+  g_clear_object (&request->cancellable);
+  g_free (request);
+}
+
+/* Whether the server behind @welcome, the answer of GET /, may hold
+ * writes in memory until asked to commit them: Apache CouchDB before 2.0
+ * (delayed_commits). Later CouchDB answers _ensure_full_commit without
+ * doing anything, and other servers (PouchDB Server, Cloudant, …) write
+ * at once; a CouchDB whose version cannot be read is asked. */
+static gboolean
+needs_full_commit (JsonObject *welcome)
+{
+  JsonNode *version = json_object_get_member (welcome, "version");
+  guint64 major = 0;
+  g_autofree char *digits = NULL;
+  const char *text;
+
+  if (!json_object_has_member (welcome, "couchdb"))
+    return FALSE;
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) || json_node_get_value_type (version) != G_TYPE_STRING)
+    return TRUE;
+  text = json_node_get_string (version);
+  digits = g_strndup (text, strspn (text, "0123456789"));
+  if (!g_ascii_string_to_unsigned (digits, 10, 0, G_MAXUINT32, &major, NULL))
+    return TRUE;
+
+  return major < 2;
+}
+
+/* Asks the server's root, once, whether it needs _ensure_full_commit; an
+ * answer that does not tell (an error status, a proxy's page) means yes. */
+static gboolean
+find_full_commit (GodwitReplicator  *self,
+                  GCancellable      *cancellable,
+                  GError           **error)
+{
+  g_autofree char *url = g_strconcat (self->endpoint, "/", NULL);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  guint status = 0;
+
+  if (!ensure_session (self, cancellable, error))
+    return FALSE;
+  response = send_with_retries (self, "GET", url, NULL, TRUE, NULL, &status, cancellable, error);
+  if (response == NULL)
+    return FALSE;
+  if (status == SOUP_STATUS_OK && g_bytes_get_size (response) <= 64 * 1024)
+    root = _godwit_json_load_checked (g_bytes_get_data (response, NULL), g_bytes_get_size (response), url,
+                                      "the server’s welcome", 64 * 1024, MAX_RESPONSE_DEPTH, NULL);
+  self->full_commit = root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
+                      !needs_full_commit (json_node_get_object (root)) ? FULL_COMMIT_NOT_NEEDED : FULL_COMMIT_NEEDED;
+  g_debug ("%s: %s _ensure_full_commit", self->endpoint,
+           self->full_commit == FULL_COMMIT_NEEDED ? "needs" : "does not need");
+
+  return TRUE;
+}
+
+/**
  * godwit_replicator_ensure_full_commit:
  *
- * Asks the server to make what it took durable: a no-op since CouchDB
- * 3.0, still answered; servers without it are not an error.
+ * Makes what the server took durable before a checkpoint says so: POST
+ * /db/_ensure_full_commit where the server may delay commits (CouchDB
+ * before 2.0; the first call reads the server's root, GET /, to find
+ * out); nothing is sent to the others, for which it is a no-op. Servers
+ * without it are not an error.
  */
 gboolean
 godwit_replicator_ensure_full_commit (GodwitReplicator  *self,
@@ -1309,7 +1795,12 @@ godwit_replicator_ensure_full_commit (GodwitReplicator  *self,
 
   g_return_val_if_fail (GODWIT_IS_REPLICATOR (self), FALSE);
 
-  response = send_request (self, "POST", "/_ensure_full_commit", body, &status, cancellable, error);
+  if (self->full_commit == FULL_COMMIT_UNKNOWN && !find_full_commit (self, cancellable, error))
+    return FALSE;
+  if (self->full_commit == FULL_COMMIT_NOT_NEEDED)
+    return TRUE;
+
+  response = send_request (self, "POST", "/_ensure_full_commit", body, NULL, &status, cancellable, error);
 
   return response != NULL;
 }

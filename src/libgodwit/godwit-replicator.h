@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (GodwitReplicator, godwit_replicator, GODWIT, REPLICATOR, GObject)
 
+typedef struct _GodwitReplicatorRequest GodwitReplicatorRequest;
+
 char             *godwit_replicator_dup_endpoint        (const char     *endpoint,
                                                          GError        **error);
 GodwitReplicator *godwit_replicator_new                 (const char     *endpoint,
@@ -58,6 +60,8 @@ JsonObject       *godwit_replicator_get_local           (GodwitReplicator *self,
 gboolean          godwit_replicator_put_local           (GodwitReplicator *self,
                                                          const char     *id,
                                                          JsonObject     *document,
+                                                         const char     *rev,
+                                                         char          **new_rev,
                                                          GCancellable   *cancellable,
                                                          GError        **error);
 JsonObject       *godwit_replicator_get_changes         (GodwitReplicator *self,
@@ -65,20 +69,31 @@ JsonObject       *godwit_replicator_get_changes         (GodwitReplicator *self,
                                                          guint           limit,
                                                          GCancellable   *cancellable,
                                                          GError        **error);
-JsonObject       *godwit_replicator_revs_diff           (GodwitReplicator *self,
+GodwitReplicatorRequest *
+                  godwit_replicator_begin_revs_diff     (GodwitReplicator *self,
                                                          JsonObject     *revisions,
                                                          GCancellable   *cancellable,
+                                                         GError        **error);
+JsonObject       *godwit_replicator_end_revs_diff       (GodwitReplicator *self,
+                                                         GodwitReplicatorRequest *request,
                                                          GError        **error);
 GPtrArray        *godwit_replicator_fetch_revisions     (GodwitReplicator *self,
                                                          JsonObject     *revisions,
                                                          GCancellable   *cancellable,
                                                          GError        **error);
-GPtrArray        *godwit_replicator_bulk_docs           (GodwitReplicator *self,
+GodwitReplicatorRequest *
+                  godwit_replicator_begin_bulk_docs     (GodwitReplicator *self,
                                                          GPtrArray      *documents,
                                                          GCancellable   *cancellable,
                                                          GError        **error);
+GPtrArray        *godwit_replicator_end_bulk_docs       (GodwitReplicator *self,
+                                                         GodwitReplicatorRequest *request,
+                                                         GError        **error);
+void              godwit_replicator_request_free        (GodwitReplicatorRequest *request);
 gboolean          godwit_replicator_ensure_full_commit  (GodwitReplicator *self,
                                                          GCancellable   *cancellable,
                                                          GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitReplicatorRequest, godwit_replicator_request_free)
 
 G_END_DECLS

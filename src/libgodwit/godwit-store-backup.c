@@ -1010,6 +1010,63 @@ godwit_store_list_backups (const char  *store_path,
   return backups;
 }
 
+/**
+ * godwit_store_backup_create:
+ * @store_path: the store
+ * @backup_dir: (nullable): where backups go; %NULL for the store's own
+ *   folder (godwit_store_dup_backup_dir())
+ * @description: (nullable): what it is taken before, e.g. "before sync
+ *   pull from https://example.com/db"
+ * @backup_out: (out) (optional) (transfer full): the backup
+ *
+ * Backs up the store's files (the store, its -wal and -shm) byte for byte,
+ * fsynced, as a new backup in @backup_dir, exactly as godwit_store_replace()
+ * does before it replaces a store; the store itself is not touched.
+ * godwit_store_list_backups() lists it and godwit_store_rollback() restores
+ * it.
+ *
+ * The caller keeps writers out while the files are copied, so that they
+ * hold one state: it holds the store's write lock, a transaction begun
+ * with BEGIN IMMEDIATE on a connection to it that has written nothing yet.
+ *
+ * Returns: %FALSE when the store is not a regular file or the backup
+ *   cannot be written (%GODWIT_ERROR_IO, naming the path)
+ */
+gboolean
+godwit_store_backup_create (const char          *store_path,
+                            const char          *backup_dir,
+                            const char          *description,
+                            GodwitStoreBackup  **backup_out,
+                            GCancellable        *cancellable,
+                            GError             **error)
+{
+  g_autofree char *default_dir = NULL;
+  g_autoptr(Manifest) manifest = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (store_path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (backup_out != NULL)
+    *backup_out = NULL;
+  if (backup_dir == NULL)
+    backup_dir = default_dir = godwit_store_dup_backup_dir (store_path);
+
+  if (!check_regular_file (store_path, &st, error))
+    return FALSE;
+
+  /* The store's write lock keeps any other backup of it from running. */
+  remove_leftovers (backup_dir, "", NULL);
+  manifest = write_backup (store_path, backup_dir, description, cancellable, error);
+  if (manifest == NULL)
+    return FALSE;
+
+  if (backup_out != NULL)
+    *backup_out = g_steal_pointer (&manifest->backup);
+
+  return TRUE;
+}
+
 /* ---- replacing -------------------------------------------------------- */
 
 /* A connection that holds the store exclusively until it is closed; see

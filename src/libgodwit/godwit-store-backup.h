@@ -34,6 +34,12 @@ gboolean   godwit_store_replace        (const char         *store_path,
                                         GodwitStoreBackup **backup_out,
                                         GCancellable       *cancellable,
                                         GError            **error);
+gboolean   godwit_store_backup_create  (const char         *store_path,
+                                        const char         *backup_dir,
+                                        const char         *description,
+                                        GodwitStoreBackup **backup_out,
+                                        GCancellable       *cancellable,
+                                        GError            **error);
 GPtrArray *godwit_store_list_backups   (const char         *store_path,
                                         const char         *backup_dir,
                                         GError            **error);

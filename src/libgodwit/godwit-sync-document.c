@@ -435,13 +435,21 @@ godwit_sync_document_new_from_body (const char  *id,
   return g_steal_pointer (&self);
 }
 
-/* @object's members sorted by name, sharing the values. */
+/* @object's members sorted by name, sharing the values: @object itself
+ * when they are in order already, as a scan of the store reads them. */
 static JsonNode *
 sorted_object (JsonObject *object)
 {
-  g_autoptr(JsonObject) sorted = json_object_new ();
+  g_autoptr(JsonObject) sorted = NULL;
   g_autoptr(GList) members = json_object_get_members (object);
+  gboolean in_order = TRUE;
 
+  for (GList *l = members; in_order && l != NULL && l->next != NULL; l = l->next)
+    in_order = strcmp (l->data, l->next->data) < 0;
+  if (in_order)
+    return json_node_init_object (json_node_alloc (), object);
+
+  sorted = json_object_new ();
   members = g_list_sort (members, (GCompareFunc) strcmp);
   for (GList *l = members; l != NULL; l = l->next)
     json_object_set_member (sorted, l->data, json_node_ref (json_object_get_member (object, l->data)));
@@ -528,6 +536,40 @@ godwit_sync_document_compute_revision (GodwitSyncDocument *self,
   return g_strdup_printf ("%" G_GINT64_FORMAT "-%s", generation + 1, g_checksum_get_string (checksum));
 }
 
+/* The members a server needs besides the body: _id, _rev, _deleted and
+ * _revisions from @history (revision ids, newest first), into @json. */
+static void
+set_revision_members (JsonObject *json,
+                      const char *id,
+                      const char *rev,
+                      gboolean    deleted,
+                      GPtrArray  *history)
+{
+  json_object_set_string_member (json, "_id", id);
+  if (rev != NULL)
+    json_object_set_string_member (json, "_rev", rev);
+  if (deleted)
+    json_object_set_boolean_member (json, "_deleted", TRUE);
+  if (history != NULL && history->len > 0)
+    {
+      g_autoptr(JsonObject) revisions = json_object_new ();
+      g_autoptr(JsonArray) ids = json_array_new ();
+      gint64 start = 0;
+
+      godwit_sync_revision_parse (g_ptr_array_index (history, 0), &start, NULL);
+      for (guint i = 0; i < history->len; i++)
+        {
+          const char *hash = "";
+
+          godwit_sync_revision_parse (g_ptr_array_index (history, i), NULL, &hash);
+          json_array_add_string_element (ids, hash);
+        }
+      json_object_set_int_member (revisions, "start", start);
+      json_object_set_array_member (revisions, "ids", g_steal_pointer (&ids));
+      json_object_set_object_member (json, "_revisions", g_steal_pointer (&revisions));
+    }
+}
+
 /**
  * godwit_sync_document_to_json:
  *
@@ -542,31 +584,57 @@ godwit_sync_document_to_json (GodwitSyncDocument *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   json = self->deleted ? json_object_new () : body_object (self);
-  json_object_set_string_member (json, "_id", self->id);
-  if (self->rev != NULL)
-    json_object_set_string_member (json, "_rev", self->rev);
-  if (self->deleted)
-    json_object_set_boolean_member (json, "_deleted", TRUE);
-  if (self->history != NULL && self->history->len > 0)
-    {
-      g_autoptr(JsonObject) revisions = json_object_new ();
-      g_autoptr(JsonArray) ids = json_array_new ();
-      gint64 start = 0;
-
-      godwit_sync_revision_parse (g_ptr_array_index (self->history, 0), &start, NULL);
-      for (guint i = 0; i < self->history->len; i++)
-        {
-          const char *hash = "";
-
-          godwit_sync_revision_parse (g_ptr_array_index (self->history, i), NULL, &hash);
-          json_array_add_string_element (ids, hash);
-        }
-      json_object_set_int_member (revisions, "start", start);
-      json_object_set_array_member (revisions, "ids", g_steal_pointer (&ids));
-      json_object_set_object_member (json, "_revisions", g_steal_pointer (&revisions));
-    }
+  set_revision_members (json, self->id, self->rev, self->deleted, self->history);
 
   return json_node_init_object (json_node_alloc (), json);
+}
+
+/**
+ * _godwit_sync_document_dup_json_text:
+ * @history: (element-type utf8) (nullable): revision ids, @rev first
+ * @body: the canonical body, as godwit_sync_document_dup_body() gave it:
+ *   the empty string for a deleted document
+ *
+ * The document as godwit_sync_document_to_json() would have it, as JSON
+ * text, made of its stored body without reading it into a tree: what a
+ * push sends.
+ *
+ * Returns: (transfer full): the text, or %NULL with
+ *   %GODWIT_ERROR_CORRUPT_STORE when @body is not a JSON object's text
+ */
+char *
+_godwit_sync_document_dup_json_text (const char  *id,
+                                     const char  *rev,
+                                     GPtrArray   *history,
+                                     const char  *body,
+                                     GError     **error)
+{
+  g_autoptr(JsonObject) json = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *members = NULL;
+  gsize length = strlen (body);
+  gboolean deleted = length == 0;
+
+  g_return_val_if_fail (id != NULL && body != NULL, NULL);
+
+  if (!deleted && (length < 2 || body[0] != '{' || body[length - 1] != '}'))
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                   "sync sidecar: revision %s of “%s”: the stored body is not a JSON object", rev != NULL ? rev : "",
+                   id);
+      return NULL;
+    }
+
+  set_revision_members (json, id, rev, deleted, history);
+  node = json_node_init_object (json_node_alloc (), json);
+  members = godwit_value_dup_text (node, 0);
+  if (deleted || length == 2)
+    return g_steal_pointer (&members);
+
+  /* {"_id":…,"_revisions":{…}} and {"entity":…} make {"_id":…,"_revisions":{…},"entity":…}. */
+  members[strlen (members) - 1] = ',';
+
+  return g_strconcat (members, body + 1, NULL);
 }
 
 /* ---- values ------------------------------------------------------------- */

@@ -128,6 +128,11 @@ GodwitSyncDocument *_godwit_sync_sidecar_load_revision      (GodwitSyncSidecar  
                                                              const char          *rev,
                                                              guint                max_history,
                                                              GError             **error);
+char               *_godwit_sync_sidecar_dup_revision_json  (GodwitSyncSidecar   *self,
+                                                             const char          *id,
+                                                             const char          *rev,
+                                                             guint                max_history,
+                                                             GError             **error);
 GPtrArray          *_godwit_sync_sidecar_dup_conflicted_ids (GodwitSyncSidecar   *self,
                                                              GError             **error);
 

@@ -28,6 +28,7 @@
 #include "godwit-error.h"
 #include "godwit-json-private.h"
 #include "godwit-sql-private.h"
+#include "godwit-sync-document-private.h"
 #include "godwit-sync-sidecar-private.h"
 
 #define FORMAT_VERSION "1"
@@ -67,6 +68,7 @@ struct _GodwitSyncSidecar
   GodwitSqlRun  run;
   GHashTable   *statements;   /* (element-type utf8 sqlite3_stmt) */
   gint64        last_seq;
+  int           has_pending;  /* whether the pending table has rows: -1 not known yet */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitSyncSidecar, godwit_sync_sidecar, G_TYPE_OBJECT)
@@ -108,6 +110,7 @@ godwit_sync_sidecar_init (GodwitSyncSidecar *self)
 {
   self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_statement);
   self->run.code = GODWIT_ERROR_IO;
+  self->has_pending = -1;
 }
 
 /**
@@ -361,7 +364,9 @@ _godwit_sync_sidecar_open (const char    *store_path,
   if (!create_schema (self->store_path, self->path, error))
     return NULL;
 
-  if (!_godwit_sql_run_open (&self->run, SQLITE_OPEN_READWRITE, NULL, error))
+  /* One thread uses the connection from its opening to its closing:
+   * SQLite's own locking of each call is not needed. */
+  if (!_godwit_sql_run_open (&self->run, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL, error))
     return NULL;
   sqlite3_extended_result_codes (self->run.db, TRUE);
   sqlite3_busy_timeout (self->run.db, BUSY_TIMEOUT_MS);
@@ -942,6 +947,72 @@ _godwit_sync_sidecar_dup_leaves (GodwitSyncSidecar  *self,
                                 "WHERE id = ? AND leaf = 1", id, error);
 }
 
+/* Revision @rev of document @id: its body (NULL once pruned) and its
+ * history, @rev first, at most @max_history revisions. %FALSE without an
+ * error when the sidecar does not have @rev. Only @rev's body is read. */
+static gboolean
+load_chain (GodwitSyncSidecar  *self,
+            const char         *id,
+            const char         *rev,
+            guint               max_history,
+            char              **body,
+            GPtrArray         **history,
+            GError            **error)
+{
+  g_autoptr(GHashTable) parents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *found_body = NULL;
+  sqlite3_stmt *statement;
+  gboolean found = FALSE;
+  const char *current;
+  int rc;
+
+  statement = _godwit_sync_sidecar_prepare (self, "SELECT rev, parent, rev = ?2, CASE WHEN rev = ?2 THEN body END "
+                                                  "FROM sync.revisions WHERE id = ?1", error);
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 2, rev, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      g_hash_table_insert (parents, dup_column_text (statement, 0), dup_column_text (statement, 1));
+      if (sqlite3_column_int (statement, 2))
+        {
+          found = TRUE;
+          found_body = dup_column_text (statement, 3);
+        }
+    }
+  sqlite3_reset (statement);
+  if (rc != SQLITE_DONE)
+    return _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+  if (!found)
+    return FALSE;
+
+  for (current = rev; current != NULL && chain->len < max_history;
+       current = g_hash_table_lookup (parents, current))
+    {
+      /* A parent that is not kept ends the history. */
+      if (chain->len > 0 && !g_hash_table_contains (parents, current))
+        break;
+      g_ptr_array_add (chain, g_strdup (current));
+    }
+
+  *body = g_steal_pointer (&found_body);
+  *history = g_steal_pointer (&chain);
+
+  return TRUE;
+}
+
+static void
+set_pruned_error (GodwitSyncSidecar  *self,
+                  const char         *id,
+                  const char         *rev,
+                  GError            **error)
+{
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+               "%s: the sync sidecar no longer keeps revision %s of “%s”", self->path, rev, id);
+}
+
 /**
  * _godwit_sync_sidecar_load_revision:
  * @max_history: how many revisions the document's history holds at most,
@@ -957,41 +1028,57 @@ _godwit_sync_sidecar_load_revision (GodwitSyncSidecar  *self,
                                     guint               max_history,
                                     GError            **error)
 {
-  g_autoptr(GPtrArray) revisions = _godwit_sync_sidecar_dup_revisions (self, id, error);
-  g_autoptr(GHashTable) by_rev = NULL;
-  g_autoptr(GodwitSyncDocument) document = NULL;
-  GodwitSyncRevision *revision;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  GodwitSyncDocument *document;
 
-  if (revisions == NULL)
-    return NULL;
-  by_rev = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < revisions->len; i++)
+  if (!load_chain (self, id, rev, max_history, &body, &history, &local_error) || body == NULL)
     {
-      GodwitSyncRevision *r = g_ptr_array_index (revisions, i);
-
-      g_hash_table_insert (by_rev, r->rev, r);
-    }
-
-  revision = g_hash_table_lookup (by_rev, rev);
-  if (revision == NULL || revision->body == NULL)
-    {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: the sync sidecar no longer keeps revision %s of “%s”", self->path, rev, id);
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_pruned_error (self, id, rev, error);
       return NULL;
     }
 
-  document = godwit_sync_document_new_from_body (id, rev, revision->body, error);
-  if (document == NULL)
-    return NULL;
+  document = godwit_sync_document_new_from_body (id, rev, body, error);
+  if (document != NULL)
+    document->history = g_steal_pointer (&history);
 
-  document->history = g_ptr_array_new_with_free_func (g_free);
-  while (revision != NULL && document->history->len < max_history)
+  return document;
+}
+
+/**
+ * _godwit_sync_sidecar_dup_revision_json:
+ *
+ * Revision @rev of document @id as a server takes it, with its history of
+ * at most @max_history revisions: see _godwit_sync_document_dup_json_text().
+ * Its body is not read into a tree: a push sends it as the sidecar keeps it.
+ *
+ * Returns: (transfer full) (nullable): the document's JSON text; %NULL
+ *   without an error when the sidecar does not have @rev, with one when
+ *   its body is no longer kept
+ */
+char *
+_godwit_sync_sidecar_dup_revision_json (GodwitSyncSidecar  *self,
+                                        const char         *id,
+                                        const char         *rev,
+                                        guint               max_history,
+                                        GError            **error)
+{
+  g_autofree char *body = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+
+  if (!load_chain (self, id, rev, max_history, &body, &history, error))
+    return NULL;
+  if (body == NULL)
     {
-      g_ptr_array_add (document->history, g_strdup (revision->rev));
-      revision = revision->parent != NULL ? g_hash_table_lookup (by_rev, revision->parent) : NULL;
+      set_pruned_error (self, id, rev, error);
+      return NULL;
     }
 
-  return g_steal_pointer (&document);
+  return _godwit_sync_document_dup_json_text (id, rev, history, body, error);
 }
 
 /**
@@ -1061,6 +1148,8 @@ _godwit_sync_sidecar_set_pending (GodwitSyncSidecar  *self,
   if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
     return FALSE;
 
+  if (pending != NULL && pending->len > 0)
+    self->has_pending = 1;
   for (guint i = 0; pending != NULL && i < pending->len; i++)
     {
       GodwitSyncPending *p = g_ptr_array_index (pending, i);
@@ -1129,6 +1218,20 @@ _godwit_sync_sidecar_dup_pending (GodwitSyncSidecar  *self,
                                   const char         *relationship,
                                   GError            **error)
 {
+  /* A scan asks for every relationship of every object: most stores have
+   * nothing pending at all. */
+  if (self->has_pending < 0)
+    {
+      gint64 any = 1;
+
+      if (!_godwit_sql_run_query_int (&self->run, "cannot read the sync sidecar",
+                                      "SELECT EXISTS (SELECT 1 FROM sync.pending)", &any, error))
+        return NULL;
+      self->has_pending = any != 0;
+    }
+  if (self->has_pending == 0)
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) _godwit_sync_pending_free);
+
   return query_pending (self, "SELECT id, relationship, position, target FROM sync.pending "
                               "WHERE id = ? AND relationship = ? ORDER BY position", id, relationship, error);
 }

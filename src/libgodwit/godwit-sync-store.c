@@ -36,6 +36,10 @@
 #include "godwit-sync-document-private.h"
 #include "godwit-sync-store-private.h"
 
+/* Text sqlite3_mprintf() made. */
+typedef char SqliteText;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SqliteText, sqlite3_free)
+
 /* Scan progress is reported every this many objects. */
 #define PROGRESS_STEP 1000
 
@@ -53,8 +57,9 @@ typedef struct
   LinkKind            kind;
   GodwitEntity       *destination;    /* (unowned) declared destination */
   const char         *target_root;    /* its root entity's name: where target Z_PKs live */
-  int                 select_index;   /* LINK_TO_ONE: the foreign key in the select list */
+  int                 select_index;   /* LINK_TO_ONE: the target's document id in the select list */
   char               *read_sql;       /* to-many: Z_PKs of the targets, in order */
+  char               *ids_sql;        /* to-many: the targets' document ids (NULL for none), in order */
   /* Writing */
   const char         *table;          /* the table whose column links: the object's for
                                        * LINK_TO_ONE, the destination's for the other to-manys */
@@ -108,6 +113,7 @@ link_clear (gpointer data)
   Link *link = data;
 
   g_free (link->read_sql);
+  g_free (link->ids_sql);
 }
 
 static void
@@ -305,6 +311,7 @@ plan_link (GodwitSyncStore  *self,
   GodwitEntity *destination = godwit_model_get_entity (self->model, relationship->destination_entity);
   const GodwitTable *destination_table;
   GodwitProperty *inverse = NULL;
+  g_autoptr(SqliteText) quoted_root = NULL;
 
   if (destination == NULL)
     {
@@ -318,6 +325,9 @@ plan_link (GodwitSyncStore  *self,
   link->relationship = relationship;
   link->destination = destination;
   link->target_root = godwit_entity_get_root (destination)->name;
+  /* Reading an object names its targets by their document ids, found in
+   * the same statement. */
+  quoted_root = sqlite3_mprintf ("%Q", link->target_root);
   if (relationship->inverse_name != NULL)
     inverse = godwit_entity_find_property (destination, relationship->inverse_name);
   if (inverse != NULL && (!godwit_property_is_stored (inverse) ||
@@ -340,7 +350,9 @@ plan_link (GodwitSyncStore  *self,
       if (link->key == NULL)
         goto no_column;
       link->select_index = (*n_selected)++;
-      g_string_append_printf (select_list, ", t.%s", link->key->name);
+      g_string_append_printf (select_list, ", (SELECT target.id FROM sync.documents target "
+                                           "WHERE target.root = %s AND target.pk = t.%s)",
+                              quoted_root, link->key->name);
       return TRUE;
     }
 
@@ -372,6 +384,12 @@ plan_link (GodwitSyncStore  *self,
                                         link->member_column, join->name, link->owner_column,
                                         link->order_column != NULL ? link->order_column : "",
                                         link->order_column != NULL ? ", " : "", link->member_column);
+      link->ids_sql = g_strdup_printf ("SELECT (SELECT target.id FROM sync.documents target WHERE target.root = %s "
+                                       "AND target.pk = j.%s) FROM main.%s j WHERE j.%s = ? ORDER BY %s%s%s%s",
+                                       quoted_root, link->member_column, join->name, link->owner_column,
+                                       link->order_column != NULL ? "j." : "",
+                                       link->order_column != NULL ? link->order_column : "",
+                                       link->order_column != NULL ? ", j." : "j.", link->member_column);
       return TRUE;
     }
   else
@@ -388,6 +406,12 @@ plan_link (GodwitSyncStore  *self,
                                     link->table, link->key->name,
                                     link->key_order != NULL ? link->key_order->name : "",
                                     link->key_order != NULL ? ", " : "");
+  link->ids_sql = g_strdup_printf ("SELECT (SELECT target.id FROM sync.documents target WHERE target.root = %s "
+                                   "AND target.pk = t.Z_PK) FROM main.%s t WHERE t.%s = ? ORDER BY %s%s%st.Z_PK",
+                                   quoted_root,
+                                   link->table, link->key->name, link->key_order != NULL ? "t." : "",
+                                   link->key_order != NULL ? link->key_order->name : "",
+                                   link->key_order != NULL ? ", " : "");
   return TRUE;
 
 no_column:
@@ -508,27 +532,6 @@ compare_ids (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The document id of the object with Z_PK @pk in @root's table, if it has one. */
-static gboolean
-lookup_id (GodwitSyncStore  *self,
-           const char       *root,
-           gint64            pk,
-           char            **id,
-           GError          **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GodwitSyncRecord) record = _godwit_sync_sidecar_find_object (self->sidecar, root, pk, &local_error);
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  *id = record != NULL ? g_steal_pointer (&record->id) : NULL;
-
-  return TRUE;
-}
-
 static JsonNode *
 string_node (const char *text)
 {
@@ -554,22 +557,18 @@ read_link (GodwitSyncStore  *self,
   g_autoptr(JsonArray) array = NULL;
   JsonNode *node;
 
+  /* A target without a document is an object Godwit has not numbered
+   * yet, or a dangling key: neither is a document. */
   if (link->kind == LINK_TO_ONE)
     {
-      if (sqlite3_column_type (row, link->select_index) != SQLITE_NULL)
-        {
-          char *target = NULL;
+      const char *target = (const char *) sqlite3_column_text (row, link->select_index);
 
-          if (!lookup_id (self, link->target_root, sqlite3_column_int64 (row, link->select_index), &target, error))
-            return NULL;
-          if (target != NULL)
-            g_ptr_array_add (targets, target);
-        }
+      if (target != NULL)
+        g_ptr_array_add (targets, g_strdup (target));
     }
   else
     {
-      sqlite3_stmt *statement = prepare (self, link->read_sql, error);
-      g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
+      sqlite3_stmt *statement = prepare (self, link->ids_sql, error);
       int rc;
 
       if (statement == NULL)
@@ -577,26 +576,16 @@ read_link (GodwitSyncStore  *self,
       sqlite3_bind_int64 (statement, 1, pk);
       while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
         {
-          gint64 target_pk = sqlite3_column_int64 (statement, 0);
+          const char *target = (const char *) sqlite3_column_text (statement, 0);
 
-          g_array_append_val (pks, target_pk);
+          if (target != NULL)
+            g_ptr_array_add (targets, g_strdup (target));
         }
       sqlite3_reset (statement);
       if (rc != SQLITE_DONE)
         {
           fail (self, "cannot read a relationship", error);
           return NULL;
-        }
-      for (guint i = 0; i < pks->len; i++)
-        {
-          char *target = NULL;
-
-          if (!lookup_id (self, link->target_root, g_array_index (pks, gint64, i), &target, error))
-            return NULL;
-          /* A target without a document is an object Godwit has not
-           * numbered yet, or a dangling key: neither is a document. */
-          if (target != NULL)
-            g_ptr_array_add (targets, target);
         }
     }
 

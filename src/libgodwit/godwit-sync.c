@@ -29,6 +29,7 @@
 #include "godwit-json-private.h"
 #include "godwit-replicator.h"
 #include "godwit-store.h"
+#include "godwit-store-backup.h"
 #include "godwit-sync.h"
 #include "godwit-sync-document-private.h"
 #include "godwit-sync-keyring.h"
@@ -75,6 +76,11 @@ struct _GodwitSync
   GodwitSyncStore            *sync_store;
   GodwitReplicator           *replicator;
   GCancellable               *cancellable;
+  char                       *backup_description;  /* (nullable) what the store's backup is before */
+
+  /* The revision of the push's checkpoint on the server, as the last
+   * read or write of it answered: the next write needs no read. */
+  char                       *push_checkpoint_rev;
 
   /* Results */
   GodwitSyncReplication      *push;
@@ -84,6 +90,7 @@ struct _GodwitSync
   GodwitSyncCounts            local_changes;
   GodwitSyncCounts            store_changes;
   gboolean                    integrity_checked;
+  GodwitStoreBackup          *backup;             /* (nullable) taken before the store was written */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitSync, godwit_sync, G_TYPE_OBJECT)
@@ -134,6 +141,8 @@ godwit_sync_finalize (GObject *object)
   g_clear_object (&self->ca_database);
   g_clear_pointer (&self->date_attribute, g_free);
   g_clear_pointer (&self->progress_context, g_main_context_unref);
+  g_clear_pointer (&self->push_checkpoint_rev, g_free);
+  g_clear_pointer (&self->backup, godwit_store_backup_free);
   g_clear_pointer (&self->push, replication_free);
   g_clear_pointer (&self->pull, replication_free);
   g_clear_pointer (&self->conflicts, g_ptr_array_unref);
@@ -630,20 +639,25 @@ new_checkpoint (GodwitSyncReplication *replication,
 }
 
 /* Records the checkpoint on both peers: the server's _local document
- * and the sidecar. */
+ * and the sidecar. @remote_rev: the server's revision of the _local
+ * document, replaced by the one written. */
 static gboolean
 record_checkpoint (GodwitSync             *self,
                    GodwitSyncReplication  *replication,
                    JsonObject            **previous,
+                   char                  **remote_rev,
                    const char             *start_time,
                    GError                **error)
 {
   g_autoptr(JsonObject) checkpoint = new_checkpoint (replication, *previous, start_time);
   g_autoptr(JsonObject) remote_copy = json_object_ref (checkpoint);
+  g_autofree char *written_rev = NULL;
 
-  if (!godwit_replicator_put_local (self->replicator, replication->replication_id, remote_copy,
-                                    self->cancellable, error))
+  if (!godwit_replicator_put_local (self->replicator, replication->replication_id, remote_copy, *remote_rev,
+                                    &written_rev, self->cancellable, error))
     return FALSE;
+  g_free (*remote_rev);
+  *remote_rev = g_steal_pointer (&written_rev);
   json_object_remove_member (checkpoint, "_id");
   if (!_godwit_sync_sidecar_put_checkpoint (self->sidecar, replication->replication_id, checkpoint, error))
     return FALSE;
@@ -702,8 +716,146 @@ dup_now (void)
 
 /* ---- push --------------------------------------------------------------- */
 
+/* One batch of a push: changes read from the sidecar, the question to
+ * the server which of their leaf revisions it lacks, and the documents of
+ * those, as JSON text, once it answered. */
+typedef struct
+{
+  guint                    n_changes;
+  gint64                   last_seq;
+  gint64                   missing_checked;
+  JsonObject              *revisions;   /* id → its leaf revisions */
+  GodwitReplicatorRequest *diff;        /* (nullable) the _revs_diff under way */
+  GPtrArray               *documents;   /* (element-type utf8) (nullable) until the server answered */
+} PushBatch;
+
+static void
+push_batch_free (PushBatch *batch)
+{
+  g_clear_pointer (&batch->diff, godwit_replicator_request_free);
+  json_object_unref (batch->revisions);
+  g_clear_pointer (&batch->documents, g_ptr_array_unref);
+  g_free (batch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushBatch, push_batch_free)
+
+/* The store's changes after @since, at most a batch of them, and their
+ * leaf revisions; asks the server which it lacks (_revs_diff), without
+ * waiting for the answer: see finish_push_batch(). */
+static PushBatch *
+start_push_batch (GodwitSync  *self,
+                  gint64       since,
+                  GError     **error)
+{
+  g_autoptr(PushBatch) batch = g_new0 (PushBatch, 1);
+  g_autoptr(GPtrArray) ids = NULL;
+
+  batch->revisions = json_object_new ();
+  ids = _godwit_sync_sidecar_dup_changes (self->sidecar, since, self->batch_size, &batch->last_seq, error);
+  if (ids == NULL)
+    return NULL;
+  batch->n_changes = ids->len;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autoptr(GPtrArray) leaves = _godwit_sync_sidecar_dup_leaves (self->sidecar, id, error);
+      g_autoptr(JsonArray) revs = json_array_new ();
+
+      if (leaves == NULL)
+        return NULL;
+      for (guint j = 0; j < leaves->len; j++)
+        json_array_add_string_element (revs, ((GodwitSyncRevision *) g_ptr_array_index (leaves, j))->rev);
+      batch->missing_checked += leaves->len;
+      if (leaves->len > 0)
+        json_object_set_array_member (batch->revisions, id, g_steal_pointer (&revs));
+    }
+
+  if (json_object_get_size (batch->revisions) > 0)
+    {
+      batch->diff = godwit_replicator_begin_revs_diff (self->replicator, batch->revisions, self->cancellable, error);
+      if (batch->diff == NULL)
+        return NULL;
+    }
+
+  return g_steal_pointer (&batch);
+}
+
+/* Takes the server's answer and reads the revisions it lacks from the
+ * sidecar, with their history. */
+static gboolean
+finish_push_batch (GodwitSync  *self,
+                   PushBatch   *batch,
+                   GError     **error)
+{
+  g_autoptr(GodwitReplicatorRequest) diff = g_steal_pointer (&batch->diff);
+  g_autoptr(JsonObject) missing = NULL;
+  g_autoptr(GList) missing_ids = NULL;
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_free);
+
+  if (diff != NULL)
+    {
+      missing = godwit_replicator_end_revs_diff (self->replicator, diff, error);
+      if (missing == NULL)
+        return FALSE;
+      missing_ids = json_object_get_members (missing);
+    }
+
+  for (GList *l = missing_ids; l != NULL; l = l->next)
+    {
+      JsonNode *entry = json_object_get_member (missing, l->data);
+      JsonNode *revs = JSON_NODE_HOLDS_OBJECT (entry) ?
+                       json_object_get_member (json_node_get_object (entry), "missing") : NULL;
+
+      /* Only ids this batch asked about, and revisions it has. */
+      if (revs == NULL || !JSON_NODE_HOLDS_ARRAY (revs) || !json_object_has_member (batch->revisions, l->data))
+        continue;
+      for (guint j = 0; j < json_array_get_length (json_node_get_array (revs)); j++)
+        {
+          JsonNode *rev = json_array_get_element (json_node_get_array (revs), j);
+          g_autoptr(GError) local_error = NULL;
+          char *document;
+
+          if (!JSON_NODE_HOLDS_VALUE (rev) || json_node_get_value_type (rev) != G_TYPE_STRING)
+            continue;
+          document = _godwit_sync_sidecar_dup_revision_json (self->sidecar, l->data, json_node_get_string (rev),
+                                                             GODWIT_SYNC_DOCUMENT_MAX_HISTORY, &local_error);
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          if (document != NULL)
+            g_ptr_array_add (documents, document);
+        }
+    }
+
+  batch->documents = g_steal_pointer (&documents);
+
+  return TRUE;
+}
+
+/* The next batch after @batch, its _revs_diff begun, unless @batch is
+ * the last one; a failure goes to @error. */
+static PushBatch *
+start_batch_after (GodwitSync  *self,
+                   PushBatch   *batch,
+                   GError     **error)
+{
+  if (batch == NULL || batch->n_changes < self->batch_size || *error != NULL)
+    return NULL;
+
+  return start_push_batch (self, batch->last_seq, error);
+}
+
 /* The store's changes since the checkpoint to the server: the revisions
- * it lacks, with their history, in batches. */
+ * it lacks, with their history, in batches. The server is kept busy:
+ * the next batch's _revs_diff goes before a batch's _bulk_docs, and the
+ * one after's while the server writes it, so that the next batch's
+ * documents are read meanwhile. A batch's documents go only once the
+ * batch before is checkpointed: a run stopped halfway repeats at most one
+ * batch. */
 static gboolean
 push (GodwitSync  *self,
       GError     **error)
@@ -711,6 +863,9 @@ push (GodwitSync  *self,
   g_autoptr(JsonObject) local = NULL;
   g_autoptr(JsonObject) remote = NULL;
   g_autofree char *start_time = dup_now ();
+  g_autoptr(PushBatch) batch = NULL;
+  g_autoptr(PushBatch) next = NULL;
+  g_autoptr(GError) next_error = NULL;
   GodwitSyncReplication *replication;
   gint64 since = 0;
 
@@ -734,105 +889,72 @@ push (GodwitSync  *self,
       if (replication == NULL)
         return FALSE;
       self->push = replication;
+      g_free (self->push_checkpoint_rev);
+      self->push_checkpoint_rev = g_strdup (string_member (remote, "_rev"));
     }
 
   if (replication->end_seq != NULL && json_node_get_value_type (replication->end_seq) == G_TYPE_INT64)
     since = json_node_get_int (replication->end_seq);
 
-  for (;;)
+  batch = start_push_batch (self, since, error);
+  if (batch == NULL)
+    return FALSE;
+  next = start_batch_after (self, batch, &next_error);
+  if (!finish_push_batch (self, batch, error))
+    return FALSE;
+
+  while (batch->n_changes > 0)
     {
-      g_autoptr(GPtrArray) ids = NULL;
-      g_autoptr(JsonObject) revisions = json_object_new ();
-      g_autoptr(JsonObject) missing = NULL;
-      g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-      g_autoptr(GList) missing_ids = NULL;
-      gint64 last_seq = since;
+      g_autoptr(GodwitReplicatorRequest) request = NULL;
+      g_autoptr(PushBatch) after_next = NULL;
+      g_autoptr(GError) after_next_error = NULL;
 
-      ids = _godwit_sync_sidecar_dup_changes (self->sidecar, since, self->batch_size, &last_seq, error);
-      if (ids == NULL)
-        return FALSE;
-      if (ids->len == 0)
-        break;
-
-      for (guint i = 0; i < ids->len; i++)
+      if (batch->documents->len > 0)
         {
-          const char *id = g_ptr_array_index (ids, i);
-          g_autoptr(GPtrArray) leaves = _godwit_sync_sidecar_dup_leaves (self->sidecar, id, error);
-          g_autoptr(JsonArray) revs = json_array_new ();
-
-          if (leaves == NULL)
+          request = godwit_replicator_begin_bulk_docs (self->replicator, batch->documents, self->cancellable, error);
+          if (request == NULL)
             return FALSE;
-          for (guint j = 0; j < leaves->len; j++)
-            json_array_add_string_element (revs, ((GodwitSyncRevision *) g_ptr_array_index (leaves, j))->rev);
-          replication->missing_checked += leaves->len;
-          if (leaves->len > 0)
-            json_object_set_array_member (revisions, id, g_steal_pointer (&revs));
         }
 
-      if (json_object_get_size (revisions) > 0)
+      /* A failure here waits until this batch is checkpointed. */
+      if (next != NULL && !finish_push_batch (self, next, &next_error))
+        g_clear_pointer (&next, push_batch_free);
+      after_next = start_batch_after (self, next, &after_next_error);
+
+      if (request != NULL)
         {
-          missing = godwit_replicator_revs_diff (self->replicator, revisions, self->cancellable, error);
-          if (missing == NULL)
-            return FALSE;
-          missing_ids = json_object_get_members (missing);
-        }
-
-      for (GList *l = missing_ids; l != NULL; l = l->next)
-        {
-          JsonNode *entry = json_object_get_member (missing, l->data);
-          JsonNode *revs = JSON_NODE_HOLDS_OBJECT (entry) ?
-                           json_object_get_member (json_node_get_object (entry), "missing") : NULL;
-
-          /* Only ids this batch asked about, and revisions it has. */
-          if (revs == NULL || !JSON_NODE_HOLDS_ARRAY (revs) || !json_object_has_member (revisions, l->data))
-            continue;
-          for (guint j = 0; j < json_array_get_length (json_node_get_array (revs)); j++)
-            {
-              JsonNode *rev = json_array_get_element (json_node_get_array (revs), j);
-              g_autoptr(GodwitSyncDocument) document = NULL;
-              gboolean has = FALSE;
-
-              if (!JSON_NODE_HOLDS_VALUE (rev) || json_node_get_value_type (rev) != G_TYPE_STRING)
-                continue;
-              if (!_godwit_sync_sidecar_has_revision (self->sidecar, l->data, json_node_get_string (rev), &has,
-                                                      error))
-                return FALSE;
-              if (!has)
-                continue;
-              document = _godwit_sync_sidecar_load_revision (self->sidecar, l->data, json_node_get_string (rev),
-                                                             GODWIT_SYNC_DOCUMENT_MAX_HISTORY, error);
-              if (document == NULL)
-                return FALSE;
-              g_ptr_array_add (documents, godwit_sync_document_to_json (document));
-              replication->missing_found++;
-              replication->docs_read++;
-            }
-        }
-
-      if (documents->len > 0)
-        {
-          g_autoptr(GPtrArray) failures = godwit_replicator_bulk_docs (self->replicator, documents,
-                                                                       self->cancellable, error);
+          g_autoptr(GPtrArray) failures = godwit_replicator_end_bulk_docs (self->replicator, request, error);
 
           if (failures == NULL)
             return FALSE;
-          replication->docs_written += documents->len - failures->len;
+          replication->docs_written += batch->documents->len - failures->len;
           replication->doc_write_failures += failures->len;
           for (guint j = 0; j < failures->len; j++)
             g_ptr_array_add (replication->failures, g_strdup (g_ptr_array_index (failures, j)));
           if (!godwit_replicator_ensure_full_commit (self->replicator, self->cancellable, error))
             return FALSE;
         }
+      replication->missing_checked += batch->missing_checked;
+      replication->missing_found += batch->documents->len;
+      replication->docs_read += batch->documents->len;
 
       g_clear_pointer (&replication->end_seq, json_node_unref);
-      replication->end_seq = json_node_init_int (json_node_alloc (), last_seq);
-      since = last_seq;
-      if (!record_checkpoint (self, replication, &local, start_time, error))
+      replication->end_seq = json_node_init_int (json_node_alloc (), batch->last_seq);
+      if (!record_checkpoint (self, replication, &local, &self->push_checkpoint_rev, start_time, error))
         return FALSE;
       report_progress (self, "push", NULL, replication->docs_written, -1);
 
-      if (ids->len < self->batch_size)
+      if (batch->n_changes < self->batch_size)
         break;
+      if (next == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&next_error));
+          return FALSE;
+        }
+      g_clear_pointer (&batch, push_batch_free);
+      batch = g_steal_pointer (&next);
+      next = g_steal_pointer (&after_next);
+      next_error = g_steal_pointer (&after_next_error);
     }
 
   return TRUE;
@@ -1268,6 +1390,22 @@ record_late_change (GodwitSync  *self,
   return _godwit_sync_store_add_local_revision (self->sync_store, record, current, error);
 }
 
+/* Before the first object a run writes into the store: a backup of the
+ * store, in its backups folder, as a migration takes one, so that
+ * `godwit-cli rollback` restores the store as it was. The transaction
+ * that writes it holds the store's write lock and has not written the
+ * store yet: the files copied are one state. */
+static gboolean
+back_up_store (GodwitSync  *self,
+               GError     **error)
+{
+  if (self->backup != NULL)
+    return TRUE;
+
+  return godwit_store_backup_create (self->store_path, NULL, self->backup_description, &self->backup,
+                                     self->cancellable, error);
+}
+
 /* Brings the store in line with document @id's revision tree, after new
  * revisions came in: several undeleted leaves are resolved; then the
  * store gets the winner, if it does not hold it already. */
@@ -1318,7 +1456,8 @@ settle (GodwitSync  *self,
   if (g_strcmp0 (winner->rev, record->rev) == 0)
     return _godwit_sync_sidecar_touch (self->sidecar, id, error);
 
-  if (!_godwit_sync_store_apply (self->sync_store, record, winner, &self->store_changes, error))
+  if (!back_up_store (self, error) ||
+      !_godwit_sync_store_apply (self->sync_store, record, winner, &self->store_changes, error))
     return FALSE;
   g_free (record->rev);
   record->rev = g_strdup (winner->rev);
@@ -1480,6 +1619,7 @@ pull (GodwitSync  *self,
   g_autoptr(JsonObject) local = NULL;
   g_autoptr(JsonObject) remote = NULL;
   g_autofree char *start_time = dup_now ();
+  g_autofree char *remote_rev = NULL;
   const char *digest = _godwit_sync_store_get_model_digest (self->sync_store);
   GodwitSyncReplication *replication;
 
@@ -1487,6 +1627,7 @@ pull (GodwitSync  *self,
   if (replication == NULL)
     return FALSE;
   self->pull = replication;
+  remote_rev = g_strdup (string_member (remote, "_rev"));
 
   for (;;)
     {
@@ -1560,7 +1701,7 @@ pull (GodwitSync  *self,
 
       g_clear_pointer (&replication->end_seq, json_node_unref);
       replication->end_seq = json_node_copy (last_seq);
-      if (!record_checkpoint (self, replication, &local, start_time, error))
+      if (!record_checkpoint (self, replication, &local, &remote_rev, start_time, error))
         return FALSE;
       report_progress (self, "pull", NULL, replication->docs_written, -1);
 
@@ -1637,6 +1778,7 @@ reset_results (GodwitSync *self)
   memset (&self->local_changes, 0, sizeof self->local_changes);
   memset (&self->store_changes, 0, sizeof self->store_changes);
   self->integrity_checked = FALSE;
+  g_clear_pointer (&self->backup, godwit_store_backup_free);
 }
 
 /* The worker's objects: the sidecar, the store and the server. */
@@ -1695,6 +1837,7 @@ run_sync (GodwitSync    *self,
 
   if (!open_peers (self, cancellable, error))
     return FALSE;
+  self->backup_description = g_strdup_printf ("before sync pull from %s", self->url);
 
   if (!godwit_replicator_check_database (self->replicator, self->create_database, cancellable, error))
     return FALSE;
@@ -1729,6 +1872,7 @@ close_peers (GodwitSync *self)
   g_clear_object (&self->replicator);
   g_clear_object (&self->sync_store);
   g_clear_object (&self->sidecar);
+  g_clear_pointer (&self->backup_description, g_free);
   self->cancellable = NULL;
 }
 
@@ -2059,6 +2203,9 @@ resolve_manually (GodwitSync        *self,
 
   if (!open_peers (self, cancellable, error))
     return FALSE;
+  self->backup_description = g_strdup_printf ("before resolving the sync conflict of “%s” with %s",
+                                              conflict->document, self->url);
+  g_clear_pointer (&self->backup, godwit_store_backup_free);
 
   if (!_godwit_sync_sidecar_begin (self->sidecar, TRUE, error))
     return FALSE;
@@ -2269,6 +2416,21 @@ godwit_sync_get_conflicts (GodwitSync *self)
   return self->conflicts;
 }
 
+/**
+ * godwit_sync_get_backup:
+ *
+ * Returns: (nullable): the backup of the store taken before the last run
+ *   (or conflict resolution) first wrote into it; %NULL when it wrote
+ *   nothing
+ */
+const GodwitStoreBackup *
+godwit_sync_get_backup (GodwitSync *self)
+{
+  g_return_val_if_fail (GODWIT_IS_SYNC (self), NULL);
+
+  return self->backup;
+}
+
 /* Documents that still have several undeleted leaves after the last run. */
 guint
 godwit_sync_get_n_unresolved (GodwitSync *self)
@@ -2417,6 +2579,7 @@ godwit_sync_to_json (GodwitSync *self)
   json_builder_end_array (builder);
   _godwit_json_add_count (builder, "unresolved_conflicts", self->n_unresolved);
   _godwit_json_add_nullable_string (builder, "integrity_check", self->integrity_checked ? "ok" : NULL);
+  _godwit_json_add_nullable_string (builder, "backup", self->backup != NULL ? self->backup->path : NULL);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

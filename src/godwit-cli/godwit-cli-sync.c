@@ -533,7 +533,7 @@ _godwit_cli_sync (const GodwitCliCommand  *command,
       N_("How conflicts are resolved: store-wins (the default), remote-wins, overwrite, "
          "newest:ATTRIBUTE or manual"), N_("POLICY") },
     { "batch-size", 0, 0, G_OPTION_ARG_STRING, &batch_text,
-      N_("Changes read and documents written per request; 100 by default"), N_("N") },
+      N_("Changes read and documents written per request; 1000 by default"), N_("N") },
     { "resolve", 0, 0, G_OPTION_ARG_STRING_ARRAY, &resolve_texts,
       N_("With the manual policy: resolve a listed conflict with leaf LEAF (an index or a revision id), "
          "PROPERTY from another leaf; repeatable"), N_("DOCUMENT=LEAF[,PROPERTY=LEAF…]") },

@@ -30,6 +30,7 @@
 #include "godwit-error.h"
 #include "godwit-preferences-window.h"
 #include "godwit-sync-keyring.h"
+#include "godwit-sync.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 #include "gui-test-utils.h"
@@ -732,7 +733,8 @@ test_preferences (Fixture       *fixture,
   g_clear_pointer (&text, g_free);
 
   spin = GTK_SPIN_BUTTON (find_child_of_type (find_row (root, "_Batch size"), GTK_TYPE_SPIN_BUTTON));
-  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 100);
+  /* The schema's default is the core's. */
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, GODWIT_SYNC_DEFAULT_BATCH_SIZE);
   gtk_spin_button_set_value (spin, 250);
   g_assert_cmpuint (g_settings_get_uint (settings, "batch-size"), ==, 250);
   g_settings_set_uint (settings, "batch-size", 40);

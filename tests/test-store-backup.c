@@ -539,6 +539,176 @@ test_rollback_wal (void)
   godwit_test_rmdir (dir);
 }
 
+/* The value kept in the stand-in sync sidecar of @store. */
+static char *
+read_sidecar_value (const char *store)
+{
+  g_autofree char *path = sidecar (store, ".godwit-sync");
+  sqlite3 *db = godwit_test_open_read_only (path, FALSE);
+  char *value = godwit_test_query (db, "SELECT v FROM t");
+
+  sqlite3_close (db);
+
+  return value;
+}
+
+/* A connection to the stand-in sidecar as a sync holds it: WAL, exclusive,
+ * with committed content in its -wal. */
+static sqlite3 *
+open_sidecar (const char *store,
+              const char *value)
+{
+  g_autofree char *path = sidecar (store, ".godwit-sync");
+  g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode = WAL;"
+                                          "PRAGMA locking_mode = EXCLUSIVE;"
+                                          "CREATE TABLE IF NOT EXISTS t (v TEXT);"
+                                          "DELETE FROM t;"
+                                          "INSERT INTO t VALUES ('%s')", value);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+
+  return db;
+}
+
+/* A backup taken for a sync holds the store's sync sidecar as its last
+ * transaction left it, and a rollback puts it back with the store; the
+ * sidecar it replaces goes into the new backup. A rollback is refused
+ * while a sync holds the sidecar. */
+static void
+test_rollback_sidecar (void)
+{
+  g_autofree char *dir = godwit_test_make_tmpdir ();
+  g_autofree char *store = write_items_store (dir, "Notes.sqlite", "original", 3, 10, FALSE);
+  g_autofree char *sidecar_path = sidecar (store, ".godwit-sync");
+  g_autofree char *sidecar_wal = sidecar (store, ".godwit-sync-wal");
+  g_autofree char *content = NULL;
+  g_autofree char *value = NULL;
+  g_autoptr(GodwitStoreBackup) backup = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *files;
+  GStatBuf st;
+  sqlite3 *db;
+
+  db = open_sidecar (store, "before");
+  g_assert_cmpint (g_stat (sidecar_wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 0);
+  /* What the sync's open transaction wrote is not part of the backup. */
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE; UPDATE t SET v = 'uncommitted'", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_true (godwit_store_backup_create (store, NULL, "before sync pull", &backup, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  files = json_object_get_array_member (read_manifest (backup, &root), "sync_sidecar");
+  g_assert_nonnull (files);
+  g_assert_cmpuint (json_array_get_length (files), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 0), "name"),
+                   ==, "Notes.sqlite.godwit-sync");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 1), "name"),
+                   ==, "Notes.sqlite.godwit-sync-wal");
+
+  /* The sync writes into both. */
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE t SET v = 'after'", NULL, NULL, NULL), ==, SQLITE_OK);
+  godwit_test_execute_sql (store, "UPDATE ZITEM SET ZNAME = 'pulled' WHERE Z_PK = 1", NULL);
+
+  g_assert_false (godwit_store_rollback (store, backup->path, NULL, NULL, &error));
+  g_assert_error (error, GODWIT_ERROR, GODWIT_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, sidecar_path));
+  g_clear_error (&error);
+  content = read_content_as_app (store);
+  g_assert_cmpstr (content, ==, "pulled 3");
+  g_clear_pointer (&content, g_free);
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+
+  g_assert_true (godwit_store_rollback (store, backup->path, NULL, NULL, &error));
+  g_assert_no_error (error);
+  content = read_content (store);
+  g_assert_cmpstr (content, ==, "original 3");
+  g_assert_false (g_file_test (sidecar_wal, G_FILE_TEST_EXISTS));
+  value = read_sidecar_value (store);
+  g_assert_cmpstr (value, ==, "before");
+  assert_no_work_files (dir);
+
+  /* The rollback's own backup holds the sidecar it replaced. */
+  backups = godwit_store_list_backups (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (backups->len, ==, 2);
+  g_assert_true (godwit_store_rollback (store, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&content, g_free);
+  content = read_content (store);
+  g_assert_cmpstr (content, ==, "pulled 3");
+  g_clear_pointer (&value, g_free);
+  value = read_sidecar_value (store);
+  g_assert_cmpstr (value, ==, "after");
+
+  godwit_test_rmdir (dir);
+}
+
+/* A manifest from before sync sidecars were backed up, without
+ * "sync_sidecar", restores the store as before; a sidecar beside the store
+ * then belongs to another state and is moved into the rollback's own
+ * backup, so that the next sync starts afresh. */
+static void
+test_rollback_without_sidecar (void)
+{
+  g_autofree char *dir = godwit_test_make_tmpdir ();
+  g_autofree char *store = write_items_store (dir, "Notes.sqlite", "original", 3, 10, FALSE);
+  g_autofree char *replacement = write_items_store (dir, "Notes.new", "replacement", 2, 10, FALSE);
+  g_autofree char *sidecar_path = sidecar (store, ".godwit-sync");
+  g_autofree char *content = NULL;
+  g_autofree char *value = NULL;
+  g_autoptr(GodwitStoreBackup) backup = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *manifest;
+  sqlite3 *db;
+
+  g_assert_true (godwit_store_backup_create (store, NULL, "before sync pull", &backup, NULL, &error));
+  g_assert_no_error (error);
+  manifest = read_manifest (backup, &root);
+  g_assert_false (json_object_has_member (manifest, "sync_sidecar"));
+  /* Exactly the members an older Godwit wrote. */
+  g_assert_cmpuint (json_object_get_size (manifest), ==, 5);
+
+  g_assert_true (godwit_store_replace (store, replacement, NULL, "x", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (godwit_store_rollback (store, backup->path, NULL, NULL, &error));
+  g_assert_no_error (error);
+  content = read_content (store);
+  g_assert_cmpstr (content, ==, "original 3");
+  g_assert_false (g_file_test (sidecar_path, G_FILE_TEST_EXISTS));
+
+  /* A sidecar made since. */
+  db = open_sidecar (store, "since");
+  g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+  godwit_test_execute_sql (store, "UPDATE ZITEM SET ZNAME = 'changed' WHERE Z_PK = 1", NULL);
+
+  g_assert_true (godwit_store_rollback (store, backup->path, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&content, g_free);
+  content = read_content (store);
+  g_assert_cmpstr (content, ==, "original 3");
+  g_assert_false (g_file_test (sidecar_path, G_FILE_TEST_EXISTS));
+  assert_no_work_files (dir);
+
+  /* Undoing that rollback brings the sidecar back. */
+  g_assert_true (godwit_store_rollback (store, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&content, g_free);
+  content = read_content (store);
+  g_assert_cmpstr (content, ==, "changed 3");
+  value = read_sidecar_value (store);
+  g_assert_cmpstr (value, ==, "since");
+
+  godwit_test_rmdir (dir);
+}
+
 /* A manifest nested deeper than any manifest is a damaged backup: it is
  * refused naming the file, before json-glib's recursive parser could
  * exhaust the stack on it, and the backup is not listed. */
@@ -811,6 +981,8 @@ main (int   argc,
   g_test_add_func ("/store-backup/in-use", test_in_use);
   g_test_add_func ("/store-backup/rollback-and-prune", test_rollback_and_prune);
   g_test_add_func ("/store-backup/rollback-wal", test_rollback_wal);
+  g_test_add_func ("/store-backup/rollback-sidecar", test_rollback_sidecar);
+  g_test_add_func ("/store-backup/rollback-without-sidecar", test_rollback_without_sidecar);
   g_test_add_func ("/store-backup/manifest-nested", test_manifest_nested);
   g_test_add_func ("/store-backup/fixtures", test_fixtures);
   g_test_add_func ("/store-backup/kill", test_kill);

@@ -1148,6 +1148,205 @@ test_pull_backup (void)
   garden_clear (&garden);
 }
 
+/* The server's documents, each as "id rev". */
+static char *
+dup_server_revisions (GodwitTestServer *server)
+{
+  g_autoptr(GPtrArray) documents = godwit_test_server_all_documents (server);
+  GString *revisions = g_string_new (NULL);
+
+  for (guint i = 0; i < documents->len; i++)
+    {
+      JsonObject *document = g_ptr_array_index (documents, i);
+
+      g_string_append_printf (revisions, "%s %s\n", id_of (document),
+                              json_object_get_string_member (document, "_rev"));
+    }
+
+  return g_string_free (revisions, FALSE);
+}
+
+/* What the sync sidecar maps: each document's object, revision and
+ * digest. */
+static char *
+dup_sidecar_records (const char *store_path)
+{
+  g_autofree char *path = g_strconcat (store_path, ".godwit-sync", NULL);
+
+  return query_store (path, "SELECT id, entity, pk, rev, digest FROM documents ORDER BY id");
+}
+
+/* Rolling back a pull puts back the sync sidecar with the store: the next
+ * sync pulls the same changes again and pushes nothing, where a sidecar
+ * left as the pull made it would take the store's older state for local
+ * changes and delete on the server the gardener the pull had added. */
+static void
+test_pull_rollback (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) first = NULL;
+  g_autoptr(GodwitSync) second = NULL;
+  g_autoptr(GodwitSync) third = NULL;
+  g_autoptr(GodwitSync) fourth = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(JsonObject) cy = json_object_new ();
+  g_autoptr(JsonObject) cy_attributes = json_object_new ();
+  g_autoptr(JsonObject) cy_relationships = json_object_new ();
+  g_autoptr(JsonNode) manifest = NULL;
+  g_autoptr(JsonNode) restored = NULL;
+  g_autofree char *cy_id = g_strconcat ("Gardener:", "7A9619FF-8B86-D011-B42D-00C04FC964FF", NULL);
+  g_autofree char *digest = NULL;
+  g_autofree char *rows_before = NULL;
+  g_autofree char *rows_pulled = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *records_before = NULL;
+  g_autofree char *records_pulled = NULL;
+  g_autofree char *records = NULL;
+  g_autofree char *server_pulled = NULL;
+  g_autofree char *server_after = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *manifest_text = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const GodwitStoreBackup *backup;
+  JsonArray *sidecar_files;
+  JsonObject *bed;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+
+  first = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  digest = godwit_model_dup_version_hashes_digest (garden.model);
+  documents = godwit_test_server_all_documents (&garden.server);
+  bed = find_document (documents, "Bed", "name", "South");
+  json_object_set_string_member (attributes_of (bed), "name", "North");
+  server_put_document (&garden.server, bed);
+  json_object_set_string_member (cy, "_id", cy_id);
+  json_object_set_string_member (cy, "entity", "Gardener");
+  json_object_set_string_member (cy, "model", digest);
+  json_object_set_string_member (cy_attributes, "name", "Cy");
+  json_object_set_null_member (cy_attributes, "identifier");
+  json_object_set_array_member (cy_relationships, "plants", json_array_new ());
+  json_object_set_object_member (cy, "attributes", g_steal_pointer (&cy_attributes));
+  json_object_set_object_member (cy, "relationships", g_steal_pointer (&cy_relationships));
+  server_put_document (&garden.server, cy);
+
+  rows_before = dup_garden_rows (garden.store.path);
+  records_before = dup_sidecar_records (garden.store.path);
+
+  second = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  assert_local_changes (second, 0, 0, 0);
+  assert_store_changes (second, 1, 1, 0);
+  rows_pulled = dup_garden_rows (garden.store.path);
+  records_pulled = dup_sidecar_records (garden.store.path);
+  g_assert_cmpstr (records_pulled, !=, records_before);
+  server_pulled = dup_server_revisions (&garden.server);
+
+  /* The backup holds the sidecar, listed in its manifest. */
+  backup = godwit_sync_get_backup (second);
+  g_assert_nonnull (backup);
+  manifest_path = g_build_filename (backup->path, "manifest.json", NULL);
+  g_assert_true (g_file_get_contents (manifest_path, &manifest_text, NULL, NULL));
+  manifest = godwit_test_parse_json (manifest_text);
+  sidecar_files = godwit_test_array_member (json_node_get_object (manifest), "sync_sidecar");
+  g_assert_cmpuint (json_array_get_length (sidecar_files), >=, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (sidecar_files, 0), "name"),
+                   ==, "Garden.sqlite.godwit-sync");
+
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "rollback", garden.store.path, "--json", NULL), ==, 0);
+  restored = godwit_test_parse_json (out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (restored), "restored"), ==, backup->path);
+  rows = dup_garden_rows (garden.store.path);
+  g_assert_cmpstr (rows, ==, rows_before);
+  records = dup_sidecar_records (garden.store.path);
+  g_assert_cmpstr (records, ==, records_before);
+
+  /* The same changes come in again; nothing goes out. */
+  third = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  assert_local_changes (third, 0, 0, 0);
+  assert_store_changes (third, 1, 1, 0);
+  g_assert_cmpint (godwit_sync_get_push (third)->docs_written, ==, 0);
+  g_assert_cmpuint (godwit_sync_get_conflicts (third)->len, ==, 0);
+  g_clear_pointer (&rows, g_free);
+  rows = dup_garden_rows (garden.store.path);
+  g_assert_cmpstr (rows, ==, rows_pulled);
+  server_after = dup_server_revisions (&garden.server);
+  g_assert_cmpstr (server_after, ==, server_pulled);
+  g_assert_nonnull (strstr (server_after, cy_id));
+
+  fourth = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  assert_nothing_transferred (fourth);
+
+  garden_clear (&garden);
+}
+
+/* Rolling back to a backup without a sidecar copy (as an older Godwit
+ * took) moves the sidecar away: the next sync starts afresh and deletes
+ * nothing on the server. */
+static void
+test_pull_rollback_old_backup (void)
+{
+  Garden garden;
+  g_autoptr(GodwitSync) first = NULL;
+  g_autoptr(GodwitSync) second = NULL;
+  g_autoptr(GodwitSync) third = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(JsonNode) manifest = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *sidecar_path = NULL;
+  g_autofree char *server_pulled = NULL;
+  g_autofree char *server_after = NULL;
+  g_autofree char *manifest_path = NULL;
+  g_autofree char *manifest_text = NULL;
+  g_autofree char *rows_before = NULL;
+  g_autofree char *rows = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  const GodwitStoreBackup *backup;
+  JsonObject *bed;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+
+  first = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  documents = godwit_test_server_all_documents (&garden.server);
+  bed = find_document (documents, "Bed", "name", "South");
+  json_object_set_string_member (attributes_of (bed), "name", "North");
+  server_put_document (&garden.server, bed);
+  rows_before = dup_garden_rows (garden.store.path);
+
+  second = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  assert_store_changes (second, 0, 1, 0);
+  server_pulled = dup_server_revisions (&garden.server);
+
+  backup = godwit_sync_get_backup (second);
+  g_assert_nonnull (backup);
+  manifest_path = g_build_filename (backup->path, "manifest.json", NULL);
+  g_assert_true (g_file_get_contents (manifest_path, &manifest_text, NULL, NULL));
+  manifest = godwit_test_parse_json (manifest_text);
+  g_assert_true (json_object_has_member (json_node_get_object (manifest), "sync_sidecar"));
+  json_object_remove_member (json_node_get_object (manifest), "sync_sidecar");
+  json_generator_set_root (generator, manifest);
+  g_assert_true (json_generator_to_file (generator, manifest_path, NULL));
+
+  g_assert_cmpint (godwit_test_run_cli (&out, &err, "rollback", garden.store.path, NULL), ==, 0);
+  rows = dup_garden_rows (garden.store.path);
+  g_assert_cmpstr (rows, ==, rows_before);
+  sidecar_path = g_strconcat (garden.store.path, ".godwit-sync", NULL);
+  g_assert_false (g_file_test (sidecar_path, G_FILE_TEST_EXISTS));
+
+  /* Every document the server had is still there, unchanged. */
+  third = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  server_after = dup_server_revisions (&garden.server);
+  lines = g_strsplit (server_pulled, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_nonnull (strstr (server_after, lines[i]));
+  assert_store_query (garden.store.path, "PRAGMA integrity_check", "ok");
+
+  garden_clear (&garden);
+}
+
 /* ---- conflicts ---------------------------------------------------------- */
 
 typedef struct
@@ -2756,6 +2955,8 @@ main (int   argc,
   g_test_add_func ("/sync/changes/local-by-sqlite", test_local_changes_by_sqlite);
   g_test_add_func ("/sync/changes/remote-edits", test_remote_edits_pulled);
   g_test_add_func ("/sync/pull/backup", test_pull_backup);
+  g_test_add_func ("/sync/pull/rollback", test_pull_rollback);
+  g_test_add_func ("/sync/pull/rollback-old-backup", test_pull_rollback_old_backup);
   for (guint i = 0; i < G_N_ELEMENTS (conflict_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/sync/conflict/%s",

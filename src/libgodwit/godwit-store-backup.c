@@ -46,6 +46,7 @@
 #include "godwit-readonly-vfs-private.h"
 #include "godwit-sql-private.h"
 #include "godwit-store-backup.h"
+#include "godwit-sync-sidecar-private.h"
 
 #define WORK_SUFFIX         ".godwit-tmp"
 #define BACKUPS_SUFFIX      ".godwit-backups"
@@ -78,11 +79,16 @@ typedef struct
   char   *sha256;
 } BackupFile;
 
-/* A backup as its manifest describes it; files[role] may be NULL. */
+/* A backup as its manifest describes it; files[role] and sidecar[role]
+ * may be NULL. The sync sidecar (Store.sqlite.godwit-sync) is a companion
+ * of the store: it maps the store's objects to documents, so a store put
+ * back without its sidecar of the same moment would look changed to the
+ * next sync. */
 typedef struct
 {
   GodwitStoreBackup *backup;
   BackupFile        *files[N_FILE_ROLES];
+  BackupFile        *sidecar[N_FILE_ROLES];
 } Manifest;
 
 void
@@ -114,7 +120,10 @@ manifest_free (Manifest *manifest)
 {
   godwit_store_backup_free (manifest->backup);
   for (guint i = 0; i < N_FILE_ROLES; i++)
-    backup_file_free (manifest->files[i]);
+    {
+      backup_file_free (manifest->files[i]);
+      backup_file_free (manifest->sidecar[i]);
+    }
   g_free (manifest);
 }
 
@@ -652,10 +661,10 @@ set_manifest_error (GError     **error,
 }
 
 static gboolean
-parse_manifest_file (Manifest    *manifest,
-                     JsonNode    *node,
-                     const char  *path,
-                     GError     **error)
+parse_manifest_file (BackupFile  **files,
+                     JsonNode     *node,
+                     const char   *path,
+                     GError      **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   const char *role;
@@ -677,13 +686,46 @@ parse_manifest_file (Manifest    *manifest,
   for (index = 0; index < N_FILE_ROLES; index++)
     if (g_str_equal (role, role_names[index]))
       break;
-  if (index == N_FILE_ROLES || manifest->files[index] != NULL)
+  if (index == N_FILE_ROLES || files[index] != NULL)
     return set_manifest_error (error, path, "unknown or repeated file role");
 
-  manifest->files[index] = g_new0 (BackupFile, 1);
-  manifest->files[index]->name = g_strdup (name);
-  manifest->files[index]->size = size;
-  manifest->files[index]->sha256 = g_strdup (sha256);
+  files[index] = g_new0 (BackupFile, 1);
+  files[index]->name = g_strdup (name);
+  files[index]->size = size;
+  files[index]->sha256 = g_strdup (sha256);
+
+  return TRUE;
+}
+
+/* Reads the file entries @entries into @files: a database
+ * file (role "store") named @expected_name, and its -wal and -shm named
+ * after it. */
+static gboolean
+parse_manifest_files (BackupFile  **files,
+                      JsonArray    *entries,
+                      const char   *expected_name,
+                      const char   *path,
+                      GError      **error)
+{
+  if (json_array_get_length (entries) > N_FILE_ROLES)
+    return set_manifest_error (error, path, "too many files");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    if (!parse_manifest_file (files, json_array_get_element (entries, i), path, error))
+      return FALSE;
+
+  if (files[FILE_ROLE_STORE] == NULL)
+    return set_manifest_error (error, path, "names no store file");
+  if (expected_name != NULL && !g_str_equal (files[FILE_ROLE_STORE]->name, expected_name))
+    return set_manifest_error (error, path, "the sync sidecar is not named after the store file");
+
+  /* SQLite finds the -wal and -shm by the database file's name. */
+  for (guint i = FILE_ROLE_WAL; i < N_FILE_ROLES; i++)
+    {
+      g_autofree char *expected = g_strconcat (files[FILE_ROLE_STORE]->name, role_suffixes[i], NULL);
+
+      if (files[i] != NULL && !g_str_equal (files[i]->name, expected))
+        return set_manifest_error (error, path, "a -wal or -shm is not named after its database file");
+    }
 
   return TRUE;
 }
@@ -697,8 +739,9 @@ read_manifest (const char  *backup_path,
   g_autoptr(JsonNode) root_node = NULL;
   g_autoptr(Manifest) manifest = g_new0 (Manifest, 1);
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *sidecar_name = NULL;
   JsonObject *root;
-  JsonArray *files;
+  JsonNode *sidecar;
   const char *created;
   const char *description;
   const char *store;
@@ -736,29 +779,27 @@ read_manifest (const char  *backup_path,
   if (manifest->backup->created == NULL)
     return set_manifest_error (error, path, "the creation time is not an ISO 8601 date"), NULL;
 
-  files = json_object_get_array_member (root, "files");
-  if (json_array_get_length (files) > N_FILE_ROLES)
-    return set_manifest_error (error, path, "too many files"), NULL;
-  for (guint i = 0; i < json_array_get_length (files); i++)
-    if (!parse_manifest_file (manifest, json_array_get_element (files, i), path, error))
-      return NULL;
+  if (!parse_manifest_files (manifest->files, json_object_get_array_member (root, "files"), NULL, path, error))
+    return NULL;
 
-  if (manifest->files[FILE_ROLE_STORE] == NULL)
-    return set_manifest_error (error, path, "names no store file"), NULL;
-
-  /* SQLite finds the -wal and -shm by the store file's name. */
-  for (guint i = FILE_ROLE_WAL; i < N_FILE_ROLES; i++)
+  /* Optional: backups made before it have no sidecar copy. */
+  sidecar = json_object_get_member (root, "sync_sidecar");
+  if (sidecar != NULL)
     {
-      g_autofree char *expected = g_strconcat (manifest->files[FILE_ROLE_STORE]->name,
-                                               role_suffixes[i], NULL);
-
-      if (manifest->files[i] != NULL && !g_str_equal (manifest->files[i]->name, expected))
-        return set_manifest_error (error, path, "a -wal or -shm is not named after the store file"), NULL;
+      if (!JSON_NODE_HOLDS_ARRAY (sidecar))
+        return set_manifest_error (error, path, "sync_sidecar is not an array of files"), NULL;
+      sidecar_name = g_strconcat (manifest->files[FILE_ROLE_STORE]->name, GODWIT_SYNC_SIDECAR_SUFFIX, NULL);
+      if (!parse_manifest_files (manifest->sidecar, json_node_get_array (sidecar), sidecar_name, path, error))
+        return NULL;
     }
 
   for (guint i = 0; i < N_FILE_ROLES; i++)
-    if (manifest->files[i] != NULL)
-      manifest->backup->size += manifest->files[i]->size;
+    {
+      if (manifest->files[i] != NULL)
+        manifest->backup->size += manifest->files[i]->size;
+      if (manifest->sidecar[i] != NULL)
+        manifest->backup->size += manifest->sidecar[i]->size;
+    }
 
   return g_steal_pointer (&manifest);
 }
@@ -769,20 +810,21 @@ verify_backup (Manifest      *manifest,
                GCancellable  *cancellable,
                GError       **error)
 {
-  for (guint i = 0; i < N_FILE_ROLES; i++)
+  for (guint i = 0; i < 2 * N_FILE_ROLES; i++)
     {
+      BackupFile *file = i < N_FILE_ROLES ? manifest->files[i] : manifest->sidecar[i - N_FILE_ROLES];
       g_autofree char *path = NULL;
       g_autofree char *sha256 = NULL;
 
-      if (manifest->files[i] == NULL)
+      if (file == NULL)
         continue;
 
-      path = g_build_filename (manifest->backup->path, manifest->files[i]->name, NULL);
+      path = g_build_filename (manifest->backup->path, file->name, NULL);
       sha256 = file_checksum (path, cancellable, error);
       if (sha256 == NULL)
         return FALSE;
 
-      if (file_size (path) != manifest->files[i]->size || !g_str_equal (sha256, manifest->files[i]->sha256))
+      if (file_size (path) != file->size || !g_str_equal (sha256, file->sha256))
         return set_manifest_error (error, path, "differs from the backup's manifest: the backup is damaged");
     }
 
@@ -800,10 +842,55 @@ backup_name (GDateTime *created)
   return g_strdup_printf ("%s.%06dZ", seconds, g_date_time_get_microsecond (created));
 }
 
+/* Copies the database @database_path, and its -wal and -shm when there,
+ * into the folder @work, adding their entries to @builder's array. */
+static gboolean
+copy_database_files (const char    *database_path,
+                     const char    *work,
+                     JsonBuilder   *builder,
+                     gint64        *total,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autofree char *base = g_path_get_basename (database_path);
+
+  for (guint i = 0; i < N_FILE_ROLES; i++)
+    {
+      g_autofree char *source = g_strconcat (database_path, role_suffixes[i], NULL);
+      g_autofree char *name = g_strconcat (base, role_suffixes[i], NULL);
+      g_autofree char *copy = g_build_filename (work, name, NULL);
+      g_autofree char *sha256 = NULL;
+      gint64 size = 0;
+
+      if (i != FILE_ROLE_STORE && !path_exists (source))
+        continue;
+
+      if (!copy_file (source, copy, &sha256, &size, cancellable, error))
+        return FALSE;
+      *total += size;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "role");
+      json_builder_add_string_value (builder, role_names[i]);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, size);
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, sha256);
+      json_builder_end_object (builder);
+    }
+
+  return TRUE;
+}
+
+/* With @with_sidecar, the store's sync sidecar is copied too, when it
+ * exists; the caller keeps it from being written meanwhile. */
 static Manifest *
 write_backup (const char    *store_path,
               const char    *backup_dir,
               const char    *description,
+              gboolean       with_sidecar,
               GCancellable  *cancellable,
               GError       **error)
 {
@@ -812,7 +899,7 @@ write_backup (const char    *store_path,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *store_base = g_path_get_basename (store_path);
+  g_autofree char *sidecar_path = _godwit_sync_sidecar_dup_path (store_path);
   g_autofree char *final_path = NULL;
   g_autofree char *work = NULL;
   g_autofree char *manifest_path = NULL;
@@ -856,38 +943,25 @@ write_backup (const char    *store_path,
   json_builder_add_string_value (builder, store_path);
   json_builder_set_member_name (builder, "files");
   json_builder_begin_array (builder);
-
-  for (guint i = 0; i < N_FILE_ROLES; i++)
+  if (!copy_database_files (store_path, work, builder, &total, cancellable, error))
     {
-      g_autofree char *source = g_strconcat (store_path, role_suffixes[i], NULL);
-      g_autofree char *name = g_strconcat (store_base, role_suffixes[i], NULL);
-      g_autofree char *copy = g_build_filename (work, name, NULL);
-      g_autofree char *sha256 = NULL;
-      gint64 size = 0;
+      remove_work_path (work);
+      return NULL;
+    }
+  json_builder_end_array (builder);
 
-      if (i != FILE_ROLE_STORE && !path_exists (source))
-        continue;
-
-      if (!copy_file (source, copy, &sha256, &size, cancellable, error))
+  if (with_sidecar && path_exists (sidecar_path))
+    {
+      json_builder_set_member_name (builder, "sync_sidecar");
+      json_builder_begin_array (builder);
+      if (!copy_database_files (sidecar_path, work, builder, &total, cancellable, error))
         {
           remove_work_path (work);
           return NULL;
         }
-      total += size;
-
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, role_names[i]);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, name);
-      json_builder_set_member_name (builder, "size");
-      json_builder_add_int_value (builder, size);
-      json_builder_set_member_name (builder, "sha256");
-      json_builder_add_string_value (builder, sha256);
-      json_builder_end_object (builder);
+      json_builder_end_array (builder);
     }
 
-  json_builder_end_array (builder);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -1021,13 +1095,17 @@ godwit_store_list_backups (const char  *store_path,
  *
  * Backs up the store's files (the store, its -wal and -shm) byte for byte,
  * fsynced, as a new backup in @backup_dir, exactly as godwit_store_replace()
- * does before it replaces a store; the store itself is not touched.
- * godwit_store_list_backups() lists it and godwit_store_rollback() restores
- * it.
+ * does before it replaces a store, and with them the store's sync sidecar
+ * (Store.sqlite.godwit-sync, its -wal and -shm) when there is one; the
+ * store itself is not touched. godwit_store_list_backups() lists it and
+ * godwit_store_rollback() restores it, the sidecar with the store.
  *
  * The caller keeps writers out while the files are copied, so that they
  * hold one state: it holds the store's write lock, a transaction begun
- * with BEGIN IMMEDIATE on a connection to it that has written nothing yet.
+ * with BEGIN IMMEDIATE on a connection to it that has written nothing yet
+ * into the store, and the sidecar's exclusive lock (what the transaction
+ * wrote into the sidecar is not committed, so its copy holds the last
+ * committed state).
  *
  * Returns: %FALSE when the store is not a regular file or the backup
  *   cannot be written (%GODWIT_ERROR_IO, naming the path)
@@ -1057,7 +1135,7 @@ godwit_store_backup_create (const char          *store_path,
 
   /* The store's write lock keeps any other backup of it from running. */
   remove_leftovers (backup_dir, "", NULL);
-  manifest = write_backup (store_path, backup_dir, description, cancellable, error);
+  manifest = write_backup (store_path, backup_dir, description, TRUE, cancellable, error);
   if (manifest == NULL)
     return FALSE;
 
@@ -1184,9 +1262,65 @@ check_replacement (const char   *store_path,
   return TRUE;
 }
 
+/* Copies the database @files of the backup @manifest, as SQLite sees it,
+ * into the new file @destination. The backup itself stays as it is:
+ * content in its -wal is read through the read-only VFS. */
+static gboolean
+copy_from_backup (Manifest      *manifest,
+                  BackupFile   **files,
+                  const char    *destination,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree char *source = g_build_filename (manifest->backup->path, files[FILE_ROLE_STORE]->name, NULL);
+  gboolean ok;
+
+  if (files[FILE_ROLE_WAL] != NULL && files[FILE_ROLE_WAL]->size > 0)
+    ok = snapshot_to (source, destination, cancellable, error);
+  else
+    ok = copy_file (source, destination, NULL, NULL, cancellable, error);
+  if (!ok)
+    remove_work_path (destination);
+
+  return ok;
+}
+
+/* Puts the sidecar of @restored in place of the store's own, or, when
+ * @restored has none, removes the store's own: a sidecar of another state
+ * than the store's would have the next sync push the difference as
+ * changes, deletions on the server included, whereas a sync without a
+ * sidecar starts afresh and deletes nothing. */
+static gboolean
+restore_sidecar (const char   *sidecar_path,
+                 const char   *sidecar_work,
+                 gboolean      had_sidecar,
+                 GError      **error)
+{
+  if (sidecar_work == NULL)
+    {
+      if (had_sidecar && g_unlink (sidecar_path) != 0)
+        return set_errno_error (error, sidecar_path, "cannot remove", errno);
+      return TRUE;
+    }
+
+  /* A sidecar that appeared since the check belongs to a sync that has
+   * just begun: never replaced under it. */
+  if (!had_sidecar)
+    return rename_no_replace (sidecar_work, sidecar_path, error);
+  if (rename (sidecar_work, sidecar_path) != 0)
+    return set_errno_error (error, sidecar_path, "cannot replace", errno);
+
+  return TRUE;
+}
+
+/* @restored: (nullable): for a rollback, the backup put back, whose sync
+ *   sidecar replaces the store's (see restore_sidecar()); the store's own
+ *   sidecar is then kept in the new backup. %NULL leaves the sidecar
+ *   alone. */
 static gboolean
 replace_store (const char          *store_path,
                const char          *replacement,
+               Manifest            *restored,
                const char          *backup_dir,
                const char          *description,
                GodwitStoreBackup  **backup_out,
@@ -1194,9 +1328,13 @@ replace_store (const char          *store_path,
                GError             **error)
 {
   g_autoptr(sqlite3) db = NULL;
+  g_autoptr(sqlite3) sidecar_db = NULL;
   g_autoptr(Manifest) manifest = NULL;
   g_autofree char *store_dir = g_path_get_dirname (store_path);
   g_autofree char *replacement_dir = g_path_get_dirname (replacement);
+  g_autofree char *sidecar_path = _godwit_sync_sidecar_dup_path (store_path);
+  g_autofree char *sidecar_work = NULL;
+  gboolean had_sidecar = FALSE;
   struct stat store_st;
   int rc;
 
@@ -1209,16 +1347,48 @@ replace_store (const char          *store_path,
   if (db == NULL)
     return FALSE;
 
+  /* A running sync holds its sidecar's lock from start to end. */
+  if (restored != NULL && path_exists (sidecar_path))
+    {
+      had_sidecar = TRUE;
+      sidecar_db = lock_store (sidecar_path, error);
+      if (sidecar_db == NULL)
+        return FALSE;
+    }
+
   /* Holding the lock, no other Godwit run can be working on this store. */
   remove_store_leftovers (store_path, replacement);
   remove_leftovers (backup_dir, "", NULL);
 
-  manifest = write_backup (store_path, backup_dir, description, cancellable, error);
+  if (restored != NULL && restored->sidecar[FILE_ROLE_STORE] != NULL)
+    {
+      sidecar_work = g_strconcat (sidecar_path, ".rollback" WORK_SUFFIX, NULL);
+      if (!copy_from_backup (restored, restored->sidecar, sidecar_work, cancellable, error))
+        return FALSE;
+    }
+
+  manifest = write_backup (store_path, backup_dir, description, restored != NULL, cancellable, error);
   if (manifest == NULL ||
       !make_self_contained (db, store_path, error) ||
+      (sidecar_db != NULL && !make_self_contained (sidecar_db, sidecar_path, error)) ||
       !sync_path (replacement, FALSE, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+    {
+      if (sidecar_work != NULL)
+        remove_work_path (sidecar_work);
+      return FALSE;
+    }
+
+  /* The sidecar goes first: dying between the two renames leaves the
+   * newer store with the older sidecar, whose next sync pushes the
+   * difference as changes of its own and conflicts, never as deletions
+   * of what the server holds. */
+  if (restored != NULL && !restore_sidecar (sidecar_path, sidecar_work, had_sidecar, error))
+    {
+      if (sidecar_work != NULL)
+        remove_work_path (sidecar_work);
+      return FALSE;
+    }
 
   if (rename (replacement, store_path) != 0)
     return set_errno_error (error, store_path, "cannot replace", errno);
@@ -1228,6 +1398,12 @@ replace_store (const char          *store_path,
   rc = sqlite3_close (g_steal_pointer (&db));
   if (rc != SQLITE_OK)
     g_debug ("%s: closing the replaced store: %s", store_path, sqlite3_errstr (rc));
+  if (sidecar_db != NULL)
+    {
+      rc = sqlite3_close (g_steal_pointer (&sidecar_db));
+      if (rc != SQLITE_OK)
+        g_debug ("%s: closing the replaced sidecar: %s", sidecar_path, sqlite3_errstr (rc));
+    }
 
   if (!sync_path (store_dir, TRUE, error) ||
       (!g_str_equal (store_dir, replacement_dir) && !sync_path (replacement_dir, TRUE, error)))
@@ -1259,10 +1435,29 @@ godwit_store_replace (const char          *store_path,
   if (backup_dir == NULL)
     backup_dir = default_dir = godwit_store_dup_backup_dir (store_path);
 
-  return replace_store (store_path, replacement, backup_dir, description, backup_out,
+  return replace_store (store_path, replacement, NULL, backup_dir, description, backup_out,
                         cancellable, error);
 }
 
+/**
+ * godwit_store_rollback:
+ * @store_path: the store
+ * @backup_path: (nullable): the backup folder to put back; %NULL for the
+ *   newest backup of the store in @backup_dir
+ * @backup_dir: (nullable): where backups are; %NULL for the store's own
+ *   folder (godwit_store_dup_backup_dir())
+ *
+ * Puts back the store as the backup holds it, after checking the backup
+ * against its manifest; the state replaced is kept as a new backup. The
+ * store's sync sidecar goes with it: the backup's copy replaces it, and
+ * when the backup has none (a migration's, or an older one) the sidecar is
+ * removed, kept only in the new backup, so that the next sync starts
+ * afresh instead of taking the difference between the two states for
+ * changes of the store.
+ *
+ * Returns: %FALSE when there is no backup, the backup is damaged, or the
+ *   store or its sidecar is in use (%GODWIT_ERROR_IO naming the file)
+ */
 gboolean
 godwit_store_rollback (const char    *store_path,
                        const char    *backup_path,
@@ -1272,12 +1467,9 @@ godwit_store_rollback (const char    *store_path,
 {
   g_autofree char *default_dir = NULL;
   g_autoptr(Manifest) manifest = NULL;
-  g_autofree char *backup_store = NULL;
   g_autofree char *backup_base = NULL;
   g_autofree char *work = NULL;
   g_autofree char *description = NULL;
-  BackupFile *wal;
-  gboolean ok;
 
   g_return_val_if_fail (store_path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1311,25 +1503,13 @@ godwit_store_rollback (const char    *store_path,
 
   remove_store_leftovers (store_path, NULL);
 
-  backup_store = g_build_filename (manifest->backup->path, manifest->files[FILE_ROLE_STORE]->name, NULL);
   work = g_strconcat (store_path, ".rollback" WORK_SUFFIX, NULL);
-  wal = manifest->files[FILE_ROLE_WAL];
-
-  /* The backup itself stays as it is: content in its -wal is read through
-   * the read-only VFS. */
-  if (wal != NULL && wal->size > 0)
-    ok = snapshot_to (backup_store, work, cancellable, error);
-  else
-    ok = copy_file (backup_store, work, NULL, NULL, cancellable, error);
-  if (!ok)
-    {
-      remove_work_path (work);
-      return FALSE;
-    }
+  if (!copy_from_backup (manifest, manifest->files, work, cancellable, error))
+    return FALSE;
 
   backup_base = g_path_get_basename (manifest->backup->path);
   description = g_strdup_printf ("before rolling back to %s", backup_base);
-  if (!replace_store (store_path, work, backup_dir, description, NULL, cancellable, error))
+  if (!replace_store (store_path, work, manifest, backup_dir, description, NULL, cancellable, error))
     {
       remove_work_path (work);
       return FALSE;

@@ -30,6 +30,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -172,7 +173,7 @@ godwit_replicator_dup_endpoint (const char  *endpoint,
       g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
-                   "“%s” is not a server URL (http:// or https://, without a query)", endpoint);
+                   _("“%s” is not a server URL (http:// or https://, without a query)"), endpoint);
       return NULL;
     }
 
@@ -215,7 +216,7 @@ godwit_replicator_new (const char  *endpoint,
     return NULL;
   if (*database == '\0')
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: the database name is empty", endpoint);
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s: the database name is empty"), endpoint);
       return NULL;
     }
 
@@ -444,10 +445,13 @@ set_status_error (GError     **error,
   g_autofree char *reason = dup_reason (body);
 
   if (code == GODWIT_ERROR_AUTHENTICATION)
-    g_set_error (error, GODWIT_ERROR, code, "%s: the server refuses the credentials (HTTP %u%s%s)",
+    /* Translators: the URL, the HTTP status code and the server's reason, if any, after ": " */
+    g_set_error (error, GODWIT_ERROR, code, _("%s: the server refuses the credentials (HTTP %u%s%s)"),
                  url, status, reason != NULL ? ": " : "", reason != NULL ? reason : "");
   else
-    g_set_error (error, GODWIT_ERROR, code, "%s: the server answers HTTP %u %s%s%s", url, status,
+    /* Translators: the URL, the HTTP status code, its standard English phrase and the
+     * server's reason, if any, after ": " */
+    g_set_error (error, GODWIT_ERROR, code, _("%s: the server answers HTTP %u %s%s%s"), url, status,
                  soup_status_get_phrase (status), reason != NULL ? ": " : "", reason != NULL ? reason : "");
 }
 
@@ -455,19 +459,19 @@ static const char *
 describe_certificate_errors (GTlsCertificateFlags errors)
 {
   if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return "issued by an unknown certificate authority";
+    return _("issued by an unknown certificate authority");
   if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY)
-    return "made out to another host";
+    return _("made out to another host");
   if (errors & G_TLS_CERTIFICATE_NOT_ACTIVATED)
-    return "not valid yet";
+    return _("not valid yet");
   if (errors & G_TLS_CERTIFICATE_EXPIRED)
-    return "expired";
+    return _("expired");
   if (errors & G_TLS_CERTIFICATE_REVOKED)
-    return "revoked";
+    return _("revoked");
   if (errors & G_TLS_CERTIFICATE_INSECURE)
-    return "signed with an insecure algorithm";
+    return _("signed with an insecure algorithm");
 
-  return "invalid";
+  return _("invalid");
 }
 
 /* A certificate the system's authorities do not vouch for may still be
@@ -604,7 +608,7 @@ on_read (GObject      *source,
     }
   else if (exchange->data->len + (gsize) n > MAX_RESPONSE_SIZE)
     exchange_finish (exchange, g_error_new (GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
-                                            "%s: the server’s answer is larger than %d MiB", exchange->url,
+                                            _("%s: the server’s answer is larger than %d MiB"), exchange->url,
                                             MAX_RESPONSE_SIZE / (1024 * 1024)));
   else
     {
@@ -665,7 +669,7 @@ exchange_start (GodwitReplicator  *self,
 
   if (message == NULL)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: not a valid URL", url);
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s: not a valid URL"), url);
       return NULL;
     }
   /* Every request of the protocol can be sent twice: reads, and writes
@@ -760,7 +764,8 @@ send_with_retries (GodwitReplicator  *self,
       /* A certificate refused now is refused on every retry. */
       if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: the server’s TLS certificate is not trusted: %s",
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
+                       _("%s: the server’s TLS certificate is not trusted: %s"),
                        url, describe_certificate_errors (soup_message_get_tls_peer_certificate_errors (exchange->message)));
           return NULL;
         }
@@ -782,8 +787,11 @@ send_with_retries (GodwitReplicator  *self,
       if (attempt >= self->retries)
         {
           if (local_error != NULL)
-            g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: %s (tried %u times)", url,
-                         local_error->message, attempt + 1);
+            g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
+                         /* Translators: the URL, the network error and the number of attempts */
+                         g_dngettext (GETTEXT_PACKAGE, "%s: %s (tried %u time)", "%s: %s (tried %u times)",
+                                      attempt + 1),
+                         url, local_error->message, attempt + 1);
           else
             set_status_error (error, GODWIT_ERROR_SERVER, url, *status, response);
           return NULL;
@@ -842,7 +850,7 @@ log_in (GodwitReplicator  *self,
     }
   if (self->cookie == NULL)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: the server answers without an AuthSession cookie",
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s: the server answers without an AuthSession cookie"),
                    url);
       return FALSE;
     }
@@ -905,7 +913,9 @@ send_request (GodwitReplicator  *self,
               g_autofree char *reason = dup_reason (response);
 
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_AUTHENTICATION,
-                           "%s: the server refuses the credentials even after logging in again (HTTP %u%s%s)", url,
+                           /* Translators: the URL, the HTTP status code and the server's reason, if any,
+                            * after ": " */
+                           _("%s: the server refuses the credentials even after logging in again (HTTP %u%s%s)"), url,
                            *status, reason != NULL ? ": " : "", reason != NULL ? reason : "");
             }
           else
@@ -945,7 +955,7 @@ parse_response (GodwitReplicator  *self,
       length += 13;
     }
 
-  root = _godwit_json_load_checked (data, length, url, "the server’s answer", MAX_RESPONSE_SIZE + 13,
+  root = _godwit_json_load_checked (data, length, url, _("the server’s answer"), MAX_RESPONSE_SIZE + 13,
                                     MAX_RESPONSE_DEPTH + 1, &local_error);
   if (root == NULL)
     {
@@ -1054,7 +1064,7 @@ godwit_replicator_check_database (GodwitReplicator  *self,
     }
   if (!create)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: database not found", self->url);
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s: database not found"), self->url);
       return FALSE;
     }
 
@@ -1222,7 +1232,7 @@ godwit_replicator_put_local (GodwitReplicator  *self,
     }
 
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
-               "%s%s: the checkpoint keeps changing under another writer", self->url, path);
+               _("%s%s: the checkpoint keeps changing under another writer"), self->url, path);
   return FALSE;
 }
 
@@ -1274,7 +1284,7 @@ godwit_replicator_get_changes (GodwitReplicator  *self,
       !json_object_has_member (changes, "last_seq"))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
-                   "%s%s: the answer lacks “results” or “last_seq”", self->url, path);
+                   _("%s%s: the answer lacks “results” or “last_seq”"), self->url, path);
       return NULL;
     }
 
@@ -1391,7 +1401,7 @@ collect_ok (JsonArray   *entries,
       if (!JSON_NODE_HOLDS_OBJECT (entry))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
-                       "%s: an answer entry is %s, not an object", url, _godwit_json_describe_node (entry));
+                       _("%s: an answer entry is %s, not an object"), url, _godwit_json_describe_node (entry));
           return FALSE;
         }
       ok = json_object_get_member (json_node_get_object (entry), "ok");
@@ -1399,7 +1409,7 @@ collect_ok (JsonArray   *entries,
         continue;
       if (!JSON_NODE_HOLDS_OBJECT (ok))
         {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: an “ok” entry is not a document", url);
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s: an “ok” entry is not a document"), url);
           return FALSE;
         }
       g_ptr_array_add (documents, json_object_ref (json_node_get_object (ok)));
@@ -1451,7 +1461,7 @@ fetch_with_open_revs (GodwitReplicator  *self,
   entries = json_object_get_member (json_node_get_object (root), "response");
   if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries))
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s%s: the answer is not an array",
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s%s: the answer is not an array"),
                    self->url, path);
       return FALSE;
     }
@@ -1544,7 +1554,7 @@ godwit_replicator_fetch_revisions (GodwitReplicator  *self,
           if (results == NULL || !JSON_NODE_HOLDS_ARRAY (results))
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
-                           "%s/_bulk_get: the answer lacks “results”", self->url);
+                           _("%s/_bulk_get: the answer lacks “results”"), self->url);
               return NULL;
             }
           for (guint i = 0; i < json_array_get_length (json_node_get_array (results)); i++)
@@ -1556,7 +1566,7 @@ godwit_replicator_fetch_revisions (GodwitReplicator  *self,
               if (docs_node == NULL || !JSON_NODE_HOLDS_ARRAY (docs_node))
                 {
                   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
-                               "%s/_bulk_get: a result lacks “docs”", self->url);
+                               _("%s/_bulk_get: a result lacks “docs”"), self->url);
                   return NULL;
                 }
               if (!collect_ok (json_node_get_array (docs_node), documents, self->url, error))
@@ -1668,7 +1678,7 @@ godwit_replicator_end_bulk_docs (GodwitReplicator         *self,
   entries = json_object_get_member (answer, "response");
   if (entries == NULL || !JSON_NODE_HOLDS_ARRAY (entries))
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s/_bulk_docs: the answer is not an array",
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s/_bulk_docs: the answer is not an array"),
                    self->url);
       return NULL;
     }
@@ -1691,8 +1701,8 @@ godwit_replicator_end_bulk_docs (GodwitReplicator         *self,
         reason = g_strdup (json_object_get_string_member (object, "reason"));
       else if (JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "error")))
         reason = g_strdup (json_object_get_string_member (object, "error"));
-      g_ptr_array_add (failures, g_strdup_printf ("%s: document “%s” refused: %s", self->url, id,
-                                                  reason != NULL ? reason : "no reason given"));
+      g_ptr_array_add (failures, g_strdup_printf (_("%s: document “%s” refused: %s"), self->url, id,
+                                                  reason != NULL ? reason : _("no reason given")));
     }
 
   return g_steal_pointer (&failures);

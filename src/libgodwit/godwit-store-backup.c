@@ -30,6 +30,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -184,12 +186,12 @@ check_regular_file (const char  *path,
                     GError     **error)
 {
   if (lstat (path, st) != 0)
-    return set_errno_error (error, path, "cannot read", errno);
+    return set_errno_error (error, path, _("cannot read"), errno);
 
   if (!S_ISREG (st->st_mode))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_WRONG_FILE_TYPE,
-                   "%s: not a regular file", path);
+                   _("%s: not a regular file"), path);
       return FALSE;
     }
 
@@ -204,14 +206,14 @@ sync_path (const char  *path,
   int fd = open (path, O_RDONLY | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
 
   if (fd < 0)
-    return set_errno_error (error, path, "cannot open to sync", errno);
+    return set_errno_error (error, path, _("cannot open to sync"), errno);
 
   if (fsync (fd) != 0)
     {
       int errsv = errno;
 
       close (fd);
-      return set_errno_error (error, path, "cannot sync", errsv);
+      return set_errno_error (error, path, _("cannot sync"), errsv);
     }
 
   close (fd);
@@ -243,12 +245,12 @@ rename_no_replace (const char  *from,
       if (link (from, to) == 0)
         {
           if (unlink (from) != 0)
-            return set_errno_error (error, from, "cannot remove", errno);
+            return set_errno_error (error, from, _("cannot remove"), errno);
           return TRUE;
         }
     }
 
-  return set_errno_error (error, to, "cannot rename to it", errno);
+  return set_errno_error (error, to, _("cannot rename to it"), errno);
 }
 
 static gboolean
@@ -265,7 +267,7 @@ write_all (int          fd,
       if (written < 0 && errno == EINTR)
         continue;
       if (written <= 0)
-        return set_errno_error (error, path, "cannot write", written < 0 ? errno : ENOSPC);
+        return set_errno_error (error, path, _("cannot write"), written < 0 ? errno : ENOSPC);
 
       data += written;
       length -= written;
@@ -293,11 +295,11 @@ copy_file (const char    *from,
 
   in_fd = open (from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (in_fd < 0)
-    return set_errno_error (error, from, "cannot open", errno);
+    return set_errno_error (error, from, _("cannot open"), errno);
 
   if (fstat (in_fd, &st) != 0)
     {
-      set_errno_error (error, from, "cannot read", errno);
+      set_errno_error (error, from, _("cannot read"), errno);
       close (in_fd);
       return FALSE;
     }
@@ -305,7 +307,7 @@ copy_file (const char    *from,
   out_fd = open (to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 0777);
   if (out_fd < 0)
     {
-      set_errno_error (error, to, "cannot create", errno);
+      set_errno_error (error, to, _("cannot create"), errno);
       close (in_fd);
       return FALSE;
     }
@@ -319,7 +321,7 @@ copy_file (const char    *from,
         continue;
       if (n_read < 0)
         {
-          set_errno_error (error, from, "cannot read", errno);
+          set_errno_error (error, from, _("cannot read"), errno);
           goto out;
         }
       if (n_read == 0)
@@ -335,7 +337,7 @@ copy_file (const char    *from,
 
   if (fsync (out_fd) != 0)
     {
-      set_errno_error (error, to, "cannot sync", errno);
+      set_errno_error (error, to, _("cannot sync"), errno);
       goto out;
     }
 
@@ -344,7 +346,7 @@ copy_file (const char    *from,
 out:
   close (in_fd);
   if (close (out_fd) != 0 && ok)
-    ok = set_errno_error (error, to, "cannot write", errno);
+    ok = set_errno_error (error, to, _("cannot write"), errno);
   if (!ok)
     {
       g_unlink (to);
@@ -370,7 +372,7 @@ file_checksum (const char    *path,
 
   if (fd < 0)
     {
-      set_errno_error (error, path, "cannot open", errno);
+      set_errno_error (error, path, _("cannot open"), errno);
       return NULL;
     }
 
@@ -382,7 +384,7 @@ file_checksum (const char    *path,
         continue;
       if (n_read < 0)
         {
-          set_errno_error (error, path, "cannot read", errno);
+          set_errno_error (error, path, _("cannot read"), errno);
           close (fd);
           return NULL;
         }
@@ -510,28 +512,28 @@ snapshot_to (const char    *store_path,
 
   rc = _godwit_sql_open (store_path, SQLITE_OPEN_READONLY, GODWIT_READONLY_VFS_NAME, &source);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, source, rc, store_path, "cannot open");
+    return set_sqlite_error (error, source, rc, store_path, _("cannot open"));
 
   /* One read transaction for the whole copy: a consistent state even if
    * the copy takes several steps. */
   rc = sqlite3_exec (source, "BEGIN; SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, source, rc, store_path, "cannot read");
+    return set_sqlite_error (error, source, rc, store_path, _("cannot read"));
 
   rc = _godwit_sql_open (destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL, &target);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, target, rc, destination, "cannot create");
+    return set_sqlite_error (error, target, rc, destination, _("cannot create"));
 
   /* A work file needs no journal: it only counts once complete, synced
    * and renamed. The page copied over its first page keeps the
    * original's journal mode. */
   rc = sqlite3_exec (target, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, target, rc, destination, "cannot write");
+    return set_sqlite_error (error, target, rc, destination, _("cannot write"));
 
   backup = sqlite3_backup_init (target, "main", source, "main");
   if (backup == NULL)
-    return set_sqlite_error (error, target, sqlite3_errcode (target), destination, "cannot copy");
+    return set_sqlite_error (error, target, sqlite3_errcode (target), destination, _("cannot copy"));
 
   do
     {
@@ -547,11 +549,11 @@ snapshot_to (const char    *store_path,
 
   sqlite3_backup_finish (backup);
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (error, NULL, rc, store_path, "cannot copy");
+    return set_sqlite_error (error, NULL, rc, store_path, _("cannot copy"));
 
   rc = sqlite3_close (g_steal_pointer (&target));
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, NULL, rc, destination, "cannot close");
+    return set_sqlite_error (error, NULL, rc, destination, _("cannot close"));
 
   return sync_path (destination, FALSE, error);
 }
@@ -586,7 +588,7 @@ godwit_store_snapshot (const char    *store_path,
       if (path_exists (path))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                       "%s: already exists; a snapshot never overwrites a file", path);
+                       _("%s: already exists; a snapshot never overwrites a file"), path);
           return FALSE;
         }
     }
@@ -674,20 +676,20 @@ parse_manifest_file (BackupFile  **files,
   guint index;
 
   if (object == NULL)
-    return set_manifest_error (error, path, "a file entry is not an object");
+    return set_manifest_error (error, path, _("a file entry is not an object"));
 
   role = get_string_member (object, "role");
   name = get_string_member (object, "name");
   sha256 = get_string_member (object, "sha256");
   if (role == NULL || name == NULL || sha256 == NULL || !get_int_member (object, "size", &size) ||
       size < 0 || !is_plain_file_name (name) || strlen (sha256) != 64)
-    return set_manifest_error (error, path, "a file entry lacks a valid role, name, size or sha256");
+    return set_manifest_error (error, path, _("a file entry lacks a valid role, name, size or sha256"));
 
   for (index = 0; index < N_FILE_ROLES; index++)
     if (g_str_equal (role, role_names[index]))
       break;
   if (index == N_FILE_ROLES || files[index] != NULL)
-    return set_manifest_error (error, path, "unknown or repeated file role");
+    return set_manifest_error (error, path, _("unknown or repeated file role"));
 
   files[index] = g_new0 (BackupFile, 1);
   files[index]->name = g_strdup (name);
@@ -708,15 +710,15 @@ parse_manifest_files (BackupFile  **files,
                       GError      **error)
 {
   if (json_array_get_length (entries) > N_FILE_ROLES)
-    return set_manifest_error (error, path, "too many files");
+    return set_manifest_error (error, path, _("too many files"));
   for (guint i = 0; i < json_array_get_length (entries); i++)
     if (!parse_manifest_file (files, json_array_get_element (entries, i), path, error))
       return FALSE;
 
   if (files[FILE_ROLE_STORE] == NULL)
-    return set_manifest_error (error, path, "names no store file");
+    return set_manifest_error (error, path, _("names no store file"));
   if (expected_name != NULL && !g_str_equal (files[FILE_ROLE_STORE]->name, expected_name))
-    return set_manifest_error (error, path, "the sync sidecar is not named after the store file");
+    return set_manifest_error (error, path, _("the sync sidecar is not named after the store file"));
 
   /* SQLite finds the -wal and -shm by the database file's name. */
   for (guint i = FILE_ROLE_WAL; i < N_FILE_ROLES; i++)
@@ -724,7 +726,7 @@ parse_manifest_files (BackupFile  **files,
       g_autofree char *expected = g_strconcat (files[FILE_ROLE_STORE]->name, role_suffixes[i], NULL);
 
       if (files[i] != NULL && !g_str_equal (files[i]->name, expected))
-        return set_manifest_error (error, path, "a -wal or -shm is not named after its database file");
+        return set_manifest_error (error, path, _("a -wal or -shm is not named after its database file"));
     }
 
   return TRUE;
@@ -748,9 +750,9 @@ read_manifest (const char  *backup_path,
   gint64 format = 0;
   gsize length = 0;
 
-  text = _godwit_file_read_bounded (path, "a backup manifest", MANIFEST_MAX_SIZE, &length, &local_error);
+  text = _godwit_file_read_bounded (path, _("a backup manifest"), MANIFEST_MAX_SIZE, &length, &local_error);
   if (text != NULL)
-    root_node = _godwit_json_load_checked (text, length, path, "a backup manifest", MANIFEST_MAX_SIZE,
+    root_node = _godwit_json_load_checked (text, length, path, _("a backup manifest"), MANIFEST_MAX_SIZE,
                                            MANIFEST_MAX_DEPTH, &local_error);
   if (root_node == NULL)
     {
@@ -765,11 +767,11 @@ read_manifest (const char  *backup_path,
   description = get_string_member (root, "description");
   store = get_string_member (root, "store");
   if (!get_int_member (root, "format", &format) || format != MANIFEST_FORMAT)
-    return set_manifest_error (error, path, "unknown manifest format"), NULL;
+    return set_manifest_error (error, path, _("unknown manifest format")), NULL;
   if (created == NULL || description == NULL || store == NULL ||
       !json_object_has_member (root, "files") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "files")))
-    return set_manifest_error (error, path, "lacks created, description, store or files"), NULL;
+    return set_manifest_error (error, path, _("lacks created, description, store or files")), NULL;
 
   manifest->backup = g_new0 (GodwitStoreBackup, 1);
   manifest->backup->path = g_strdup (backup_path);
@@ -777,7 +779,7 @@ read_manifest (const char  *backup_path,
   manifest->backup->description = g_strdup (description);
   manifest->backup->created = g_date_time_new_from_iso8601 (created, NULL);
   if (manifest->backup->created == NULL)
-    return set_manifest_error (error, path, "the creation time is not an ISO 8601 date"), NULL;
+    return set_manifest_error (error, path, _("the creation time is not an ISO 8601 date")), NULL;
 
   if (!parse_manifest_files (manifest->files, json_object_get_array_member (root, "files"), NULL, path, error))
     return NULL;
@@ -787,7 +789,7 @@ read_manifest (const char  *backup_path,
   if (sidecar != NULL)
     {
       if (!JSON_NODE_HOLDS_ARRAY (sidecar))
-        return set_manifest_error (error, path, "sync_sidecar is not an array of files"), NULL;
+        return set_manifest_error (error, path, _("sync_sidecar is not an array of files")), NULL;
       sidecar_name = g_strconcat (manifest->files[FILE_ROLE_STORE]->name, GODWIT_SYNC_SIDECAR_SUFFIX, NULL);
       if (!parse_manifest_files (manifest->sidecar, json_node_get_array (sidecar), sidecar_name, path, error))
         return NULL;
@@ -825,7 +827,7 @@ verify_backup (Manifest      *manifest,
         return FALSE;
 
       if (file_size (path) != file->size || !g_str_equal (sha256, file->sha256))
-        return set_manifest_error (error, path, "differs from the backup's manifest: the backup is damaged");
+        return set_manifest_error (error, path, _("differs from the backup's manifest: the backup is damaged"));
     }
 
   return TRUE;
@@ -908,7 +910,7 @@ write_backup (const char    *store_path,
   gint64 total = 0;
 
   if (g_mkdir_with_parents (backup_dir, 0700) != 0)
-    return set_errno_error (error, backup_dir, "cannot create the backup folder", errno), NULL;
+    return set_errno_error (error, backup_dir, _("cannot create the backup folder"), errno), NULL;
 
   /* Two backups in the same microsecond get consecutive stamps. */
   for (;;)
@@ -924,7 +926,7 @@ write_backup (const char    *store_path,
       if (!path_exists (final_path) && g_mkdir (work, 0700) == 0)
         break;
       if (errno != EEXIST)
-        return set_errno_error (error, work, "cannot create", errno), NULL;
+        return set_errno_error (error, work, _("cannot create"), errno), NULL;
 
       next = g_date_time_add (created, 1);
       g_date_time_unref (created);
@@ -1158,7 +1160,7 @@ lock_store (const char  *store_path,
 
   rc = _godwit_sql_open (store_path, SQLITE_OPEN_READWRITE, NULL, &db);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, db, rc, store_path, "cannot open"), NULL;
+    return set_sqlite_error (error, db, rc, store_path, _("cannot open")), NULL;
 
   sqlite3_extended_result_codes (db, TRUE);
   sqlite3_busy_timeout (db, 0);
@@ -1173,11 +1175,11 @@ lock_store (const char  *store_path,
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                   "%s: the store is in use by another process", store_path);
+                   _("%s: the store is in use by another process"), store_path);
       return NULL;
     }
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, db, rc, store_path, "cannot lock"), NULL;
+    return set_sqlite_error (error, db, rc, store_path, _("cannot lock")), NULL;
 
   return g_steal_pointer (&db);
 }
@@ -1195,20 +1197,20 @@ make_self_contained (sqlite3     *db,
 
   rc = sqlite3_wal_checkpoint_v2 (db, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, db, rc, store_path, "cannot checkpoint");
+    return set_sqlite_error (error, db, rc, store_path, _("cannot checkpoint"));
 
   /* Never remove a -wal that still holds content. */
   if (file_size (wal) != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                   "%s: still holds content after a checkpoint", wal);
+                   _("%s: still holds content after a checkpoint"), wal);
       return FALSE;
     }
 
   if (g_unlink (wal) != 0 && errno != ENOENT)
-    return set_errno_error (error, wal, "cannot remove", errno);
+    return set_errno_error (error, wal, _("cannot remove"), errno);
   if (g_unlink (shm) != 0 && errno != ENOENT)
-    return set_errno_error (error, shm, "cannot remove", errno);
+    return set_errno_error (error, shm, _("cannot remove"), errno);
 
   return TRUE;
 }
@@ -1233,21 +1235,21 @@ check_replacement (const char   *store_path,
   if (st.st_dev == store_st->st_dev && st.st_ino == store_st->st_ino)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                   "%s: is the store itself, not a replacement", replacement);
+                   _("%s: is the store itself, not a replacement"), replacement);
       return FALSE;
     }
 
   if (st.st_dev != store_st->st_dev)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                   "%s: must be on the same file system as %s", replacement, store_dir);
+                   _("%s: must be on the same file system as %s"), replacement, store_dir);
       return FALSE;
     }
 
   if (file_size (wal) != 0 || file_size (journal) != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                   "%s: has a -wal or -journal with content; a replacement must be a single checkpointed file",
+                   _("%s: has a -wal or -journal with content; a replacement must be a single checkpointed file"),
                    replacement);
       return FALSE;
     }
@@ -1257,7 +1259,7 @@ check_replacement (const char   *store_path,
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
   if (rc != SQLITE_OK)
-    return set_sqlite_error (error, db, rc, replacement, "cannot be read as a store");
+    return set_sqlite_error (error, db, rc, replacement, _("cannot be read as a store"));
 
   return TRUE;
 }
@@ -1299,7 +1301,7 @@ restore_sidecar (const char   *sidecar_path,
   if (sidecar_work == NULL)
     {
       if (had_sidecar && g_unlink (sidecar_path) != 0)
-        return set_errno_error (error, sidecar_path, "cannot remove", errno);
+        return set_errno_error (error, sidecar_path, _("cannot remove"), errno);
       return TRUE;
     }
 
@@ -1308,7 +1310,7 @@ restore_sidecar (const char   *sidecar_path,
   if (!had_sidecar)
     return rename_no_replace (sidecar_work, sidecar_path, error);
   if (rename (sidecar_work, sidecar_path) != 0)
-    return set_errno_error (error, sidecar_path, "cannot replace", errno);
+    return set_errno_error (error, sidecar_path, _("cannot replace"), errno);
 
   return TRUE;
 }
@@ -1391,7 +1393,7 @@ replace_store (const char          *store_path,
     }
 
   if (rename (replacement, store_path) != 0)
-    return set_errno_error (error, store_path, "cannot replace", errno);
+    return set_errno_error (error, store_path, _("cannot replace"), errno);
 
   /* Kept open until now so that nobody could open the original between
    * the checkpoint and the rename and leave a -wal for the replacement. */
@@ -1491,7 +1493,7 @@ godwit_store_rollback (const char    *store_path,
         return FALSE;
       if (manifests->len == 0)
         {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: holds no backup of %s",
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: holds no backup of %s"),
                        backup_dir, store_path);
           return FALSE;
         }
@@ -1508,7 +1510,7 @@ godwit_store_rollback (const char    *store_path,
     return FALSE;
 
   backup_base = g_path_get_basename (manifest->backup->path);
-  description = g_strdup_printf ("before rolling back to %s", backup_base);
+  description = g_strdup_printf (_("before rolling back to %s"), backup_base);
   if (!replace_store (store_path, work, manifest, backup_dir, description, NULL, cancellable, error))
     {
       remove_work_path (work);

@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -182,7 +183,9 @@ set_error (GError     **error,
   va_end (args);
 
   if (id != NULL)
-    g_set_error (error, GODWIT_ERROR, code, "%s: document “%s”: %s", origin, id, problem);
+    g_set_error (error, GODWIT_ERROR, code,
+                 /* Translators: where it came from, the document's id and the problem */
+                 _("%s: document “%s”: %s"), origin, id, problem);
   else
     g_set_error (error, GODWIT_ERROR, code, "%s: %s", origin, problem);
 }
@@ -197,14 +200,14 @@ check_id (const char  *id,
   if (strlen (id) > GODWIT_SYNC_DOCUMENT_MAX_ID_LENGTH)
     {
       set_error (error, GODWIT_ERROR_LIMIT_EXCEEDED, origin, NULL,
-                 "a document id longer than %d bytes", GODWIT_SYNC_DOCUMENT_MAX_ID_LENGTH);
+                 _("a document id longer than %d bytes"), GODWIT_SYNC_DOCUMENT_MAX_ID_LENGTH);
       return FALSE;
     }
   for (const char *p = id; *p != '\0'; p++)
     if ((guchar) *p < 0x20)
       {
         set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, NULL,
-                   "a document id with a control character");
+                   _("a document id with a control character"));
         return FALSE;
       }
 
@@ -212,7 +215,7 @@ check_id (const char  *id,
   if (entity == NULL)
     {
       set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, id,
-                 "not a Godwit document: its id is not “Entity:UUID”");
+                 _("not a Godwit document: its id is not “Entity:UUID”"));
       return FALSE;
     }
 
@@ -265,7 +268,7 @@ parse_history (JsonNode    *node,
   if (rev != NULL && strcmp (g_ptr_array_index (history, 0), rev) != 0)
     {
       set_error (error, GODWIT_ERROR_SERVER, origin, id,
-                 "its _revisions do not start with its _rev “%s”", rev);
+                 _("its _revisions do not start with its _rev “%s”"), rev);
       return NULL;
     }
 
@@ -273,7 +276,7 @@ parse_history (JsonNode    *node,
 
 bad:
   set_error (error, GODWIT_ERROR_SERVER, origin, id,
-             "_revisions is not {\"start\": N, \"ids\": [at most %d revision hashes]}",
+             _("_revisions is not {\"start\": N, \"ids\": [at most %d revision hashes]}"),
              GODWIT_SYNC_DOCUMENT_MAX_HISTORY);
   return NULL;
 }
@@ -317,14 +320,14 @@ read_body (GodwitSyncDocument  *self,
   if (entity == NULL || model == NULL || attributes == NULL || relationships == NULL)
     {
       set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                 "not a Godwit document: it lacks one of “entity”, “model”, “attributes” "
-                 "and “relationships”, or one of them has the wrong type");
+                 _("not a Godwit document: it lacks one of “entity”, “model”, “attributes” "
+                   "and “relationships”, or one of them has the wrong type"));
       return FALSE;
     }
   if (strcmp (entity, self->entity) != 0)
     {
       set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                 "its entity “%s” is not the one its id names", entity);
+                 _("its entity “%s” is not the one its id names"), entity);
       return FALSE;
     }
 
@@ -364,20 +367,20 @@ godwit_sync_document_new_from_json (JsonObject  *json,
 
   if (id == NULL)
     {
-      set_error (error, GODWIT_ERROR_SERVER, origin, NULL, "a document without a string “_id”");
+      set_error (error, GODWIT_ERROR_SERVER, origin, NULL, _("a document without a string “_id”"));
       return NULL;
     }
   if (!check_id (id, origin, error))
     return NULL;
   if (json_object_has_member (json, "_rev") && (rev == NULL || !godwit_sync_revision_parse (rev, NULL, NULL)))
     {
-      set_error (error, GODWIT_ERROR_SERVER, origin, id, "its “_rev” is not a revision id “N-hash”");
+      set_error (error, GODWIT_ERROR_SERVER, origin, id, _("its “_rev” is not a revision id “N-hash”"));
       return NULL;
     }
   if (deleted != NULL && (!JSON_NODE_HOLDS_VALUE (deleted) ||
                           json_node_get_value_type (deleted) != G_TYPE_BOOLEAN))
     {
-      set_error (error, GODWIT_ERROR_SERVER, origin, id, "its “_deleted” is not true or false");
+      set_error (error, GODWIT_ERROR_SERVER, origin, id, _("its “_deleted” is not true or false"));
       return NULL;
     }
 
@@ -420,14 +423,14 @@ godwit_sync_document_new_from_body (const char  *id,
   if (self->entity == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "sync sidecar: “%s” is not a document id", id);
+                   _("sync sidecar: “%s” is not a document id"), id);
       return NULL;
     }
   if (self->deleted)
     return g_steal_pointer (&self);
 
-  origin = g_strdup_printf ("sync sidecar: revision %s of “%s”", rev != NULL ? rev : "", id);
-  root = _godwit_json_load_checked (body, strlen (body), origin, "a document body",
+  origin = g_strdup_printf (_("sync sidecar: revision %s of “%s”"), rev != NULL ? rev : "", id);
+  root = _godwit_json_load_checked (body, strlen (body), origin, _("a document body"),
                                     MAX_BODY_SIZE, MAX_BODY_DEPTH, error);
   if (root == NULL || !read_body (self, json_node_get_object (root), origin, error))
     return NULL;
@@ -620,7 +623,7 @@ _godwit_sync_document_dup_json_text (const char  *id,
   if (!deleted && (length < 2 || body[0] != '{' || body[length - 1] != '}'))
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "sync sidecar: revision %s of “%s”: the stored body is not a JSON object", rev != NULL ? rev : "",
+                   _("sync sidecar: revision %s of “%s”: the stored body is not a JSON object"), rev != NULL ? rev : "",
                    id);
       return NULL;
     }
@@ -956,29 +959,29 @@ expected_json (GodwitAttributeType type)
     case GODWIT_ATTRIBUTE_TYPE_INTEGER_16:
     case GODWIT_ATTRIBUTE_TYPE_INTEGER_32:
     case GODWIT_ATTRIBUTE_TYPE_INTEGER_64:
-      return "a whole number in the attribute type’s range";
+      return _("a whole number in the attribute type’s range");
     case GODWIT_ATTRIBUTE_TYPE_BOOLEAN:
-      return "true or false";
+      return _("true or false");
     case GODWIT_ATTRIBUTE_TYPE_DOUBLE:
     case GODWIT_ATTRIBUTE_TYPE_FLOAT:
-      return "a number";
+      return _("a number");
     case GODWIT_ATTRIBUTE_TYPE_DATE:
-      return "an ISO 8601 date with its time zone, or seconds since 2001-01-01";
+      return _("an ISO 8601 date with its time zone, or seconds since 2001-01-01");
     case GODWIT_ATTRIBUTE_TYPE_DECIMAL:
-      return "a decimal number as a string";
+      return _("a decimal number as a string");
     case GODWIT_ATTRIBUTE_TYPE_STRING:
     case GODWIT_ATTRIBUTE_TYPE_URI:
-      return "a string";
+      return _("a string");
     case GODWIT_ATTRIBUTE_TYPE_UUID:
-      return "a UUID string";
+      return _("a UUID string");
     case GODWIT_ATTRIBUTE_TYPE_BINARY:
     case GODWIT_ATTRIBUTE_TYPE_TRANSFORMABLE:
-      return "a base64 string";
+      return _("a base64 string");
     case GODWIT_ATTRIBUTE_TYPE_UNDEFINED:
     case GODWIT_ATTRIBUTE_TYPE_OBJECT_ID:
     case GODWIT_ATTRIBUTE_TYPE_COMPOSITE:
     default:
-      return "nothing: the attribute has no stored value";
+      return _("nothing: the attribute has no stored value");
     }
 }
 
@@ -1110,8 +1113,8 @@ godwit_sync_document_check (GodwitSyncDocument  *self,
   if (g_strcmp0 (self->model, model_digest) != 0)
     {
       set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                 "written for another model version (version hashes digest %s), not for the "
-                 "store’s “%s” (%s)", self->model, godwit_model_get_version_name (model), model_digest);
+                 _("written for another model version (version hashes digest %s), not for the "
+                   "store’s “%s” (%s)"), self->model, godwit_model_get_version_name (model), model_digest);
       return FALSE;
     }
 
@@ -1119,7 +1122,7 @@ godwit_sync_document_check (GodwitSyncDocument  *self,
   if (entity == NULL || entity->abstract)
     {
       set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                 entity == NULL ? "the model has no entity “%s”" : "“%s” is an abstract entity",
+                 entity == NULL ? _("the model has no entity “%s”") : _("“%s” is an abstract entity"),
                  self->entity);
       return FALSE;
     }
@@ -1143,7 +1146,7 @@ godwit_sync_document_check (GodwitSyncDocument  *self,
           if (normalized == NULL)
             {
               set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                         "attribute %s.%s holds %s, not %s", self->entity, property->name,
+                         _("attribute %s.%s holds %s, not %s"), self->entity, property->name,
                          _godwit_json_describe_node (value), expected_json (property->attribute_type));
               return FALSE;
             }
@@ -1157,11 +1160,11 @@ godwit_sync_document_check (GodwitSyncDocument  *self,
             {
               if (property->to_many)
                 set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                           "relationship %s.%s is not an array of ids of %s objects (“Entity:UUID”), "
-                           "each once", self->entity, property->name, property->destination_entity);
+                           _("relationship %s.%s is not an array of ids of %s objects (“Entity:UUID”), "
+                             "each once"), self->entity, property->name, property->destination_entity);
               else
                 set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                           "relationship %s.%s is not null or the id of a %s object (“Entity:UUID”)",
+                           _("relationship %s.%s is not null or the id of a %s object (“Entity:UUID”)"),
                            self->entity, property->name, property->destination_entity);
               return FALSE;
             }
@@ -1174,7 +1177,7 @@ godwit_sync_document_check (GodwitSyncDocument  *self,
     if (!json_object_has_member (attributes, l->data))
       {
         set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                   "%s has no stored attribute “%s”", self->entity, (const char *) l->data);
+                   _("%s has no stored attribute “%s”"), self->entity, (const char *) l->data);
         return FALSE;
       }
   g_clear_pointer (&members, g_list_free);
@@ -1183,7 +1186,7 @@ godwit_sync_document_check (GodwitSyncDocument  *self,
     if (!json_object_has_member (relationships, l->data))
       {
         set_error (error, GODWIT_ERROR_MODEL_MISMATCH, origin, self->id,
-                   "%s has no stored relationship “%s”", self->entity, (const char *) l->data);
+                   _("%s has no stored relationship “%s”"), self->entity, (const char *) l->data);
         return FALSE;
       }
 

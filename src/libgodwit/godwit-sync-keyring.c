@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -83,15 +84,33 @@ keyring_task_new (const char          *endpoint,
   return task;
 }
 
+typedef enum
+{
+  KEYRING_STORE,
+  KEYRING_READ,
+  KEYRING_REMOVE,
+} KeyringAction;
+
 static void
-return_keyring_error (GTask      *task,
-                      GError     *error,
-                      const char *action)
+return_keyring_error (GTask         *task,
+                      GError        *error,
+                      KeyringAction  action)
 {
   KeyringItem *item = g_task_get_task_data (task);
 
-  g_prefix_error (&error, "Cannot %s the password of %s at %s in the keyring: ",
-                  action, item->user, item->endpoint);
+  /* The keyring's own message follows each prefix. */
+  if (action == KEYRING_STORE)
+    /* Translators: the user name and the server's URL */
+    g_prefix_error (&error, _("Cannot store the password of %s at %s in the keyring: "),
+                    item->user, item->endpoint);
+  else if (action == KEYRING_READ)
+    /* Translators: the user name and the server's URL */
+    g_prefix_error (&error, _("Cannot read the password of %s at %s in the keyring: "),
+                    item->user, item->endpoint);
+  else
+    /* Translators: the user name and the server's URL */
+    g_prefix_error (&error, _("Cannot remove the password of %s at %s in the keyring: "),
+                    item->user, item->endpoint);
   g_task_return_error (task, error);
 }
 
@@ -104,7 +123,7 @@ store_password_cb (GObject      *source,
   GError *error = NULL;
 
   if (!secret_password_store_finish (result, &error))
-    return_keyring_error (task, error, "store");
+    return_keyring_error (task, error, KEYRING_STORE);
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -137,7 +156,9 @@ godwit_sync_keyring_store_password_async (const char          *endpoint,
   task = keyring_task_new (endpoint, user, cancellable, callback, user_data,
                            godwit_sync_keyring_store_password_async);
   item = g_task_get_task_data (task);
-  label = g_strdup_printf ("Godwit sync password of %s at %s", user, item->endpoint);
+  /* Translators: the label of the keyring item, shown in Passwords and
+   * Keys; the user name and the server's URL */
+  label = g_strdup_printf (_("Godwit sync password of %s at %s"), user, item->endpoint);
   secret_password_store (sync_endpoint_schema (), SECRET_COLLECTION_DEFAULT, label, password,
                          cancellable, store_password_cb, task,
                          "endpoint", item->endpoint,
@@ -180,7 +201,7 @@ lookup_password_cb (GObject      *source,
 
   password = secret_password_lookup_finish (result, &error);
   if (error != NULL)
-    return_keyring_error (task, error, "read");
+    return_keyring_error (task, error, KEYRING_READ);
   else
     g_task_return_pointer (task, steal_secret_password (password), g_free);
 }
@@ -238,7 +259,7 @@ clear_password_cb (GObject      *source,
 
   /* FALSE without an error: nothing was stored, which is what was asked. */
   if (!secret_password_clear_finish (result, &error) && error != NULL)
-    return_keyring_error (task, error, "remove");
+    return_keyring_error (task, error, KEYRING_REMOVE);
   else
     g_task_return_boolean (task, TRUE);
 }
@@ -312,7 +333,7 @@ godwit_sync_keyring_lookup_password (const char    *endpoint,
   if (local_error != NULL)
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Cannot read the password of %s at %s in the keyring: ", user, key);
+                                  _("Cannot read the password of %s at %s in the keyring: "), user, key);
       return NULL;
     }
 

@@ -23,6 +23,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-sync-lint.h"
@@ -154,14 +155,6 @@ add_finding (GPtrArray              *findings,
   g_ptr_array_add (findings, finding);
 }
 
-/* Words */
-
-static const char *
-kind_word (const GodwitProperty *property)
-{
-  return property->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP ? "relationship" : "attribute";
-}
-
 /* Types whose values a document holds in the same JSON form: a value of
  * one is read as the other, as long as it fits. */
 typedef enum
@@ -247,8 +240,8 @@ lint_entity (const GodwitEntityChange *change,
   if (to == NULL)
     {
       add_finding (findings, GODWIT_SYNC_LINT_ENTITY_REMOVED, GODWIT_SYNC_LINT_BREAKS_SYNC, from->name, NULL,
-                   "Older peers still send “%s” documents; after this step the store has no entity %s, "
-                   "so their objects are dropped on pull",
+                   _("Older peers still send “%s” documents; after this step the store has no entity %s, "
+                     "so their objects are dropped on pull"),
                    from->name, from->name);
       return TRUE;
     }
@@ -256,16 +249,16 @@ lint_entity (const GodwitEntityChange *change,
   if (strcmp (from->name, to->name) != 0)
     {
       add_finding (findings, GODWIT_SYNC_LINT_ENTITY_RENAMED, GODWIT_SYNC_LINT_BREAKS_SYNC, from->name, NULL,
-                   "%s is renamed to %s: document ids and “entity” change from “%s” to “%s”, so the %s "
-                   "objects older peers send, and their links to them, name an entity the store no "
-                   "longer has, and older peers cannot read the %s documents this store sends",
+                   _("%s is renamed to %s: document ids and “entity” change from “%s” to “%s”, so the %s "
+                     "objects older peers send, and their links to them, name an entity the store no "
+                     "longer has, and older peers cannot read the %s documents this store sends"),
                    from->name, to->name, from->name, to->name, from->name, to->name);
       return TRUE;
     }
 
   add_finding (findings, GODWIT_SYNC_LINT_ENTITY_BECOMES_ABSTRACT, GODWIT_SYNC_LINT_BREAKS_SYNC, from->name, NULL,
-               "Older peers still send “%s” documents; after this step %s is abstract and holds no "
-               "objects of its own, so their objects are dropped on pull",
+               _("Older peers still send “%s” documents; after this step %s is abstract and holds no "
+                 "objects of its own, so their objects are dropped on pull"),
                from->name, from->name);
   return TRUE;
 }
@@ -285,9 +278,9 @@ lint_stored_property (const GodwitPropertyChange *change,
   if (change->changes & GODWIT_PROPERTY_CHANGE_RENAMED)
     {
       add_finding (findings, GODWIT_SYNC_LINT_PROPERTY_RENAMED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                   "“%s.%s” is renamed to “%s”: documents carry it under the new key, so the “%s” values "
-                   "older peers send are dropped on pull, and older peers find no “%s” in the documents "
-                   "this store sends",
+                   _("“%s.%s” is renamed to “%s”: documents carry it under the new key, so the “%s” values "
+                     "older peers send are dropped on pull, and older peers find no “%s” in the documents "
+                     "this store sends"),
                    entity, name, to->name, name, name);
       return;
     }
@@ -295,9 +288,12 @@ lint_stored_property (const GodwitPropertyChange *change,
   if (change->changes & GODWIT_PROPERTY_CHANGE_KIND)
     {
       add_finding (findings, GODWIT_SYNC_LINT_KIND_CHANGED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                   "“%s.%s” changes from an %s to a %s: documents carry it among their %ss instead of "
-                   "their %ss, so neither side reads the other’s values",
-                   entity, name, kind_word (from), kind_word (to), kind_word (to), kind_word (from));
+                   from->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE ?
+                   _("“%s.%s” changes from an attribute to a relationship: documents carry it among their "
+                     "relationships instead of their attributes, so neither side reads the other’s values") :
+                   _("“%s.%s” changes from a relationship to an attribute: documents carry it among their "
+                     "attributes instead of their relationships, so neither side reads the other’s values"),
+                   entity, name);
       return;
     }
 
@@ -309,29 +305,29 @@ lint_stored_property (const GodwitPropertyChange *change,
       if (value_form (from->attribute_type) != FORM_OTHER &&
           value_form (from->attribute_type) == value_form (to->attribute_type))
         add_finding (findings, GODWIT_SYNC_LINT_TYPE_CHANGED, GODWIT_SYNC_LINT_WARNING, entity, name,
-                     "“%s.%s” changes type from %s to %s: documents hold numbers either way, but a value "
-                     "that one side sends and the other side’s type cannot hold is refused",
+                     _("“%s.%s” changes type from %s to %s: documents hold numbers either way, but a value "
+                       "that one side sends and the other side’s type cannot hold is refused"),
                      entity, name, old_type, new_type);
       else
         add_finding (findings, GODWIT_SYNC_LINT_TYPE_CHANGED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                     "“%s.%s” changes type from %s to %s: the %s values older peers send are refused on "
-                     "pull, and older peers cannot read the %s values this store sends",
+                     _("“%s.%s” changes type from %s to %s: the %s values older peers send are refused on "
+                       "pull, and older peers cannot read the %s values this store sends"),
                      entity, name, old_type, new_type, old_type, new_type);
     }
 
   if (change->changes & GODWIT_PROPERTY_CHANGE_TO_MANY)
     add_finding (findings, GODWIT_SYNC_LINT_TO_MANY_CHANGED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                 "“%s.%s” changes from %s: documents hold %s instead of %s, so neither side reads the "
-                 "other’s links",
-                 entity, name,
-                 to->to_many ? "a to-one to a to-many relationship" : "a to-many to a to-one relationship",
-                 to->to_many ? "an array of ids" : "one id or null",
-                 to->to_many ? "one id or null" : "an array of ids");
+                 to->to_many ?
+                 _("“%s.%s” changes from a to-one to a to-many relationship: documents hold an array of ids "
+                   "instead of one id or null, so neither side reads the other’s links") :
+                 _("“%s.%s” changes from a to-many to a to-one relationship: documents hold one id or null "
+                   "instead of an array of ids, so neither side reads the other’s links"),
+                 entity, name);
 
   if (change->changes & GODWIT_PROPERTY_CHANGE_DESTINATION)
     add_finding (findings, GODWIT_SYNC_LINT_DESTINATION_CHANGED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                 "“%s.%s” changes destination from %s to %s: the links to %s objects that older peers "
-                 "send are refused on pull, and older peers cannot follow links to %s objects",
+                 _("“%s.%s” changes destination from %s to %s: the links to %s objects that older peers "
+                   "send are refused on pull, and older peers cannot follow links to %s objects"),
                  entity, name, from->destination_entity, to->destination_entity,
                  from->destination_entity, to->destination_entity);
 
@@ -339,19 +335,19 @@ lint_stored_property (const GodwitPropertyChange *change,
     {
       if (change->needs_value && to->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP)
         add_finding (findings, GODWIT_SYNC_LINT_BECOMES_REQUIRED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                     "“%s.%s” becomes non-optional: older peers may send it without a link (null), "
-                     "and such documents are refused on pull",
+                     _("“%s.%s” becomes non-optional: older peers may send it without a link (null), "
+                       "and such documents are refused on pull"),
                      entity, name);
       else if (change->needs_value)
         add_finding (findings, GODWIT_SYNC_LINT_BECOMES_REQUIRED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                     "“%s.%s” becomes non-optional without a default value: older peers may send it "
-                     "without a value (null), and such documents are refused on pull",
+                     _("“%s.%s” becomes non-optional without a default value: older peers may send it "
+                       "without a value (null), and such documents are refused on pull"),
                      entity, name);
       else if (to->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE)
         add_finding (findings, GODWIT_SYNC_LINT_BECOMES_REQUIRED_WITH_DEFAULT, GODWIT_SYNC_LINT_WARNING,
                      entity, name,
-                     "“%s.%s” becomes non-optional: older peers may send it without a value (null), "
-                     "which the default value “%s” does not fill, so such documents are refused on pull",
+                     _("“%s.%s” becomes non-optional: older peers may send it without a value (null), "
+                       "which the default value “%s” does not fill, so such documents are refused on pull"),
                      entity, name, to->default_value);
     }
 
@@ -359,32 +355,33 @@ lint_stored_property (const GodwitPropertyChange *change,
   if ((change->changes & GODWIT_PROPERTY_CHANGE_OPTIONAL) && to->optional &&
       (to->kind == GODWIT_PROPERTY_KIND_ATTRIBUTE || !to->to_many))
     add_finding (findings, GODWIT_SYNC_LINT_BECOMES_OPTIONAL, GODWIT_SYNC_LINT_WARNING, entity, name,
-                 "“%s.%s” becomes optional: this store may send it without a value (null), which older "
-                 "peers, for whom it is non-optional, refuse",
+                 _("“%s.%s” becomes optional: this store may send it without a value (null), which older "
+                   "peers, for whom it is non-optional, refuse"),
                  entity, name);
 
   if ((change->changes & GODWIT_PROPERTY_CHANGE_ORDERED) && from->to_many && to->to_many)
     {
       if (to->ordered)
         add_finding (findings, GODWIT_SYNC_LINT_ORDERING_CHANGED, GODWIT_SYNC_LINT_WARNING, entity, name,
-                     "“%s.%s” becomes ordered: older peers send its links sorted by id, so the order of "
-                     "the objects they change is lost",
+                     _("“%s.%s” becomes ordered: older peers send its links sorted by id, so the order of "
+                       "the objects they change is lost"),
                      entity, name);
       else
         add_finding (findings, GODWIT_SYNC_LINT_ORDERING_CHANGED, GODWIT_SYNC_LINT_WARNING, entity, name,
-                     "“%s.%s” is no longer ordered: this store sends its links sorted by id, so older "
-                     "peers lose the order they keep",
+                     _("“%s.%s” is no longer ordered: this store sends its links sorted by id, so older "
+                       "peers lose the order they keep"),
                      entity, name);
     }
 
   if ((change->changes & GODWIT_PROPERTY_CHANGE_INVERSE) &&
       !(change->changes & GODWIT_PROPERTY_CHANGE_DESTINATION))
     add_finding (findings, GODWIT_SYNC_LINT_INVERSE_CHANGED, GODWIT_SYNC_LINT_WARNING, entity, name,
-                 "“%s.%s” changes inverse from %s to %s: older peers keep the old pair of relationships "
-                 "in step, so the links they send on either side may disagree with this version’s pair",
+                 _("“%s.%s” changes inverse from %s to %s: older peers keep the old pair of relationships "
+                   "in step, so the links they send on either side may disagree with this version’s pair"),
                  entity, name,
-                 from->inverse_name != NULL ? from->inverse_name : "none",
-                 to->inverse_name != NULL ? to->inverse_name : "none");
+                 /* Translators: an inverse relationship that is not set */
+                 from->inverse_name != NULL ? from->inverse_name : _("none"),
+                 to->inverse_name != NULL ? to->inverse_name : _("none"));
 }
 
 static void
@@ -401,13 +398,16 @@ lint_property (const GodwitPropertyChange *change,
 
       if (change->destination == NULL)
         add_finding (findings, GODWIT_SYNC_LINT_PROPERTY_REMOVED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, from->name,
-                     "Older peers still send “%s.%s”; after this step the store has no such %s, so their "
-                     "values are dropped on pull",
-                     entity, from->name, kind_word (from));
+                     from->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP ?
+                     _("Older peers still send “%s.%s”; after this step the store has no such relationship, "
+                       "so their values are dropped on pull") :
+                     _("Older peers still send “%s.%s”; after this step the store has no such attribute, "
+                       "so their values are dropped on pull"),
+                     entity, from->name);
       else
         add_finding (findings, GODWIT_SYNC_LINT_PROPERTY_REMOVED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, from->name,
-                     "Older peers still send “%s.%s”; after this step it is no longer stored, so their "
-                     "values are dropped on pull",
+                     _("Older peers still send “%s.%s”; after this step it is no longer stored, so their "
+                       "values are dropped on pull"),
                      entity, from->name);
     }
   else if (!was_stored && is_stored)
@@ -422,13 +422,13 @@ lint_property (const GodwitPropertyChange *change,
 
       if (to->kind == GODWIT_PROPERTY_KIND_RELATIONSHIP)
         add_finding (findings, GODWIT_SYNC_LINT_REQUIRED_VALUE_ADDED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                     "Older peers do not send “%s.%s”: the objects they make or change arrive without a "
-                     "link for a non-optional to-one relationship, and are refused on pull",
+                     _("Older peers do not send “%s.%s”: the objects they make or change arrive without a "
+                       "link for a non-optional to-one relationship, and are refused on pull"),
                      entity, name);
       else
         add_finding (findings, GODWIT_SYNC_LINT_REQUIRED_VALUE_ADDED, GODWIT_SYNC_LINT_BREAKS_SYNC, entity, name,
-                     "Older peers do not send “%s.%s”: the objects they make or change arrive without a "
-                     "value for a non-optional attribute that has no default value, and are refused on pull",
+                     _("Older peers do not send “%s.%s”: the objects they make or change arrive without a "
+                       "value for a non-optional attribute that has no default value, and are refused on pull"),
                      entity, name);
     }
   else if (was_stored)
@@ -524,8 +524,8 @@ lint_constraints (const GodwitEntityChange *change,
       if (known && !existed && names->len > 0)
         add_finding (findings, GODWIT_SYNC_LINT_UNIQUENESS_CONSTRAINT_ADDED, GODWIT_SYNC_LINT_WARNING,
                      change->source->name, joined->str,
-                     "%s gains a uniqueness constraint on %s: older peers may make objects that share "
-                     "these values, and such documents are refused on pull",
+                     _("%s gains a uniqueness constraint on %s: older peers may make objects that share "
+                       "these values, and such documents are refused on pull"),
                      change->source->name, joined->str);
     }
 }
@@ -599,14 +599,14 @@ lint_hierarchy (Lint                     *lint,
           if (was_kind && !is_kind)
             add_finding (findings, GODWIT_SYNC_LINT_HIERARCHY_CHANGED, GODWIT_SYNC_LINT_WARNING,
                          owner->name, relationship->name,
-                         "Older peers may link “%s.%s” to %s objects, a kind of %s for them; after this "
-                         "step %s is not, so such links are refused on pull",
+                         _("Older peers may link “%s.%s” to %s objects, a kind of %s for them; after this "
+                           "step %s is not, so such links are refused on pull"),
                          owner->name, relationship->name, from->name, old_target->name, from->name);
           else if (!was_kind && is_kind)
             add_finding (findings, GODWIT_SYNC_LINT_HIERARCHY_CHANGED, GODWIT_SYNC_LINT_WARNING,
                          owner->name, relationship->name,
-                         "This store may link “%s.%s” to %s objects, a kind of %s after this step; older "
-                         "peers, for whom %s is not, refuse such links",
+                         _("This store may link “%s.%s” to %s objects, a kind of %s after this step; older "
+                           "peers, for whom %s is not, refuse such links"),
                          owner->name, relationship->name, from->name, new_target->name, from->name);
         }
     }

@@ -23,6 +23,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "godwit-error.h"
@@ -154,7 +155,7 @@ _godwit_sync_sidecar_prepare (GodwitSyncSidecar  *self,
 
   if (sqlite3_prepare_v3 (self->run.db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, NULL) != SQLITE_OK)
     {
-      g_autofree char *doing = g_strdup_printf ("cannot prepare “%s”", sql);
+      g_autofree char *doing = g_strdup_printf (_("cannot prepare “%s”"), sql);
 
       _godwit_sync_sidecar_fail (self, doing, error);
       return NULL;
@@ -202,7 +203,7 @@ set_busy_error (const char  *store_path,
                 GError     **error)
 {
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-               "%s: another sync of this store is running (its sidecar %s is locked)", store_path, path);
+               _("%s: another sync of this store is running (its sidecar %s is locked)"), store_path, path);
 }
 
 /* Creates the sidecar's tables with a connection of its own, so that the
@@ -220,12 +221,12 @@ create_schema (const char  *store_path,
     return FALSE;
   sqlite3_busy_timeout (run.db, BUSY_TIMEOUT_MS);
 
-  ok = _godwit_sql_run_execute (&run, "cannot set the journal mode", "PRAGMA journal_mode = WAL",
+  ok = _godwit_sql_run_execute (&run, _("cannot set the journal mode"), "PRAGMA journal_mode = WAL",
                                 &local_error) &&
-       _godwit_sql_run_execute (&run, "cannot begin", "BEGIN IMMEDIATE", &local_error);
+       _godwit_sql_run_execute (&run, _("cannot begin"), "BEGIN IMMEDIATE", &local_error);
   for (guint i = 0; ok && i < G_N_ELEMENTS (schema); i++)
-    ok = _godwit_sql_run_execute (&run, "cannot create the sync sidecar’s tables", schema[i], &local_error);
-  ok = ok && _godwit_sql_run_execute (&run, "cannot commit", "COMMIT", &local_error);
+    ok = _godwit_sql_run_execute (&run, _("cannot create the sync sidecar’s tables"), schema[i], &local_error);
+  ok = ok && _godwit_sql_run_execute (&run, _("cannot commit"), "COMMIT", &local_error);
   if (!ok && (sqlite3_errcode (run.db) == SQLITE_BUSY || sqlite3_errcode (run.db) == SQLITE_LOCKED))
     set_busy_error (store_path, path, error);
   else if (!ok)
@@ -253,7 +254,7 @@ get_info (GodwitSyncSidecar  *self,
     value = dup_column_text (statement, 0);
   sqlite3_reset (statement);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+    _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
 
   return value;
 }
@@ -272,7 +273,7 @@ set_info (GodwitSyncSidecar  *self,
   sqlite3_bind_text (statement, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (statement, 2, value, -1, SQLITE_STATIC);
 
-  return _godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error);
 }
 
 /* The sidecar's identity, and the store it belongs to: a sidecar beside
@@ -304,7 +305,7 @@ check_identity (GodwitSyncSidecar  *self,
   if (strcmp (format, FORMAT_VERSION) != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: a sync sidecar of format %s, which this Godwit does not read", self->path, format);
+                   _("%s: a sync sidecar of format %s, which this Godwit does not read"), self->path, format);
       return FALSE;
     }
 
@@ -319,15 +320,16 @@ check_identity (GodwitSyncSidecar  *self,
   if (self->instance_id == NULL || uuid == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: the sync sidecar lacks its identity", self->path);
+                   _("%s: the sync sidecar lacks its identity"), self->path);
       return FALSE;
     }
   if (g_strcmp0 (uuid, store_uuid != NULL ? store_uuid : "") != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                   "%s: this sync sidecar belongs to the store with UUID %s, not to %s (UUID %s); "
-                   "move it away to sync this store afresh", self->path, uuid, self->store_path,
-                   store_uuid != NULL ? store_uuid : "none");
+                   _("%s: this sync sidecar belongs to the store with UUID %s, not to %s (UUID %s); "
+                     "move it away to sync this store afresh"), self->path, uuid, self->store_path,
+                   /* Translators: the UUID of a store that has none */
+                   store_uuid != NULL ? store_uuid : _("none"));
       return FALSE;
     }
 
@@ -376,7 +378,7 @@ _godwit_sync_sidecar_open (const char    *store_path,
   if (statement == NULL)
     return NULL;
   sqlite3_bind_text (statement, 1, file_name, -1, SQLITE_STATIC);
-  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot attach the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot attach the sync sidecar"), error))
     return NULL;
   /* ATTACH is done: a cached statement would hold the schema. */
   g_hash_table_remove_all (self->statements);
@@ -392,7 +394,7 @@ _godwit_sync_sidecar_open (const char    *store_path,
     }
 
   if (!check_identity (self, store_uuid, error) ||
-      !_godwit_sql_run_query_int (&self->run, "cannot read the sync sidecar",
+      !_godwit_sql_run_query_int (&self->run, _("cannot read the sync sidecar"),
                                   "SELECT IFNULL(MAX(seq), 0) FROM sync.documents", &self->last_seq, error) ||
       !_godwit_sync_sidecar_commit (self, error))
     {
@@ -504,7 +506,7 @@ read_record (GodwitSyncSidecar  *self,
     }
   sqlite3_reset (statement);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+    _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
 
   return record;
 }
@@ -547,7 +549,7 @@ _godwit_sync_sidecar_get (GodwitSyncSidecar  *self,
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   else if (record == NULL)
-    g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE, "%s: the sync sidecar has no record of “%s”",
+    g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE, _("%s: the sync sidecar has no record of “%s”"),
                  self->path, id);
 
   return record;
@@ -610,7 +612,7 @@ _godwit_sync_sidecar_save (GodwitSyncSidecar       *self,
       sqlite3_bind_text (statement, 1, record->root, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (statement, 2, record->pk);
       sqlite3_bind_text (statement, 3, record->id, -1, SQLITE_STATIC);
-      if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
+      if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error))
         return FALSE;
     }
 
@@ -631,7 +633,7 @@ _godwit_sync_sidecar_save (GodwitSyncSidecar       *self,
   bind_nullable_text (statement, 5, record->rev);
   bind_nullable_text (statement, 6, record->digest);
   sqlite3_bind_int64 (statement, 7, self->last_seq + 1);
-  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error))
     return FALSE;
   self->last_seq++;
 
@@ -656,7 +658,7 @@ _godwit_sync_sidecar_touch (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_int64 (statement, 1, self->last_seq + 1);
   sqlite3_bind_text (statement, 2, id, -1, SQLITE_STATIC);
-  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error))
     return FALSE;
   self->last_seq++;
 
@@ -703,7 +705,7 @@ _godwit_sync_sidecar_dup_changes (GodwitSyncSidecar  *self,
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
     {
-      _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
       return NULL;
     }
 
@@ -742,7 +744,7 @@ _godwit_sync_sidecar_has_revision (GodwitSyncSidecar  *self,
   rc = sqlite3_step (statement);
   sqlite3_reset (statement);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+    return _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
   *has = rc == SQLITE_ROW;
 
   return TRUE;
@@ -777,7 +779,7 @@ insert_revision (GodwitSyncSidecar  *self,
   sqlite3_bind_int (statement, 5, deleted);
   bind_nullable_text (statement, 6, body);
 
-  return _godwit_sync_sidecar_step_done (self, statement, "cannot write a revision into the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write a revision into the sync sidecar"), error);
 }
 
 /* Stems the tree to the last REVISIONS_KEPT generations and drops the
@@ -803,7 +805,8 @@ prune (GodwitSyncSidecar  *self,
       if (statement == NULL)
         return FALSE;
       sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
-      if (!_godwit_sync_sidecar_step_done (self, statement, "cannot prune a revision tree in the sync sidecar", error))
+      if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot prune a revision tree in the sync sidecar"),
+                                           error))
         return FALSE;
     }
 
@@ -825,7 +828,8 @@ update_leaves (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
 
-  return _godwit_sync_sidecar_step_done (self, statement, "cannot update a revision tree in the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot update a revision tree in the sync sidecar"),
+                                         error);
 }
 
 /**
@@ -908,7 +912,7 @@ query_revisions (GodwitSyncSidecar  *self,
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
     {
-      _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
       return NULL;
     }
   g_ptr_array_sort (revisions, compare_winner_first);
@@ -984,7 +988,7 @@ load_chain (GodwitSyncSidecar  *self,
     }
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
-    return _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+    return _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
   if (!found)
     return FALSE;
 
@@ -1010,7 +1014,7 @@ set_pruned_error (GodwitSyncSidecar  *self,
                   GError            **error)
 {
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-               "%s: the sync sidecar no longer keeps revision %s of “%s”", self->path, rev, id);
+               _("%s: the sync sidecar no longer keeps revision %s of “%s”"), self->path, rev, id);
 }
 
 /**
@@ -1104,7 +1108,7 @@ _godwit_sync_sidecar_dup_conflicted_ids (GodwitSyncSidecar  *self,
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
     {
-      _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
       return NULL;
     }
 
@@ -1145,7 +1149,7 @@ _godwit_sync_sidecar_set_pending (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
   sqlite3_bind_text (statement, 2, relationship, -1, SQLITE_STATIC);
-  if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
+  if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error))
     return FALSE;
 
   if (pending != NULL && pending->len > 0)
@@ -1162,7 +1166,7 @@ _godwit_sync_sidecar_set_pending (GodwitSyncSidecar  *self,
       sqlite3_bind_text (statement, 2, relationship, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (statement, 3, p->position);
       sqlite3_bind_text (statement, 4, p->target, -1, SQLITE_STATIC);
-      if (!_godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error))
+      if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error))
         return FALSE;
     }
 
@@ -1198,7 +1202,7 @@ query_pending (GodwitSyncSidecar  *self,
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
     {
-      _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
       return NULL;
     }
 
@@ -1224,7 +1228,7 @@ _godwit_sync_sidecar_dup_pending (GodwitSyncSidecar  *self,
     {
       gint64 any = 1;
 
-      if (!_godwit_sql_run_query_int (&self->run, "cannot read the sync sidecar",
+      if (!_godwit_sql_run_query_int (&self->run, _("cannot read the sync sidecar"),
                                       "SELECT EXISTS (SELECT 1 FROM sync.pending)", &any, error))
         return NULL;
       self->has_pending = any != 0;
@@ -1264,7 +1268,7 @@ _godwit_sync_sidecar_forget_target (GodwitSyncSidecar  *self,
     return FALSE;
   sqlite3_bind_text (statement, 1, target, -1, SQLITE_STATIC);
 
-  return _godwit_sync_sidecar_step_done (self, statement, "cannot write the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error);
 }
 
 /* ---- checkpoints -------------------------------------------------------- */
@@ -1296,13 +1300,13 @@ _godwit_sync_sidecar_get_checkpoint (GodwitSyncSidecar  *self,
   sqlite3_reset (statement);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     {
-      _godwit_sync_sidecar_fail (self, "cannot read the sync sidecar", error);
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
       return NULL;
     }
   if (text == NULL)
     return NULL;
 
-  root = _godwit_json_load_checked (text, strlen (text), self->path, "a checkpoint", MAX_CHECKPOINT_SIZE, 16,
+  root = _godwit_json_load_checked (text, strlen (text), self->path, _("a checkpoint"), MAX_CHECKPOINT_SIZE, 16,
                                     error);
   if (root == NULL)
     return NULL;
@@ -1332,5 +1336,5 @@ _godwit_sync_sidecar_put_checkpoint (GodwitSyncSidecar  *self,
   sqlite3_bind_text (statement, 1, replication_id, -1, SQLITE_STATIC);
   sqlite3_bind_text (statement, 2, text, -1, SQLITE_STATIC);
 
-  return _godwit_sync_sidecar_step_done (self, statement, "cannot write a checkpoint into the sync sidecar", error);
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write a checkpoint into the sync sidecar"), error);
 }

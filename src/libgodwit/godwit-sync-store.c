@@ -28,6 +28,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "godwit-error.h"
@@ -212,11 +214,11 @@ check_schema (GodwitSyncStore  *self,
       same = rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (statement, 0), entity->name) == 0;
       sqlite3_reset (statement);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail (self, "cannot read Z_PRIMARYKEY", error);
+        return fail (self, _("cannot read Z_PRIMARYKEY"), error);
       if (!same)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                       "%s: Z_PRIMARYKEY does not number entity %s %u, as the model “%s” lays it out",
+                       _("%s: Z_PRIMARYKEY does not number entity %s %u, as the model “%s” lays it out"),
                        store_path (self), entity->name, number, godwit_model_get_version_name (self->model));
           return FALSE;
         }
@@ -236,7 +238,7 @@ check_schema (GodwitSyncStore  *self,
         g_hash_table_add (present, g_ascii_strup ((const char *) sqlite3_column_text (info, 0), -1));
       sqlite3_reset (info);
       if (rc != SQLITE_DONE)
-        return fail (self, "cannot read the tables of the store", error);
+        return fail (self, _("cannot read the tables of the store"), error);
 
       for (guint j = 0; j < table->columns->len; j++)
         {
@@ -246,7 +248,7 @@ check_schema (GodwitSyncStore  *self,
           if (!g_hash_table_contains (present, upper))
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
-                           "%s: table %s lacks the column %s that the model “%s” lays out", store_path (self),
+                           _("%s: table %s lacks the column %s that the model “%s” lays out"), store_path (self),
                            table->name, column->name, godwit_model_get_version_name (self->model));
               return FALSE;
             }
@@ -315,7 +317,7 @@ plan_link (GodwitSyncStore  *self,
 
   if (destination == NULL)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL, "%s: %s.%s has no destination entity",
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL, _("%s: %s.%s has no destination entity"),
                    store_path (self), entity->name, relationship->name);
       return FALSE;
     }
@@ -416,7 +418,7 @@ plan_link (GodwitSyncStore  *self,
 
 no_column:
   g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_INVALID_MODEL,
-               "%s: the layout of “%s” has no column for relationship %s.%s", store_path (self),
+               _("%s: the layout of “%s” has no column for relationship %s.%s"), store_path (self),
                godwit_model_get_version_name (self->model), entity->name, relationship->name);
   return FALSE;
 }
@@ -514,9 +516,10 @@ get_plan_by_name (GodwitSyncStore  *self,
 
   if (entity == NULL || entity->abstract)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY, "%s: the model “%s” has no %sentity “%s”",
-                   store_path (self), godwit_model_get_version_name (self->model),
-                   entity != NULL ? "concrete " : "", name);
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
+                   entity != NULL ? _("%s: the model “%s” has no concrete entity “%s”") :
+                   _("%s: the model “%s” has no entity “%s”"),
+                   store_path (self), godwit_model_get_version_name (self->model), name);
       return NULL;
     }
 
@@ -584,7 +587,7 @@ read_link (GodwitSyncStore  *self,
       sqlite3_reset (statement);
       if (rc != SQLITE_DONE)
         {
-          fail (self, "cannot read a relationship", error);
+          fail (self, _("cannot read a relationship"), error);
           return NULL;
         }
     }
@@ -711,7 +714,7 @@ _godwit_sync_store_read (GodwitSyncStore         *self,
   else if (rc == SQLITE_DONE)
     document = godwit_sync_document_new (record->id, NULL, TRUE);
   else
-    fail (self, "cannot read an object", error);
+    fail (self, _("cannot read an object"), error);
   sqlite3_reset (statement);
 
   return g_steal_pointer (&document);
@@ -776,7 +779,7 @@ number_new_objects (GodwitSyncStore  *self,
     }
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
-    return fail (self, "cannot read the store’s objects", error);
+    return fail (self, _("cannot read the store’s objects"), error);
 
   for (guint i = 0; i < pks->len; i++)
     {
@@ -814,7 +817,7 @@ find_deletions (GodwitSyncStore   *self,
     g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (statement, 0)));
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
-    return fail (self, "cannot read the sync sidecar", error);
+    return fail (self, _("cannot read the sync sidecar"), error);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -859,7 +862,7 @@ count_rows (GodwitSyncStore  *self,
   *count = rc == SQLITE_ROW ? sqlite3_column_int64 (statement, 0) : 0;
   sqlite3_reset (statement);
   if (rc != SQLITE_ROW)
-    return fail (self, "cannot count the store’s objects", error);
+    return fail (self, _("cannot count the store’s objects"), error);
 
   return TRUE;
 }
@@ -884,7 +887,7 @@ find_changes (GodwitSyncStore             *self,
 
   /* This statement is stepped while others run: its own, not the cache's. */
   if (sqlite3_prepare_v2 (db (self), plan->scan_sql, -1, &statement, NULL) != SQLITE_OK)
-    return fail (self, "cannot read the store’s objects", error);
+    return fail (self, _("cannot read the store’s objects"), error);
   n_columns = sqlite3_column_count (statement);
   sqlite3_bind_int64 (statement, 1, plan->number);
   sqlite3_bind_text (statement, 2, plan->root->name, -1, SQLITE_STATIC);
@@ -898,8 +901,9 @@ find_changes (GodwitSyncStore             *self,
 
       if (id == NULL)
         {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: object %s p%" G_GINT64_FORMAT
-                       " appeared during the scan", store_path (self), plan->entity->name,
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
+                       /* Translators: the store's path, the entity and the object's primary key */
+                       _("%s: object %s p%" PRId64 " appeared during the scan"), store_path (self), plan->entity->name,
                        (gint64) sqlite3_column_int64 (statement, 0));
           sqlite3_finalize (statement);
           return FALSE;
@@ -940,7 +944,7 @@ find_changes (GodwitSyncStore             *self,
     }
   sqlite3_finalize (statement);
   if (rc != SQLITE_DONE)
-    return fail (self, "cannot read the store’s objects", error);
+    return fail (self, _("cannot read the store’s objects"), error);
   if (progress != NULL)
     progress (plan->entity->name, total, total, user_data);
 
@@ -1064,7 +1068,7 @@ query_int (GodwitSyncStore  *self,
   *value = *found ? sqlite3_column_int64 (statement, 0) : 0;
   sqlite3_reset (statement);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return fail (self, "cannot read the store", error);
+    return fail (self, _("cannot read the store"), error);
 
   return TRUE;
 }
@@ -1088,7 +1092,7 @@ allocate_pk (GodwitSyncStore  *self,
   *pk = max + 1;
 
   return run_ints (self, "UPDATE main.Z_PRIMARYKEY SET Z_MAX = ?1 WHERE Z_ENT = ?2",
-                   "cannot record Z_MAX in Z_PRIMARYKEY", error, 2, pk, &root_number);
+                   _("cannot record Z_MAX in Z_PRIMARYKEY"), error, 2, pk, &root_number);
 }
 
 static gboolean
@@ -1107,7 +1111,7 @@ bind_attributes (GodwitSyncStore     *self,
       if (!_godwit_sync_value_bind (statement, first + (int) i, attribute, value))
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_MODEL_MISMATCH,
-                       "%s: document “%s”: attribute %s.%s holds a value that does not fit its type",
+                       _("%s: document “%s”: attribute %s.%s holds a value that does not fit its type"),
                        store_path (self), document->id, plan->entity->name, attribute->name);
           sqlite3_reset (statement);
           return FALSE;
@@ -1222,7 +1226,7 @@ write_to_one (GodwitSyncStore  *self,
                             "(SELECT IFNULL(MAX(%s), 0) + 1 FROM main.%s WHERE %s = ?1) END",
                             link->key_order->name, link->key_order->name, link->table, link->key->name);
   g_string_append (sql, " WHERE Z_PK = ?3");
-  if (!run_ints (self, sql->str, "cannot set a to-one relationship", error, 3,
+  if (!run_ints (self, sql->str, _("cannot set a to-one relationship"), error, 3,
                  target != NULL ? &target->pk : NULL, target != NULL ? &target->number : NULL, &pk))
     return FALSE;
 
@@ -1243,7 +1247,7 @@ write_to_one (GodwitSyncStore  *self,
     g_autofree char *clear_others = NULL;
     g_autofree char *point_back = NULL;
 
-    if (has_current && !run_ints (self, clear_back, "cannot set a one-to-one relationship", error, 2,
+    if (has_current && !run_ints (self, clear_back, _("cannot set a one-to-one relationship"), error, 2,
                                   &current, &pk))
       return FALSE;
     if (target == NULL)
@@ -1259,8 +1263,8 @@ write_to_one (GodwitSyncStore  *self,
                                   link->inverse_entity != NULL ? ", " : "",
                                   link->inverse_entity != NULL ? link->inverse_entity->name : "",
                                   link->inverse_entity != NULL ? " = ?2" : "");
-    return run_ints (self, clear_others, "cannot set a one-to-one relationship", error, 2, &target->pk, &pk) &&
-           run_ints (self, point_back, "cannot set a one-to-one relationship", error, 3, &pk, &number,
+    return run_ints (self, clear_others, _("cannot set a one-to-one relationship"), error, 2, &target->pk, &pk) &&
+           run_ints (self, point_back, _("cannot set a one-to-one relationship"), error, 3, &pk, &number,
                      &target->pk);
   }
 }
@@ -1298,7 +1302,7 @@ read_pks (GodwitSyncStore  *self,
   sqlite3_reset (statement);
   if (rc != SQLITE_DONE)
     {
-      fail (self, "cannot read a relationship", error);
+      fail (self, _("cannot read a relationship"), error);
       return NULL;
     }
 
@@ -1369,7 +1373,7 @@ write_keyed_to_many (GodwitSyncStore  *self,
       gint64 row = g_array_index (current, gint64, i);
 
       if (!contains_pk (targets, row) &&
-          !run_ints (self, clear->str, "cannot update a to-many relationship", error, 1, &row))
+          !run_ints (self, clear->str, _("cannot update a to-many relationship"), error, 1, &row))
         return FALSE;
     }
 
@@ -1388,7 +1392,7 @@ write_keyed_to_many (GodwitSyncStore  *self,
 
       if (!reorder && contains (current, target->pk))
         continue;
-      if (!run_ints (self, set->str, "cannot update a to-many relationship", error, 4, &pk, &number,
+      if (!run_ints (self, set->str, _("cannot update a to-many relationship"), error, 4, &pk, &number,
                      link->key_order != NULL ? &position : NULL, &target->pk))
         return FALSE;
     }
@@ -1422,7 +1426,7 @@ write_many_to_many (GodwitSyncStore  *self,
       gint64 member = g_array_index (current, gint64, i);
 
       if (!contains_pk (targets, member) &&
-          !run_ints (self, remove, "cannot update a many-to-many relationship", error, 2, &pk, &member))
+          !run_ints (self, remove, _("cannot update a many-to-many relationship"), error, 2, &pk, &member))
         return FALSE;
     }
 
@@ -1452,12 +1456,12 @@ write_many_to_many (GodwitSyncStore  *self,
 
       if (!contains (current, target->pk))
         {
-          if (!run_ints (self, insert->str, "cannot update a many-to-many relationship", error,
+          if (!run_ints (self, insert->str, _("cannot update a many-to-many relationship"), error,
                          link->order_column != NULL ? 3 : 2, &pk, &target->pk, &position))
             return FALSE;
         }
       else if (reorder &&
-               !run_ints (self, position_sql, "cannot update a many-to-many relationship", error, 3, &pk,
+               !run_ints (self, position_sql, _("cannot update a many-to-many relationship"), error, 3, &pk,
                           &target->pk, &position))
         return FALSE;
     }
@@ -1574,10 +1578,10 @@ delete_object (GodwitSyncStore  *self,
   g_autofree char *sql = g_strdup_printf ("DELETE FROM main.%s WHERE Z_PK = ?1", plan->table->name);
 
   for (guint i = 0; i < detach->len; i++)
-    if (!run_ints (self, g_ptr_array_index (detach, i), "cannot unlink a deleted object", error, 1, &pk))
+    if (!run_ints (self, g_ptr_array_index (detach, i), _("cannot unlink a deleted object"), error, 1, &pk))
       return FALSE;
 
-  return run_ints (self, sql, "cannot delete an object", error, 1, &pk);
+  return run_ints (self, sql, _("cannot delete an object"), error, 1, &pk);
 }
 
 static gboolean
@@ -1704,7 +1708,7 @@ _godwit_sync_store_apply (GodwitSyncStore     *self,
       sqlite3_bind_int64 (statement, 1, pk);
       sqlite3_bind_int64 (statement, 2, plan->number);
       if (!bind_attributes (self, plan, statement, 3, document, error) ||
-          !_godwit_sync_sidecar_step_done (self->sidecar, statement, "cannot insert an object", error))
+          !_godwit_sync_sidecar_step_done (self->sidecar, statement, _("cannot insert an object"), error))
         return FALSE;
       record->pk = pk;
       inserted = TRUE;
@@ -1718,7 +1722,7 @@ _godwit_sync_store_apply (GodwitSyncStore     *self,
       if (!bind_attributes (self, plan, statement, 1, document, error))
         return FALSE;
       sqlite3_bind_int64 (statement, (int) plan->attributes->len + 1, record->pk);
-      if (!_godwit_sync_sidecar_step_done (self->sidecar, statement, "cannot update an object", error))
+      if (!_godwit_sync_sidecar_step_done (self->sidecar, statement, _("cannot update an object"), error))
         return FALSE;
       counts->updated++;
     }
@@ -1759,10 +1763,10 @@ _godwit_sync_store_check_integrity (GodwitSyncStore  *self,
     result = g_strdup ((const char *) sqlite3_column_text (statement, 0));
   sqlite3_reset (statement);
   if (rc != SQLITE_ROW)
-    return fail (self, "cannot check the store’s integrity", error);
+    return fail (self, _("cannot check the store’s integrity"), error);
   if (g_strcmp0 (result, "ok") != 0)
     {
-      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE, "%s: the integrity check fails: %s",
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE, _("%s: the integrity check fails: %s"),
                    store_path (self), result);
       return FALSE;
     }

@@ -23,6 +23,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "godwit-error.h"
@@ -213,7 +215,7 @@ godwit_sync_new (const char         *store_path,
       GodwitModel *nearest = godwit_version_match_get_nearest_version (match);
 
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NO_MODEL,
-                   "%s matches no version of %s (nearest: “%s”): its objects cannot be read as documents",
+                   _("%s matches no version of %s (nearest: “%s”): its objects cannot be read as documents"),
                    store_path, godwit_model_bundle_get_path (bundle) != NULL ? godwit_model_bundle_get_path (bundle) : "the model",
                    nearest != NULL ? godwit_model_get_version_name (nearest) : "");
       return NULL;
@@ -299,13 +301,13 @@ godwit_sync_set_ca_file (GodwitSync  *self,
        * first to say so. */
       certificates = g_tls_certificate_list_new_from_file (path, &local_error);
       if (certificates == NULL && local_error == NULL)
-        g_set_error (&local_error, GODWIT_ERROR, GODWIT_ERROR_IO, "no PEM certificate in it");
+        g_set_error (&local_error, GODWIT_ERROR, GODWIT_ERROR_IO, _("no PEM certificate in it"));
       g_list_free_full (certificates, g_object_unref);
       if (local_error == NULL)
         database = g_tls_file_database_new (path, &local_error);
       if (database == NULL)
         {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: not a usable CA file: %s", path,
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: not a usable CA file: %s"), path,
                        local_error->message);
           return FALSE;
         }
@@ -360,7 +362,7 @@ godwit_sync_set_policy (GodwitSync        *self,
       if (!found)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_UNKNOWN_ENTITY,
-                       "%s: no entity of “%s” has a stored Date attribute “%s” for the newest policy",
+                       _("%s: no entity of “%s” has a stored Date attribute “%s” for the newest policy"),
                        self->store_path, godwit_model_get_version_name (self->model),
                        date_attribute != NULL ? date_attribute : "");
           return FALSE;
@@ -1050,6 +1052,46 @@ same_value (JsonNode *a,
   return json_node_equal (a, b);
 }
 
+typedef enum
+{
+  MERGED_BOTH,
+  MERGED_STORE_ONLY,
+  MERGED_REMOTE_ONLY,
+  MERGED_STORE,
+  MERGED_REMOTE,
+} MergedFrom;
+
+/* A merged property's line in a conflict's details, a whole sentence
+ * for translators. */
+static char *
+dup_merge_detail (gboolean    attribute,
+                  const char *name,
+                  const char *value,
+                  MergedFrom  from)
+{
+  /* Translators: a property of a conflict's merged revision, its value,
+   * and where the value comes from */
+  switch (from)
+    {
+    case MERGED_BOTH:
+      return attribute ? g_strdup_printf (_("attribute %s: %s, as both sides had it"), name, value)
+                       : g_strdup_printf (_("relationship %s: %s, as both sides had it"), name, value);
+    case MERGED_STORE_ONLY:
+      return attribute ? g_strdup_printf (_("attribute %s: %s, changed in the store only"), name, value)
+                       : g_strdup_printf (_("relationship %s: %s, changed in the store only"), name, value);
+    case MERGED_REMOTE_ONLY:
+      return attribute ? g_strdup_printf (_("attribute %s: %s, changed remotely only"), name, value)
+                       : g_strdup_printf (_("relationship %s: %s, changed remotely only"), name, value);
+    case MERGED_STORE:
+      return attribute ? g_strdup_printf (_("attribute %s: %s, the store’s change"), name, value)
+                       : g_strdup_printf (_("relationship %s: %s, the store’s change"), name, value);
+    case MERGED_REMOTE:
+    default:
+      return attribute ? g_strdup_printf (_("attribute %s: %s, the remote change"), name, value)
+                       : g_strdup_printf (_("relationship %s: %s, the remote change"), name, value);
+    }
+}
+
 /* One member (attribute or relationship) of the merged body, property by
  * property: a value only one side changed is kept; where several changed
  * it, the policy picks the store's or the remote one. */
@@ -1109,11 +1151,11 @@ merge_member (GodwitSync          *self,
       g_autofree char *text = dup_value_text (chosen);
 
       g_ptr_array_add (conflict->details,
-                       g_strdup_printf ("%s %s: %s, %s", kind, name, text,
-                                        chosen_from == NULL ? "as both sides had it" :
-                                        n_changed == 1 ? (chosen_from == local ? "changed in the store only"
-                                                                               : "changed remotely only") :
-                                        chosen_from == local ? "the store’s change" : "the remote change"));
+                       dup_merge_detail (g_str_equal (kind, "attribute"), name, text,
+                                         chosen_from == NULL ? MERGED_BOTH :
+                                         n_changed == 1 ? (chosen_from == local ? MERGED_STORE_ONLY
+                                                                                : MERGED_REMOTE_ONLY) :
+                                         chosen_from == local ? MERGED_STORE : MERGED_REMOTE));
     }
 
   return chosen != NULL ? json_node_copy (chosen) : json_node_new (JSON_NODE_NULL);
@@ -1173,8 +1215,8 @@ pick_newest (GodwitSync          *self,
     }
 
   g_ptr_array_add (conflict->details,
-                   any ? g_strdup_printf ("revision %s: the latest %s", newest->rev, self->date_attribute)
-                       : g_strdup_printf ("revision %s: no revision has a %s; the winner’s", newest->rev,
+                   any ? g_strdup_printf (_("revision %s: the latest %s"), newest->rev, self->date_attribute)
+                       : g_strdup_printf (_("revision %s: no revision has a %s; the winner’s"), newest->rev,
                                           self->date_attribute));
 
   return newest;
@@ -1316,7 +1358,7 @@ resolve (GodwitSync          *self,
 
         merged = godwit_sync_document_new_from_body (record->id, NULL, body, error);
       }
-      g_ptr_array_add (conflict->details, g_strdup_printf ("revision %s replaces the store’s whole",
+      g_ptr_array_add (conflict->details, g_strdup_printf (_("revision %s replaces the store’s whole"),
                                                            (remote != NULL ? remote : local)->rev));
       break;
     case GODWIT_SYNC_POLICY_NEWEST:
@@ -1500,7 +1542,7 @@ ensure_record (GodwitSync          *self,
       if (strcmp (record->entity, document->entity) != 0)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_MODEL_MISMATCH,
-                       "%s: document “%s” is a %s, but the store’s object is a %s", self->url, document->id,
+                       _("%s: document “%s” is a %s, but the store’s object is a %s"), self->url, document->id,
                        document->entity, record->entity);
           return FALSE;
         }
@@ -1650,7 +1692,7 @@ pull (GodwitSync  *self,
         break;
       if (!is_seq (last_seq))
         {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s/_changes: “last_seq” is not a sequence",
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s/_changes: “last_seq” is not a sequence"),
                        self->url);
           return FALSE;
         }
@@ -1685,7 +1727,7 @@ pull (GodwitSync  *self,
             return FALSE;
           if (document->rev == NULL)
             {
-              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, "%s: document “%s” came without “_rev”",
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER, _("%s: document “%s” came without “_rev”"),
                            self->url, document->id);
               return FALSE;
             }
@@ -1837,7 +1879,7 @@ run_sync (GodwitSync    *self,
 
   if (!open_peers (self, cancellable, error))
     return FALSE;
-  self->backup_description = g_strdup_printf ("before sync pull from %s", self->url);
+  self->backup_description = g_strdup_printf (_("before sync pull from %s"), self->url);
 
   if (!godwit_replicator_check_database (self->replicator, self->create_database, cancellable, error))
     return FALSE;
@@ -2014,15 +2056,15 @@ new_manual_resolution (GodwitSync  *self,
   if (conflict == NULL || conflict->resolved)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
-                   conflict == NULL ? "%s: the last sync listed no conflict for document “%s”"
-                                    : "%s: the conflict of document “%s” is resolved already",
+                   conflict == NULL ? _("%s: the last sync listed no conflict for document “%s”")
+                                    : _("%s: the conflict of document “%s” is resolved already"),
                    self->url, document);
       return NULL;
     }
   if (leaf >= conflict->revisions->len)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
-                   "%s: document “%s” has %u conflicting revisions: there is no leaf %u", self->url, document,
+                   _("%s: document “%s” has %u conflicting revisions: there is no leaf %u"), self->url, document,
                    conflict->revisions->len, leaf);
       return NULL;
     }
@@ -2040,14 +2082,14 @@ new_manual_resolution (GodwitSync  *self,
               !json_object_has_member (json_object_get_object_member (first, "relationships"), key))
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
-                           "%s: document “%s” (%s) has no attribute or relationship “%s”", self->url, document,
+                           _("%s: document “%s” (%s) has no attribute or relationship “%s”"), self->url, document,
                            conflict->entity, (const char *) key);
               return NULL;
             }
           if (GPOINTER_TO_UINT (value) >= conflict->revisions->len)
             {
               g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
-                           "%s: document “%s” has %u conflicting revisions: there is no leaf %u for “%s”",
+                           _("%s: document “%s” has %u conflicting revisions: there is no leaf %u for “%s”"),
                            self->url, document, conflict->revisions->len, GPOINTER_TO_UINT (value),
                            (const char *) key);
               return NULL;
@@ -2077,14 +2119,13 @@ merge_by_choice (ManualResolution  *resolution,
   GodwitSyncDocument *chosen = g_ptr_array_index (documents, resolution->leaf);
   g_autofree char *body = godwit_sync_document_dup_body (chosen);
   g_autoptr(GodwitSyncDocument) merged = godwit_sync_document_new_from_body (chosen->id, NULL, body, error);
-  const char *kinds[] = { "attribute", "relationship" };
 
   if (merged == NULL)
     return NULL;
 
-  g_ptr_array_add (details, g_strdup_printf ("revision %s chosen",
+  g_ptr_array_add (details, g_strdup_printf (_("revision %s chosen"),
                                              (const char *) g_ptr_array_index (conflict->revisions, resolution->leaf)));
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+  for (guint k = 0; k < 2; k++)
     {
       JsonObject *members = k == 0 ? merged->attributes : merged->relationships;
       /* Names of the chosen leaf's own body: setting a member of the
@@ -2119,7 +2160,9 @@ merge_by_choice (ManualResolution  *resolution,
                                                                  : json_node_new (JSON_NODE_NULL));
           text = dup_value_text (node);
           g_ptr_array_add (details,
-                           g_strdup_printf ("%s %s: %s, from revision %s", kinds[k], (const char *) l->data, text,
+                           g_strdup_printf (k == 0 ? _("attribute %s: %s, from revision %s")
+                                                   : _("relationship %s: %s, from revision %s"),
+                                            (const char *) l->data, text,
                                             (const char *) g_ptr_array_index (conflict->revisions, from)));
         }
     }
@@ -2163,7 +2206,7 @@ write_manual_resolution (GodwitSync        *self,
   if (!same || n_undeleted != conflict->revisions->len)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SYNC_CONFLICT,
-                   "%s: document “%s” changed since its conflict was listed: sync again", self->url,
+                   _("%s: document “%s” changed since its conflict was listed: sync again"), self->url,
                    conflict->document);
       return FALSE;
     }
@@ -2203,7 +2246,7 @@ resolve_manually (GodwitSync        *self,
 
   if (!open_peers (self, cancellable, error))
     return FALSE;
-  self->backup_description = g_strdup_printf ("before resolving the sync conflict of “%s” with %s",
+  self->backup_description = g_strdup_printf (_("before resolving the sync conflict of “%s” with %s"),
                                               conflict->document, self->url);
   g_clear_pointer (&self->backup, godwit_store_backup_free);
 
@@ -2227,7 +2270,7 @@ resolve_manually (GodwitSync        *self,
    * next sync to send. */
   if (!push (self, error))
     {
-      g_prefix_error (error, "%s: resolved in the store, not yet on the server: ", conflict->document);
+      g_prefix_error (error, _("%s: resolved in the store, not yet on the server: "), conflict->document);
       return FALSE;
     }
 

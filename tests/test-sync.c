@@ -393,6 +393,51 @@ test_push_resumes (void)
 
 /* ---- requests ----------------------------------------------------------- */
 
+/* The port of @url, for a test proxy's command line. */
+static char *
+dup_port_of (const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
+
+  g_assert_no_error (error);
+
+  return g_strdup_printf ("%d", g_uri_get_port (uri));
+}
+
+/* Runs a test proxy, which prints the port it listens on first; returns
+ * that port. */
+static char *
+spawn_proxy (GSubprocess        **process,
+             GSubprocessFlags     flags,
+             const char * const  *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) output = NULL;
+  char *port;
+
+  *process = g_subprocess_newv (argv, flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (*process));
+  port = g_data_input_stream_read_line (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+
+  return port;
+}
+
+/* Stops what spawn_proxy() started and removes the proxy's folder. */
+static void
+stop_proxy (GSubprocess **process,
+            char        **dir)
+{
+  g_subprocess_force_exit (*process);
+  g_subprocess_wait (*process, NULL, NULL);
+  g_clear_object (process);
+  godwit_test_rmdir (*dir);
+  g_clear_pointer (dir, g_free);
+}
+
 /* sync-recording-proxy.py between a sync and the test's server: what the
  * sync asks, one "METHOD PATH" line each, in the order the requests
  * arrive. */
@@ -413,9 +458,6 @@ recording_proxy_start (RecordingProxy   *proxy,
 {
   g_autofree char *python = g_find_program_in_path ("python3");
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "sync-recording-proxy.py", NULL);
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) output = NULL;
   g_autofree char *upstream_port = NULL;
   g_autofree char *port = NULL;
   g_autofree char *url = NULL;
@@ -429,18 +471,10 @@ recording_proxy_start (RecordingProxy   *proxy,
 
   proxy->dir = godwit_test_make_tmpdir ();
   proxy->log = g_build_filename (proxy->dir, "requests.log", NULL);
-  uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  upstream_port = g_strdup_printf ("%d", g_uri_get_port (uri));
+  upstream_port = dup_port_of (server->url);
   /* Its standard input ends with the test, even one that aborts. */
-  proxy->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                     G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, python, script, upstream_port,
-                                     proxy->log, couchdb_version, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy->process));
-  port = g_data_input_stream_read_line (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
+  port = spawn_proxy (&proxy->process, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                      (const char * const []) { python, script, upstream_port, proxy->log, couchdb_version, NULL });
 
   url = g_strdup_printf ("http://127.0.0.1:%s", port);
   godwit_test_server_init_at (&proxy->server, url, server->user, server->password);
@@ -456,11 +490,7 @@ recording_proxy_stop (RecordingProxy *proxy)
   if (proxy->process == NULL)
     return;
 
-  g_subprocess_force_exit (proxy->process);
-  g_subprocess_wait (proxy->process, NULL, NULL);
-  g_clear_object (&proxy->process);
-  godwit_test_rmdir (proxy->dir);
-  g_clear_pointer (&proxy->dir, g_free);
+  stop_proxy (&proxy->process, &proxy->dir);
   g_clear_pointer (&proxy->log, g_free);
   godwit_test_server_clear (&proxy->server);
 }
@@ -2080,9 +2110,6 @@ static gboolean
 tls_proxy_start (TlsProxy         *proxy,
                  GodwitTestServer *server)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) output = NULL;
   g_autofree char *openssl = g_find_program_in_path ("openssl");
   g_autofree char *python = g_find_program_in_path ("python3");
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "sync-tls-proxy.py", NULL);
@@ -2115,16 +2142,9 @@ tls_proxy_start (TlsProxy         *proxy,
   server_pem = g_build_filename (proxy->dir, "server.pem", NULL);
   server_key = g_build_filename (proxy->dir, "server.key", NULL);
 
-  uri = g_uri_parse (server->url, G_URI_FLAGS_NONE, &error);
-  g_assert_no_error (error);
-  upstream_port = g_strdup_printf ("%d", g_uri_get_port (uri));
-  proxy->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, python, script, server_pem, server_key,
-                                     upstream_port, NULL);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proxy->process));
-  port = g_data_input_stream_read_line (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
+  upstream_port = dup_port_of (server->url);
+  port = spawn_proxy (&proxy->process, G_SUBPROCESS_FLAGS_NONE,
+                      (const char * const []) { python, script, server_pem, server_key, upstream_port, NULL });
   proxy->url = g_strdup_printf ("https://127.0.0.1:%s", port);
 
   return TRUE;
@@ -2136,11 +2156,7 @@ tls_proxy_stop (TlsProxy *proxy)
   if (proxy->process == NULL)
     return;
 
-  g_subprocess_force_exit (proxy->process);
-  g_subprocess_wait (proxy->process, NULL, NULL);
-  g_clear_object (&proxy->process);
-  godwit_test_rmdir (proxy->dir);
-  g_clear_pointer (&proxy->dir, g_free);
+  stop_proxy (&proxy->process, &proxy->dir);
   g_clear_pointer (&proxy->ca_file, g_free);
   g_clear_pointer (&proxy->url, g_free);
 }

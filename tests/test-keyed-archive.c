@@ -164,6 +164,31 @@ assert_invalid (const void *data,
   g_assert_true (g_str_has_prefix (error->message, "input.plist: "));
 }
 
+/* A string with a NUL inside: libplist 2.2 aborts on reading one back
+ * (found by tests/fuzz/fuzz-plist), so the file counts as damaged. Here a
+ * dictionary's UTF-16 key “é\0k”. */
+static void
+test_plist_nul_in_string (void)
+{
+  static const guint8 utf16_key[] = {
+    0x62, 0x70, 0x6c, 0x69, 0x73, 0x74, 0x30, 0x30, 0xd2, 0x01, 0x02, 0x03, 0x04, 0x51, 0x73, 0x63,
+    0x00, 0xe9, 0x00, 0x00, 0x00, 0x6b, 0x62, 0x00, 0xe9, 0x00, 0x00, 0x51, 0x76, 0x08, 0x0d, 0x0f,
+    0x16, 0x1b, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x1d
+  };
+  guint8 ascii_key[sizeof utf16_key];
+
+  assert_invalid (utf16_key, sizeof utf16_key, GODWIT_ERROR_INVALID_PLIST);
+
+  /* The same file with its one-letter ASCII string “s” made “\0”. */
+  memcpy (ascii_key, utf16_key, sizeof ascii_key);
+  g_assert_cmpint (ascii_key[0x0d], ==, 0x51);
+  g_assert_cmpint (ascii_key[0x0e], ==, 's');
+  ascii_key[0x0e] = 0;
+  assert_invalid (ascii_key, sizeof ascii_key, GODWIT_ERROR_INVALID_PLIST);
+}
+
 static void
 test_plist_garbage (void)
 {
@@ -1032,6 +1057,7 @@ main (int   argc,
   g_test_add_func ("/plist/binary-and-xml", test_plist_binary_and_xml);
   g_test_add_func ("/plist/json-special", test_plist_json_special);
   g_test_add_func ("/plist/garbage", test_plist_garbage);
+  g_test_add_func ("/plist/nul-in-string", test_plist_nul_in_string);
   g_test_add_func ("/plist/truncated-and-damaged", test_plist_truncated_and_damaged);
   g_test_add_func ("/plist/deep-nesting", test_plist_deep_nesting);
   g_test_add_func ("/plist/binary-references", test_plist_binary_references);

@@ -162,15 +162,28 @@ bplist_inspect_object (const Bplist *b,
       break;
 
     case 0x4: /* data */
-    case 0x5: /* ASCII string */
       if (!bplist_read_count (b, info, &pos, &count))
         return FALSE;
       payload = count;
       break;
 
-    case 0x6: /* UTF-16 string */
-      if (!bplist_read_count (b, info, &pos, &count) || count > G_MAXUINT64 / 2)
+    /* A string with a NUL inside is refused: libplist asserts (aborts)
+     * when it reads one back, its length being more than strlen(). */
+    case 0x5: /* ASCII string */
+      if (!bplist_read_count (b, info, &pos, &count) || count > b->offset_table - pos
+          || memchr (b->data + pos, 0, count) != NULL)
         return FALSE;
+      payload = count;
+      break;
+
+    case 0x6: /* UTF-16 string */
+      if (!bplist_read_count (b, info, &pos, &count) || count > (b->offset_table - pos) / 2)
+        return FALSE;
+      for (guint64 i = 0; i < count; i++)
+        {
+          if (b->data[pos + 2 * i] == 0 && b->data[pos + 2 * i + 1] == 0)
+            return FALSE;
+        }
       payload = count * 2;
       break;
 

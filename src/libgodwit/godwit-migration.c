@@ -962,13 +962,15 @@ godwit_migration_run (GodwitMigration  *self,
       return FALSE;
     }
 
+  /* Beside the store, so the final rename stays on one filesystem; a
+   * folder left by a run that was killed is cleared first, also when that
+   * run was killed after the swap, which left the store up to date. */
+  work_dir = g_strconcat (self->store_path, ".godwit-work", NULL);
+  remove_work_dir (work_dir);
+
   if (godwit_migration_is_up_to_date (self))
     return TRUE;
 
-  /* Beside the store, so the final rename stays on one filesystem; a
-   * folder left by a run that was killed is cleared first. */
-  work_dir = g_strconcat (self->store_path, ".godwit-work", NULL);
-  remove_work_dir (work_dir);
   if (g_mkdir (work_dir, 0700) != 0)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, "%s: %s", work_dir, g_strerror (errno));

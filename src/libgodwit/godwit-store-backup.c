@@ -1315,10 +1315,29 @@ restore_sidecar (const char   *sidecar_path,
   return TRUE;
 }
 
+/* lock_store() has SQLite create an empty -wal beside a store that had
+ * none. A run that does not replace the store removes it again while it
+ * still holds the lock, so that the store is left byte for byte as it was;
+ * a -wal with content is never removed. */
+static void
+remove_lock_wal (const char *store_path,
+                 gboolean    had_wal)
+{
+  g_autofree char *wal = g_strconcat (store_path, "-wal", NULL);
+
+  if (!had_wal && path_exists (wal) && file_size (wal) == 0 && g_unlink (wal) != 0)
+    g_debug ("Could not remove %s: %s", wal, g_strerror (errno));
+}
+
 /* @restored: (nullable): for a rollback, the backup put back, whose sync
  *   sidecar replaces the store's (see restore_sidecar()); the store's own
  *   sidecar is then kept in the new backup. %NULL leaves the sidecar
- *   alone. */
+ *   alone.
+ *
+ * Fails only while the store is still the original: once the replacement
+ * is renamed over it, a folder that cannot be synced is a warning, since
+ * the store is then the replacement whatever the disk keeps of the rename,
+ * and callers tell the user that a failed run left the original. */
 static gboolean
 replace_store (const char          *store_path,
                const char          *replacement,
@@ -1332,11 +1351,16 @@ replace_store (const char          *store_path,
   g_autoptr(sqlite3) db = NULL;
   g_autoptr(sqlite3) sidecar_db = NULL;
   g_autoptr(Manifest) manifest = NULL;
+  g_autoptr(GError) sync_error = NULL;
   g_autofree char *store_dir = g_path_get_dirname (store_path);
   g_autofree char *replacement_dir = g_path_get_dirname (replacement);
+  g_autofree char *store_wal = g_strconcat (store_path, "-wal", NULL);
   g_autofree char *sidecar_path = _godwit_sync_sidecar_dup_path (store_path);
+  g_autofree char *sidecar_wal = g_strconcat (sidecar_path, "-wal", NULL);
   g_autofree char *sidecar_work = NULL;
   gboolean had_sidecar = FALSE;
+  gboolean had_wal;
+  gboolean had_sidecar_wal = FALSE;
   struct stat store_st;
   int rc;
 
@@ -1345,6 +1369,7 @@ replace_store (const char          *store_path,
       g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
+  had_wal = path_exists (store_wal);
   db = lock_store (store_path, error);
   if (db == NULL)
     return FALSE;
@@ -1353,9 +1378,10 @@ replace_store (const char          *store_path,
   if (restored != NULL && path_exists (sidecar_path))
     {
       had_sidecar = TRUE;
+      had_sidecar_wal = path_exists (sidecar_wal);
       sidecar_db = lock_store (sidecar_path, error);
       if (sidecar_db == NULL)
-        return FALSE;
+        goto failed;
     }
 
   /* Holding the lock, no other Godwit run can be working on this store. */
@@ -1366,7 +1392,7 @@ replace_store (const char          *store_path,
     {
       sidecar_work = g_strconcat (sidecar_path, ".rollback" WORK_SUFFIX, NULL);
       if (!copy_from_backup (restored, restored->sidecar, sidecar_work, cancellable, error))
-        return FALSE;
+        goto failed;
     }
 
   manifest = write_backup (store_path, backup_dir, description, restored != NULL, cancellable, error);
@@ -1375,25 +1401,20 @@ replace_store (const char          *store_path,
       (sidecar_db != NULL && !make_self_contained (sidecar_db, sidecar_path, error)) ||
       !sync_path (replacement, FALSE, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      if (sidecar_work != NULL)
-        remove_work_path (sidecar_work);
-      return FALSE;
-    }
+    goto failed;
 
   /* The sidecar goes first: dying between the two renames leaves the
    * newer store with the older sidecar, whose next sync pushes the
    * difference as changes of its own and conflicts, never as deletions
    * of what the server holds. */
   if (restored != NULL && !restore_sidecar (sidecar_path, sidecar_work, had_sidecar, error))
-    {
-      if (sidecar_work != NULL)
-        remove_work_path (sidecar_work);
-      return FALSE;
-    }
+    goto failed;
 
   if (rename (replacement, store_path) != 0)
-    return set_errno_error (error, store_path, _("cannot replace"), errno);
+    {
+      set_errno_error (error, store_path, _("cannot replace"), errno);
+      goto failed;
+    }
 
   /* Kept open until now so that nobody could open the original between
    * the checkpoint and the rename and leave a -wal for the replacement. */
@@ -1407,14 +1428,24 @@ replace_store (const char          *store_path,
         g_debug ("%s: closing the replaced sidecar: %s", sidecar_path, sqlite3_errstr (rc));
     }
 
-  if (!sync_path (store_dir, TRUE, error) ||
-      (!g_str_equal (store_dir, replacement_dir) && !sync_path (replacement_dir, TRUE, error)))
-    return FALSE;
+  if (!sync_path (store_dir, TRUE, &sync_error) ||
+      (!g_str_equal (store_dir, replacement_dir) && !sync_path (replacement_dir, TRUE, &sync_error)))
+    g_warning ("%s: replaced, but the folder may not keep the change after a system crash: %s",
+               store_path, sync_error->message);
 
   if (backup_out != NULL)
     *backup_out = g_steal_pointer (&manifest->backup);
 
   return TRUE;
+
+failed:
+  if (sidecar_work != NULL)
+    remove_work_path (sidecar_work);
+  remove_lock_wal (store_path, had_wal);
+  if (sidecar_db != NULL)
+    remove_lock_wal (sidecar_path, had_sidecar_wal);
+
+  return FALSE;
 }
 
 gboolean

@@ -6,8 +6,9 @@
  */
 
 /* godwit-cli dump STORE [ENTITY]: the store's objects, decoded. Pages of
- * GODWIT_CLI_PAGE_SIZE objects are read by Z_PK (keyset paging), printed
- * and freed in turn, so memory stays flat for millions of objects.
+ * GODWIT_CLI_PAGE_SIZE objects (fewer when their values take more than
+ * GODWIT_CLI_PAGE_BYTES) are read by Z_PK (keyset paging), printed and
+ * freed in turn, so memory stays flat for millions of objects.
  */
 
 #define G_LOG_DOMAIN "godwit-cli"
@@ -30,40 +31,56 @@ typedef struct
 } Dump;
 
 /* One line of JSON Lines, its values written as the text output writes
- * them. */
+ * them, as it is made: a value of hundreds of megabytes is not held
+ * twice. */
 static void
 print_object_json (GodwitObject *object)
 {
   g_autoptr(JsonNode) node = godwit_object_to_json (object);
-  g_autofree char *text = godwit_value_dup_text (node, 0);
 
-  fprintf (stdout, "%s\n", text);
+  godwit_value_write (node, stdout);
+  fputc ('\n', stdout);
 }
 
+/* One row per value, as a table of two columns would print them; the
+ * value, last, is written as it is made. */
 static void
-add_value_rows (GodwitCliTable *table,
-                JsonObject     *values)
+print_value_rows (JsonObject *values,
+                  gsize       name_width)
 {
   g_autoptr(GList) members = json_object_get_members (values);
 
   for (GList *l = members; l != NULL; l = l->next)
     {
-      g_autofree char *text = godwit_value_dup_text (json_object_get_member (values, l->data), 0);
+      const char *name = l->data;
 
-      _godwit_cli_table_add_row (table, l->data, text);
+      fprintf (stdout, "  %s%*s  ", name, (int) (name_width - g_utf8_strlen (name, -1)), "");
+      godwit_value_write (json_object_get_member (values, name), stdout);
+      fputc ('\n', stdout);
     }
+}
+
+static gsize
+max_name_width (JsonObject *values,
+                gsize       width)
+{
+  g_autoptr(GList) members = json_object_get_members (values);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    width = MAX (width, (gsize) g_utf8_strlen (l->data, -1));
+
+  return width;
 }
 
 static void
 print_object_text (GodwitObject *object)
 {
-  g_autoptr(GodwitCliTable) table = _godwit_cli_table_new (2);
+  gsize width = max_name_width (object->relationships, max_name_width (object->attributes, 0));
 
   /* The URI names the entity and the primary key already. */
   fprintf (stdout, "%s\n", object->uri);
-  add_value_rows (table, object->attributes);
-  add_value_rows (table, object->relationships);
-  _godwit_cli_table_print (table, 2);
+  print_value_rows (object->attributes, width);
+  print_value_rows (object->relationships, width);
   fputc ('\n', stdout);
 }
 
@@ -87,10 +104,14 @@ dump_entity (Dump        *dump,
       if (page_size == 0)
         return TRUE;
 
-      page = godwit_store_fetch_objects (dump->store, entity_name, include_subentities, after_pk, page_size,
-                                         NULL, error);
+      page = godwit_store_fetch_objects_sized (dump->store, entity_name, include_subentities, after_pk,
+                                               page_size, GODWIT_CLI_PAGE_BYTES, NULL, error);
       if (page == NULL)
         return FALSE;
+      /* A page of large values ends early: only an empty one is the
+       * end. */
+      if (page->len == 0)
+        return TRUE;
 
       for (guint i = 0; i < page->len; i++)
         {
@@ -102,9 +123,6 @@ dump_entity (Dump        *dump,
             print_object_text (object);
           printed++;
         }
-
-      if (page->len < page_size)
-        return TRUE;
 
       last = g_ptr_array_index (page, page->len - 1);
       after_pk = last->pk;

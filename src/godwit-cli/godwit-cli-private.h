@@ -31,6 +31,10 @@ typedef enum
  * freed before the next one is read, so memory does not grow with the
  * store. */
 #define GODWIT_CLI_PAGE_SIZE 1000
+/* A page of objects ends early once its values take this much memory
+ * (godwit_store_fetch_objects_sized()): a thousand large values would
+ * take gigabytes. */
+#define GODWIT_CLI_PAGE_BYTES (16 * 1024 * 1024)
 
 typedef struct _GodwitCliCommand GodwitCliCommand;
 

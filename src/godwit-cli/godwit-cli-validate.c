@@ -787,8 +787,9 @@ find_object (Check       *check,
   where = json_object_get_object_member (expectation, "where");
   for (;;)
     {
-      g_autoptr(GPtrArray) page = godwit_store_fetch_objects (check->store, entity_name, TRUE, after_pk,
-                                                              GODWIT_CLI_PAGE_SIZE, NULL, &error);
+      g_autoptr(GPtrArray) page = godwit_store_fetch_objects_sized (check->store, entity_name, TRUE, after_pk,
+                                                                    GODWIT_CLI_PAGE_SIZE, GODWIT_CLI_PAGE_BYTES,
+                                                                    NULL, &error);
 
       if (page == NULL)
         {
@@ -813,7 +814,9 @@ find_object (Check       *check,
           found = g_steal_pointer (&page->pdata[i]);
         }
 
-      if (page->len < GODWIT_CLI_PAGE_SIZE)
+      /* A page of large values ends early: only an empty one is the
+       * end. */
+      if (page->len == 0)
         break;
     }
 

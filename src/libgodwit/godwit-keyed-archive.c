@@ -36,6 +36,7 @@ struct _GodwitKeyedArchive
   /* The items of "$objects": libplist 2.2 walks a parsed array from its
    * start to find an item, too slow for a reference lookup. */
   GPtrArray *objects;
+  guint      max_nodes;  /* what unpacking may make */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitKeyedArchive, godwit_keyed_archive, G_TYPE_OBJECT)
@@ -68,6 +69,7 @@ godwit_keyed_archive_class_init (GodwitKeyedArchiveClass *klass)
 static void
 godwit_keyed_archive_init (GodwitKeyedArchive *self)
 {
+  self->max_nodes = GODWIT_KEYED_ARCHIVE_MAX_NODES;
 }
 
 /* Text of a string node; an 8-bit string of a binary plist that is not
@@ -979,12 +981,12 @@ unpack_node (Unpacker  *u,
   plist_t object = NULL;
   plist_t result;
 
-  if (++u->nodes > GODWIT_KEYED_ARCHIVE_MAX_NODES)
+  if (++u->nodes > self->max_nodes)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
                    _("%s: the archive unpacks to more than %d values "
                      "(objects shared by reference too many times)"),
-                   self->origin, GODWIT_KEYED_ARCHIVE_MAX_NODES);
+                   self->origin, (int) self->max_nodes);
       return NULL;
     }
 
@@ -1068,8 +1070,8 @@ unpack_node (Unpacker  *u,
  * strings in upper case, URL strings, {"$null": true} for NSNull, and for
  * any other class a dictionary of "$class" and every member. Refuses
  * reference cycles, nesting deeper than GODWIT_KEYED_ARCHIVE_MAX_DEPTH and
- * more than GODWIT_KEYED_ARCHIVE_MAX_NODES values in all (shared objects
- * are copied at every place they are referenced).
+ * more values in all than godwit_keyed_archive_set_max_nodes() allows
+ * (shared objects are copied at every place they are referenced).
  *
  * Returns: (transfer full): the plain value, or %NULL with @error set
  */
@@ -1085,6 +1087,24 @@ godwit_keyed_archive_unpack_object (GodwitKeyedArchive  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return unpack_node (&u, object, 0, error);
+}
+
+/**
+ * godwit_keyed_archive_set_max_nodes:
+ * @max_nodes: at most GODWIT_KEYED_ARCHIVE_MAX_NODES
+ *
+ * How many values unpacking may make, GODWIT_KEYED_ARCHIVE_MAX_NODES by
+ * default: less where many archives are unpacked for display, each of
+ * them then bounded to what a person looks at.
+ */
+void
+godwit_keyed_archive_set_max_nodes (GodwitKeyedArchive *self,
+                                    guint               max_nodes)
+{
+  g_return_if_fail (GODWIT_IS_KEYED_ARCHIVE (self));
+  g_return_if_fail (max_nodes <= GODWIT_KEYED_ARCHIVE_MAX_NODES);
+
+  self->max_nodes = max_nodes;
 }
 
 /**

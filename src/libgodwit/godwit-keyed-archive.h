@@ -69,6 +69,8 @@ gboolean            godwit_keyed_archive_get_dictionary    (GodwitKeyedArchive  
                                                             GPtrArray                  **keys,
                                                             GPtrArray                  **values,
                                                             GError                     **error);
+void                godwit_keyed_archive_set_max_nodes     (GodwitKeyedArchive          *self,
+                                                            guint                        max_nodes);
 plist_t             godwit_keyed_archive_unpack            (GodwitKeyedArchive          *self,
                                                             GError                     **error);
 plist_t             godwit_keyed_archive_unpack_object     (GodwitKeyedArchive          *self,

@@ -56,6 +56,7 @@ typedef struct
   guint64 next;
   guint32 values;
   guint16 height;
+  guint64 bytes;         /* of strings and data, once expanded */
 } BplistFrame;
 
 enum
@@ -113,12 +114,14 @@ bplist_read_count (const Bplist *b,
 }
 
 /* Checks that object @index lies inside the object area; for arrays, sets
- * and dictionaries, returns where its references are and how many. */
+ * and dictionaries, returns where its references are and how many; for
+ * strings and data, the bytes libplist copies them into. */
 static gboolean
 bplist_inspect_object (const Bplist *b,
                        guint64       index,
                        guint64      *refs,
-                       guint64      *n_refs)
+                       guint64      *n_refs,
+                       guint64      *bytes)
 {
   guint64 offset = read_big_endian (b->data + b->offset_table + index * b->offset_size,
                                     b->offset_size);
@@ -130,6 +133,7 @@ bplist_inspect_object (const Bplist *b,
 
   *refs = 0;
   *n_refs = 0;
+  *bytes = 0;
 
   if (offset < BPLIST_HEADER_LENGTH || offset >= b->offset_table)
     return FALSE;
@@ -165,6 +169,7 @@ bplist_inspect_object (const Bplist *b,
       if (!bplist_read_count (b, info, &pos, &count))
         return FALSE;
       payload = count;
+      *bytes = count;
       break;
 
     /* A string with a NUL inside is refused: libplist asserts (aborts)
@@ -174,6 +179,7 @@ bplist_inspect_object (const Bplist *b,
           || memchr (b->data + pos, 0, count) != NULL)
         return FALSE;
       payload = count;
+      *bytes = count;
       break;
 
     case 0x6: /* UTF-16 string */
@@ -185,6 +191,8 @@ bplist_inspect_object (const Bplist *b,
             return FALSE;
         }
       payload = count * 2;
+      /* Converted to UTF-8: up to 3 bytes a code unit. */
+      *bytes = count * 3;
       break;
 
     case 0x8: /* UID */
@@ -217,6 +225,18 @@ bplist_inspect_object (const Bplist *b,
   return payload <= b->offset_table - pos;
 }
 
+/* Adds what a child expands to into its container's frame. */
+static void
+frame_add (BplistFrame *frame,
+           guint32      values,
+           guint64      bytes,
+           guint16      height)
+{
+  frame->values = (guint32) MIN ((guint64) frame->values + values, (guint64) GODWIT_PLIST_MAX_VALUES + 1);
+  frame->bytes = MIN (frame->bytes + bytes, (guint64) GODWIT_PLIST_MAX_SIZE + 1);
+  frame->height = MAX (frame->height, height + 1);
+}
+
 static gboolean
 bplist_check (const guint8  *data,
               gsize          length,
@@ -227,6 +247,7 @@ bplist_check (const guint8  *data,
   g_autofree guint8 *state = NULL;
   g_autofree guint16 *heights = NULL;
   g_autofree guint32 *values = NULL;
+  g_autofree guint64 *sizes = NULL;
   BplistFrame stack[GODWIT_PLIST_MAX_DEPTH];
   guint depth = 0;
   guint64 root;
@@ -261,18 +282,19 @@ bplist_check (const guint8  *data,
   state = g_new0 (guint8, b.n_objects);
   heights = g_new0 (guint16, b.n_objects);
   values = g_new0 (guint32, b.n_objects);
+  sizes = g_new0 (guint64, b.n_objects);
 
   /* Depth-first from the root, without recursion: only containers get a
    * frame, so the stack height is the nesting depth. */
   {
-    guint64 refs, n_refs;
+    guint64 refs, n_refs, bytes;
 
-    if (!bplist_inspect_object (&b, root, &refs, &n_refs))
+    if (!bplist_inspect_object (&b, root, &refs, &n_refs, &bytes))
       goto damaged;
     if (refs == 0)
       return TRUE;
 
-    stack[0] = (BplistFrame) { root, refs, n_refs, 0, 1, 1 };
+    stack[0] = (BplistFrame) { root, refs, n_refs, 0, 1, 1, 0 };
     state[root] = BPLIST_ACTIVE;
     depth = 1;
   }
@@ -281,7 +303,7 @@ bplist_check (const guint8  *data,
     {
       BplistFrame *frame = &stack[depth - 1];
       guint64 child;
-      guint64 refs, n_refs;
+      guint64 refs, n_refs, bytes;
 
       if (frame->next == frame->n_refs)
         {
@@ -290,16 +312,11 @@ bplist_check (const guint8  *data,
           state[done.index] = BPLIST_DONE;
           heights[done.index] = done.height;
           values[done.index] = done.values;
+          sizes[done.index] = done.bytes;
           depth--;
 
           if (depth > 0)
-            {
-              BplistFrame *parent = &stack[depth - 1];
-
-              parent->values = (guint32) MIN ((guint64) parent->values + done.values,
-                                              (guint64) GODWIT_PLIST_MAX_VALUES + 1);
-              parent->height = MAX (parent->height, done.height + 1);
-            }
+            frame_add (&stack[depth - 1], done.values, done.bytes, done.height);
           continue;
         }
 
@@ -321,22 +338,20 @@ bplist_check (const guint8  *data,
         case BPLIST_DONE:
           if (depth + heights[child] > GODWIT_PLIST_MAX_DEPTH)
             goto too_deep;
-          frame->values = (guint32) MIN ((guint64) frame->values + values[child],
-                                         (guint64) GODWIT_PLIST_MAX_VALUES + 1);
-          frame->height = MAX (frame->height, heights[child] + 1);
+          frame_add (frame, values[child], sizes[child], heights[child]);
           break;
 
         case BPLIST_NEW:
         default:
-          if (!bplist_inspect_object (&b, child, &refs, &n_refs))
+          if (!bplist_inspect_object (&b, child, &refs, &n_refs, &bytes))
             goto damaged;
 
           if (refs == 0)
             {
               state[child] = BPLIST_DONE;
               values[child] = 1;
-              frame->values = (guint32) MIN ((guint64) frame->values + 1,
-                                             (guint64) GODWIT_PLIST_MAX_VALUES + 1);
+              sizes[child] = bytes;
+              frame_add (frame, 1, bytes, 0);
               break;
             }
 
@@ -344,16 +359,26 @@ bplist_check (const guint8  *data,
             goto too_deep;
 
           state[child] = BPLIST_ACTIVE;
-          stack[depth++] = (BplistFrame) { child, refs, n_refs, 0, 1, 1 };
+          stack[depth++] = (BplistFrame) { child, refs, n_refs, 0, 1, 1, 0 };
           break;
         }
 
+      /* Checked as they grow: a file of a few kilobytes can describe
+       * billions of copies. */
       if (frame->values > GODWIT_PLIST_MAX_VALUES)
         {
           g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
                        _("%s: the binary property list expands to more than %d values "
                          "(objects shared by reference too many times)"),
                        describe_origin (origin), GODWIT_PLIST_MAX_VALUES);
+          return FALSE;
+        }
+      if (frame->bytes > GODWIT_PLIST_MAX_SIZE)
+        {
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                       _("%s: the binary property list expands to more than %d MiB of strings and data "
+                         "(objects shared by reference too many times)"),
+                       describe_origin (origin), GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
           return FALSE;
         }
     }
@@ -402,7 +427,8 @@ xml_tag_is (const guint8 *p,
 
 /* XML plists: only <array> and <dict> nest, so counting their open tags is
  * enough to refuse what would be too deep for the code that walks the
- * parsed tree. */
+ * parsed tree. Every other element but <plist> is a value (or a key) that
+ * libplist makes a node of: they are counted too. */
 static gboolean
 xml_check_depth (const guint8  *data,
                  gsize          length,
@@ -412,6 +438,7 @@ xml_check_depth (const guint8  *data,
   const guint8 *end = data + length;
   const guint8 *p = data;
   guint depth = 0;
+  guint64 n_values = 0;
 
   while (p < end)
     {
@@ -439,6 +466,14 @@ xml_check_depth (const guint8  *data,
         }
       else
         {
+          if (!xml_tag_is (tag, end, "plist") && ++n_values > GODWIT_PLIST_MAX_VALUES)
+            {
+              g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                           _("%s: the XML property list has more than %d values"),
+                           describe_origin (origin), GODWIT_PLIST_MAX_VALUES);
+              return FALSE;
+            }
+
           p = skip_past (tag, end, ">");
           close = p - 1;
           if ((xml_tag_is (tag, end, "array") || xml_tag_is (tag, end, "dict"))
@@ -463,7 +498,9 @@ xml_check_depth (const guint8  *data,
  *
  * Parses a binary (bplist00) or XML property list with libplist, after
  * checks that keep hostile input within GODWIT_PLIST_MAX_SIZE,
- * GODWIT_PLIST_MAX_DEPTH levels and GODWIT_PLIST_MAX_VALUES values.
+ * GODWIT_PLIST_MAX_DEPTH levels and GODWIT_PLIST_MAX_VALUES values, and a
+ * binary one's strings and data, expanded where they are shared, within
+ * GODWIT_PLIST_MAX_SIZE.
  *
  * Returns: (transfer full): the root node, or %NULL with @error set.
  */

@@ -16,9 +16,11 @@ G_BEGIN_DECLS
 /* Safety limits for property lists read from untrusted files. */
 #define GODWIT_PLIST_MAX_SIZE   (256 * 1024 * 1024)
 #define GODWIT_PLIST_MAX_DEPTH  256
-/* Values a binary plist may expand to: an object shared by reference is
- * copied by libplist at every place it is referenced. */
-#define GODWIT_PLIST_MAX_VALUES (16 * 1024 * 1024)
+/* Values a plist may hold, a binary one once expanded: an object shared
+ * by reference is copied by libplist at every place it is referenced.
+ * libplist takes about 130 bytes a value, so this keeps a parsed plist
+ * under 300 MiB; real model caches hold about 800 values an entity. */
+#define GODWIT_PLIST_MAX_VALUES (2 * 1024 * 1024)
 
 static inline void
 godwit_plist_free (plist_t p)

@@ -44,6 +44,9 @@
 
 /* Objects shown of each changed entity, on each side. */
 #define N_SAMPLES 3
+/* Samples are for reading: a longer string value is cut, so that a step
+ * over values of many megabytes does not keep each one again. */
+#define SAMPLE_MAX_CHARS 1000
 
 struct _GodwitStageReport
 {
@@ -267,6 +270,33 @@ open_store (const char    *path,
 }
 
 /* The first objects of exactly @entity_name, by Z_PK. */
+static void
+cut_long_strings (JsonObject *attributes)
+{
+  g_autoptr(GList) names = json_object_get_members (attributes);
+
+  for (const GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (attributes, l->data);
+      g_autofree char *name = NULL;
+      g_autofree char *cut = NULL;
+      const char *text;
+      const char *end;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        continue;
+      text = end = json_node_get_string (node);
+      for (guint n = 0; *end != '\0' && n < SAMPLE_MAX_CHARS; n++)
+        end = g_utf8_next_char (end);
+      if (*end == '\0')
+        continue;
+
+      name = g_strdup (l->data);
+      cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
+      json_object_set_string_member (attributes, name, cut);
+    }
+}
+
 static GPtrArray *
 dup_samples (GodwitStore   *store,
              const char    *entity_name,
@@ -285,7 +315,12 @@ dup_samples (GodwitStore   *store,
     return NULL;
 
   for (guint i = 0; i < objects->len; i++)
-    g_ptr_array_add (nodes, godwit_object_to_json (g_ptr_array_index (objects, i)));
+    {
+      GodwitObject *object = g_ptr_array_index (objects, i);
+
+      cut_long_strings (object->attributes);
+      g_ptr_array_add (nodes, godwit_object_to_json (object));
+    }
 
   return g_steal_pointer (&nodes);
 }

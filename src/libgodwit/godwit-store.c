@@ -33,6 +33,10 @@
 
 #define SQLITE_HEADER "SQLite format 3"
 
+/* Z_PRIMARYKEY rows: a Core Data model has tens or hundreds of entities,
+ * and each row read takes a few hundred bytes. */
+#define MAX_PRIMARY_KEY_ROWS 100000
+
 /* How a relationship is read for one entity, found once from the layout. */
 typedef enum
 {
@@ -93,6 +97,7 @@ struct _GodwitStore
   GHashTable        *rows_by_number;   /* (element-type uint GodwitPrimaryKeyRow) unowned */
   char              *journal_mode;
   GBytes            *model_cache;
+  gint64             model_cache_size; /* of a cache too large to read, else 0 */
   gboolean           has_history;
   GHashTable        *table_names;      /* (element-type utf8 utf8): upper-case → real name */
 
@@ -403,7 +408,10 @@ load_metadata (GodwitStore  *self,
   plist_t hashes;
   int rc;
 
-  statement = prepare (self, "SELECT Z_UUID, Z_PLIST FROM Z_METADATA ORDER BY Z_VERSION LIMIT 1", error);
+  /* A plist too large to parse is not read at all: length() does not
+   * load it. */
+  statement = prepare (self, "SELECT Z_UUID, CASE WHEN length(Z_PLIST) <= " G_STRINGIFY (GODWIT_PLIST_MAX_SIZE)
+                       " THEN Z_PLIST END, length(Z_PLIST) FROM Z_METADATA ORDER BY Z_VERSION LIMIT 1", error);
   if (statement == NULL)
     return FALSE;
 
@@ -421,6 +429,13 @@ load_metadata (GodwitStore  *self,
     self->uuid = g_utf8_make_valid ((const char *) sqlite3_column_text (statement, 0), -1);
 
   origin = g_strdup_printf ("%s: Z_METADATA.Z_PLIST", self->path);
+
+  if (sqlite3_column_int64 (statement, 2) > GODWIT_PLIST_MAX_SIZE)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                   _("%s: the property list is larger than %d MiB"), origin, GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
+      return FALSE;
+    }
 
   if (sqlite3_column_type (statement, 1) == SQLITE_NULL || sqlite3_column_bytes (statement, 1) == 0)
     {
@@ -478,6 +493,14 @@ load_primary_keys (GodwitStore  *self,
       if (sqlite3_column_type (statement, 1) != SQLITE_TEXT)
         continue;
 
+      if (self->primary_keys->len == MAX_PRIMARY_KEY_ROWS)
+        {
+          sqlite3_reset (statement);
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                       _("%s: Z_PRIMARYKEY has more than %d entities"), self->path, MAX_PRIMARY_KEY_ROWS);
+          return FALSE;
+        }
+
       row = g_new0 (GodwitPrimaryKeyRow, 1);
       row->entity_number = (guint) sqlite3_column_int64 (statement, 0);
       row->name = g_utf8_make_valid ((const char *) sqlite3_column_text (statement, 1), -1);
@@ -504,12 +527,18 @@ load_model_cache (GodwitStore  *self,
   if (lookup_table (self, "Z_MODELCACHE") == NULL)
     return TRUE;
 
-  statement = prepare (self, "SELECT Z_CONTENT FROM Z_MODELCACHE LIMIT 1", error);
+  /* A cache too large to inflate is not read at all: length() does not
+   * load it. */
+  statement = prepare (self, "SELECT CASE WHEN length(Z_CONTENT) <= " G_STRINGIFY (GODWIT_PLIST_MAX_SIZE)
+                       " THEN Z_CONTENT END, typeof(Z_CONTENT) = 'blob', length(Z_CONTENT) FROM Z_MODELCACHE LIMIT 1",
+                       error);
   if (statement == NULL)
     return FALSE;
 
   rc = sqlite3_step (statement);
-  if (rc == SQLITE_ROW && sqlite3_column_type (statement, 0) == SQLITE_BLOB)
+  if (rc == SQLITE_ROW && sqlite3_column_int (statement, 1) && sqlite3_column_type (statement, 0) == SQLITE_NULL)
+    self->model_cache_size = sqlite3_column_int64 (statement, 2);
+  else if (rc == SQLITE_ROW && sqlite3_column_type (statement, 0) == SQLITE_BLOB)
     self->model_cache = g_bytes_new (sqlite3_column_blob (statement, 0),
                                      sqlite3_column_bytes (statement, 0));
   else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -860,7 +889,7 @@ godwit_store_has_model_cache (GodwitStore *self)
 {
   g_return_val_if_fail (GODWIT_IS_STORE (self), FALSE);
 
-  return self->model_cache != NULL;
+  return self->model_cache != NULL || self->model_cache_size > 0;
 }
 
 gboolean
@@ -887,14 +916,21 @@ godwit_store_load_cached_model (GodwitStore  *self,
 
   g_return_val_if_fail (GODWIT_IS_STORE (self), NULL);
 
+  origin = g_strdup_printf ("%s: Z_MODELCACHE", self->path);
+
+  if (self->model_cache_size > 0)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_LIMIT_EXCEEDED,
+                   _("%s: the model cache is larger than %d MiB"), origin, GODWIT_PLIST_MAX_SIZE / (1024 * 1024));
+      return NULL;
+    }
+
   if (self->model_cache == NULL)
     {
       g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_NO_MODEL,
                    _("%s: the store has no cached model (no Z_MODELCACHE)"), self->path);
       return NULL;
     }
-
-  origin = g_strdup_printf ("%s: Z_MODELCACHE", self->path);
 
   return _godwit_model_new_from_model_cache (g_bytes_get_data (self->model_cache, NULL),
                                              g_bytes_get_size (self->model_cache),
@@ -1728,18 +1764,31 @@ compare_pks (gconstpointer a,
   return pk_a < pk_b ? -1 : pk_a > pk_b;
 }
 
+/* What one related object's URI takes in a to-many array, about: the
+ * node, its value and the text. */
+#define TO_MANY_URI_BYTES 200
+
 /* Fills the to-many relationships of a page of objects: one query per
  * relationship for each run of close Z_PKs, not one per object. A page in
  * Z_PK order is a single run; a page sorted on an attribute may be many,
- * each read through the index on the foreign key. */
+ * each read through the index on the foreign key.
+ *
+ * With @max_size, the page is in Z_PK order and its objects' attributes
+ * take @sizes: the page is cut before the first object (but the first)
+ * whose related objects would take it past @max_size, as their rows
+ * arrive (in owner order), before the URIs of the objects after it are
+ * made. */
 static gboolean
 fill_to_many (GodwitStore  *self,
               GPtrArray    *objects,
+              GArray       *sizes,
+              gsize         max_size,
               GError      **error)
 {
-  g_autoptr(GHashTable) by_pk = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) positions = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GHashTable) links = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) pks = g_array_sized_new (FALSE, FALSE, sizeof (gint64), objects->len);
+  g_autofree gsize *before = NULL;
   GHashTableIter iter;
   gpointer value;
 
@@ -1751,7 +1800,7 @@ fill_to_many (GodwitStore  *self,
       GodwitObject *object = g_ptr_array_index (objects, i);
       EntityPlan *plan = g_hash_table_lookup (self->entity_plans, object->entity);
 
-      g_hash_table_insert (by_pk, &object->pk, object);
+      g_hash_table_insert (positions, &object->pk, GUINT_TO_POINTER (i + 1));
       g_array_append_val (pks, object->pk);
 
       /* An inherited relationship has the same query in every sub-entity. */
@@ -1766,11 +1815,22 @@ fill_to_many (GodwitStore  *self,
 
   g_array_sort (pks, compare_pks);
 
+  /* What the objects up to each one take, before the relationship being
+   * read. */
+  if (max_size > 0)
+    {
+      before = g_new (gsize, objects->len);
+      for (guint i = 0; i < objects->len; i++)
+        before[i] = (i > 0 ? before[i - 1] : 0) + g_array_index (sizes, gsize, i);
+    }
+
   g_hash_table_iter_init (&iter, links);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Link *link = value;
       sqlite3_stmt *statement = prepare (self, link->sql, error);
+      g_autofree gsize *counts = max_size > 0 ? g_new0 (gsize, objects->len) : NULL;
+      gsize added = 0;
       guint start = 0;
 
       if (statement == NULL)
@@ -1794,11 +1854,30 @@ fill_to_many (GodwitStore  *self,
           while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
             {
               gint64 owner = sqlite3_column_int64 (statement, 0);
-              GodwitObject *object = g_hash_table_lookup (by_pk, &owner);
+              guint position = GPOINTER_TO_UINT (g_hash_table_lookup (positions, &owner));
+              GodwitObject *object;
               JsonArray *array;
 
-              if (object == NULL || !json_object_has_member (object->relationships, link->property->name))
+              if (position == 0 || position > objects->len)
                 continue;
+              object = g_ptr_array_index (objects, position - 1);
+              if (!json_object_has_member (object->relationships, link->property->name))
+                continue;
+
+              if (max_size > 0)
+                {
+                  /* The page is cut before this owner: its relationships
+                   * and those of the objects after it are not read. */
+                  if (position > 1 && before[position - 1] + (added + 1) * TO_MANY_URI_BYTES > max_size)
+                    {
+                      g_ptr_array_set_size (objects, position - 1);
+                      g_array_set_size (pks, position - 1);
+                      rc = SQLITE_DONE;
+                      break;
+                    }
+                  added++;
+                  counts[position - 1]++;
+                }
 
               array = json_object_get_array_member (object->relationships, link->property->name);
               if (array != NULL)
@@ -1812,6 +1891,14 @@ fill_to_many (GodwitStore  *self,
             return set_sqlite_error (self, rc, _("reading a to-many relationship"), error);
 
           start = end + 1;
+        }
+
+      /* The URIs read now count for the relationships read next. */
+      added = 0;
+      for (guint i = 0; max_size > 0 && i < objects->len; i++)
+        {
+          added += counts[i];
+          before[i] += added * TO_MANY_URI_BYTES;
         }
     }
 
@@ -2021,15 +2108,20 @@ plan_objects_select (GodwitStore              *self,
   return table_plan;
 }
 
-/* Decodes every row of @statement, bound and ready to step, into
- * @objects; the statement is reset. Called with the mutex held. */
+/* Decodes the rows of @statement, bound and ready to step, into
+ * @objects, until their decoded attributes take more than @max_size bytes
+ * (0: every row), what each object's take going into @sizes; the
+ * statement is reset. Called with the mutex held. */
 static gboolean
 read_objects (GodwitStore   *self,
               sqlite3_stmt  *statement,
               TablePlan     *table_plan,
+              gsize          max_size,
               GPtrArray     *objects,
+              GArray        *sizes,
               GError       **error)
 {
+  gsize size = 0;
   int rc;
 
   /* The row statement stays live while relationship statements run:
@@ -2037,6 +2129,8 @@ read_objects (GodwitStore   *self,
   while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
       GodwitObject *object = decode_object (self, statement, table_plan, error);
+      g_autoptr(GList) values = NULL;
+      gsize object_size;
 
       if (object == NULL)
         {
@@ -2045,6 +2139,20 @@ read_objects (GodwitStore   *self,
         }
 
       g_ptr_array_add (objects, object);
+
+      if (max_size == 0)
+        continue;
+      values = json_object_get_values (object->attributes);
+      object_size = 0;
+      for (GList *l = values; l != NULL; l = l->next)
+        object_size += _godwit_value_estimate_size (l->data);
+      g_array_append_val (sizes, object_size);
+      size += object_size;
+      if (size > max_size)
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
     }
 
   sqlite3_reset (statement);
@@ -2077,8 +2185,41 @@ godwit_store_fetch_objects (GodwitStore   *self,
                             GCancellable  *cancellable,
                             GError       **error)
 {
+  return godwit_store_fetch_objects_sized (self, entity_name, include_subentities, after_pk, limit, 0,
+                                           cancellable, error);
+}
+
+/**
+ * godwit_store_fetch_objects_sized:
+ * @max_size: bytes the page's decoded attribute values may take, about;
+ *   0 for no bound
+ *
+ * godwit_store_fetch_objects(), but the page ends after the object whose
+ * values take it past @max_size: with large values (long strings,
+ * transformable values that unpack to big trees) a page holds a few
+ * objects, not @limit of them, and memory stays bounded however many
+ * objects have such values. Related objects count too: the page ends
+ * before an object whose to-many relationships would take it past
+ * @max_size (unless it is the first). A page may then be shorter than
+ * @limit before the last objects: only an empty page says that there are
+ * no more.
+ *
+ * Returns: (transfer full) (element-type GodwitObject): at least one
+ *   object when there are any, or %NULL with @error set.
+ */
+GPtrArray *
+godwit_store_fetch_objects_sized (GodwitStore   *self,
+                                  const char    *entity_name,
+                                  gboolean       include_subentities,
+                                  gint64         after_pk,
+                                  guint          limit,
+                                  gsize          max_size,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
   const GodwitStoreEntity *entity;
   g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) godwit_object_free);
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr(GString) sql = g_string_new (NULL);
   g_autofree char *condition = NULL;
   TablePlan *table_plan;
@@ -2109,8 +2250,8 @@ godwit_store_fetch_objects (GodwitStore   *self,
   sqlite3_bind_int64 (statement, 1, after_pk);
   sqlite3_bind_int64 (statement, 2, limit);
 
-  ok = read_objects (self, statement, table_plan, objects, error) &&
-       fill_to_many (self, objects, error);
+  ok = read_objects (self, statement, table_plan, max_size, objects, sizes, error) &&
+       fill_to_many (self, objects, sizes, max_size, error);
 
 out:
   self->cancellable = NULL;
@@ -2417,7 +2558,7 @@ _godwit_store_fetch_objects_with_pks (GodwitStore              *self,
   g_string_append_c (json, ']');
   sqlite3_bind_text (statement, 1, json->str, (int) json->len, SQLITE_STATIC);
 
-  if (!read_objects (self, statement, table_plan, read, error))
+  if (!read_objects (self, statement, table_plan, 0, read, NULL, error))
     return NULL;
 
   for (guint i = 0; i < read->len; i++)
@@ -2441,7 +2582,7 @@ _godwit_store_fetch_objects_with_pks (GodwitStore              *self,
         }
     }
 
-  if (!fill_to_many (self, objects, error))
+  if (!fill_to_many (self, objects, NULL, 0, error))
     return NULL;
 
   return g_steal_pointer (&objects);

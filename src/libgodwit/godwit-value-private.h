@@ -23,5 +23,6 @@ JsonNode *_godwit_value_to_json_for_declared_type (const char          *declared
 JsonNode *_godwit_value_binary_summary            (const guint8        *data,
                                                    gsize                size);
 char     *_godwit_value_format_uuid               (const guint8        *bytes);
+gsize     _godwit_value_estimate_size             (JsonNode            *value);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "godwit-keyed-archive.h"
@@ -25,6 +26,9 @@
 #define PREVIEW_BYTES 32
 /* Transformable values larger than this are summarised, not unpacked. */
 #define MAX_UNPACKED_ARCHIVE (4 * 1024 * 1024)
+/* Nor are those that unpack to more values than this: a page of objects
+ * may have many of them, and more is more than anyone reads. */
+#define MAX_UNPACKED_VALUES 100000
 
 /* Lower-case hex, as version hashes and binary previews are shown. */
 char *
@@ -71,12 +75,63 @@ godwit_object_to_json (const GodwitObject *object)
   return json_node_init_object (json_node_alloc (), json);
 }
 
+/* Where compact JSON goes: @text, and with @stream set, out to the stream
+ * whenever @text holds FLUSH_BYTES, so that a value of any size is written
+ * without being held a second time. */
+typedef struct
+{
+  GString *text;
+  FILE    *stream;     /* (nullable) */
+  gsize    limit;      /* stop adding once @text is longer; 0: no limit */
+} JsonWriter;
+
+#define FLUSH_BYTES (64 * 1024)
+
+static void
+writer_flush (JsonWriter *writer)
+{
+  fwrite (writer->text->str, 1, writer->text->len, writer->stream);
+  g_string_truncate (writer->text, 0);
+}
+
+static void
+writer_append_len (JsonWriter *writer,
+                   const char *data,
+                   gsize       length)
+{
+  if (writer->stream != NULL && writer->text->len + length > FLUSH_BYTES)
+    {
+      writer_flush (writer);
+      /* A long run of text goes out as it is. */
+      if (length > FLUSH_BYTES)
+        {
+          fwrite (data, 1, length, writer->stream);
+          return;
+        }
+    }
+
+  g_string_append_len (writer->text, data, length);
+}
+
+static void
+writer_append (JsonWriter *writer,
+               const char *text)
+{
+  writer_append_len (writer, text, strlen (text));
+}
+
+static gboolean
+writer_is_full (JsonWriter *writer)
+{
+  return writer->limit > 0 && writer->text->len > writer->limit;
+}
+
 /* The shortest of %.15g, %.16g and %.17g that reads back as @value: 2.1,
  * not the 2.1000000000000001 json-glib writes. A whole number keeps a
  * point, as json-glib writes it, so that it still reads as a double. */
 static void
-append_double (GString *text,
-               double   value)
+append_double (JsonWriter *writer,
+               double      value)
 {
   static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
@@ -88,72 +143,76 @@ append_double (GString *text,
         break;
     }
 
-  g_string_append (text, buffer);
+  writer_append (writer, buffer);
   if (buffer[strspn (buffer, "-0123456789")] == '\0')
-    g_string_append (text, ".0");
+    writer_append (writer, ".0");
 }
 
 /* @string as a JSON string, escaped as json-glib escapes it: the usual
  * short escapes, other control characters and DEL as \uXXXX. Unlike
- * json-glib 1.6, U+001F is escaped too, as JSON requires. */
+ * json-glib 1.6, U+001F is escaped too, as JSON requires. Stops early
+ * once the writer is full. */
 static void
-append_string (GString    *text,
+append_string (JsonWriter *writer,
                const char *string)
 {
-  g_string_append_c (text, '"');
+  writer_append_len (writer, "\"", 1);
 
   for (const guchar *p = (const guchar *) string; *p != '\0'; p++)
     {
       const guchar *run = p;
+      char escape[8];
 
-      /* Most text needs no escape: append it a run at a time. */
-      while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
+      /* Most text needs no escape: append it a run at a time, no longer
+       * than a full writer takes. */
+      while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f &&
+             (writer->limit == 0 || (gsize) (p - run) <= writer->limit))
         p++;
-      g_string_append_len (text, (const char *) run, p - run);
-      if (*p == '\0')
+      writer_append_len (writer, (const char *) run, p - run);
+      if (*p == '\0' || writer_is_full (writer))
         break;
 
       switch (*p)
         {
         case '"':
-          g_string_append (text, "\\\"");
+          writer_append (writer, "\\\"");
           break;
         case '\\':
-          g_string_append (text, "\\\\");
+          writer_append (writer, "\\\\");
           break;
         case '\b':
-          g_string_append (text, "\\b");
+          writer_append (writer, "\\b");
           break;
         case '\f':
-          g_string_append (text, "\\f");
+          writer_append (writer, "\\f");
           break;
         case '\n':
-          g_string_append (text, "\\n");
+          writer_append (writer, "\\n");
           break;
         case '\r':
-          g_string_append (text, "\\r");
+          writer_append (writer, "\\r");
           break;
         case '\t':
-          g_string_append (text, "\\t");
+          writer_append (writer, "\\t");
           break;
         default:
           /* The other control characters, and DEL. */
-          g_string_append_printf (text, "\\u%04x", *p);
+          g_snprintf (escape, sizeof escape, "\\u%04x", *p);
+          writer_append (writer, escape);
         }
     }
 
-  g_string_append_c (text, '"');
+  writer_append_len (writer, "\"", 1);
 }
 
-/* @node as compact JSON, as json-glib writes it but for doubles; stops
- * adding once @text is longer than @limit bytes (0: no limit). The
- * decoders that build values bound their depth. */
+/* @node as compact JSON, as json-glib writes it but for doubles, until
+ * the writer is full. The decoders that build values bound their
+ * depth. */
 static void
-append_json (GString  *text,
-             JsonNode *node,
-             gsize     limit)
+append_json (JsonWriter *writer,
+             JsonNode   *node)
 {
-  if (limit > 0 && text->len > limit)
+  if (writer_is_full (writer))
     return;
 
   switch (JSON_NODE_TYPE (node))
@@ -163,16 +222,16 @@ append_json (GString  *text,
         JsonObject *object = json_node_get_object (node);
         g_autoptr(GList) members = json_object_get_members (object);
 
-        g_string_append_c (text, '{');
+        writer_append_len (writer, "{", 1);
         for (GList *l = members; l != NULL; l = l->next)
           {
             if (l != members)
-              g_string_append_c (text, ',');
-            append_string (text, l->data);
-            g_string_append_c (text, ':');
-            append_json (text, json_object_get_member (object, l->data), limit);
+              writer_append_len (writer, ",", 1);
+            append_string (writer, l->data);
+            writer_append_len (writer, ":", 1);
+            append_json (writer, json_object_get_member (object, l->data));
           }
-        g_string_append_c (text, '}');
+        writer_append_len (writer, "}", 1);
       }
       break;
 
@@ -180,14 +239,14 @@ append_json (GString  *text,
       {
         JsonArray *array = json_node_get_array (node);
 
-        g_string_append_c (text, '[');
+        writer_append_len (writer, "[", 1);
         for (guint i = 0; i < json_array_get_length (array); i++)
           {
             if (i > 0)
-              g_string_append_c (text, ',');
-            append_json (text, json_array_get_element (array, i), limit);
+              writer_append_len (writer, ",", 1);
+            append_json (writer, json_array_get_element (array, i));
           }
-        g_string_append_c (text, ']');
+        writer_append_len (writer, "]", 1);
       }
       break;
 
@@ -196,28 +255,33 @@ append_json (GString  *text,
         {
         case G_TYPE_STRING:
           if (json_node_get_string (node) != NULL)
-            append_string (text, json_node_get_string (node));
+            append_string (writer, json_node_get_string (node));
           else
-            g_string_append (text, "null");
+            writer_append (writer, "null");
           break;
         case G_TYPE_INT64:
-          g_string_append_printf (text, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          {
+            char number[32];
+
+            g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, json_node_get_int (node));
+            writer_append (writer, number);
+          }
           break;
         case G_TYPE_DOUBLE:
-          append_double (text, json_node_get_double (node));
+          append_double (writer, json_node_get_double (node));
           break;
         case G_TYPE_BOOLEAN:
-          g_string_append (text, json_node_get_boolean (node) ? "true" : "false");
+          writer_append (writer, json_node_get_boolean (node) ? "true" : "false");
           break;
         default:
           /* json-glib stores no other value types. */
-          g_string_append (text, "null");
+          writer_append (writer, "null");
         }
       break;
 
     case JSON_NODE_NULL:
     default:
-      g_string_append (text, "null");
+      writer_append (writer, "null");
       break;
     }
 }
@@ -240,12 +304,13 @@ godwit_value_dup_text (JsonNode *value,
   g_autoptr(GString) text = g_string_new (NULL);
   g_autofree char *valid = NULL;
   g_autofree char *start = NULL;
+  /* A character takes at most 4 bytes: text longer than that is cut
+   * anyway, so a huge value is not written out in full. */
+  JsonWriter writer = { text, NULL, (gsize) max_chars * 4 };
 
   g_return_val_if_fail (value != NULL, NULL);
 
-  /* A character takes at most 4 bytes: text longer than that is cut
-   * anyway, so a huge value is not written out in full. */
-  append_json (text, value, (gsize) max_chars * 4);
+  append_json (&writer, value);
 
   if (max_chars == 0)
     return g_string_free (g_steal_pointer (&text), FALSE);
@@ -259,6 +324,73 @@ godwit_value_dup_text (JsonNode *value,
   start = g_utf8_substring (valid, 0, max_chars - 1);
 
   return g_strconcat (start, "…", NULL);
+}
+
+/**
+ * godwit_value_write:
+ * @value: a decoded value, as #GodwitObject holds them
+ * @stream: where to write it
+ *
+ * Writes godwit_value_dup_text (@value, 0) to @stream a piece at a time,
+ * as it is made: a value of any size is never held a second time, as
+ * `godwit-cli dump` needs for values of hundreds of megabytes. A failed
+ * write is left for ferror() on @stream to tell.
+ */
+void
+godwit_value_write (JsonNode *value,
+                    FILE     *stream)
+{
+  g_autoptr(GString) text = g_string_sized_new (FLUSH_BYTES);
+  JsonWriter writer = { text, stream, 0 };
+
+  g_return_if_fail (value != NULL);
+  g_return_if_fail (stream != NULL);
+
+  append_json (&writer, value);
+  writer_flush (&writer);
+}
+
+/* What a decoded value takes in memory, about: json-glib's node and value
+ * and the allocator's headers come to this much a node, besides the
+ * text of strings. */
+#define NODE_BYTES 128
+
+gsize
+_godwit_value_estimate_size (JsonNode *value)
+{
+  gsize size = NODE_BYTES;
+
+  switch (JSON_NODE_TYPE (value))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        g_autoptr(GList) members = json_object_get_values (json_node_get_object (value));
+
+        for (GList *l = members; l != NULL; l = l->next)
+          size += _godwit_value_estimate_size (l->data);
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (value);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          size += _godwit_value_estimate_size (json_array_get_element (array, i));
+      }
+      break;
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (value) == G_TYPE_STRING && json_node_get_string (value) != NULL)
+        size += strlen (json_node_get_string (value));
+      break;
+
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+
+  return size;
 }
 
 char *
@@ -293,7 +425,12 @@ column_text (sqlite3_stmt *statement,
   if (text == NULL)
     return json_node_new (JSON_NODE_NULL);
 
-  /* JSON needs valid UTF-8; stores written by other tools may not have it. */
+  /* JSON needs valid UTF-8; stores written by other tools may not have
+   * it. Valid text, the usual case, is not copied twice: a value may be
+   * hundreds of megabytes. */
+  if (g_utf8_validate_len (text, length, NULL))
+    return json_node_init_string (json_node_alloc (), text);
+
   copy = g_utf8_make_valid (text, length);
 
   return json_node_init_string (json_node_alloc (), copy);
@@ -343,7 +480,12 @@ column_transformable (sqlite3_stmt *statement,
 
   archive = godwit_keyed_archive_new_from_data (data, size, "value", NULL);
   if (archive != NULL)
-    plain = godwit_keyed_archive_unpack (archive, NULL);
+    {
+      godwit_keyed_archive_set_max_nodes (archive, MAX_UNPACKED_VALUES);
+      plain = godwit_keyed_archive_unpack (archive, NULL);
+      /* Not kept beside the value's JSON. */
+      g_clear_object (&archive);
+    }
 
   /* Not every transformer archives with NSKeyedArchiver; then the bytes
    * are all there is to show. */

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdio.h>
 #include <json-glib/json-glib.h>
 
 #include "godwit-store.h"
@@ -19,5 +20,7 @@ char     *godwit_hex_encode     (const guint8       *data,
 JsonNode *godwit_object_to_json (const GodwitObject *object);
 char     *godwit_value_dup_text (JsonNode           *value,
                                  guint               max_chars);
+void      godwit_value_write    (JsonNode           *value,
+                                 FILE               *stream);
 
 G_END_DECLS

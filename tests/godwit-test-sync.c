@@ -13,6 +13,7 @@
 
 #include "godwit-store.h"
 #include "godwit-test-sync.h"
+#include "godwit-test-utils.h"
 
 /* The sync keeps its sidecar at the store's path with this added. */
 #define SIDECAR_SUFFIX ".godwit-sync"
@@ -164,6 +165,50 @@ godwit_test_find_free_port (void)
   g_socket_close (socket, NULL);
 
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+char *
+godwit_test_dup_port_of (const char *url)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
+
+  g_assert_no_error (error);
+
+  return g_strdup_printf ("%d", g_uri_get_port (uri));
+}
+
+char *
+godwit_test_spawn_proxy (GSubprocess        **process,
+                         GSubprocessFlags     flags,
+                         const char * const  *argv,
+                         GDataInputStream   **output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) stdout_stream = NULL;
+  char *port;
+
+  *process = g_subprocess_newv (argv, flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (*process));
+  port = g_data_input_stream_read_line (stdout_stream, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (port);
+  if (output != NULL)
+    *output = g_steal_pointer (&stdout_stream);
+
+  return port;
+}
+
+void
+godwit_test_stop_proxy (GSubprocess **process,
+                        char        **dir)
+{
+  g_subprocess_force_exit (*process);
+  g_subprocess_wait (*process, NULL, NULL);
+  g_clear_object (process);
+  godwit_test_rmdir (*dir);
+  g_clear_pointer (dir, g_free);
 }
 
 GodwitSync *

@@ -61,6 +61,19 @@ GPtrArray   *godwit_test_server_all_documents   (GodwitTestServer   *server);
 
 /* A TCP port of 127.0.0.1 that was free a moment ago. */
 guint16      godwit_test_find_free_port         (void);
+/* The port of @url, for a test proxy's command line. */
+char        *godwit_test_dup_port_of            (const char         *url);
+/* Runs a test proxy, @argv, which prints the port it listens on first;
+ * returns that port. @output: (out) (optional): the rest of its standard
+ * output; without it, the pipe is closed. */
+char        *godwit_test_spawn_proxy            (GSubprocess       **process,
+                                                 GSubprocessFlags    flags,
+                                                 const char * const *argv,
+                                                 GDataInputStream  **output);
+/* Stops what godwit_test_spawn_proxy() started and removes the proxy's
+ * folder @dir. */
+void         godwit_test_stop_proxy             (GSubprocess       **process,
+                                                 char              **dir);
 
 /* A sync of the store at @path with the server's database, which it may
  * create, with the server's credentials. */

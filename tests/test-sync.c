@@ -393,51 +393,6 @@ test_push_resumes (void)
 
 /* ---- requests ----------------------------------------------------------- */
 
-/* The port of @url, for a test proxy's command line. */
-static char *
-dup_port_of (const char *url)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, &error);
-
-  g_assert_no_error (error);
-
-  return g_strdup_printf ("%d", g_uri_get_port (uri));
-}
-
-/* Runs a test proxy, which prints the port it listens on first; returns
- * that port. */
-static char *
-spawn_proxy (GSubprocess        **process,
-             GSubprocessFlags     flags,
-             const char * const  *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDataInputStream) output = NULL;
-  char *port;
-
-  *process = g_subprocess_newv (argv, flags | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
-  g_assert_no_error (error);
-  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (*process));
-  port = g_data_input_stream_read_line (output, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (port);
-
-  return port;
-}
-
-/* Stops what spawn_proxy() started and removes the proxy's folder. */
-static void
-stop_proxy (GSubprocess **process,
-            char        **dir)
-{
-  g_subprocess_force_exit (*process);
-  g_subprocess_wait (*process, NULL, NULL);
-  g_clear_object (process);
-  godwit_test_rmdir (*dir);
-  g_clear_pointer (dir, g_free);
-}
-
 /* sync-recording-proxy.py between a sync and the test's server: what the
  * sync asks, one "METHOD PATH" line each, in the order the requests
  * arrive. */
@@ -471,10 +426,12 @@ recording_proxy_start (RecordingProxy   *proxy,
 
   proxy->dir = godwit_test_make_tmpdir ();
   proxy->log = g_build_filename (proxy->dir, "requests.log", NULL);
-  upstream_port = dup_port_of (server->url);
+  upstream_port = godwit_test_dup_port_of (server->url);
   /* Its standard input ends with the test, even one that aborts. */
-  port = spawn_proxy (&proxy->process, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                      (const char * const []) { python, script, upstream_port, proxy->log, couchdb_version, NULL });
+  port = godwit_test_spawn_proxy (&proxy->process, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                  (const char * const []) { python, script, upstream_port, proxy->log, couchdb_version,
+                                                            NULL },
+                                  NULL);
 
   url = g_strdup_printf ("http://127.0.0.1:%s", port);
   godwit_test_server_init_at (&proxy->server, url, server->user, server->password);
@@ -490,7 +447,7 @@ recording_proxy_stop (RecordingProxy *proxy)
   if (proxy->process == NULL)
     return;
 
-  stop_proxy (&proxy->process, &proxy->dir);
+  godwit_test_stop_proxy (&proxy->process, &proxy->dir);
   g_clear_pointer (&proxy->log, g_free);
   godwit_test_server_clear (&proxy->server);
 }
@@ -2142,9 +2099,11 @@ tls_proxy_start (TlsProxy         *proxy,
   server_pem = g_build_filename (proxy->dir, "server.pem", NULL);
   server_key = g_build_filename (proxy->dir, "server.key", NULL);
 
-  upstream_port = dup_port_of (server->url);
-  port = spawn_proxy (&proxy->process, G_SUBPROCESS_FLAGS_NONE,
-                      (const char * const []) { python, script, server_pem, server_key, upstream_port, NULL });
+  upstream_port = godwit_test_dup_port_of (server->url);
+  port = godwit_test_spawn_proxy (&proxy->process, G_SUBPROCESS_FLAGS_NONE,
+                                  (const char * const []) { python, script, server_pem, server_key, upstream_port,
+                                                            NULL },
+                                  NULL);
   proxy->url = g_strdup_printf ("https://127.0.0.1:%s", port);
 
   return TRUE;
@@ -2156,7 +2115,7 @@ tls_proxy_stop (TlsProxy *proxy)
   if (proxy->process == NULL)
     return;
 
-  stop_proxy (&proxy->process, &proxy->dir);
+  godwit_test_stop_proxy (&proxy->process, &proxy->dir);
   g_clear_pointer (&proxy->ca_file, g_free);
   g_clear_pointer (&proxy->url, g_free);
 }

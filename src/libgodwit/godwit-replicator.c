@@ -1385,8 +1385,28 @@ godwit_replicator_end_revs_diff (GodwitReplicator         *self,
   return end_request (self, request, expected, G_N_ELEMENTS (expected), error);
 }
 
-/* The documents of {ok: doc} entries; {missing}/{error} ones are
- * revisions gone meanwhile (compacted, or replaced by a later one). */
+/* Member @name of @node, when @node is an object and the member a
+ * string. */
+static const char *
+string_member_of (JsonNode   *node,
+                  const char *name)
+{
+  JsonNode *member;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  member = json_object_get_member (json_node_get_object (node), name);
+  if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (member);
+}
+
+/* The documents of {ok: doc} entries. {missing: rev} entries, and
+ * {error: {error: "not_found"}} ones of _bulk_get, are revisions gone
+ * meanwhile (purged; one replaced by a later revision comes as that);
+ * any other error is the server's failing to read a document that is
+ * there, and the request's. */
 static gboolean
 collect_ok (JsonArray   *entries,
             GPtrArray   *documents,
@@ -1397,6 +1417,7 @@ collect_ok (JsonArray   *entries,
     {
       JsonNode *entry = json_array_get_element (entries, i);
       JsonNode *ok;
+      JsonNode *failure;
 
       if (!JSON_NODE_HOLDS_OBJECT (entry))
         {
@@ -1405,6 +1426,22 @@ collect_ok (JsonArray   *entries,
           return FALSE;
         }
       ok = json_object_get_member (json_node_get_object (entry), "ok");
+      failure = json_object_get_member (json_node_get_object (entry), "error");
+      if (ok == NULL && failure != NULL && g_strcmp0 (string_member_of (failure, "error"), "not_found") != 0)
+        {
+          const char *id = string_member_of (failure, "id");
+          const char *reason = string_member_of (failure, "reason");
+          g_autofree char *text = NULL;
+
+          if (reason == NULL)
+            reason = string_member_of (failure, "error");
+          if (reason == NULL)
+            reason = text = json_to_string (failure, FALSE);
+          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_SERVER,
+                       /* Translators: the database's URL, a document's id and the server's reason */
+                       _("%s: document “%s” could not be read: %s"), url, id != NULL ? id : "?", reason);
+          return FALSE;
+        }
       if (ok == NULL)
         continue;
       if (!JSON_NODE_HOLDS_OBJECT (ok))
@@ -1446,8 +1483,10 @@ fetch_with_open_revs (GodwitReplicator  *self,
   response = send_request (self, "GET", path, NULL, NULL, &status, cancellable, error);
   if (response == NULL)
     return FALSE;
-  if (status == SOUP_STATUS_NOT_FOUND)
-    return TRUE;
+  /* A revision gone comes as a {missing} entry of a 200: a 404 tells
+   * nothing of the document (the database is gone, or a proxy answered),
+   * and taking it for "nothing to fetch" would let the pull checkpoint
+   * past a document it never read. */
   if (status != SOUP_STATUS_OK)
     {
       g_autofree char *url = g_strconcat (self->url, path, NULL);

@@ -49,6 +49,28 @@ typedef struct
   char   *target;
 } GodwitSyncPending;
 
+/* What a transaction wrote into the store, as the sidecar's journal keeps
+ * it until the store committed too. */
+typedef enum
+{
+  GODWIT_SYNC_JOURNAL_INSERT,  /* object @pk inserted */
+  GODWIT_SYNC_JOURNAL_UPDATE,  /* object @pk updated */
+  GODWIT_SYNC_JOURNAL_DELETE,  /* object @pk deleted */
+  GODWIT_SYNC_JOURNAL_LINK,    /* a relationship written again once its target @cause arrived */
+} GodwitSyncJournalKind;
+
+typedef struct
+{
+  gint64                 position;
+  GodwitSyncJournalKind  kind;
+  char                  *id;            /* the document whose object was written */
+  char                  *rev;           /* (nullable) the revision written; NULL for a link */
+  char                  *relationship;  /* (nullable) a link's relationship */
+  char                  *cause;         /* (nullable) a link's target, inserted by the same transaction */
+  gint64                 pk;            /* the object's Z_PK */
+  gint64                 z_opt;         /* inserted or updated: its Z_OPT once written */
+} GodwitSyncJournalEntry;
+
 #define GODWIT_TYPE_SYNC_SIDECAR (godwit_sync_sidecar_get_type ())
 
 G_DECLARE_FINAL_TYPE (GodwitSyncSidecar, godwit_sync_sidecar, GODWIT, SYNC_SIDECAR, GObject)
@@ -151,6 +173,32 @@ GPtrArray          *_godwit_sync_sidecar_dup_pending_owners (GodwitSyncSidecar  
                                                              GError             **error);
 gboolean            _godwit_sync_sidecar_forget_target      (GodwitSyncSidecar   *self,
                                                              const char          *target,
+                                                             GError             **error);
+
+void                _godwit_sync_journal_entry_free         (GodwitSyncJournalEntry *entry);
+gboolean            _godwit_sync_sidecar_add_journal_entry  (GodwitSyncSidecar   *self,
+                                                             const GodwitSyncJournalEntry *entry,
+                                                             GError             **error);
+gboolean            _godwit_sync_sidecar_update_journal_entry (GodwitSyncSidecar *self,
+                                                             const GodwitSyncJournalEntry *entry,
+                                                             GError             **error);
+GPtrArray          *_godwit_sync_sidecar_dup_journal        (GodwitSyncSidecar   *self,
+                                                             GError             **error);
+
+gboolean            _godwit_sync_sidecar_note_effect        (GodwitSyncSidecar   *self,
+                                                             const char          *root,
+                                                             gint64               pk,
+                                                             const char          *relationship,
+                                                             const char          *target,
+                                                             GError             **error);
+gboolean            _godwit_sync_sidecar_has_effect         (GodwitSyncSidecar   *self,
+                                                             const char          *id,
+                                                             gboolean            *has,
+                                                             GError             **error);
+gboolean            _godwit_sync_sidecar_forget_effect      (GodwitSyncSidecar   *self,
+                                                             const char          *id,
+                                                             GError             **error);
+GPtrArray          *_godwit_sync_sidecar_dup_effect_ids     (GodwitSyncSidecar   *self,
                                                              GError             **error);
 
 JsonObject         *_godwit_sync_sidecar_get_checkpoint     (GodwitSyncSidecar   *self,

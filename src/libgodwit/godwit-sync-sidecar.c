@@ -11,12 +11,25 @@
  * document's revision tree with the bodies of its recent revisions, the
  * digest of the body the store holds (how changes by any writer are
  * found), a local sequence number per change (the source side of a push),
- * relationship targets that have not arrived yet, and checkpoints.
+ * relationship targets that have not arrived yet, the objects whose
+ * relationships the sync changed through other objects (effects), and
+ * checkpoints.
  *
- * The sidecar is attached to a read-write connection to the store, so
- * that one transaction covers an object written into the store and its
- * record. Its exclusive locking mode keeps a second sync of the same store
- * out while this one runs.
+ * The sidecar and the store are attached to one connection, so that one
+ * transaction covers an object written into the store and its record. Its
+ * exclusive locking mode keeps a second sync of the same store out while
+ * this one runs.
+ *
+ * SQLite commits a transaction over attached databases in WAL mode one
+ * database after the other, not atomically: a process killed in between,
+ * or a failed write, can leave one committed and the other not. The
+ * sidecar, attached first and always in WAL mode, commits first, and
+ * with its records a journal of the objects the transaction wrote into
+ * the store; once the store committed too, the journal is emptied. A
+ * journal found at the next opening means that the store's part may be
+ * missing: godwit-sync-store.c checks each object and writes again what
+ * is missing. The opposite case, the store committed and the sidecar not,
+ * cannot happen in this order.
  */
 
 #define G_LOG_DOMAIN "godwit-sync-sidecar"
@@ -57,6 +70,9 @@ static const char * const schema[] = {
   "position INTEGER NOT NULL, target TEXT NOT NULL, PRIMARY KEY (id, relationship, position))",
   "CREATE INDEX IF NOT EXISTS pending_target ON pending (target)",
   "CREATE TABLE IF NOT EXISTS checkpoints (replication_id TEXT PRIMARY KEY, document TEXT NOT NULL)",
+  "CREATE TABLE IF NOT EXISTS effects (id TEXT PRIMARY KEY)",
+  "CREATE TABLE IF NOT EXISTS journal (position INTEGER PRIMARY KEY, kind INTEGER NOT NULL, id TEXT NOT NULL, "
+  "rev TEXT, relationship TEXT, cause TEXT, pk INTEGER NOT NULL, z_opt INTEGER NOT NULL)",
 };
 
 struct _GodwitSyncSidecar
@@ -70,6 +86,8 @@ struct _GodwitSyncSidecar
   GHashTable   *statements;   /* (element-type utf8 sqlite3_stmt) */
   gint64        last_seq;
   int           has_pending;  /* whether the pending table has rows: -1 not known yet */
+  gboolean      journaled;    /* whether the journal may have rows */
+  gboolean      in_doubt;     /* a commit with a journal failed: the store's part is in doubt */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitSyncSidecar, godwit_sync_sidecar, G_TYPE_OBJECT)
@@ -336,13 +354,77 @@ check_identity (GodwitSyncSidecar  *self,
   return TRUE;
 }
 
+/* Attaches the database at @path as @name. */
+static gboolean
+attach (GodwitSyncSidecar  *self,
+        const char         *path,
+        const char         *name,
+        GError            **error)
+{
+  g_autofree char *file_name = _godwit_sql_dup_file_name (path);
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "ATTACH DATABASE ?1 AS ?2", error);
+  int rc;
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_text (statement, 1, file_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (statement, 2, name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (statement);
+  sqlite3_reset (statement);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (strcmp (name, "sync") == 0)
+    return _godwit_sync_sidecar_fail (self, _("cannot attach the sync sidecar"), error);
+  g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: cannot open the store: %s"), path,
+               sqlite3_errmsg (self->run.db));
+
+  return FALSE;
+}
+
+/* The sidecar must commit before the store: in WAL mode its commit is
+ * written in SQLite's first phase of a commit, before the store's,
+ * whatever the store's journal mode; in another mode it would be written
+ * in the second phase, after the store's. And its commit must be on disk
+ * before the store's begins. */
+static gboolean
+set_journal_mode (GodwitSyncSidecar  *self,
+                  GError            **error)
+{
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "PRAGMA sync.journal_mode = WAL", error);
+  g_autofree char *mode = NULL;
+  int rc;
+
+  if (statement == NULL)
+    return FALSE;
+  rc = sqlite3_step (statement);
+  if (rc == SQLITE_ROW)
+    mode = dup_column_text (statement, 0);
+  sqlite3_reset (statement);
+  if (rc != SQLITE_ROW)
+    return _godwit_sync_sidecar_fail (self, _("cannot set the journal mode"), error);
+  if (g_strcmp0 (mode, "wal") != 0)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
+                   _("%s: the sync sidecar cannot use a write-ahead log (its journal mode stays “%s”)"),
+                   self->path, mode != NULL ? mode : "");
+      return FALSE;
+    }
+
+  return _godwit_sync_sidecar_execute (self, "PRAGMA sync.synchronous = FULL", error);
+}
+
 /**
  * _godwit_sync_sidecar_open:
  * @store_uuid: (nullable): the store's Z_UUID
  *
- * Opens the store for reading and writing with its sidecar attached as
- * "sync", creating the sidecar when it is missing. A sync of the same
- * store already running is an error.
+ * Opens the store for reading and writing as "store" with its sidecar
+ * attached as "sync", creating the sidecar when it is missing. A sync of
+ * the same store already running is an error.
+ *
+ * The connection's main database is an empty one in memory: SQLite
+ * commits the databases of a transaction one after the other in the order
+ * they were attached, and the sidecar, attached first, must commit before
+ * the store.
  *
  * Returns: (transfer full): the sidecar
  */
@@ -353,9 +435,7 @@ _godwit_sync_sidecar_open (const char    *store_path,
                            GError       **error)
 {
   g_autoptr(GodwitSyncSidecar) self = NULL;
-  g_autofree char *file_name = NULL;
   g_autoptr(GError) local_error = NULL;
-  sqlite3_stmt *statement;
 
   self = g_object_new (GODWIT_TYPE_SYNC_SIDECAR, NULL);
   self->store_path = g_strdup (store_path);
@@ -368,22 +448,23 @@ _godwit_sync_sidecar_open (const char    *store_path,
 
   /* One thread uses the connection from its opening to its closing:
    * SQLite's own locking of each call is not needed. */
-  if (!_godwit_sql_run_open (&self->run, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL, error))
-    return NULL;
+  if (sqlite3_open_v2 (":memory:", &self->run.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO, _("%s: cannot open the store: %s"), self->store_path,
+                   self->run.db != NULL ? sqlite3_errmsg (self->run.db) : _("out of memory"));
+      return NULL;
+    }
+  _godwit_sql_run_watch_cancellable (&self->run);
   sqlite3_extended_result_codes (self->run.db, TRUE);
   sqlite3_busy_timeout (self->run.db, BUSY_TIMEOUT_MS);
 
-  file_name = _godwit_sql_dup_file_name (self->path);
-  statement = _godwit_sync_sidecar_prepare (self, "ATTACH DATABASE ? AS sync", error);
-  if (statement == NULL)
-    return NULL;
-  sqlite3_bind_text (statement, 1, file_name, -1, SQLITE_STATIC);
-  if (!_godwit_sync_sidecar_step_done (self, statement, _("cannot attach the sync sidecar"), error))
+  if (!attach (self, self->path, "sync", error) || !attach (self, self->store_path, "store", error))
     return NULL;
   /* ATTACH is done: a cached statement would hold the schema. */
   g_hash_table_remove_all (self->statements);
 
   if (!_godwit_sync_sidecar_execute (self, "PRAGMA sync.locking_mode = EXCLUSIVE", error) ||
+      !set_journal_mode (self, error) ||
       !_godwit_sync_sidecar_execute (self, "BEGIN IMMEDIATE", &local_error))
     {
       if (local_error != NULL && sqlite3_errcode (self->run.db) == SQLITE_BUSY)
@@ -447,14 +528,49 @@ _godwit_sync_sidecar_begin (GodwitSyncSidecar  *self,
                             gboolean            write_store,
                             GError            **error)
 {
+  /* Another commit would empty the journal that the next opening needs. */
+  if (self->in_doubt)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
+                   _("%s: the store may lack what the last sync transaction wrote; sync again to finish it"),
+                   self->store_path);
+      return FALSE;
+    }
+
   return _godwit_sync_sidecar_execute (self, write_store ? "BEGIN IMMEDIATE" : "BEGIN", error);
 }
 
+/* Empties the journal, outside any transaction: the store holds what it
+ * lists. */
+static gboolean
+clear_journal (GodwitSyncSidecar  *self,
+               GError            **error)
+{
+  if (!_godwit_sync_sidecar_execute (self, "DELETE FROM sync.journal", error))
+    {
+      self->in_doubt = TRUE;
+      return FALSE;
+    }
+  self->journaled = FALSE;
+
+  return TRUE;
+}
+
+/* Commits the sidecar, then the store; then empties the journal, whose
+ * objects the store now holds. A failed commit after the journal was
+ * written leaves the store's part in doubt until the sidecar is opened
+ * again: this one begins no other transaction. */
 gboolean
 _godwit_sync_sidecar_commit (GodwitSyncSidecar  *self,
                              GError            **error)
 {
-  return _godwit_sync_sidecar_execute (self, "COMMIT", error);
+  if (!_godwit_sync_sidecar_execute (self, "COMMIT", error))
+    {
+      self->in_doubt = self->journaled;
+      return FALSE;
+    }
+
+  return !self->journaled || clear_journal (self, error);
 }
 
 /* Undoes the transaction, if one is open, and the sequence numbers it took. */
@@ -1271,6 +1387,114 @@ _godwit_sync_sidecar_forget_target (GodwitSyncSidecar  *self,
   return _godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error);
 }
 
+/* ---- effects ------------------------------------------------------------ */
+
+/* Writing an object changes the documents of the objects on the other side
+ * of its relationships: a pull writes those objects' own revisions in a
+ * later batch, if at all. Until then their documents differ from their
+ * revisions in relationships only, and no writer but the sync made that
+ * difference. */
+
+/**
+ * _godwit_sync_sidecar_note_effect:
+ * @root: the root entity of the object's hierarchy
+ * @relationship: (nullable): the relationship of the object that gained
+ *   @target
+ * @target: (nullable): the document it gained
+ *
+ * Notes that the sync changed the relationships of the synced object with
+ * Z_PK @pk in @root's table through another object; not when the object
+ * already counted @target as a target that had not arrived.
+ */
+gboolean
+_godwit_sync_sidecar_note_effect (GodwitSyncSidecar  *self,
+                                  const char         *root,
+                                  gint64              pk,
+                                  const char         *relationship,
+                                  const char         *target,
+                                  GError            **error)
+{
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "INSERT OR IGNORE INTO sync.effects (id) "
+                                                                "SELECT d.id FROM sync.documents d "
+                                                                "WHERE d.root = ?1 AND d.pk = ?2 AND d.rev IS NOT NULL "
+                                                                "AND (?3 IS NULL OR NOT EXISTS (SELECT 1 FROM "
+                                                                "sync.pending p WHERE p.id = d.id AND "
+                                                                "p.relationship = ?3 AND p.target = ?4))", error);
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_text (statement, 1, root, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (statement, 2, pk);
+  bind_nullable_text (statement, 3, relationship);
+  bind_nullable_text (statement, 4, target);
+
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error);
+}
+
+gboolean
+_godwit_sync_sidecar_has_effect (GodwitSyncSidecar  *self,
+                                 const char         *id,
+                                 gboolean           *has,
+                                 GError            **error)
+{
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "SELECT 1 FROM sync.effects WHERE id = ?", error);
+  int rc;
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (statement);
+  sqlite3_reset (statement);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
+  *has = rc == SQLITE_ROW;
+
+  return TRUE;
+}
+
+/* The document of @id is its revision's again, or has a revision of its
+ * own. */
+gboolean
+_godwit_sync_sidecar_forget_effect (GodwitSyncSidecar  *self,
+                                    const char         *id,
+                                    GError            **error)
+{
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "DELETE FROM sync.effects WHERE id = ?", error);
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_text (statement, 1, id, -1, SQLITE_STATIC);
+
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error);
+}
+
+/**
+ * _godwit_sync_sidecar_dup_effect_ids:
+ *
+ * Returns: (transfer full) (element-type utf8): the documents with effects
+ */
+GPtrArray *
+_godwit_sync_sidecar_dup_effect_ids (GodwitSyncSidecar  *self,
+                                     GError            **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "SELECT id FROM sync.effects ORDER BY id", error);
+  int rc;
+
+  if (statement == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    g_ptr_array_add (ids, dup_column_text (statement, 0));
+  sqlite3_reset (statement);
+  if (rc != SQLITE_DONE)
+    {
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
 /* ---- checkpoints -------------------------------------------------------- */
 
 /**
@@ -1337,4 +1561,109 @@ _godwit_sync_sidecar_put_checkpoint (GodwitSyncSidecar  *self,
   sqlite3_bind_text (statement, 2, text, -1, SQLITE_STATIC);
 
   return _godwit_sync_sidecar_step_done (self, statement, _("cannot write a checkpoint into the sync sidecar"), error);
+}
+
+/* ---- the journal of the store's writes ---------------------------------- */
+
+void
+_godwit_sync_journal_entry_free (GodwitSyncJournalEntry *entry)
+{
+  if (entry == NULL)
+    return;
+
+  g_free (entry->id);
+  g_free (entry->rev);
+  g_free (entry->relationship);
+  g_free (entry->cause);
+  g_free (entry);
+}
+
+/* Adds @entry (its position not read) at the end of the journal, in the
+ * transaction under way. */
+gboolean
+_godwit_sync_sidecar_add_journal_entry (GodwitSyncSidecar             *self,
+                                        const GodwitSyncJournalEntry  *entry,
+                                        GError                       **error)
+{
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "INSERT INTO sync.journal (kind, id, rev, "
+                                                                "relationship, cause, pk, z_opt) "
+                                                                "VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int (statement, 1, entry->kind);
+  sqlite3_bind_text (statement, 2, entry->id, -1, SQLITE_STATIC);
+  bind_nullable_text (statement, 3, entry->rev);
+  bind_nullable_text (statement, 4, entry->relationship);
+  bind_nullable_text (statement, 5, entry->cause);
+  sqlite3_bind_int64 (statement, 6, entry->pk);
+  sqlite3_bind_int64 (statement, 7, entry->z_opt);
+  self->journaled = TRUE;
+
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error);
+}
+
+/* Writes the object and Z_OPT of the entry at @entry's position again. */
+gboolean
+_godwit_sync_sidecar_update_journal_entry (GodwitSyncSidecar             *self,
+                                           const GodwitSyncJournalEntry  *entry,
+                                           GError                       **error)
+{
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "UPDATE sync.journal SET pk = ?, z_opt = ? "
+                                                                "WHERE position = ?", error);
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, entry->pk);
+  sqlite3_bind_int64 (statement, 2, entry->z_opt);
+  sqlite3_bind_int64 (statement, 3, entry->position);
+  self->journaled = TRUE;
+
+  return _godwit_sync_sidecar_step_done (self, statement, _("cannot write the sync sidecar"), error);
+}
+
+/**
+ * _godwit_sync_sidecar_dup_journal:
+ *
+ * Returns: (transfer full) (element-type GodwitSyncJournalEntry): the
+ *   journal, in the order of the writes; empty unless the store's part of
+ *   a transaction is in doubt
+ */
+GPtrArray *
+_godwit_sync_sidecar_dup_journal (GodwitSyncSidecar  *self,
+                                  GError            **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) _godwit_sync_journal_entry_free);
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "SELECT position, kind, id, rev, relationship, cause, "
+                                                                "pk, z_opt FROM sync.journal ORDER BY position",
+                                                          error);
+  int rc;
+
+  if (statement == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      GodwitSyncJournalEntry *entry = g_new0 (GodwitSyncJournalEntry, 1);
+      int kind = sqlite3_column_int (statement, 1);
+
+      entry->position = sqlite3_column_int64 (statement, 0);
+      entry->kind = CLAMP (kind, GODWIT_SYNC_JOURNAL_INSERT, GODWIT_SYNC_JOURNAL_LINK);
+      entry->id = dup_column_text (statement, 2);
+      entry->rev = dup_column_text (statement, 3);
+      entry->relationship = dup_column_text (statement, 4);
+      entry->cause = dup_column_text (statement, 5);
+      entry->pk = sqlite3_column_int64 (statement, 6);
+      entry->z_opt = sqlite3_column_int64 (statement, 7);
+      g_ptr_array_add (entries, entry);
+    }
+  sqlite3_reset (statement);
+  if (rc != SQLITE_DONE)
+    {
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
+      return NULL;
+    }
+  if (entries->len > 0)
+    self->journaled = TRUE;
+
+  return g_steal_pointer (&entries);
 }

@@ -52,6 +52,11 @@ gboolean            _godwit_sync_store_add_local_revision (GodwitSyncStore      
                                                          GodwitSyncRecord            *record,
                                                          GodwitSyncDocument          *document,
                                                          GError                     **error);
+gboolean            _godwit_sync_store_record_late_change (GodwitSyncStore           *self,
+                                                         const char                  *id,
+                                                         GError                     **error);
+gboolean            _godwit_sync_store_record_effects   (GodwitSyncStore             *self,
+                                                         GError                     **error);
 gboolean            _godwit_sync_store_check_integrity  (GodwitSyncStore             *self,
                                                          GError                     **error);
 

@@ -22,6 +22,20 @@
  * has not arrived yet waits in the sidecar (pending) and is linked when
  * its object is written. Reading an object counts its waiting targets as
  * its own, so that its digest stays the one of the document it came from.
+ *
+ * Writing an object's relationships changes the objects on their other
+ * side too: Core Data keeps both sides in the same rows. Their own
+ * revisions come in the same pull, maybe in a later batch; until then
+ * their documents differ from their revisions by the sync's doing only,
+ * which the sidecar notes (effects), so that neither a scan nor a pull
+ * takes that difference for a change of the store's. After a pull that
+ * went to the end, objects still noted get a revision of their own.
+ *
+ * Every write into the store goes into the sidecar's journal too (see
+ * godwit-sync-sidecar.c) with what tells whether the store holds it: an
+ * inserted or updated object's Z_OPT, which only grows, or a deleted
+ * object's absence. Opening the sync store writes again, in their order,
+ * the journal's writes that the store lacks.
  */
 
 #define G_LOG_DOMAIN "godwit-sync-store"
@@ -104,7 +118,7 @@ struct _GodwitSyncStore
   char              *model_digest;
   GHashTable        *plans;          /* (element-type GodwitEntity EntityPlan) */
   GHashTable        *detach_sql;     /* (element-type GodwitEntity GPtrArray): per root, what
-                                      * unlinks a deleted object */
+                                      * unlinks a deleted object (Detach) */
 };
 
 G_DEFINE_FINAL_TYPE (GodwitSyncStore, godwit_sync_store, G_TYPE_OBJECT)
@@ -198,7 +212,7 @@ check_schema (GodwitSyncStore  *self,
   GPtrArray *tables = godwit_store_layout_get_tables (self->layout);
   sqlite3_stmt *statement;
 
-  statement = prepare (self, "SELECT Z_NAME FROM main.Z_PRIMARYKEY WHERE Z_ENT = ?", error);
+  statement = prepare (self, "SELECT Z_NAME FROM store.Z_PRIMARYKEY WHERE Z_ENT = ?", error);
   if (statement == NULL)
     return FALSE;
   for (guint number = 1;; number++)
@@ -228,7 +242,7 @@ check_schema (GodwitSyncStore  *self,
     {
       const GodwitTable *table = g_ptr_array_index (tables, i);
       g_autoptr(GHashTable) present = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      g_autofree char *sql = g_strdup_printf ("SELECT name FROM pragma_table_info('%s', 'main')", table->name);
+      g_autofree char *sql = g_strdup_printf ("SELECT name FROM pragma_table_info('%s', 'store')", table->name);
       sqlite3_stmt *info = prepare (self, sql, error);
       int rc;
 
@@ -258,6 +272,9 @@ check_schema (GodwitSyncStore  *self,
   return TRUE;
 }
 
+static gboolean finish_journal (GodwitSyncStore  *self,
+                                GError          **error);
+
 /**
  * _godwit_sync_store_new:
  * @model: the store's model version (the one its version hashes match)
@@ -276,7 +293,7 @@ _godwit_sync_store_new (GodwitSyncSidecar  *sidecar,
   self->model = g_object_ref (model);
   self->model_digest = godwit_model_dup_version_hashes_digest (model);
   self->layout = godwit_store_layout_new (model, FALSE, error);
-  if (self->layout == NULL || !check_schema (self, error))
+  if (self->layout == NULL || !check_schema (self, error) || !finish_journal (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -382,12 +399,12 @@ plan_link (GodwitSyncStore  *self,
       link->member_column = naming_side ? join->inverse_column : join->column;
       link->order_column = naming_side ? join->order_column : join->inverse_order_column;
       link->other_order_column = naming_side ? join->inverse_order_column : join->order_column;
-      link->read_sql = g_strdup_printf ("SELECT %s FROM main.%s WHERE %s = ? ORDER BY %s%s%s",
+      link->read_sql = g_strdup_printf ("SELECT %s FROM store.%s WHERE %s = ? ORDER BY %s%s%s",
                                         link->member_column, join->name, link->owner_column,
                                         link->order_column != NULL ? link->order_column : "",
                                         link->order_column != NULL ? ", " : "", link->member_column);
       link->ids_sql = g_strdup_printf ("SELECT (SELECT target.id FROM sync.documents target WHERE target.root = %s "
-                                       "AND target.pk = j.%s) FROM main.%s j WHERE j.%s = ? ORDER BY %s%s%s%s",
+                                       "AND target.pk = j.%s) FROM store.%s j WHERE j.%s = ? ORDER BY %s%s%s%s",
                                        quoted_root, link->member_column, join->name, link->owner_column,
                                        link->order_column != NULL ? "j." : "",
                                        link->order_column != NULL ? link->order_column : "",
@@ -404,12 +421,12 @@ plan_link (GodwitSyncStore  *self,
 
   if (link->key == NULL)
     goto no_column;
-  link->read_sql = g_strdup_printf ("SELECT Z_PK FROM main.%s WHERE %s = ? ORDER BY %s%sZ_PK",
+  link->read_sql = g_strdup_printf ("SELECT Z_PK FROM store.%s WHERE %s = ? ORDER BY %s%sZ_PK",
                                     link->table, link->key->name,
                                     link->key_order != NULL ? link->key_order->name : "",
                                     link->key_order != NULL ? ", " : "");
   link->ids_sql = g_strdup_printf ("SELECT (SELECT target.id FROM sync.documents target WHERE target.root = %s "
-                                   "AND target.pk = t.Z_PK) FROM main.%s t WHERE t.%s = ? ORDER BY %s%s%st.Z_PK",
+                                   "AND target.pk = t.Z_PK) FROM store.%s t WHERE t.%s = ? ORDER BY %s%s%st.Z_PK",
                                    quoted_root,
                                    link->table, link->key->name, link->key_order != NULL ? "t." : "",
                                    link->key_order != NULL ? link->key_order->name : "",
@@ -455,7 +472,7 @@ get_plan (GodwitSyncStore  *self,
   insert_columns = g_string_new ("Z_PK, Z_ENT, Z_OPT");
   insert_values = g_string_new ("?, ?, 1");
   update = g_string_new (NULL);
-  g_string_append_printf (update, "UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1", plan->table->name);
+  g_string_append_printf (update, "UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1", plan->table->name);
 
   properties = godwit_entity_dup_all_properties (entity);
   for (guint i = 0; i < properties->len; i++)
@@ -494,12 +511,12 @@ get_plan (GodwitSyncStore  *self,
       g_array_append_val (plan->links, link);
     }
 
-  plan->scan_sql = g_strdup_printf ("SELECT %s, d.id, d.rev, d.digest FROM main.%s t LEFT JOIN sync.documents d "
+  plan->scan_sql = g_strdup_printf ("SELECT %s, d.id, d.rev, d.digest FROM store.%s t LEFT JOIN sync.documents d "
                                     "ON d.root = ?2 AND d.pk = t.Z_PK WHERE t.Z_ENT = ?1 ORDER BY t.Z_PK",
                                     select_list->str, plan->table->name);
-  plan->select_sql = g_strdup_printf ("SELECT %s FROM main.%s t WHERE t.Z_PK = ?1 AND t.Z_ENT = ?2",
+  plan->select_sql = g_strdup_printf ("SELECT %s FROM store.%s t WHERE t.Z_PK = ?1 AND t.Z_ENT = ?2",
                                       select_list->str, plan->table->name);
-  plan->insert_sql = g_strdup_printf ("INSERT INTO main.%s (%s) VALUES (%s)", plan->table->name,
+  plan->insert_sql = g_strdup_printf ("INSERT INTO store.%s (%s) VALUES (%s)", plan->table->name,
                                       insert_columns->str, insert_values->str);
   g_string_append (update, " WHERE Z_PK = ?");
   plan->update_sql = g_string_free (g_steal_pointer (&update), FALSE);
@@ -748,7 +765,49 @@ _godwit_sync_store_add_local_revision (GodwitSyncStore     *self,
   if (document->deleted)
     record->pk = 0;
 
-  return _godwit_sync_sidecar_save (self->sidecar, record, error);
+  /* The revision holds what effects the object had. */
+  return _godwit_sync_sidecar_save (self->sidecar, record, error) &&
+         _godwit_sync_sidecar_forget_effect (self->sidecar, record->id, error);
+}
+
+/* Whether @document, the object of @record as the store holds it, differs
+ * from the revision the record names only in relationships that the sync
+ * changed through other objects: not a change of the store's. */
+static gboolean
+is_effect (GodwitSyncStore           *self,
+           const GodwitSyncRecord    *record,
+           GodwitSyncDocument        *document,
+           gboolean                  *effect,
+           GError                   **error)
+{
+  g_autoptr(GodwitSyncDocument) revision = NULL;
+  g_autoptr(GodwitSyncDocument) expected = NULL;
+  g_autofree char *digest = NULL;
+  gboolean has = FALSE;
+
+  *effect = FALSE;
+  if (document->deleted || record->rev == NULL || record->digest == NULL)
+    return TRUE;
+  if (!_godwit_sync_sidecar_has_effect (self->sidecar, record->id, &has, error))
+    return FALSE;
+  if (!has)
+    return TRUE;
+
+  revision = _godwit_sync_sidecar_load_revision (self->sidecar, record->id, record->rev, 1, error);
+  if (revision == NULL)
+    return FALSE;
+  if (revision->deleted)
+    return TRUE;
+  expected = godwit_sync_document_new (record->id, NULL, FALSE);
+  g_free (expected->entity);
+  expected->entity = g_strdup (document->entity);
+  expected->model = g_strdup (document->model);
+  expected->attributes = json_object_ref (document->attributes);
+  expected->relationships = json_object_ref (revision->relationships);
+  digest = godwit_sync_document_dup_digest (expected);
+  *effect = strcmp (digest, record->digest) == 0;
+
+  return TRUE;
 }
 
 /* ---- scanning ----------------------------------------------------------- */
@@ -760,7 +819,7 @@ number_new_objects (GodwitSyncStore  *self,
                     EntityPlan       *plan,
                     GError          **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT t.Z_PK FROM main.%s t WHERE t.Z_ENT = ?1 AND NOT EXISTS "
+  g_autofree char *sql = g_strdup_printf ("SELECT t.Z_PK FROM store.%s t WHERE t.Z_ENT = ?1 AND NOT EXISTS "
                                           "(SELECT 1 FROM sync.documents d WHERE d.root = ?2 AND d.pk = t.Z_PK)",
                                           plan->table->name);
   g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -802,7 +861,7 @@ find_deletions (GodwitSyncStore   *self,
                 GError           **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT id FROM sync.documents d WHERE d.root = ?1 AND d.entity = ?2 "
-                                          "AND d.pk IS NOT NULL AND NOT EXISTS (SELECT 1 FROM main.%s t "
+                                          "AND d.pk IS NOT NULL AND NOT EXISTS (SELECT 1 FROM store.%s t "
                                           "WHERE t.Z_PK = d.pk AND t.Z_ENT = ?3)", plan->table->name);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   sqlite3_stmt *statement = prepare (self, sql, error);
@@ -851,7 +910,7 @@ count_rows (GodwitSyncStore  *self,
             gint64           *count,
             GError          **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM main.%s WHERE Z_ENT = ?", plan->table->name);
+  g_autofree char *sql = g_strdup_printf ("SELECT COUNT(*) FROM store.%s WHERE Z_ENT = ?", plan->table->name);
   sqlite3_stmt *statement = prepare (self, sql, error);
   int rc;
 
@@ -921,15 +980,20 @@ find_changes (GodwitSyncStore             *self,
           GodwitSyncRecord record = { (char *) id, plan->entity->name, plan->root->name,
                                       sqlite3_column_int64 (statement, 0), NULL, NULL };
           const char *rev = (const char *) sqlite3_column_text (statement, n_columns - 2);
+          gboolean effect = FALSE;
           gboolean ok;
 
-          if (rev != NULL)
-            counts->updated++;
-          else
-            counts->inserted++;
           record.rev = g_strdup (rev);
           record.digest = g_strdup (digest);
-          ok = _godwit_sync_store_add_local_revision (self, &record, document, error);
+          ok = is_effect (self, &record, document, &effect, error);
+          if (ok && !effect)
+            {
+              if (rev != NULL)
+                counts->updated++;
+              else
+                counts->inserted++;
+              ok = _godwit_sync_store_add_local_revision (self, &record, document, error);
+            }
           g_free (record.rev);
           g_free (record.digest);
           if (!ok)
@@ -1010,6 +1074,98 @@ failed:
   return FALSE;
 }
 
+/**
+ * _godwit_sync_store_record_late_change:
+ *
+ * A change the store got since the scan (the app kept writing) to the
+ * object of document @id becomes a revision, in the transaction the
+ * caller holds, before a pull writes the object: the pull then meets it
+ * as a conflict instead of writing over it. What the sync itself changed
+ * through other objects is no change.
+ */
+gboolean
+_godwit_sync_store_record_late_change (GodwitSyncStore  *self,
+                                       const char       *id,
+                                       GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GodwitSyncRecord) record = _godwit_sync_sidecar_find (self->sidecar, id, &local_error);
+  g_autoptr(GodwitSyncDocument) current = NULL;
+  g_autofree char *digest = NULL;
+  gboolean effect = FALSE;
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (record == NULL || record->rev == NULL)
+    return TRUE;
+
+  current = _godwit_sync_store_read (self, record, error);
+  if (current == NULL)
+    return FALSE;
+  digest = current->deleted ? NULL : godwit_sync_document_dup_digest (current);
+  if (g_strcmp0 (digest, record->digest) == 0)
+    return TRUE;
+  if (!is_effect (self, record, current, &effect, error))
+    return FALSE;
+
+  return effect || _godwit_sync_store_add_local_revision (self, record, current, error);
+}
+
+/**
+ * _godwit_sync_store_record_effects:
+ *
+ * After a pull that went to the end: the objects whose relationships it
+ * changed through other objects, and whose own revisions did not follow
+ * (a conflict's resolution, documents that disagree), get a revision
+ * each, so that the server's documents agree with each other again. One
+ * transaction.
+ */
+gboolean
+_godwit_sync_store_record_effects (GodwitSyncStore  *self,
+                                   GError          **error)
+{
+  g_autoptr(GPtrArray) ids = _godwit_sync_sidecar_dup_effect_ids (self->sidecar, error);
+
+  if (ids == NULL)
+    return FALSE;
+  if (ids->len == 0)
+    return TRUE;
+
+  if (!_godwit_sync_sidecar_begin (self->sidecar, FALSE, error))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autoptr(GodwitSyncRecord) record = _godwit_sync_sidecar_get (self->sidecar, id, error);
+      g_autoptr(GodwitSyncDocument) current = NULL;
+      g_autofree char *digest = NULL;
+
+      if (record == NULL)
+        goto failed;
+      current = _godwit_sync_store_read (self, record, error);
+      if (current == NULL)
+        goto failed;
+      /* An object deleted since is the next scan's. */
+      if (!current->deleted)
+        digest = godwit_sync_document_dup_digest (current);
+      if (digest == NULL || g_strcmp0 (digest, record->digest) == 0 ?
+          !_godwit_sync_sidecar_forget_effect (self->sidecar, id, error) :
+          !_godwit_sync_store_add_local_revision (self, record, current, error))
+        goto failed;
+    }
+  if (!_godwit_sync_sidecar_commit (self->sidecar, error))
+    goto failed;
+
+  return TRUE;
+
+failed:
+  _godwit_sync_sidecar_rollback (self->sidecar);
+  return FALSE;
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 /* Runs @sql with 64-bit integer parameters (a NULL one binds SQL NULL). */
@@ -1073,6 +1229,19 @@ query_int (GodwitSyncStore  *self,
   return TRUE;
 }
 
+/* Z_PRIMARYKEY.Z_MAX of @plan's hierarchy counts Z_PK @pk. */
+static gboolean
+reserve_pk (GodwitSyncStore  *self,
+            EntityPlan       *plan,
+            gint64            pk,
+            GError          **error)
+{
+  gint64 root_number = plan->root_number;
+
+  return run_ints (self, "UPDATE store.Z_PRIMARYKEY SET Z_MAX = MAX(IFNULL(Z_MAX, 0), ?1) WHERE Z_ENT = ?2",
+                   _("cannot record Z_MAX in Z_PRIMARYKEY"), error, 2, &pk, &root_number);
+}
+
 /* A new Z_PK for @plan's hierarchy: after Z_PRIMARYKEY.Z_MAX, and after
  * any row a tool inserted without counting it there. */
 static gboolean
@@ -1081,9 +1250,9 @@ allocate_pk (GodwitSyncStore  *self,
              gint64           *pk,
              GError          **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT MAX(IFNULL((SELECT Z_MAX FROM main.Z_PRIMARYKEY WHERE Z_ENT = ?), 0), "
-                                          "IFNULL((SELECT MAX(Z_PK) FROM main.%s), 0))", plan->table->name);
-  gint64 root_number = plan->root_number;
+  g_autofree char *sql = g_strdup_printf ("SELECT MAX(IFNULL((SELECT Z_MAX FROM store.Z_PRIMARYKEY "
+                                          "WHERE Z_ENT = ?), 0), IFNULL((SELECT MAX(Z_PK) FROM store.%s), 0))",
+                                          plan->table->name);
   gboolean found;
   gint64 max;
 
@@ -1091,8 +1260,7 @@ allocate_pk (GodwitSyncStore  *self,
     return FALSE;
   *pk = max + 1;
 
-  return run_ints (self, "UPDATE main.Z_PRIMARYKEY SET Z_MAX = ?1 WHERE Z_ENT = ?2",
-                   _("cannot record Z_MAX in Z_PRIMARYKEY"), error, 2, pk, &root_number);
+  return reserve_pk (self, plan, *pk, error);
 }
 
 static gboolean
@@ -1190,9 +1358,42 @@ read_column (GodwitSyncStore  *self,
              gboolean         *found,
              GError          **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM main.%s WHERE Z_PK = ?", column, table);
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM store.%s WHERE Z_PK = ?", column, table);
 
   return query_int (self, sql, value, found, error, 1, pk);
+}
+
+/* The Z_PKs @sql selects with one or two integer parameters. */
+static GArray *
+read_pks (GodwitSyncStore  *self,
+          const char       *sql,
+          gint64            first,
+          const gint64     *second,
+          GError          **error)
+{
+  g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *statement = prepare (self, sql, error);
+  int rc;
+
+  if (statement == NULL)
+    return NULL;
+  sqlite3_bind_int64 (statement, 1, first);
+  if (second != NULL)
+    sqlite3_bind_int64 (statement, 2, *second);
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    {
+      gint64 value = sqlite3_column_int64 (statement, 0);
+
+      g_array_append_val (pks, value);
+    }
+  sqlite3_reset (statement);
+  if (rc != SQLITE_DONE)
+    {
+      fail (self, _("cannot read a relationship"), error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&pks);
 }
 
 /* Points the to-one relationship of object @pk at @target (or nowhere),
@@ -1203,6 +1404,7 @@ static gboolean
 write_to_one (GodwitSyncStore  *self,
               EntityPlan       *plan,
               const Link       *link,
+              const char       *id,
               gint64            pk,
               const Target     *target,
               GError          **error)
@@ -1217,17 +1419,24 @@ write_to_one (GodwitSyncStore  *self,
   if ((target == NULL && !has_current) || (target != NULL && has_current && current == target->pk))
     return TRUE;
 
-  g_string_append_printf (sql, "UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = ?1", link->table,
+  g_string_append_printf (sql, "UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = ?1", link->table,
                           link->key->name);
   if (link->key_entity != NULL)
     g_string_append_printf (sql, ", %s = ?2", link->key_entity->name);
   if (link->key_order != NULL)
     g_string_append_printf (sql, ", %s = CASE WHEN ?1 IS NULL THEN NULL ELSE "
-                            "(SELECT IFNULL(MAX(%s), 0) + 1 FROM main.%s WHERE %s = ?1) END",
+                            "(SELECT IFNULL(MAX(%s), 0) + 1 FROM store.%s WHERE %s = ?1) END",
                             link->key_order->name, link->key_order->name, link->table, link->key->name);
   g_string_append (sql, " WHERE Z_PK = ?3");
   if (!run_ints (self, sql->str, _("cannot set a to-one relationship"), error, 3,
                  target != NULL ? &target->pk : NULL, target != NULL ? &target->number : NULL, &pk))
+    return FALSE;
+  if (link->inverse != NULL &&
+      ((has_current &&
+        !_godwit_sync_sidecar_note_effect (self->sidecar, link->target_root, current, NULL, NULL, error)) ||
+       (target != NULL &&
+        !_godwit_sync_sidecar_note_effect (self->sidecar, link->target_root, target->pk, link->inverse->name, id,
+                                           error))))
     return FALSE;
 
   if (link->inverse_key == NULL)
@@ -1237,15 +1446,17 @@ write_to_one (GodwitSyncStore  *self,
    * and whatever pointed at it before no longer does. */
   {
     const char *inverse_table = godwit_store_layout_get_table (self->layout, link->destination)->name;
-    g_autofree char *clear_back = g_strdup_printf ("UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL%s%s%s "
+    g_autofree char *clear_back = g_strdup_printf ("UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL%s%s%s "
                                                    "WHERE Z_PK = ?1 AND %s = ?2", inverse_table,
                                                    link->inverse_key->name,
                                                    link->inverse_entity != NULL ? ", " : "",
                                                    link->inverse_entity != NULL ? link->inverse_entity->name : "",
                                                    link->inverse_entity != NULL ? " = NULL" : "",
                                                    link->inverse_key->name);
+    g_autofree char *others = NULL;
     g_autofree char *clear_others = NULL;
     g_autofree char *point_back = NULL;
+    g_autoptr(GArray) displaced = NULL;
 
     if (has_current && !run_ints (self, clear_back, _("cannot set a one-to-one relationship"), error, 2,
                                   &current, &pk))
@@ -1253,12 +1464,22 @@ write_to_one (GodwitSyncStore  *self,
     if (target == NULL)
       return TRUE;
 
-    clear_others = g_strdup_printf ("UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL%s%s%s "
+    others = g_strdup_printf ("SELECT Z_PK FROM store.%s WHERE %s = ?1 AND Z_PK != ?2", link->table,
+                              link->key->name);
+    displaced = read_pks (self, others, target->pk, &pk, error);
+    if (displaced == NULL)
+      return FALSE;
+    for (guint i = 0; i < displaced->len; i++)
+      if (!_godwit_sync_sidecar_note_effect (self->sidecar, plan->root->name, g_array_index (displaced, gint64, i),
+                                             NULL, NULL, error))
+        return FALSE;
+
+    clear_others = g_strdup_printf ("UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL%s%s%s "
                                     "WHERE %s = ?1 AND Z_PK != ?2", link->table, link->key->name,
                                     link->key_entity != NULL ? ", " : "",
                                     link->key_entity != NULL ? link->key_entity->name : "",
                                     link->key_entity != NULL ? " = NULL" : "", link->key->name);
-    point_back = g_strdup_printf ("UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = ?1%s%s%s WHERE Z_PK = ?3",
+    point_back = g_strdup_printf ("UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = ?1%s%s%s WHERE Z_PK = ?3",
                                   inverse_table, link->inverse_key->name,
                                   link->inverse_entity != NULL ? ", " : "",
                                   link->inverse_entity != NULL ? link->inverse_entity->name : "",
@@ -1278,35 +1499,6 @@ contains_pk (GArray *targets,
       return TRUE;
 
   return FALSE;
-}
-
-static GArray *
-read_pks (GodwitSyncStore  *self,
-          const char       *sql,
-          gint64            pk,
-          GError          **error)
-{
-  g_autoptr(GArray) pks = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *statement = prepare (self, sql, error);
-  int rc;
-
-  if (statement == NULL)
-    return NULL;
-  sqlite3_bind_int64 (statement, 1, pk);
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    {
-      gint64 value = sqlite3_column_int64 (statement, 0);
-
-      g_array_append_val (pks, value);
-    }
-  sqlite3_reset (statement);
-  if (rc != SQLITE_DONE)
-    {
-      fail (self, _("cannot read a relationship"), error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&pks);
 }
 
 /* ", COLUMN = value" for an optional column. */
@@ -1349,11 +1541,12 @@ static gboolean
 write_keyed_to_many (GodwitSyncStore  *self,
                      EntityPlan       *plan,
                      const Link       *link,
+                     const char       *id,
                      gint64            pk,
                      GArray           *targets,
                      GError          **error)
 {
-  g_autoptr(GArray) current = read_pks (self, link->read_sql, pk, error);
+  g_autoptr(GArray) current = read_pks (self, link->read_sql, pk, NULL, error);
   g_autoptr(GString) clear = NULL;
   g_autoptr(GString) set = NULL;
   gboolean reorder;
@@ -1363,7 +1556,7 @@ write_keyed_to_many (GodwitSyncStore  *self,
     return FALSE;
 
   clear = g_string_new (NULL);
-  g_string_append_printf (clear, "UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL", link->table,
+  g_string_append_printf (clear, "UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL", link->table,
                           link->key->name);
   append_set (clear, link->key_entity, "NULL");
   append_set (clear, link->key_order, "NULL");
@@ -1372,13 +1565,16 @@ write_keyed_to_many (GodwitSyncStore  *self,
     {
       gint64 row = g_array_index (current, gint64, i);
 
-      if (!contains_pk (targets, row) &&
-          !run_ints (self, clear->str, _("cannot update a to-many relationship"), error, 1, &row))
+      if (contains_pk (targets, row))
+        continue;
+      if (!run_ints (self, clear->str, _("cannot update a to-many relationship"), error, 1, &row) ||
+          (link->inverse != NULL &&
+           !_godwit_sync_sidecar_note_effect (self->sidecar, link->target_root, row, NULL, NULL, error)))
         return FALSE;
     }
 
   set = g_string_new (NULL);
-  g_string_append_printf (set, "UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = ?1", link->table,
+  g_string_append_printf (set, "UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = ?1", link->table,
                           link->key->name);
   append_set (set, link->key_entity, "?2");
   append_set (set, link->key_order, "?3");
@@ -1389,11 +1585,24 @@ write_keyed_to_many (GodwitSyncStore  *self,
     {
       const Target *target = &g_array_index (targets, Target, i);
       gint64 position = (gint64) i + 1;
+      gboolean moved = !contains (current, target->pk);
+      gint64 owner = 0;
+      gboolean owned = FALSE;
 
-      if (!reorder && contains (current, target->pk))
+      if (!moved && !reorder)
         continue;
+      /* A row taken from another owner changes that owner's document. */
+      if (moved && !read_column (self, link->table, link->key->name, target->pk, &owner, &owned, error))
+        return FALSE;
       if (!run_ints (self, set->str, _("cannot update a to-many relationship"), error, 4, &pk, &number,
                      link->key_order != NULL ? &position : NULL, &target->pk))
+        return FALSE;
+      if (owned && owner != pk &&
+          !_godwit_sync_sidecar_note_effect (self->sidecar, plan->root->name, owner, NULL, NULL, error))
+        return FALSE;
+      if (moved && link->inverse != NULL &&
+          !_godwit_sync_sidecar_note_effect (self->sidecar, link->target_root, target->pk, link->inverse->name, id,
+                                             error))
         return FALSE;
     }
 
@@ -1406,11 +1615,12 @@ write_keyed_to_many (GodwitSyncStore  *self,
 static gboolean
 write_many_to_many (GodwitSyncStore  *self,
                     const Link       *link,
+                    const char       *id,
                     gint64            pk,
                     GArray           *targets,
                     GError          **error)
 {
-  g_autoptr(GArray) current = read_pks (self, link->read_sql, pk, error);
+  g_autoptr(GArray) current = read_pks (self, link->read_sql, pk, NULL, error);
   g_autofree char *remove = NULL;
   g_autofree char *position_sql = NULL;
   g_autoptr(GString) insert = NULL;
@@ -1419,19 +1629,21 @@ write_many_to_many (GodwitSyncStore  *self,
   if (current == NULL)
     return FALSE;
 
-  remove = g_strdup_printf ("DELETE FROM main.%s WHERE %s = ?1 AND %s = ?2", link->join, link->owner_column,
+  remove = g_strdup_printf ("DELETE FROM store.%s WHERE %s = ?1 AND %s = ?2", link->join, link->owner_column,
                             link->member_column);
   for (guint i = 0; i < current->len; i++)
     {
       gint64 member = g_array_index (current, gint64, i);
 
-      if (!contains_pk (targets, member) &&
-          !run_ints (self, remove, _("cannot update a many-to-many relationship"), error, 2, &pk, &member))
+      if (contains_pk (targets, member))
+        continue;
+      if (!run_ints (self, remove, _("cannot update a many-to-many relationship"), error, 2, &pk, &member) ||
+          !_godwit_sync_sidecar_note_effect (self->sidecar, link->target_root, member, NULL, NULL, error))
         return FALSE;
     }
 
   insert = g_string_new (NULL);
-  g_string_append_printf (insert, "INSERT INTO main.%s (%s, %s", link->join, link->owner_column,
+  g_string_append_printf (insert, "INSERT INTO store.%s (%s, %s", link->join, link->owner_column,
                           link->member_column);
   if (link->order_column != NULL)
     g_string_append_printf (insert, ", %s", link->order_column);
@@ -1441,11 +1653,11 @@ write_many_to_many (GodwitSyncStore  *self,
   if (link->order_column != NULL)
     g_string_append (insert, ", ?3");
   if (link->other_order_column != NULL)
-    g_string_append_printf (insert, ", (SELECT IFNULL(MAX(%s), 0) + 1 FROM main.%s WHERE %s = ?2)",
+    g_string_append_printf (insert, ", (SELECT IFNULL(MAX(%s), 0) + 1 FROM store.%s WHERE %s = ?2)",
                             link->other_order_column, link->join, link->member_column);
   g_string_append (insert, ")");
   if (link->order_column != NULL)
-    position_sql = g_strdup_printf ("UPDATE main.%s SET %s = ?3 WHERE %s = ?1 AND %s = ?2", link->join,
+    position_sql = g_strdup_printf ("UPDATE store.%s SET %s = ?3 WHERE %s = ?1 AND %s = ?2", link->join,
                                     link->order_column, link->owner_column, link->member_column);
 
   reorder = link->order_column != NULL && !same_order (current, targets);
@@ -1457,7 +1669,9 @@ write_many_to_many (GodwitSyncStore  *self,
       if (!contains (current, target->pk))
         {
           if (!run_ints (self, insert->str, _("cannot update a many-to-many relationship"), error,
-                         link->order_column != NULL ? 3 : 2, &pk, &target->pk, &position))
+                         link->order_column != NULL ? 3 : 2, &pk, &target->pk, &position) ||
+              !_godwit_sync_sidecar_note_effect (self->sidecar, link->target_root, target->pk,
+                                                 link->inverse->name, id, error))
             return FALSE;
         }
       else if (reorder &&
@@ -1490,20 +1704,53 @@ write_link (GodwitSyncStore  *self,
   switch (link->kind)
     {
     case LINK_TO_ONE:
-      ok = write_to_one (self, plan, link, pk, targets->len > 0 ? &g_array_index (targets, Target, 0) : NULL,
-                         error);
+      ok = write_to_one (self, plan, link, id, pk,
+                         targets->len > 0 ? &g_array_index (targets, Target, 0) : NULL, error);
       break;
     case LINK_TO_MANY_INVERSE:
     case LINK_TO_MANY_OWNED:
-      ok = write_keyed_to_many (self, plan, link, pk, targets, error);
+      ok = write_keyed_to_many (self, plan, link, id, pk, targets, error);
       break;
     case LINK_MANY_TO_MANY:
     default:
-      ok = write_many_to_many (self, link, pk, targets, error);
+      ok = write_many_to_many (self, link, id, pk, targets, error);
       break;
     }
 
   return ok && _godwit_sync_sidecar_set_pending (self->sidecar, id, link->relationship->name, pending, error);
+}
+
+/* What unlinks a deleted object from rows or join tables that name it,
+ * and which objects' documents that changes. */
+typedef struct
+{
+  char       *sql;
+  char       *affected_sql;   /* (nullable) the Z_PKs of the objects whose documents name it */
+  const char *affected_root;  /* their root entity */
+} Detach;
+
+static void
+detach_free (gpointer data)
+{
+  Detach *detach = data;
+
+  g_free (detach->sql);
+  g_free (detach->affected_sql);
+  g_free (detach);
+}
+
+static void
+add_detach (GPtrArray   *statements,
+            char        *sql,
+            char        *affected_sql,
+            const char  *affected_root)
+{
+  Detach *detach = g_new0 (Detach, 1);
+
+  detach->sql = sql;
+  detach->affected_sql = affected_sql;
+  detach->affected_root = affected_root;
+  g_ptr_array_add (statements, detach);
 }
 
 /* What unlinks a deleted object of @root's hierarchy from every row and
@@ -1519,7 +1766,7 @@ get_detach_sql (GodwitSyncStore *self,
   if (statements != NULL)
     return statements;
 
-  statements = g_ptr_array_new_with_free_func (g_free);
+  statements = g_ptr_array_new_with_free_func (detach_free);
   g_hash_table_insert (self->detach_sql, root, statements);
 
   for (guint i = 0; i < tables->len; i++)
@@ -1542,7 +1789,7 @@ get_detach_sql (GodwitSyncStore *self,
             continue;
 
           sql = g_string_new (NULL);
-          g_string_append_printf (sql, "UPDATE main.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL", table->name,
+          g_string_append_printf (sql, "UPDATE store.%s SET Z_OPT = IFNULL(Z_OPT, 0) + 1, %s = NULL", table->name,
                                   column->name);
           if (column->role == GODWIT_COLUMN_ROLE_TO_ONE)
             append_set (sql, find_column (self, column->entity, column->property->name,
@@ -1550,7 +1797,12 @@ get_detach_sql (GodwitSyncStore *self,
           append_set (sql, find_column (self, column->entity, column->property->name, GODWIT_COLUMN_ROLE_ORDER),
                       "NULL");
           g_string_append_printf (sql, " WHERE %s = ?1", column->name);
-          g_ptr_array_add (statements, g_string_free (g_steal_pointer (&sql), FALSE));
+          /* The rows of an owned to-many without inverse do not name
+           * their owner in their documents. */
+          add_detach (statements, g_string_free (g_steal_pointer (&sql), FALSE),
+                      column->role == GODWIT_COLUMN_ROLE_TO_ONE ?
+                      g_strdup_printf ("SELECT Z_PK FROM store.%s WHERE %s = ?1", table->name, column->name) : NULL,
+                      table->root->name);
         }
     }
 
@@ -1559,10 +1811,16 @@ get_detach_sql (GodwitSyncStore *self,
       const GodwitJoinTable *join = g_ptr_array_index (joins, i);
 
       if (godwit_entity_get_root (join->entity) == root)
-        g_ptr_array_add (statements, g_strdup_printf ("DELETE FROM main.%s WHERE %s = ?1", join->name, join->column));
+        add_detach (statements, g_strdup_printf ("DELETE FROM store.%s WHERE %s = ?1", join->name, join->column),
+                    g_strdup_printf ("SELECT %s FROM store.%s WHERE %s = ?1", join->inverse_column, join->name,
+                                     join->column),
+                    godwit_entity_get_root (join->inverse_entity)->name);
       if (godwit_entity_get_root (join->inverse_entity) == root)
-        g_ptr_array_add (statements, g_strdup_printf ("DELETE FROM main.%s WHERE %s = ?1", join->name,
-                                                      join->inverse_column));
+        add_detach (statements, g_strdup_printf ("DELETE FROM store.%s WHERE %s = ?1", join->name,
+                                                 join->inverse_column),
+                    g_strdup_printf ("SELECT %s FROM store.%s WHERE %s = ?1", join->column, join->name,
+                                     join->inverse_column),
+                    godwit_entity_get_root (join->entity)->name);
     }
 
   return statements;
@@ -1575,27 +1833,167 @@ delete_object (GodwitSyncStore  *self,
                GError          **error)
 {
   GPtrArray *detach = get_detach_sql (self, plan->root);
-  g_autofree char *sql = g_strdup_printf ("DELETE FROM main.%s WHERE Z_PK = ?1", plan->table->name);
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM store.%s WHERE Z_PK = ?1", plan->table->name);
+
+  /* The targets of its to-one relationships lose it from their inverses
+   * with its row. */
+  for (guint i = 0; i < plan->links->len; i++)
+    {
+      const Link *link = &g_array_index (plan->links, Link, i);
+      gboolean found = FALSE;
+      gint64 target;
+
+      if (link->kind != LINK_TO_ONE || link->inverse == NULL)
+        continue;
+      if (!read_column (self, link->table, link->key->name, pk, &target, &found, error) ||
+          (found && !_godwit_sync_sidecar_note_effect (self->sidecar, link->target_root, target, NULL, NULL, error)))
+        return FALSE;
+    }
 
   for (guint i = 0; i < detach->len; i++)
-    if (!run_ints (self, g_ptr_array_index (detach, i), _("cannot unlink a deleted object"), error, 1, &pk))
-      return FALSE;
+    {
+      Detach *d = g_ptr_array_index (detach, i);
+      g_autoptr(GArray) affected = NULL;
+
+      if (d->affected_sql != NULL)
+        {
+          affected = read_pks (self, d->affected_sql, pk, NULL, error);
+          if (affected == NULL)
+            return FALSE;
+        }
+      if (!run_ints (self, d->sql, _("cannot unlink a deleted object"), error, 1, &pk))
+        return FALSE;
+      for (guint j = 0; affected != NULL && j < affected->len; j++)
+        if (!_godwit_sync_sidecar_note_effect (self->sidecar, d->affected_root, g_array_index (affected, gint64, j),
+                                               NULL, NULL, error))
+          return FALSE;
+    }
 
   return run_ints (self, sql, _("cannot delete an object"), error, 1, &pk);
 }
 
+/* Whether object @pk of @plan's entity is in the store, and its Z_OPT
+ * (0 when NULL). */
 static gboolean
 row_exists (GodwitSyncStore  *self,
             EntityPlan       *plan,
             gint64            pk,
             gboolean         *exists,
+            gint64           *z_opt,
             GError          **error)
 {
-  g_autofree char *sql = g_strdup_printf ("SELECT Z_PK FROM main.%s WHERE Z_PK = ?1 AND Z_ENT = ?2",
+  g_autofree char *sql = g_strdup_printf ("SELECT IFNULL(Z_OPT, 0) FROM store.%s WHERE Z_PK = ?1 AND Z_ENT = ?2",
                                           plan->table->name);
   gint64 value;
 
-  return query_int (self, sql, &value, exists, error, 2, pk, (gint64) plan->number);
+  if (!query_int (self, sql, &value, exists, error, 2, pk, (gint64) plan->number))
+    return FALSE;
+  if (z_opt != NULL)
+    *z_opt = value;
+
+  return TRUE;
+}
+
+/* Inserts object @pk of @plan's entity with @document's attributes; its
+ * relationships are written afterwards. */
+static gboolean
+insert_object (GodwitSyncStore     *self,
+               EntityPlan          *plan,
+               gint64               pk,
+               GodwitSyncDocument  *document,
+               GError             **error)
+{
+  sqlite3_stmt *statement = prepare (self, plan->insert_sql, error);
+
+  if (statement == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (statement, 1, pk);
+  sqlite3_bind_int64 (statement, 2, plan->number);
+
+  return bind_attributes (self, plan, statement, 3, document, error) &&
+         _godwit_sync_sidecar_step_done (self->sidecar, statement, _("cannot insert an object"), error);
+}
+
+static gboolean
+update_object (GodwitSyncStore     *self,
+               EntityPlan          *plan,
+               gint64               pk,
+               GodwitSyncDocument  *document,
+               GError             **error)
+{
+  sqlite3_stmt *statement = prepare (self, plan->update_sql, error);
+
+  if (statement == NULL || !bind_attributes (self, plan, statement, 1, document, error))
+    return FALSE;
+  sqlite3_bind_int64 (statement, (int) plan->attributes->len + 1, pk);
+
+  return _godwit_sync_sidecar_step_done (self->sidecar, statement, _("cannot update an object"), error);
+}
+
+static gboolean
+write_links (GodwitSyncStore     *self,
+             EntityPlan          *plan,
+             const char          *id,
+             gint64               pk,
+             GodwitSyncDocument  *document,
+             GError             **error)
+{
+  for (guint i = 0; i < plan->links->len; i++)
+    {
+      const Link *link = &g_array_index (plan->links, Link, i);
+
+      if (!write_link (self, plan, link, id, pk, json_object_get_member (document->relationships,
+                                                                         link->relationship->name), error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Writes relationship @relationship of document @id again from the body
+ * of the revision the store holds, if the store holds its object;
+ * @written says whether it did. */
+static gboolean
+relink (GodwitSyncStore  *self,
+        const char       *id,
+        const char       *relationship,
+        gboolean         *written,
+        GError          **error)
+{
+  g_autoptr(GodwitSyncRecord) record = _godwit_sync_sidecar_get (self->sidecar, id, error);
+  g_autoptr(GodwitSyncDocument) body = NULL;
+  EntityPlan *plan;
+  gboolean exists = FALSE;
+
+  *written = FALSE;
+  if (record == NULL)
+    return FALSE;
+  if (record->pk <= 0 || record->rev == NULL)
+    return TRUE;
+  plan = get_plan_by_name (self, record->entity, error);
+  if (plan == NULL || !row_exists (self, plan, record->pk, &exists, NULL, error))
+    return FALSE;
+  if (!exists)
+    return TRUE;
+  body = _godwit_sync_sidecar_load_revision (self->sidecar, record->id, record->rev, 1, error);
+  if (body == NULL)
+    return FALSE;
+  if (body->deleted)
+    return TRUE;
+
+  for (guint i = 0; i < plan->links->len; i++)
+    {
+      const Link *link = &g_array_index (plan->links, Link, i);
+
+      if (strcmp (link->relationship->name, relationship) != 0)
+        continue;
+      if (!write_link (self, plan, link, record->id, record->pk,
+                       json_object_get_member (body->relationships, relationship), error))
+        return FALSE;
+      *written = TRUE;
+    }
+
+  return TRUE;
 }
 
 /* Relationships that waited for document @id, now that its object is in
@@ -1615,44 +2013,40 @@ link_waiting (GodwitSyncStore  *self,
   for (guint i = 0; i < owners->len; i++)
     {
       GodwitSyncPending *p = g_ptr_array_index (owners, i);
-      g_autoptr(GodwitSyncRecord) record = NULL;
-      g_autoptr(GodwitSyncDocument) body = NULL;
-      EntityPlan *plan;
-      gboolean exists = FALSE;
+      GodwitSyncJournalEntry entry = { 0, GODWIT_SYNC_JOURNAL_LINK, p->id, NULL, p->relationship, (char *) id, 0, 0 };
+      gboolean written = FALSE;
 
       if (g_strcmp0 (p->id, last_owner) == 0 && g_strcmp0 (p->relationship, last_relationship) == 0)
         continue;
       last_owner = p->id;
       last_relationship = p->relationship;
 
-      record = _godwit_sync_sidecar_get (self->sidecar, p->id, error);
-      if (record == NULL)
+      if (!relink (self, p->id, p->relationship, &written, error) ||
+          (written && !_godwit_sync_sidecar_add_journal_entry (self->sidecar, &entry, error)))
         return FALSE;
-      if (record->pk <= 0 || record->rev == NULL)
-        continue;
-      plan = get_plan_by_name (self, record->entity, error);
-      if (plan == NULL || !row_exists (self, plan, record->pk, &exists, error))
-        return FALSE;
-      if (!exists)
-        continue;
-      body = _godwit_sync_sidecar_load_revision (self->sidecar, record->id, record->rev, 1, error);
-      if (body == NULL)
-        return FALSE;
-      if (body->deleted)
-        continue;
-
-      for (guint j = 0; j < plan->links->len; j++)
-        {
-          const Link *link = &g_array_index (plan->links, Link, j);
-
-          if (strcmp (link->relationship->name, p->relationship) == 0 &&
-              !write_link (self, plan, link, record->id, record->pk,
-                           json_object_get_member (body->relationships, link->relationship->name), error))
-            return FALSE;
-        }
     }
 
   return TRUE;
+}
+
+/* Journals a write of object @pk: the store holds it once its Z_OPT is
+ * at least the one it has now. */
+static gboolean
+journal_object (GodwitSyncStore        *self,
+                EntityPlan             *plan,
+                GodwitSyncJournalKind   kind,
+                const char             *id,
+                const char             *rev,
+                gint64                  pk,
+                GError                **error)
+{
+  GodwitSyncJournalEntry entry = { 0, kind, (char *) id, (char *) rev, NULL, NULL, pk, 0 };
+  gboolean exists = FALSE;
+
+  if (kind != GODWIT_SYNC_JOURNAL_DELETE && !row_exists (self, plan, pk, &exists, &entry.z_opt, error))
+    return FALSE;
+
+  return _godwit_sync_sidecar_add_journal_entry (self->sidecar, &entry, error);
 }
 
 /**
@@ -1665,7 +2059,8 @@ link_waiting (GodwitSyncStore  *self,
  * (with the store's write lock): a deleted document deletes the object
  * and unlinks it; another one updates the object, or inserts it with a
  * new Z_PK, and sets its relationships. @record then holds the object's
- * Z_PK; the caller records the revision.
+ * Z_PK; the caller records the revision. What was written goes into the
+ * sidecar's journal.
  */
 gboolean
 _godwit_sync_store_apply (GodwitSyncStore     *self,
@@ -1676,71 +2071,253 @@ _godwit_sync_store_apply (GodwitSyncStore     *self,
 {
   EntityPlan *plan = get_plan_by_name (self, record->entity, error);
   gboolean exists = FALSE;
-  gboolean inserted = FALSE;
-  sqlite3_stmt *statement;
+  gint64 pk;
+
+  g_return_val_if_fail (document->rev != NULL, FALSE);
 
   if (plan == NULL)
     return FALSE;
-  if (record->pk > 0 && !row_exists (self, plan, record->pk, &exists, error))
+  if (record->pk > 0 && !row_exists (self, plan, record->pk, &exists, NULL, error))
     return FALSE;
 
   if (document->deleted)
     {
       if (exists)
         {
-          if (!delete_object (self, plan, record->pk, error))
+          if (!delete_object (self, plan, record->pk, error) ||
+              !journal_object (self, plan, GODWIT_SYNC_JOURNAL_DELETE, record->id, document->rev, record->pk, error))
             return FALSE;
           counts->deleted++;
         }
       record->pk = 0;
-      return _godwit_sync_sidecar_forget_target (self->sidecar, record->id, error);
+      return _godwit_sync_sidecar_forget_target (self->sidecar, record->id, error) &&
+             _godwit_sync_sidecar_forget_effect (self->sidecar, record->id, error);
     }
 
-  if (!exists)
+  /* The object holds @document's relationships now, whatever other
+   * objects' writes did to them. */
+  if (exists)
     {
-      gint64 pk;
-
-      if (!allocate_pk (self, plan, &pk, error))
-        return FALSE;
-      statement = prepare (self, plan->insert_sql, error);
-      if (statement == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (statement, 1, pk);
-      sqlite3_bind_int64 (statement, 2, plan->number);
-      if (!bind_attributes (self, plan, statement, 3, document, error) ||
-          !_godwit_sync_sidecar_step_done (self->sidecar, statement, _("cannot insert an object"), error))
-        return FALSE;
-      record->pk = pk;
-      inserted = TRUE;
-      counts->inserted++;
-    }
-  else
-    {
-      statement = prepare (self, plan->update_sql, error);
-      if (statement == NULL)
-        return FALSE;
-      if (!bind_attributes (self, plan, statement, 1, document, error))
-        return FALSE;
-      sqlite3_bind_int64 (statement, (int) plan->attributes->len + 1, record->pk);
-      if (!_godwit_sync_sidecar_step_done (self->sidecar, statement, _("cannot update an object"), error))
+      if (!update_object (self, plan, record->pk, document, error) ||
+          !write_links (self, plan, record->id, record->pk, document, error) ||
+          !_godwit_sync_sidecar_forget_effect (self->sidecar, record->id, error) ||
+          !journal_object (self, plan, GODWIT_SYNC_JOURNAL_UPDATE, record->id, document->rev, record->pk, error))
         return FALSE;
       counts->updated++;
+      return TRUE;
     }
 
-  /* The record must name the object before relationships look it up. */
-  if (inserted && !_godwit_sync_sidecar_save (self->sidecar, record, error))
+  if (!allocate_pk (self, plan, &pk, error) || !insert_object (self, plan, pk, document, error))
     return FALSE;
+  record->pk = pk;
+  counts->inserted++;
 
-  for (guint i = 0; i < plan->links->len; i++)
+  /* The record must name the object before relationships look it up. */
+  return _godwit_sync_sidecar_save (self->sidecar, record, error) &&
+         write_links (self, plan, record->id, record->pk, document, error) &&
+         _godwit_sync_sidecar_forget_effect (self->sidecar, record->id, error) &&
+         journal_object (self, plan, GODWIT_SYNC_JOURNAL_INSERT, record->id, document->rev, record->pk, error) &&
+         link_waiting (self, record->id, error);
+}
+
+/* ---- finishing a transaction the store did not commit ------------------- */
+
+/* An entry of the journal with what finishing it needs. */
+typedef struct
+{
+  GodwitSyncJournalEntry *entry;   /* (unowned) */
+  EntityPlan             *plan;    /* (nullable) for a link */
+  GodwitSyncDocument     *body;    /* (nullable) the revision to write again */
+  gboolean                exists;  /* whether the store has an object at the entry's Z_PK */
+  gboolean                missing; /* whether the store lacks the write */
+} Unfinished;
+
+static void
+unfinished_clear (gpointer data)
+{
+  Unfinished *unfinished = data;
+
+  g_clear_pointer (&unfinished->body, godwit_sync_document_free);
+}
+
+/* Whether the store holds the write of @unfinished's entry: the Z_OPT of
+ * an inserted or updated object only grows, and the Z_PK of a deleted one
+ * is never given again. */
+static gboolean
+check_entry (GodwitSyncStore  *self,
+             Unfinished       *unfinished,
+             GError          **error)
+{
+  GodwitSyncJournalEntry *entry = unfinished->entry;
+  g_autoptr(GodwitSyncRecord) record = _godwit_sync_sidecar_get (self->sidecar, entry->id, error);
+  gint64 z_opt = 0;
+
+  if (record == NULL)
+    return FALSE;
+  unfinished->plan = get_plan_by_name (self, record->entity, error);
+  if (unfinished->plan == NULL ||
+      !row_exists (self, unfinished->plan, entry->pk, &unfinished->exists, &z_opt, error))
+    return FALSE;
+  if (entry->kind == GODWIT_SYNC_JOURNAL_DELETE)
     {
-      const Link *link = &g_array_index (plan->links, Link, i);
+      unfinished->missing = unfinished->exists;
+      return TRUE;
+    }
 
-      if (!write_link (self, plan, link, record->id, record->pk,
-                       json_object_get_member (document->relationships, link->relationship->name), error))
+  unfinished->missing = !unfinished->exists || z_opt < entry->z_opt;
+  if (!unfinished->missing)
+    return TRUE;
+  if (entry->rev == NULL || entry->pk <= 0)
+    {
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_CORRUPT_STORE,
+                   _("%s: the sync sidecar’s journal names no revision or object of “%s”"),
+                   _godwit_sync_sidecar_get_path (self->sidecar), entry->id);
+      return FALSE;
+    }
+  unfinished->body = _godwit_sync_sidecar_load_revision (self->sidecar, entry->id, entry->rev, 1, error);
+
+  return unfinished->body != NULL;
+}
+
+/* An inserted object the store lacks goes in at the Z_PK the sidecar gave
+ * it, unless another object took that Z_PK since. */
+static gboolean
+insert_again (GodwitSyncStore  *self,
+              Unfinished       *unfinished,
+              GError          **error)
+{
+  GodwitSyncJournalEntry *entry = unfinished->entry;
+  EntityPlan *plan = unfinished->plan;
+  g_autoptr(GodwitSyncRecord) record = NULL;
+  gboolean taken = FALSE;
+  gint64 other;
+
+  if (!read_column (self, plan->table->name, "Z_PK", entry->pk, &other, &taken, error))
+    return FALSE;
+  if (!taken)
+    return reserve_pk (self, plan, entry->pk, error) && insert_object (self, plan, entry->pk, unfinished->body, error);
+
+  record = _godwit_sync_sidecar_get (self->sidecar, entry->id, error);
+  if (record == NULL || !allocate_pk (self, plan, &entry->pk, error))
+    return FALSE;
+  record->pk = entry->pk;
+
+  return _godwit_sync_sidecar_save (self->sidecar, record, error) &&
+         insert_object (self, plan, entry->pk, unfinished->body, error);
+}
+
+/* Writes again, in their order, the entries of @unfinished that the store
+ * lacks; the objects to insert go in first, so that relationships find
+ * them. */
+static gboolean
+write_again (GodwitSyncStore  *self,
+             GArray           *unfinished,
+             GError          **error)
+{
+  g_autoptr(GHashTable) written = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < unfinished->len; i++)
+    {
+      Unfinished *u = &g_array_index (unfinished, Unfinished, i);
+
+      if (u->missing && u->entry->kind == GODWIT_SYNC_JOURNAL_INSERT && !insert_again (self, u, error))
         return FALSE;
     }
 
-  return !inserted || link_waiting (self, record->id, error);
+  for (guint i = 0; i < unfinished->len; i++)
+    {
+      Unfinished *u = &g_array_index (unfinished, Unfinished, i);
+      GodwitSyncJournalEntry *entry = u->entry;
+      gboolean exists, relinked;
+
+      if (entry->kind == GODWIT_SYNC_JOURNAL_LINK)
+        {
+          if (entry->cause != NULL && entry->relationship != NULL && g_hash_table_contains (written, entry->cause) &&
+              !relink (self, entry->id, entry->relationship, &relinked, error))
+            return FALSE;
+          continue;
+        }
+      if (!u->missing)
+        continue;
+      g_hash_table_add (written, entry->id);
+
+      switch (entry->kind)
+        {
+        case GODWIT_SYNC_JOURNAL_DELETE:
+          if (!delete_object (self, u->plan, entry->pk, error))
+            return FALSE;
+          continue;
+        case GODWIT_SYNC_JOURNAL_UPDATE:
+          /* Gone: deleted since, as the next scan finds. */
+          if (!u->exists)
+            continue;
+          if (!update_object (self, u->plan, entry->pk, u->body, error))
+            return FALSE;
+          break;
+        case GODWIT_SYNC_JOURNAL_INSERT:
+        case GODWIT_SYNC_JOURNAL_LINK:
+        default:
+          break;
+        }
+
+      /* Its Z_OPT now, in case this transaction is cut short too. */
+      if (!write_links (self, u->plan, entry->id, entry->pk, u->body, error) ||
+          !_godwit_sync_sidecar_forget_effect (self->sidecar, entry->id, error) ||
+          !row_exists (self, u->plan, entry->pk, &exists, &entry->z_opt, error) ||
+          !_godwit_sync_sidecar_update_journal_entry (self->sidecar, entry, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Finishes the store's part of the transaction that the sidecar's journal
+ * lists, if the store did not commit it (see godwit-sync-sidecar.c), and
+ * empties the journal; nothing is written into the store when it holds it
+ * all. The sync whose transaction it was took a backup of the store
+ * before it wrote into it. */
+static gboolean
+finish_journal (GodwitSyncStore  *self,
+                GError          **error)
+{
+  g_autoptr(GPtrArray) entries = _godwit_sync_sidecar_dup_journal (self->sidecar, error);
+  g_autoptr(GArray) unfinished = NULL;
+  guint n_missing = 0;
+
+  if (entries == NULL)
+    return FALSE;
+  if (entries->len == 0)
+    return TRUE;
+
+  unfinished = g_array_sized_new (FALSE, TRUE, sizeof (Unfinished), entries->len);
+  g_array_set_clear_func (unfinished, unfinished_clear);
+  g_array_set_size (unfinished, entries->len);
+  if (!_godwit_sync_sidecar_begin (self->sidecar, TRUE, error))
+    return FALSE;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      Unfinished *u = &g_array_index (unfinished, Unfinished, i);
+
+      u->entry = g_ptr_array_index (entries, i);
+      if (u->entry->kind == GODWIT_SYNC_JOURNAL_LINK)
+        continue;
+      if (!check_entry (self, u, error))
+        goto failed;
+      if (u->missing)
+        n_missing++;
+    }
+
+  g_debug ("%s: the store lacks %u of the %u writes the sync sidecar’s journal lists", store_path (self), n_missing,
+           entries->len);
+  if ((n_missing > 0 && !write_again (self, unfinished, error)) ||
+      !_godwit_sync_sidecar_commit (self->sidecar, error))
+    goto failed;
+
+  return n_missing == 0 || _godwit_sync_store_check_integrity (self, error);
+
+failed:
+  _godwit_sync_sidecar_rollback (self->sidecar);
+  return FALSE;
 }
 
 /**
@@ -1752,7 +2329,7 @@ gboolean
 _godwit_sync_store_check_integrity (GodwitSyncStore  *self,
                                     GError          **error)
 {
-  sqlite3_stmt *statement = prepare (self, "PRAGMA main.integrity_check", error);
+  sqlite3_stmt *statement = prepare (self, "PRAGMA store.integrity_check", error);
   g_autofree char *result = NULL;
   int rc;
 

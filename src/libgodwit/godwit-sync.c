@@ -1409,27 +1409,7 @@ record_late_change (GodwitSync  *self,
                     const char  *id,
                     GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GodwitSyncRecord) record = _godwit_sync_sidecar_find (self->sidecar, id, &local_error);
-  g_autoptr(GodwitSyncDocument) current = NULL;
-  g_autofree char *digest = NULL;
-
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (record == NULL || record->rev == NULL)
-    return TRUE;
-
-  current = _godwit_sync_store_read (self->sync_store, record, error);
-  if (current == NULL)
-    return FALSE;
-  digest = current->deleted ? NULL : godwit_sync_document_dup_digest (current);
-  if (g_strcmp0 (digest, record->digest) == 0)
-    return TRUE;
-
-  return _godwit_sync_store_add_local_revision (self->sync_store, record, current, error);
+  return _godwit_sync_store_record_late_change (self->sync_store, id, error);
 }
 
 /* Before the first object a run writes into the store: a backup of the
@@ -1751,7 +1731,9 @@ pull (GodwitSync  *self,
         break;
     }
 
-  return TRUE;
+  /* Objects the pull changed through others, whose own revisions did not
+   * come, get revisions of their own. */
+  return _godwit_sync_store_record_effects (self->sync_store, error);
 }
 
 /* Conflicts left by earlier runs (the manual policy's) that this run's

@@ -215,6 +215,30 @@ dup_column_text (sqlite3_stmt *statement,
   return g_strdup ((const char *) sqlite3_column_text (statement, column));
 }
 
+/* The document ids @sql selects, in its order. */
+static GPtrArray *
+dup_ids (GodwitSyncSidecar  *self,
+         const char         *sql,
+         GError            **error)
+{
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, sql, error);
+  int rc;
+
+  if (statement == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    g_ptr_array_add (ids, dup_column_text (statement, 0));
+  sqlite3_reset (statement);
+  if (rc != SQLITE_DONE)
+    {
+      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
 static void
 set_busy_error (const char  *store_path,
                 const char  *path,
@@ -1211,24 +1235,8 @@ GPtrArray *
 _godwit_sync_sidecar_dup_conflicted_ids (GodwitSyncSidecar  *self,
                                          GError            **error)
 {
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *statement;
-  int rc;
-
-  statement = _godwit_sync_sidecar_prepare (self, "SELECT id FROM sync.revisions WHERE leaf = 1 AND deleted = 0 "
-                                                  "GROUP BY id HAVING COUNT(*) > 1 ORDER BY id", error);
-  if (statement == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    g_ptr_array_add (ids, dup_column_text (statement, 0));
-  sqlite3_reset (statement);
-  if (rc != SQLITE_DONE)
-    {
-      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
+  return dup_ids (self, "SELECT id FROM sync.revisions WHERE leaf = 1 AND deleted = 0 "
+                       "GROUP BY id HAVING COUNT(*) > 1 ORDER BY id", error);
 }
 
 /* ---- relationship targets that have not arrived -------------------------- */
@@ -1477,22 +1485,7 @@ GPtrArray *
 _godwit_sync_sidecar_dup_effect_ids (GodwitSyncSidecar  *self,
                                      GError            **error)
 {
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *statement = _godwit_sync_sidecar_prepare (self, "SELECT id FROM sync.effects ORDER BY id", error);
-  int rc;
-
-  if (statement == NULL)
-    return NULL;
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
-    g_ptr_array_add (ids, dup_column_text (statement, 0));
-  sqlite3_reset (statement);
-  if (rc != SQLITE_DONE)
-    {
-      _godwit_sync_sidecar_fail (self, _("cannot read the sync sidecar"), error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&ids);
+  return dup_ids (self, "SELECT id FROM sync.effects ORDER BY id", error);
 }
 
 /* ---- checkpoints -------------------------------------------------------- */

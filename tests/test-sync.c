@@ -932,6 +932,84 @@ test_local_changes_by_sqlite (void)
   garden_clear (&garden);
 }
 
+/* Progress phases in the order they came. */
+static void
+record_phase (const GodwitSyncProgress *progress,
+              gpointer                  user_data)
+{
+  if (g_strcmp0 (progress->phase, "push") != 0 || progress->done > 0)
+    g_ptr_array_add (user_data, g_strdup (progress->phase));
+}
+
+/* Revisions an earlier run recorded go to a new database while the scan
+ * reads the store; what the scan finds goes after it, and the database
+ * ends as if the two had run one after the other. */
+static void
+test_push_while_scanning (void)
+{
+  Garden garden;
+  GodwitTestServer other;
+  g_autoptr(GodwitSync) first = NULL;
+  g_autoptr(GodwitSync) second = NULL;
+  g_autoptr(GodwitSync) third = NULL;
+  g_autoptr(GPtrArray) phases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autofree char *journal = NULL;
+  g_auto(GStrv) notes = NULL;
+  JsonObject *basil, *tomato;
+  guint last_scan = 0, first_push = G_MAXUINT;
+
+  if (!garden_init (&garden, TRUE))
+    return;
+  /* Enough objects for the scan to take many steps. */
+  godwit_test_execute_sql (garden.store.path,
+                           "WITH RECURSIVE n (i) AS (SELECT 3 UNION ALL SELECT i + 1 FROM n WHERE i < 5002) "
+                           "INSERT INTO ZGARDENER (Z_PK, Z_ENT, Z_OPT, ZNAME) SELECT i, 2, 1, 'g' || i FROM n", NULL);
+  godwit_test_execute_sql (garden.store.path, "UPDATE Z_PRIMARYKEY SET Z_MAX = 5002 WHERE Z_ENT = 2", NULL);
+  first = sync_with (&garden.server, garden.store.path, garden.bundle, GODWIT_SYNC_POLICY_STORE_WINS, NULL);
+  assert_local_changes (first, 5009, 0, 0);
+
+  godwit_test_execute_sql (garden.store.path, "UPDATE ZPLANT SET ZSPECIES = 'Ocimum' WHERE ZCOMMONNAME = 'Basil'",
+                           NULL);
+  godwit_test_execute_sql (garden.store.path, "DELETE FROM ZNOTE WHERE ZTEXT = 'n3'", NULL);
+
+  if (!godwit_test_server_init (&other))
+    g_assert_not_reached ();
+  second = godwit_test_sync_new (&other, garden.store.path, garden.bundle);
+  godwit_sync_set_batch_size (second, 100);
+  godwit_sync_set_progress_callback (second, record_phase, phases);
+  godwit_test_sync_run (second);
+  assert_local_changes (second, 0, 2, 1);
+
+  for (guint i = 0; i < phases->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (phases, i), "scan"))
+        last_scan = i;
+      else if (g_str_equal (g_ptr_array_index (phases, i), "push"))
+        first_push = MIN (first_push, i);
+    }
+  g_assert_cmpuint (first_push, <, last_scan);
+
+  documents = godwit_test_server_all_documents (&other);
+  g_assert_cmpuint (documents->len, ==, 5008);
+  for (guint i = 0; i < documents->len; i++)
+    g_assert_false (json_object_has_member (g_ptr_array_index (documents, i), "_conflicts"));
+  basil = find_document (documents, "Plant", "commonName", "Basil");
+  g_assert_cmpstr (json_object_get_string_member (attributes_of (basil), "species"), ==, "Ocimum");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (basil, "_rev"), "2-"));
+  tomato = find_document (documents, "Plant", "commonName", "Tomato");
+  journal = dup_ids (tomato, "journal");
+  notes = g_strsplit (journal, ", ", -1);
+  g_assert_cmpuint (g_strv_length (notes), ==, 2);
+
+  third = godwit_test_sync_new (&other, garden.store.path, garden.bundle);
+  godwit_test_sync_run (third);
+  assert_nothing_transferred (third);
+
+  godwit_test_server_clear (&other);
+  garden_clear (&garden);
+}
+
 static void
 test_remote_edits_pulled (void)
 {
@@ -2928,6 +3006,7 @@ main (int   argc,
   g_test_add_func ("/sync/push/full-commit", test_push_full_commit);
   g_test_add_func ("/sync/pull/empty-store", test_pull_into_empty_store);
   g_test_add_func ("/sync/changes/local-by-sqlite", test_local_changes_by_sqlite);
+  g_test_add_func ("/sync/push/while-scanning", test_push_while_scanning);
   g_test_add_func ("/sync/changes/remote-edits", test_remote_edits_pulled);
   g_test_add_func ("/sync/pull/backup", test_pull_backup);
   g_test_add_func ("/sync/pull/rollback", test_pull_rollback);

@@ -75,6 +75,8 @@ struct _GodwitReplicator
   FullCommit                full_commit;
   guint                     n_requests;
   GMainContext             *context;         /* where requests are sent and answers read */
+  GodwitReplicatorWaitFunc  wait_func;       /* (nullable) the caller's work while the server works */
+  gpointer                  wait_data;
 };
 
 /* One HTTP request and its answer, read whole, as the main context goes. */
@@ -320,6 +322,26 @@ godwit_replicator_set_retries (GodwitReplicator *self,
   self->first_delay_ms = first_delay_ms;
 }
 
+/**
+ * godwit_replicator_set_wait_func:
+ * @func: (nullable): called whenever the replicator waits for the server
+ *   and nothing is ready; returns whether it has more to do
+ *
+ * Lets the caller's own work go on while the server answers: the
+ * replicator runs in the caller's thread, so it would otherwise sit
+ * idle. Each call should be short: answers are read between calls.
+ */
+void
+godwit_replicator_set_wait_func (GodwitReplicator         *self,
+                                 GodwitReplicatorWaitFunc  func,
+                                 gpointer                  user_data)
+{
+  g_return_if_fail (GODWIT_IS_REPLICATOR (self));
+
+  self->wait_func = func;
+  self->wait_data = user_data;
+}
+
 /* The database's URL, without credentials. */
 const char *
 godwit_replicator_get_url (GodwitReplicator *self)
@@ -356,14 +378,20 @@ godwit_replicator_get_n_requests (GodwitReplicator *self)
 }
 
 /* Runs the replicator's main context until *@flag is set: requests
- * begun earlier go on meanwhile. */
+ * begun earlier go on meanwhile, and so does the caller's wait function,
+ * a step whenever nothing else is ready. */
 static void
 iterate_until (GodwitReplicator *self,
                const gboolean   *flag)
 {
   g_main_context_push_thread_default (self->context);
   while (!*flag)
-    g_main_context_iteration (self->context, TRUE);
+    {
+      if (self->wait_func == NULL)
+        g_main_context_iteration (self->context, TRUE);
+      else if (!g_main_context_iteration (self->context, FALSE) && !self->wait_func (self->wait_data))
+        self->wait_func = NULL;
+    }
   g_main_context_pop_thread_default (self->context);
 }
 

@@ -26,6 +26,8 @@ G_DECLARE_FINAL_TYPE (GodwitReplicator, godwit_replicator, GODWIT, REPLICATOR, G
 
 typedef struct _GodwitReplicatorRequest GodwitReplicatorRequest;
 
+typedef gboolean (*GodwitReplicatorWaitFunc) (gpointer user_data);
+
 char             *godwit_replicator_dup_endpoint        (const char     *endpoint,
                                                          GError        **error);
 GodwitReplicator *godwit_replicator_new                 (const char     *endpoint,
@@ -41,6 +43,9 @@ void              godwit_replicator_set_ca_database     (GodwitReplicator *self,
 void              godwit_replicator_set_retries         (GodwitReplicator *self,
                                                          guint           retries,
                                                          guint           first_delay_ms);
+void              godwit_replicator_set_wait_func       (GodwitReplicator *self,
+                                                         GodwitReplicatorWaitFunc func,
+                                                         gpointer        user_data);
 const char       *godwit_replicator_get_url             (GodwitReplicator *self);
 const char       *godwit_replicator_get_endpoint        (GodwitReplicator *self);
 const char       *godwit_replicator_get_database        (GodwitReplicator *self);

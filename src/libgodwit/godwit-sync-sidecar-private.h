@@ -124,6 +124,7 @@ gboolean            _godwit_sync_sidecar_touch              (GodwitSyncSidecar  
                                                              GError             **error);
 GPtrArray          *_godwit_sync_sidecar_dup_changes        (GodwitSyncSidecar   *self,
                                                              gint64               since,
+                                                             gint64               until,
                                                              guint                limit,
                                                              gint64              *last_seq,
                                                              GError             **error);

@@ -813,15 +813,18 @@ _godwit_sync_sidecar_get_last_seq (GodwitSyncSidecar *self)
 
 /**
  * _godwit_sync_sidecar_dup_changes:
+ * @until: the last sequence number to take
  * @last_seq: (out): the sequence number of the last id returned, or
  *   @since when there is none
  *
  * Returns: (transfer full) (element-type utf8): ids of the documents
- *   changed after @since, in the order of their changes
+ *   changed after @since and last changed at @until or before, in the
+ *   order of their changes
  */
 GPtrArray *
 _godwit_sync_sidecar_dup_changes (GodwitSyncSidecar  *self,
                                   gint64              since,
+                                  gint64              until,
                                   guint               limit,
                                   gint64             *last_seq,
                                   GError            **error)
@@ -832,11 +835,12 @@ _godwit_sync_sidecar_dup_changes (GodwitSyncSidecar  *self,
 
   *last_seq = since;
   statement = _godwit_sync_sidecar_prepare (self, "SELECT id, seq FROM sync.documents WHERE seq > ? "
-                                                  "ORDER BY seq LIMIT ?", error);
+                                                  "AND seq <= ? ORDER BY seq LIMIT ?", error);
   if (statement == NULL)
     return NULL;
   sqlite3_bind_int64 (statement, 1, since);
-  sqlite3_bind_int64 (statement, 2, limit);
+  sqlite3_bind_int64 (statement, 2, until);
+  sqlite3_bind_int64 (statement, 3, limit);
   while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
     {
       g_ptr_array_add (ids, dup_column_text (statement, 0));

@@ -27,6 +27,10 @@ typedef void (*GodwitSyncScanProgressFunc) (const char *entity,
                                             gint64      total,
                                             gpointer    user_data);
 
+/* A scan of the store for changes, read in steps: see
+ * _godwit_sync_store_begin_scan(). */
+typedef struct _GodwitSyncScan GodwitSyncScan;
+
 #define GODWIT_TYPE_SYNC_STORE (godwit_sync_store_get_type ())
 
 G_DECLARE_FINAL_TYPE (GodwitSyncStore, godwit_sync_store, GODWIT, SYNC_STORE, GObject)
@@ -35,7 +39,7 @@ GodwitSyncStore    *_godwit_sync_store_new              (GodwitSyncSidecar      
                                                          GodwitModel                 *model,
                                                          GError                     **error);
 const char         *_godwit_sync_store_get_model_digest (GodwitSyncStore             *self);
-gboolean            _godwit_sync_store_scan             (GodwitSyncStore             *self,
+GodwitSyncScan     *_godwit_sync_store_begin_scan       (GodwitSyncStore             *self,
                                                          GodwitSyncCounts            *counts,
                                                          GodwitSyncScanProgressFunc   progress,
                                                          gpointer                     user_data,
@@ -59,5 +63,13 @@ gboolean            _godwit_sync_store_record_effects   (GodwitSyncStore        
                                                          GError                     **error);
 gboolean            _godwit_sync_store_check_integrity  (GodwitSyncStore             *self,
                                                          GError                     **error);
+
+gboolean            _godwit_sync_scan_step              (GodwitSyncScan              *scan,
+                                                         guint                        max_rows);
+gboolean            _godwit_sync_scan_finish            (GodwitSyncScan              *scan,
+                                                         GError                     **error);
+void                _godwit_sync_scan_free              (GodwitSyncScan              *scan);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GodwitSyncScan, _godwit_sync_scan_free)
 
 G_END_DECLS

@@ -926,118 +926,153 @@ count_rows (GodwitSyncStore  *self,
   return TRUE;
 }
 
-/* Reads every object of @plan's entity and records those whose body
- * changed since the sidecar last saw them. */
-static gboolean
-find_changes (GodwitSyncStore             *self,
-              EntityPlan                  *plan,
-              GodwitSyncCounts            *counts,
-              GodwitSyncScanProgressFunc   progress,
-              gpointer                     user_data,
-              GError                     **error)
+/* A scan under way: see _godwit_sync_store_begin_scan(). */
+struct _GodwitSyncScan
 {
-  int n_columns;
-  sqlite3_stmt *statement;
-  gint64 total = 0, done = 0;
-  int rc;
+  GodwitSyncStore            *store;
+  GPtrArray                  *plans;        /* (element-type EntityPlan) (unowned) */
+  guint                       plan_index;   /* the entity being read */
+  sqlite3_stmt               *statement;    /* (nullable) its objects, once begun */
+  gint64                      done;
+  gint64                      total;
+  GodwitSyncCounts           *counts;
+  GodwitSyncScanProgressFunc  progress;
+  gpointer                    user_data;
+  gboolean                    finished;     /* committed */
+  GError                     *error;        /* (nullable) the first failure: nothing more is read */
+};
 
-  if (progress != NULL && !count_rows (self, plan, &total, error))
-    return FALSE;
+/* Records the object of the scan's current row if its body changed since
+ * the sidecar last saw it. */
+static gboolean
+scan_row (GodwitSyncScan  *scan,
+          EntityPlan      *plan,
+          GError         **error)
+{
+  GodwitSyncStore *self = scan->store;
+  sqlite3_stmt *statement = scan->statement;
+  int n_columns = sqlite3_column_count (statement);
+  const char *id = (const char *) sqlite3_column_text (statement, n_columns - 3);
+  const char *digest = (const char *) sqlite3_column_text (statement, n_columns - 1);
+  g_autoptr(GodwitSyncDocument) document = NULL;
+  g_autofree char *new_digest = NULL;
+  GodwitSyncRecord record = { (char *) id, plan->entity->name, plan->root->name,
+                              sqlite3_column_int64 (statement, 0), NULL, NULL };
+  gboolean effect = FALSE;
+  gboolean ok;
 
-  /* This statement is stepped while others run: its own, not the cache's. */
-  if (sqlite3_prepare_v2 (db (self), plan->scan_sql, -1, &statement, NULL) != SQLITE_OK)
-    return fail (self, _("cannot read the store’s objects"), error);
-  n_columns = sqlite3_column_count (statement);
-  sqlite3_bind_int64 (statement, 1, plan->number);
-  sqlite3_bind_text (statement, 2, plan->root->name, -1, SQLITE_STATIC);
-
-  while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+  if (id == NULL)
     {
-      const char *id = (const char *) sqlite3_column_text (statement, n_columns - 3);
-      const char *digest = (const char *) sqlite3_column_text (statement, n_columns - 1);
-      g_autoptr(GodwitSyncDocument) document = NULL;
-      g_autofree char *new_digest = NULL;
-
-      if (id == NULL)
-        {
-          g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
-                       /* Translators: the store's path, the entity and the object's primary key */
-                       _("%s: object %s p%" PRId64 " appeared during the scan"), store_path (self), plan->entity->name,
-                       (gint64) sqlite3_column_int64 (statement, 0));
-          sqlite3_finalize (statement);
-          return FALSE;
-        }
-
-      document = read_row (self, plan, statement, id, error);
-      if (document == NULL)
-        {
-          sqlite3_finalize (statement);
-          return FALSE;
-        }
-      new_digest = godwit_sync_document_dup_digest (document);
-      if (g_strcmp0 (new_digest, digest) != 0)
-        {
-          GodwitSyncRecord record = { (char *) id, plan->entity->name, plan->root->name,
-                                      sqlite3_column_int64 (statement, 0), NULL, NULL };
-          const char *rev = (const char *) sqlite3_column_text (statement, n_columns - 2);
-          gboolean effect = FALSE;
-          gboolean ok;
-
-          record.rev = g_strdup (rev);
-          record.digest = g_strdup (digest);
-          ok = is_effect (self, &record, document, &effect, error);
-          if (ok && !effect)
-            {
-              if (rev != NULL)
-                counts->updated++;
-              else
-                counts->inserted++;
-              ok = _godwit_sync_store_add_local_revision (self, &record, document, error);
-            }
-          g_free (record.rev);
-          g_free (record.digest);
-          if (!ok)
-            {
-              sqlite3_finalize (statement);
-              return FALSE;
-            }
-        }
-
-      if (progress != NULL && ++done % PROGRESS_STEP == 0)
-        progress (plan->entity->name, done, total, user_data);
+      g_set_error (error, GODWIT_ERROR, GODWIT_ERROR_IO,
+                   /* Translators: the store's path, the entity and the object's primary key */
+                   _("%s: object %s p%" PRId64 " appeared during the scan"), store_path (self), plan->entity->name,
+                   (gint64) sqlite3_column_int64 (statement, 0));
+      return FALSE;
     }
-  sqlite3_finalize (statement);
-  if (rc != SQLITE_DONE)
-    return fail (self, _("cannot read the store’s objects"), error);
-  if (progress != NULL)
-    progress (plan->entity->name, total, total, user_data);
 
-  return TRUE;
+  document = read_row (self, plan, statement, id, error);
+  if (document == NULL)
+    return FALSE;
+  new_digest = godwit_sync_document_dup_digest (document);
+  if (g_strcmp0 (new_digest, digest) == 0)
+    return TRUE;
+
+  record.rev = g_strdup ((const char *) sqlite3_column_text (statement, n_columns - 2));
+  record.digest = g_strdup (digest);
+  ok = is_effect (self, &record, document, &effect, error);
+  if (ok && !effect)
+    {
+      if (record.rev != NULL)
+        scan->counts->updated++;
+      else
+        scan->counts->inserted++;
+      ok = _godwit_sync_store_add_local_revision (self, &record, document, error);
+    }
+  g_free (record.rev);
+  g_free (record.digest);
+
+  return ok;
+}
+
+/* Reads up to @max_rows objects, entity after entity: FALSE once every
+ * object is read, or a failure stopped the scan. */
+static gboolean
+scan_rows (GodwitSyncScan  *scan,
+           gint64           max_rows,
+           GError         **error)
+{
+  GodwitSyncStore *self = scan->store;
+
+  for (gint64 n = 0; n < max_rows && scan->plan_index < scan->plans->len;)
+    {
+      EntityPlan *plan = g_ptr_array_index (scan->plans, scan->plan_index);
+      int rc = SQLITE_DONE;
+
+      if (scan->statement == NULL)
+        {
+          scan->done = scan->total = 0;
+          if (scan->progress != NULL && !count_rows (self, plan, &scan->total, error))
+            return FALSE;
+          /* This statement is stepped while others run: its own, not the cache's. */
+          if (sqlite3_prepare_v2 (db (self), plan->scan_sql, -1, &scan->statement, NULL) != SQLITE_OK)
+            return fail (self, _("cannot read the store’s objects"), error);
+          sqlite3_bind_int64 (scan->statement, 1, plan->number);
+          sqlite3_bind_text (scan->statement, 2, plan->root->name, -1, SQLITE_STATIC);
+        }
+
+      for (; n < max_rows && (rc = sqlite3_step (scan->statement)) == SQLITE_ROW; n++)
+        {
+          if (!scan_row (scan, plan, error))
+            return FALSE;
+          if (scan->progress != NULL && ++scan->done % PROGRESS_STEP == 0)
+            scan->progress (plan->entity->name, scan->done, scan->total, scan->user_data);
+        }
+      if (n == max_rows)
+        break;
+
+      g_clear_pointer (&scan->statement, sqlite3_finalize);
+      if (rc != SQLITE_DONE)
+        return fail (self, _("cannot read the store’s objects"), error);
+      if (scan->progress != NULL)
+        scan->progress (plan->entity->name, scan->total, scan->total, scan->user_data);
+      scan->plan_index++;
+    }
+
+  return scan->plan_index < scan->plans->len;
 }
 
 /**
- * _godwit_sync_store_scan:
+ * _godwit_sync_store_begin_scan:
  * @counts: (out caller-allocates): the objects found inserted, updated and
- *   deleted since the last sync
+ *   deleted since the last sync, filled in as the scan goes
  *
- * Finds what changed in the store since the sidecar last saw it, whoever
- * changed it, and records each change as a new revision. One read
- * transaction: the scan sees one state of the store.
+ * Begins finding what changed in the store since the sidecar last saw it,
+ * whoever changed it: new objects get their ids and deleted ones their
+ * tombstones at once; _godwit_sync_scan_step() and
+ * _godwit_sync_scan_finish() read the objects and record each change as a
+ * new revision. One transaction, committed once the last object is read:
+ * the scan sees one state of the store, and the sidecar gets all of its
+ * revisions or none.
  */
-gboolean
-_godwit_sync_store_scan (GodwitSyncStore             *self,
-                         GodwitSyncCounts            *counts,
-                         GodwitSyncScanProgressFunc   progress,
-                         gpointer                     user_data,
-                         GError                     **error)
+GodwitSyncScan *
+_godwit_sync_store_begin_scan (GodwitSyncStore             *self,
+                               GodwitSyncCounts            *counts,
+                               GodwitSyncScanProgressFunc   progress,
+                               gpointer                     user_data,
+                               GError                     **error)
 {
   GPtrArray *entities = godwit_model_get_entities (self->model);
-  g_autoptr(GPtrArray) plans = g_ptr_array_new ();
+  g_autoptr(GodwitSyncScan) scan = g_new0 (GodwitSyncScan, 1);
 
   memset (counts, 0, sizeof *counts);
+  scan->store = g_object_ref (self);
+  scan->plans = g_ptr_array_new ();
+  scan->counts = counts;
+  scan->progress = progress;
+  scan->user_data = user_data;
 
   if (!_godwit_sync_sidecar_begin (self->sidecar, FALSE, error))
-    return FALSE;
+    return NULL;
 
   for (guint i = 0; i < entities->len; i++)
     {
@@ -1048,30 +1083,95 @@ _godwit_sync_store_scan (GodwitSyncStore             *self,
         continue;
       plan = get_plan (self, entity, error);
       if (plan == NULL)
-        goto failed;
-      g_ptr_array_add (plans, plan);
+        return NULL;
+      g_ptr_array_add (scan->plans, plan);
     }
 
   /* Numbers first, so that relationships can name every object; then
    * deletions, so that no relationship names an object that is gone. */
-  for (guint i = 0; i < plans->len; i++)
-    if (!number_new_objects (self, g_ptr_array_index (plans, i), error))
-      goto failed;
-  for (guint i = 0; i < plans->len; i++)
-    if (!find_deletions (self, g_ptr_array_index (plans, i), counts, error))
-      goto failed;
-  for (guint i = 0; i < plans->len; i++)
-    if (!find_changes (self, g_ptr_array_index (plans, i), counts, progress, user_data, error))
-      goto failed;
+  for (guint i = 0; i < scan->plans->len; i++)
+    if (!number_new_objects (self, g_ptr_array_index (scan->plans, i), error))
+      return NULL;
+  for (guint i = 0; i < scan->plans->len; i++)
+    if (!find_deletions (self, g_ptr_array_index (scan->plans, i), counts, error))
+      return NULL;
 
-  if (!_godwit_sync_sidecar_commit (self->sidecar, error))
-    goto failed;
+  return g_steal_pointer (&scan);
+}
+
+/* Reads the objects that are left, up to @max_rows, and commits once
+ * every one is read: FALSE once the scan is done, or failed. */
+static gboolean
+scan_rows_and_commit (GodwitSyncScan  *scan,
+                      gint64           max_rows,
+                      GError         **error)
+{
+  if (scan_rows (scan, max_rows, error))
+    return TRUE;
+  if (*error == NULL && _godwit_sync_sidecar_commit (scan->store->sidecar, error))
+    scan->finished = TRUE;
+
+  return FALSE;
+}
+
+/**
+ * _godwit_sync_scan_step:
+ * @max_rows: how many objects to read at most
+ *
+ * Reads some more of the store's objects, so that other work (a push of
+ * what earlier scans recorded) can go on between steps. The scan commits
+ * as soon as it read the last object: the store's other writers wait for
+ * no more than the scan.
+ *
+ * Returns: %FALSE once the scan is done, or failed: see
+ *   _godwit_sync_scan_finish()
+ */
+gboolean
+_godwit_sync_scan_step (GodwitSyncScan *scan,
+                        guint           max_rows)
+{
+  if (scan->error != NULL || scan->finished)
+    return FALSE;
+
+  return scan_rows_and_commit (scan, max_rows, &scan->error);
+}
+
+/**
+ * _godwit_sync_scan_finish:
+ *
+ * Reads the objects that are left, if any, and commits what the scan
+ * recorded, unless a step did; or tells why a step failed.
+ */
+gboolean
+_godwit_sync_scan_finish (GodwitSyncScan  *scan,
+                          GError         **error)
+{
+  if (scan->error == NULL && !scan->finished)
+    scan_rows_and_commit (scan, G_MAXINT64, &scan->error);
+  if (scan->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&scan->error));
+      return FALSE;
+    }
 
   return TRUE;
+}
 
-failed:
-  _godwit_sync_sidecar_rollback (self->sidecar);
-  return FALSE;
+/**
+ * _godwit_sync_scan_free:
+ *
+ * Ends a scan: what it recorded is undone unless it was finished.
+ */
+void
+_godwit_sync_scan_free (GodwitSyncScan *scan)
+{
+  g_clear_pointer (&scan->statement, sqlite3_finalize);
+  if (!scan->finished)
+    _godwit_sync_sidecar_rollback (scan->store->sidecar);
+  g_clear_error (&scan->error);
+  g_ptr_array_unref (scan->plans);
+  g_object_unref (scan->store);
+  g_free (scan);
 }
 
 /**

@@ -724,6 +724,7 @@ dup_now (void)
 typedef struct
 {
   guint                    n_changes;
+  gint64                   until;       /* the last sequence number the push takes */
   gint64                   last_seq;
   gint64                   missing_checked;
   JsonObject              *revisions;   /* id → its leaf revisions */
@@ -742,19 +743,21 @@ push_batch_free (PushBatch *batch)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PushBatch, push_batch_free)
 
-/* The store's changes after @since, at most a batch of them, and their
- * leaf revisions; asks the server which it lacks (_revs_diff), without
- * waiting for the answer: see finish_push_batch(). */
+/* The store's changes after @since and up to @until, at most a batch of
+ * them, and their leaf revisions; asks the server which it lacks
+ * (_revs_diff), without waiting for the answer: see finish_push_batch(). */
 static PushBatch *
 start_push_batch (GodwitSync  *self,
                   gint64       since,
+                  gint64       until,
                   GError     **error)
 {
   g_autoptr(PushBatch) batch = g_new0 (PushBatch, 1);
   g_autoptr(GPtrArray) ids = NULL;
 
   batch->revisions = json_object_new ();
-  ids = _godwit_sync_sidecar_dup_changes (self->sidecar, since, self->batch_size, &batch->last_seq, error);
+  batch->until = until;
+  ids = _godwit_sync_sidecar_dup_changes (self->sidecar, since, until, self->batch_size, &batch->last_seq, error);
   if (ids == NULL)
     return NULL;
   batch->n_changes = ids->len;
@@ -848,7 +851,7 @@ start_batch_after (GodwitSync  *self,
   if (batch == NULL || batch->n_changes < self->batch_size || *error != NULL)
     return NULL;
 
-  return start_push_batch (self, batch->last_seq, error);
+  return start_push_batch (self, batch->last_seq, batch->until, error);
 }
 
 /* The store's changes since the checkpoint to the server: the revisions
@@ -857,9 +860,10 @@ start_batch_after (GodwitSync  *self,
  * one after's while the server writes it, so that the next batch's
  * documents are read meanwhile. A batch's documents go only once the
  * batch before is checkpointed: a run stopped halfway repeats at most one
- * batch. */
+ * batch. @until: the last sequence number to push. */
 static gboolean
 push (GodwitSync  *self,
+      gint64       until,
       GError     **error)
 {
   g_autoptr(JsonObject) local = NULL;
@@ -898,7 +902,7 @@ push (GodwitSync  *self,
   if (replication->end_seq != NULL && json_node_get_value_type (replication->end_seq) == G_TYPE_INT64)
     since = json_node_get_int (replication->end_seq);
 
-  batch = start_push_batch (self, since, error);
+  batch = start_push_batch (self, since, until, error);
   if (batch == NULL)
     return FALSE;
   next = start_batch_after (self, batch, &next_error);
@@ -1851,12 +1855,24 @@ finish_work (GodwitSync  *self,
   return TRUE;
 }
 
+/* Objects the scan reads between two looks at the server's answers:
+ * about 5 ms of work. */
+#define SCAN_STEP 250
+
+static gboolean
+step_scan (gpointer data)
+{
+  return _godwit_sync_scan_step (data, SCAN_STEP);
+}
+
 static gboolean
 run_sync (GodwitSync    *self,
           GCancellable  *cancellable,
           GError       **error)
 {
   g_autoptr(JsonObject) info = NULL;
+  g_autoptr(GodwitSyncScan) scan = NULL;
+  gint64 recorded_seq;
   gint64 last_seq_before_pull;
 
   if (!open_peers (self, cancellable, error))
@@ -1869,10 +1885,27 @@ run_sync (GodwitSync    *self,
   if (info == NULL)
     return FALSE;
 
-  if (!_godwit_sync_store_scan (self->sync_store, &self->local_changes, on_scan_progress, self, error))
+  /* What earlier runs recorded goes to the server while the scan reads
+   * the store; the scan's own revisions go once it committed them, so
+   * that the server never gets a revision the sidecar could lose. */
+  recorded_seq = _godwit_sync_sidecar_get_last_seq (self->sidecar);
+  scan = _godwit_sync_store_begin_scan (self->sync_store, &self->local_changes, on_scan_progress, self, error);
+  if (scan == NULL)
+    return FALSE;
+  if (self->direction != GODWIT_SYNC_DIRECTION_PULL)
+    {
+      gboolean pushed;
+
+      godwit_replicator_set_wait_func (self->replicator, step_scan, scan);
+      pushed = push (self, recorded_seq, error);
+      godwit_replicator_set_wait_func (self->replicator, NULL, NULL);
+      if (!pushed)
+        return FALSE;
+    }
+  if (!_godwit_sync_scan_finish (scan, error))
     return FALSE;
 
-  if (self->direction != GODWIT_SYNC_DIRECTION_PULL && !push (self, error))
+  if (self->direction != GODWIT_SYNC_DIRECTION_PULL && !push (self, G_MAXINT64, error))
     return FALSE;
 
   last_seq_before_pull = _godwit_sync_sidecar_get_last_seq (self->sidecar);
@@ -1883,7 +1916,7 @@ run_sync (GodwitSync    *self,
 
   /* Resolutions, and changes the store got during the pull, go back. */
   if (self->direction == GODWIT_SYNC_DIRECTION_BOTH &&
-      _godwit_sync_sidecar_get_last_seq (self->sidecar) != last_seq_before_pull && !push (self, error))
+      _godwit_sync_sidecar_get_last_seq (self->sidecar) != last_seq_before_pull && !push (self, G_MAXINT64, error))
     return FALSE;
 
   return finish_work (self, error);
@@ -2250,7 +2283,7 @@ resolve_manually (GodwitSync        *self,
 
   /* The store holds the resolution now; a failed push leaves it for the
    * next sync to send. */
-  if (!push (self, error))
+  if (!push (self, G_MAXINT64, error))
     {
       g_prefix_error (error, _("%s: resolved in the store, not yet on the server: "), conflict->document);
       return FALSE;

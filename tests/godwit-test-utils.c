@@ -115,6 +115,28 @@ godwit_test_copy_store (const char *from,
 }
 
 void
+godwit_test_copy_tree (const char *from,
+                       const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (from, 0, &error);
+  const char *name;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *source = g_build_filename (from, name, NULL);
+      g_autofree char *destination = g_build_filename (to, name, NULL);
+
+      if (g_file_test (source, G_FILE_TEST_IS_DIR))
+        godwit_test_copy_tree (source, destination);
+      else
+        godwit_test_copy_file (source, destination);
+    }
+}
+
+void
 godwit_test_copy_first_half (const char *from,
                              const char *to)
 {

@@ -30,6 +30,10 @@ void        godwit_test_copy_file           (const char          *from,
 /* Copies an SQLite store with its -wal and -shm files, where they exist. */
 void        godwit_test_copy_store          (const char          *from,
                                              const char          *to);
+/* Copies the folder @from, with its subfolders, into @to, made if need
+ * be. */
+void        godwit_test_copy_tree           (const char          *from,
+                                             const char          *to);
 /* Writes the first half of @from's bytes to @to: a truncated copy. */
 void        godwit_test_copy_first_half     (const char          *from,
                                              const char          *to);

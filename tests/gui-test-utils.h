@@ -90,9 +90,6 @@ char              *godwit_gui_test_plan_path       (const char              *nam
 void               godwit_gui_test_write_garden    (const char              *path,
                                                     const char              *version_name,
                                                     gboolean                 persistent_history);
-/* Copies a folder and everything in it, such as a model bundle. */
-void               godwit_gui_test_copy_tree       (const char              *from,
-                                                    const char              *to);
 /* Runs what @keyval with @modifiers is bound to among @widget's own
  * shortcuts, as pressing the key on the focused widget does; FALSE when
  * nothing is bound to it. */

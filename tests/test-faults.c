@@ -35,32 +35,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "godwit-test-faults.h"
 #include "godwit-test-model.h"
 #include "godwit-test-store.h"
 #include "godwit-test-utils.h"
 
 #define STORE_NAME   "Garden.sqlite"
 #define BACKUPS_NAME STORE_NAME ".godwit-backups"
-
-typedef enum
-{
-  CLASS_WRITE,
-  CLASS_SYNC,
-  CLASS_RENAME,
-  N_CLASSES
-} FaultClass;
-
-static const char * const class_names[N_CLASSES] = { "write", "sync", "rename" };
-
-typedef enum
-{
-  ACTION_ENOSPC,
-  ACTION_EIO,
-  ACTION_KILL,
-  N_ACTIONS
-} FaultAction;
-
-static const char * const action_names[N_ACTIONS] = { "enospc", "eio", "kill" };
 
 /* A state the store may be in: its model version and objects and, when it
  * must be met byte for byte, the checksums of its file and -wal. */
@@ -96,7 +77,7 @@ typedef struct
   char       *restore_from;  /* rollback: the migration's backup, in run_dir */
   StoreState  before;
   StoreState  after;
-  guint       counts[N_CLASSES];  /* the points of a clean run */
+  guint       counts[GODWIT_TEST_N_FAULT_CLASSES];  /* the points of a clean run */
   guint       n_compared;         /* states compared by their objects, not their bytes */
   GPtrArray  *faulted_argv;
   GPtrArray  *rerun_argv;
@@ -116,12 +97,6 @@ typedef struct
   guint leftovers;     /* work files or incomplete backups after the re-run */
   guint failures;      /* any other problem */
 } Tally;
-
-typedef struct
-{
-  gboolean signaled;
-  int      code;       /* the exit status, or the signal */
-} Status;
 
 static void
 add_problem (Fixture    *fixture,
@@ -155,37 +130,16 @@ store_state_clear (StoreState *state)
 }
 
 static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir (to, 0700), ==, 0);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *source = g_build_filename (from, name, NULL);
-      g_autofree char *destination = g_build_filename (to, name, NULL);
-
-      if (g_file_test (source, G_FILE_TEST_IS_DIR))
-        copy_tree (source, destination);
-      else
-        godwit_test_copy_file (source, destination);
-    }
-}
-
-static void
 reset_run_dir (Fixture *fixture)
 {
   godwit_test_rmdir (fixture->run_dir);
   g_assert_false (g_file_test (fixture->run_dir, G_FILE_TEST_EXISTS));
-  copy_tree (fixture->template_dir, fixture->run_dir);
+  godwit_test_copy_tree (fixture->template_dir, fixture->run_dir);
 }
 
 /* Runs godwit-cli with @argv; with @preload, under the fault injector,
  * with @fault (nullable) as its fault. */
-static Status
+static GodwitTestExit
 run_cli (Fixture    *fixture,
          GPtrArray  *argv,
          const char *fault,
@@ -193,73 +147,15 @@ run_cli (Fixture    *fixture,
          char      **out,
          char      **err)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
+  GodwitTestInjector injector = { fixture->module, fixture->run_dir, fixture->count_path };
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  Status status = { FALSE, 0 };
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_unsetenv (launcher, "GODWIT_FAULT");
-  g_subprocess_launcher_unsetenv (launcher, "GODWIT_FAULT_DIR");
-  g_subprocess_launcher_unsetenv (launcher, "GODWIT_FAULT_COUNT");
-  if (preload)
-    {
-      const char *asan_options = g_getenv ("ASAN_OPTIONS");
-      g_autofree char *options = NULL;
-
-      /* An ASan build wants its runtime first among the libraries; the
-       * injector comes before it and only wraps libc. */
-      options = g_strdup_printf ("%s%sverify_asan_link_order=0", asan_options != NULL ? asan_options : "",
-                                 asan_options != NULL ? ":" : "");
-      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
-      g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", fixture->module, TRUE);
-      g_subprocess_launcher_setenv (launcher, "GODWIT_FAULT_DIR", fixture->run_dir, TRUE);
-      g_subprocess_launcher_setenv (launcher, "GODWIT_FAULT_COUNT", fixture->count_path, TRUE);
-      if (fault != NULL)
-        g_subprocess_launcher_setenv (launcher, "GODWIT_FAULT", fault, TRUE);
-    }
-
-  g_ptr_array_add (args, (gpointer) godwit_test_cli_path ());
   for (guint i = 0; i < argv->len; i++)
     g_ptr_array_add (args, g_ptr_array_index (argv, i));
   g_ptr_array_add (args, NULL);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-
-  if (g_subprocess_get_if_signaled (process))
-    {
-      status.signaled = TRUE;
-      status.code = g_subprocess_get_term_sig (process);
-    }
-  else
-    {
-      status.code = g_subprocess_get_exit_status (process);
-    }
-
-  return status;
-}
-
-/* GODWIT_FAULT_COUNT's file: FALSE when the process wrote none. */
-static gboolean
-read_counts (Fixture *fixture,
-             guint    counts[N_CLASSES])
-{
-  g_autofree char *text = NULL;
-  guint64 write_count, sync_count, rename_count;
-
-  if (!g_file_get_contents (fixture->count_path, &text, NULL, NULL))
-    return FALSE;
-  g_assert_cmpint (sscanf (text, "write=%" G_GUINT64_FORMAT " sync=%" G_GUINT64_FORMAT
-                           " rename=%" G_GUINT64_FORMAT, &write_count, &sync_count, &rename_count), ==, 3);
-  counts[CLASS_WRITE] = write_count;
-  counts[CLASS_SYNC] = sync_count;
-  counts[CLASS_RENAME] = rename_count;
-
-  return TRUE;
+  return godwit_test_run_cli_faulted (preload ? &injector : NULL, fault, (const char * const *) args->pdata, NULL,
+                                      out, err);
 }
 
 static char *
@@ -355,7 +251,7 @@ read_store (Fixture  *fixture,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *version = NULL;
   JsonObject *match;
-  Status status;
+  GodwitTestExit status;
 
   *dump = NULL;
   status = run_cli (fixture, inspect, NULL, FALSE, &out, &err);
@@ -564,7 +460,7 @@ check_leftovers (Fixture    *fixture,
   JsonArray *backups;
   const char *name;
   gboolean ok = TRUE;
-  Status status;
+  GodwitTestExit status;
 
   if (!g_str_equal (listing, STORE_NAME "\n" BACKUPS_NAME))
     {
@@ -610,23 +506,23 @@ check_leftovers (Fixture    *fixture,
 /* One run with the fault @class:@n:@action, then the clean re-run. */
 static void
 run_point (Fixture     *fixture,
-           FaultClass   class,
+           GodwitTestFaultClass   class,
            guint        n,
-           FaultAction  action,
+           GodwitTestFaultAction  action,
            Tally       *tally)
 {
-  g_autofree char *point = g_strdup_printf ("%s:%u:%s", class_names[class], n, action_names[action]);
+  g_autofree char *point = g_strdup_printf ("%s:%u:%s", godwit_test_fault_class_names[class], n, godwit_test_fault_action_names[action]);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *check = NULL;
   g_autofree char *description = NULL;
   g_autofree char *version = NULL;
   g_autofree char *dump = NULL;
-  guint counts[N_CLASSES] = { 0 };
+  guint counts[GODWIT_TEST_N_FAULT_CLASSES] = { 0 };
   gboolean injected;
   gboolean empty_wal;
   Outcome outcome;
-  Status status;
+  GodwitTestExit status;
   guint problems_before = fixture->n_problems;
 
   tally->runs++;
@@ -637,15 +533,15 @@ run_point (Fixture     *fixture,
   if (status.signaled)
     {
       injected = TRUE;
-      if (action != ACTION_KILL || status.code != SIGKILL)
+      if (action != GODWIT_TEST_FAULT_KILL || status.code != SIGKILL)
         add_problem (fixture, point, "killed by signal %d", status.code);
     }
   else
     {
-      if (!read_counts (fixture, counts))
+      if (!godwit_test_read_fault_counts (fixture->count_path, counts))
         add_problem (fixture, point, "the injector wrote no counts");
-      injected = action != ACTION_KILL && counts[class] >= n;
-      if (action == ACTION_KILL && counts[class] >= n)
+      injected = action != GODWIT_TEST_FAULT_KILL && counts[class] >= n;
+      if (action == GODWIT_TEST_FAULT_KILL && counts[class] >= n)
         add_problem (fixture, point, "reached the point but was not killed");
       if (!injected)
         tally->not_reached++;
@@ -726,11 +622,11 @@ run_point (Fixture     *fixture,
  * after; returns the points of each class. */
 static void
 count_points (Fixture *fixture,
-              guint    counts[N_CLASSES])
+              guint    counts[GODWIT_TEST_N_FAULT_CLASSES])
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  Status status;
+  GodwitTestExit status;
 
   reset_run_dir (fixture);
   g_unlink (fixture->count_path);
@@ -738,9 +634,9 @@ count_points (Fixture *fixture,
   if (status.signaled || status.code != 0)
     g_error ("%s without a fault: %s %d: %s", fixture->command, status.signaled ? "signal" : "status",
              status.code, err);
-  g_assert_true (read_counts (fixture, counts));
+  g_assert_true (godwit_test_read_fault_counts (fixture->count_path, counts));
   /* Every class has points, or the injector does not see the calls. */
-  for (guint i = 0; i < N_CLASSES; i++)
+  for (guint i = 0; i < GODWIT_TEST_N_FAULT_CLASSES; i++)
     g_assert_cmpuint (counts[i], >, 0);
 }
 
@@ -753,19 +649,19 @@ run_matrix (Fixture *fixture)
   guint total_in_between = 0;
   guint total_leftovers = 0;
 
-  for (guint c = 0; c < N_CLASSES; c++)
+  for (guint c = 0; c < GODWIT_TEST_N_FAULT_CLASSES; c++)
     {
       Tally tally = { 0 };
 
       for (guint n = 1; n <= counts[c]; n++)
-        for (guint a = 0; a < N_ACTIONS; a++)
+        for (guint a = 0; a < GODWIT_TEST_N_FAULT_ACTIONS; a++)
           run_point (fixture, c, n, a, &tally);
 
       g_test_message ("%s (%s) %s: %u points × %u actions = %u runs: %u left the store as before "
                       "(%u of them killed with an empty -wal), %u as after, %u in between; "
                       "%u faults harmless (run succeeded), %u points not reached; "
                       "%u with leftovers after the re-run, %u with other problems",
-                      fixture->command, variant, class_names[c], counts[c], N_ACTIONS, tally.runs,
+                      fixture->command, variant, godwit_test_fault_class_names[c], counts[c], GODWIT_TEST_N_FAULT_ACTIONS, tally.runs,
                       tally.before, tally.empty_wal, tally.after, tally.in_between, tally.harmless,
                       tally.not_reached, tally.leftovers, tally.failures);
       total_in_between += tally.in_between;
@@ -850,7 +746,7 @@ fixture_init (Fixture    *fixture,
       g_autofree char *err = NULL;
       g_autofree char *backups = NULL;
       g_autofree char *listing = NULL;
-      Status status;
+      GodwitTestExit status;
 
       /* Before: the migrated store, byte for byte, with its backup of the
        * original; after: the original's objects put back. */

@@ -665,7 +665,7 @@ test_plan_beside_bundle (Fixture       *fixture,
   GodwitMigrationsPage *page;
   GodwitWindow *window;
 
-  godwit_gui_test_copy_tree (fixture->bundle, bundle);
+  godwit_test_copy_tree (fixture->bundle, bundle);
   godwit_test_copy_file (garden_plan, plan);
 
   /* The bundle beside the store, the plan beside the bundle. */

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "godwit-test-faults.h"
 #include "godwit-test-model.h"
 #include "godwit-test-store.h"
 #include "godwit-test-sync.h"
@@ -49,26 +50,6 @@
 #define BATCH_SIZE   "3"
 /* The problems shown in full; the others are counted. */
 #define MAX_PROBLEMS_SHOWN 20
-
-typedef enum
-{
-  CLASS_WRITE,
-  CLASS_SYNC,
-  CLASS_RENAME,
-  N_CLASSES
-} FaultClass;
-
-static const char * const class_names[N_CLASSES] = { "write", "sync", "rename" };
-
-typedef enum
-{
-  ACTION_ENOSPC,
-  ACTION_EIO,
-  ACTION_KILL,
-  N_ACTIONS
-} FaultAction;
-
-static const char * const action_names[N_ACTIONS] = { "enospc", "eio", "kill" };
 
 typedef struct
 {
@@ -95,7 +76,7 @@ typedef struct
   guint              n_databases;
   char              *expected;       /* B's objects after a sync without faults */
   GHashTable        *expected_ids;   /* the documents the server then holds */
-  guint              counts[N_CLASSES];
+  guint              counts[GODWIT_TEST_N_FAULT_CLASSES];
   GString           *problems;
   guint              n_problems;
 } Fixture;
@@ -111,12 +92,6 @@ typedef struct
   guint effects;      /* the pull stopped between batches that changed related objects */
   guint bad;          /* runs with a problem */
 } Tally;
-
-typedef struct
-{
-  gboolean signaled;
-  int      code;      /* the exit status, or the signal */
-} Status;
 
 static void
 add_problem (Fixture    *fixture,
@@ -138,27 +113,6 @@ add_problem (Fixture    *fixture,
   va_end (args);
   if (fixture->n_problems++ < MAX_PROBLEMS_SHOWN)
     g_string_append_printf (fixture->problems, "%s: %s\n", point, message);
-}
-
-static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir (to, 0700), ==, 0);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *source = g_build_filename (from, name, NULL);
-      g_autofree char *destination = g_build_filename (to, name, NULL);
-
-      if (g_file_test (source, G_FILE_TEST_IS_DIR))
-        copy_tree (source, destination);
-      else
-        godwit_test_copy_file (source, destination);
-    }
 }
 
 /* ---- the server ----------------------------------------------------------- */
@@ -235,78 +189,22 @@ check_server (Fixture    *fixture,
 
 /* godwit-cli sync of the run's store with the run's database; with
  * @fault, the injector preloaded (an empty @fault counts only). */
-static Status
+static GodwitTestExit
 run_sync (Fixture    *fixture,
           gboolean    pull_only,
           const char *fault,
           char      **err)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  Status status = { FALSE, 0 };
+  GodwitTestInjector injector = { fixture->module, fixture->run_dir, fixture->count_path };
   const char *argv[] = {
-    godwit_test_cli_path (), "sync", fixture->store, "--model", fixture->bundle_path,
+    "sync", fixture->store, "--model", fixture->bundle_path,
     "--endpoint", fixture->server.url, "--database", fixture->run_database, "--user", fixture->server.user,
     "--batch-size", BATCH_SIZE, pull_only ? "--pull" : NULL, NULL
   };
+  const char *env[] = { "GODWIT_SYNC_PASSWORD", fixture->server.password, NULL };
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "GODWIT_SYNC_PASSWORD", fixture->server.password, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "GODWIT_FAULT");
-  g_subprocess_launcher_unsetenv (launcher, "GODWIT_FAULT_DIR");
-  g_subprocess_launcher_unsetenv (launcher, "GODWIT_FAULT_COUNT");
-  if (fault != NULL)
-    {
-      const char *asan_options = g_getenv ("ASAN_OPTIONS");
-      g_autofree char *options = NULL;
-
-      /* An ASan build wants its runtime first among the libraries; the
-       * injector comes before it and only wraps libc. */
-      options = g_strdup_printf ("%s%sverify_asan_link_order=0", asan_options != NULL ? asan_options : "",
-                                 asan_options != NULL ? ":" : "");
-      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
-      g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", fixture->module, TRUE);
-      g_subprocess_launcher_setenv (launcher, "GODWIT_FAULT_DIR", fixture->run_dir, TRUE);
-      g_subprocess_launcher_setenv (launcher, "GODWIT_FAULT_COUNT", fixture->count_path, TRUE);
-      if (fault[0] != '\0')
-        g_subprocess_launcher_setenv (launcher, "GODWIT_FAULT", fault, TRUE);
-    }
-
-  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_if_signaled (process))
-    {
-      status.signaled = TRUE;
-      status.code = g_subprocess_get_term_sig (process);
-    }
-  else
-    {
-      status.code = g_subprocess_get_exit_status (process);
-    }
-
-  return status;
-}
-
-/* GODWIT_FAULT_COUNT's file: FALSE when the process wrote none. */
-static gboolean
-read_counts (Fixture *fixture,
-             guint    counts[N_CLASSES])
-{
-  g_autofree char *text = NULL;
-  guint64 write_count, sync_count, rename_count;
-
-  if (!g_file_get_contents (fixture->count_path, &text, NULL, NULL))
-    return FALSE;
-  g_assert_cmpint (sscanf (text, "write=%" G_GUINT64_FORMAT " sync=%" G_GUINT64_FORMAT
-                           " rename=%" G_GUINT64_FORMAT, &write_count, &sync_count, &rename_count), ==, 3);
-  counts[CLASS_WRITE] = write_count;
-  counts[CLASS_SYNC] = sync_count;
-  counts[CLASS_RENAME] = rename_count;
-
-  return TRUE;
+  return godwit_test_run_cli_faulted (fault != NULL ? &injector : NULL,
+                                      fault != NULL && fault[0] != '\0' ? fault : NULL, argv, env, NULL, err);
 }
 
 /* B's folder as every run starts, and a fresh database on the server. */
@@ -315,7 +213,7 @@ start_run (Fixture *fixture)
 {
   godwit_test_rmdir (fixture->run_dir);
   g_assert_false (g_file_test (fixture->run_dir, G_FILE_TEST_EXISTS));
-  copy_tree (fixture->b.dir, fixture->run_dir);
+  godwit_test_copy_tree (fixture->b.dir, fixture->run_dir);
   g_unlink (fixture->count_path);
   copy_database (fixture);
 }
@@ -397,7 +295,7 @@ check_leftovers (Fixture    *fixture,
 static gboolean
 check_run (Fixture    *fixture,
            const char *point,
-           Status      faulted,
+           GodwitTestExit      faulted,
            Tally      *tally)
 {
   g_autofree char *sidecar = g_build_filename (fixture->run_dir, SIDECAR_NAME, NULL);
@@ -405,7 +303,7 @@ check_run (Fixture    *fixture,
   g_autofree char *objects = NULL;
   guint n_problems = fixture->n_problems;
   gboolean in_doubt, effects;
-  Status status;
+  GodwitTestExit status;
 
   for (guint i = 0; i < 2; i++)
     {
@@ -451,15 +349,15 @@ check_run (Fixture    *fixture,
 
 static void
 run_point (Fixture     *fixture,
-           FaultClass   fault_class,
-           FaultAction  action,
+           GodwitTestFaultClass   fault_class,
+           GodwitTestFaultAction  action,
            guint        n,
            Tally       *tally)
 {
-  g_autofree char *fault = g_strdup_printf ("%s:%u:%s", class_names[fault_class], n, action_names[action]);
+  g_autofree char *fault = g_strdup_printf ("%s:%u:%s", godwit_test_fault_class_names[fault_class], n, godwit_test_fault_action_names[action]);
   g_autofree char *err = NULL;
-  guint counts[N_CLASSES] = { 0 };
-  Status status;
+  guint counts[GODWIT_TEST_N_FAULT_CLASSES] = { 0 };
+  GodwitTestExit status;
 
   start_run (fixture);
   status = run_sync (fixture, !fixture->variant->local_changes, fault, &err);
@@ -467,7 +365,7 @@ run_point (Fixture     *fixture,
 
   if (status.signaled)
     tally->killed++;
-  else if (read_counts (fixture, counts) && counts[fault_class] < n)
+  else if (godwit_test_read_fault_counts (fixture->count_path, counts) && counts[fault_class] < n)
     tally->not_reached++;
   else if (status.code == 0)
     tally->harmless++;
@@ -572,7 +470,7 @@ fixture_init (Fixture       *fixture,
   g_autoptr(GodwitSync) a_second = NULL;
   g_autoptr(GodwitStoreWriter) writer = NULL;
   g_autofree char *err = NULL;
-  Status status;
+  GodwitTestExit status;
 
   memset (fixture, 0, sizeof *fixture);
   fixture->module = g_test_build_filename (G_TEST_BUILT, "faults", "libgodwit-fault-inject.so", NULL);
@@ -649,7 +547,7 @@ fixture_init (Fixture       *fixture,
   g_assert_false (status.signaled);
   if (status.code != 0)
     g_error ("the clean run fails: %s", err);
-  g_assert_true (read_counts (fixture, fixture->counts));
+  g_assert_true (godwit_test_read_fault_counts (fixture->count_path, fixture->counts));
   g_clear_pointer (&err, g_free);
   status = run_sync (fixture, FALSE, NULL, &err);
   g_assert_cmpint (status.code, ==, 0);
@@ -665,8 +563,8 @@ fixture_init (Fixture       *fixture,
   g_assert_cmpuint (fixture->n_problems, ==, 0);
   drop_database (fixture);
   g_test_message ("a clean %s makes %u writes, %u syncs and %u renames",
-                  variant->local_changes ? "sync" : "pull", fixture->counts[CLASS_WRITE],
-                  fixture->counts[CLASS_SYNC], fixture->counts[CLASS_RENAME]);
+                  variant->local_changes ? "sync" : "pull", fixture->counts[GODWIT_TEST_FAULT_WRITE],
+                  fixture->counts[GODWIT_TEST_FAULT_SYNC], fixture->counts[GODWIT_TEST_FAULT_RENAME]);
 
   return TRUE;
 }
@@ -703,17 +601,17 @@ test_faults (gconstpointer data)
   if (!fixture_init (&fixture, variant))
     return;
 
-  for (guint c = 0; c < N_CLASSES; c++)
+  for (guint c = 0; c < GODWIT_TEST_N_FAULT_CLASSES; c++)
     {
-      guint first_action = variant->kills_only ? ACTION_KILL : 0;
+      guint first_action = variant->kills_only ? GODWIT_TEST_FAULT_KILL : 0;
       Tally tally = { 0 };
 
-      for (guint a = first_action; a < N_ACTIONS; a++)
+      for (guint a = first_action; a < GODWIT_TEST_N_FAULT_ACTIONS; a++)
         for (guint n = 1; n <= fixture.counts[c]; n++)
           run_point (&fixture, c, a, n, &tally);
       g_test_message ("%s: %u points, %u actions each: %u runs killed, %u stopped with an error, %u harmless, "
                       "%u points not reached; %u left a batch in doubt, %u stopped between related batches; "
-                      "%u runs with a problem", class_names[c], fixture.counts[c], N_ACTIONS - first_action, tally.killed,
+                      "%u runs with a problem", godwit_test_fault_class_names[c], fixture.counts[c], GODWIT_TEST_N_FAULT_ACTIONS - first_action, tally.killed,
                       tally.failed, tally.harmless, tally.not_reached, tally.in_doubt, tally.effects, tally.bad);
       total_bad += tally.bad;
     }

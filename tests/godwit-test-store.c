@@ -329,6 +329,26 @@ godwit_test_execute_sql (const char *path,
   g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
 }
 
+void
+godwit_test_execute_all_sql (const char         *path,
+                             const char * const *statements)
+{
+  for (guint i = 0; statements[i] != NULL; i++)
+    godwit_test_execute_sql (path, statements[i], NULL);
+}
+
+char *
+godwit_test_query_file (const char *path,
+                        const char *sql)
+{
+  sqlite3 *db = godwit_test_open_read_only (path, FALSE);
+  char *rows = godwit_test_query (db, sql);
+
+  sqlite3_close (db);
+
+  return rows;
+}
+
 static GPtrArray *
 query_strings (sqlite3    *db,
                const char *sql)

@@ -96,6 +96,12 @@ GodwitModel       *godwit_test_load_cached_model (sqlite3             *db,
 void               godwit_test_execute_sql       (const char          *path,
                                                   const char          *sql,
                                                   GBytes              *blob);
+/* Runs each of @statements (NULL-terminated) on the store at @path. */
+void               godwit_test_execute_all_sql   (const char          *path,
+                                                  const char * const  *statements);
+/* godwit_test_query() of @sql on the store at @path, opened read-only. */
+char              *godwit_test_query_file        (const char          *path,
+                                                  const char          *sql);
 /* The first column of @sql's rows, NULL as "NULL", sorted and joined
  * with ", ". */
 char              *godwit_test_query_sorted      (sqlite3             *db,

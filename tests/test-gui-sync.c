@@ -910,18 +910,6 @@ count_objects (GodwitWindow *window)
   return n;
 }
 
-static char *
-query_store (const char *path,
-             const char *sql)
-{
-  sqlite3 *db = godwit_test_open_read_only (path, FALSE);
-  char *rows = godwit_test_query (db, sql);
-
-  sqlite3_close (db);
-
-  return rows;
-}
-
 /* Sync Now pushes the demo store: every object is a document on the
  * server, and the result says how many. A change on the server is then
  * pulled, and the window reads the store again. */
@@ -985,7 +973,8 @@ test_push (Fixture       *fixture,
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (page), "Pulled from the server"), ==,
                    "1 documents read, 1 written, 0 refused");
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (page), "Store changes applied"), ==, "0 inserted, 1 updated, 0 deleted");
-  rows = query_store (fixture->store, "SELECT ZCOMMONNAME FROM ZPLANT WHERE ZCOMMONNAME LIKE 'Thyme%'");
+  rows = godwit_test_query_file (fixture->store,
+                                 "SELECT ZCOMMONNAME FROM ZPLANT WHERE ZCOMMONNAME LIKE 'Thyme%'");
   g_assert_cmpstr (rows, ==, "Thyme (server)");
   g_assert_true (godwit_window_get_document (window) != before);
   g_assert_true (godwit_store_view_get_document (godwit_window_get_store_view (window)) ==
@@ -1114,7 +1103,8 @@ test_conflict (Fixture       *fixture,
   basil = find_conflict (page, basil_id);
   g_assert_true (basil->resolved);
 
-  rows = query_store (fixture->store, "SELECT ZCOMMONNAME, ZNOTES FROM ZPLANT WHERE ZCOMMONNAME LIKE 'Basil%'");
+  rows = godwit_test_query_file (fixture->store,
+                                 "SELECT ZCOMMONNAME, ZNOTES FROM ZPLANT WHERE ZCOMMONNAME LIKE 'Basil%'");
   g_assert_cmpstr (rows, ==, "Basil (server)|Pinch the flowers");
   g_clear_pointer (&rows, g_free);
   basil_after = server_get_document (&server, basil_id);
@@ -1133,7 +1123,8 @@ test_conflict (Fixture       *fixture,
   g_assert_cmpstr (row_subtitle (GTK_WIDGET (page), "Conflicts"), ==,
                    "2 met, 2 resolved (policy: Manual); 0 left to resolve");
 
-  rows = query_store (fixture->store, "SELECT ZCOMMONNAME, ZSPECIES FROM ZPLANT WHERE ZCOMMONNAME LIKE 'Rosemary%'");
+  rows = godwit_test_query_file (fixture->store,
+                                 "SELECT ZCOMMONNAME, ZSPECIES FROM ZPLANT WHERE ZCOMMONNAME LIKE 'Rosemary%'");
   g_assert_cmpstr (rows, ==, "Rosemary (server)|Rosmarinus officinalis");
   rosemary_after = server_get_document (&server, rosemary_id);
   g_assert_false (json_object_has_member (rosemary_after, "_conflicts"));

@@ -28,26 +28,6 @@
 #define SERVER_START_TIMEOUT_S 30
 
 static void
-execute_all (const char         *path,
-             const char * const *statements)
-{
-  for (guint i = 0; statements[i] != NULL; i++)
-    godwit_test_execute_sql (path, statements[i], NULL);
-}
-
-static char *
-query_store (const char *path,
-             const char *sql)
-{
-  sqlite3 *db = godwit_test_open_read_only (path, FALSE);
-  char *rows = godwit_test_query (db, sql);
-
-  sqlite3_close (db);
-
-  return rows;
-}
-
-static void
 assert_no_conflicts (GodwitSync *sync)
 {
   g_assert_cmpuint (godwit_sync_get_conflicts (sync)->len, ==, 0);
@@ -160,8 +140,8 @@ test_two_stores_converge (void)
 
   /* Each side changes other objects with sqlite3, Core Data's bookkeeping
    * (Z_OPT) left alone. */
-  execute_all (a.path, edits_a);
-  execute_all (b.path, edits_b);
+  godwit_test_execute_all_sql (a.path, edits_a);
+  godwit_test_execute_all_sql (b.path, edits_b);
 
   /* Dee, the basil, the bed it left, the tomato whose journal lost n3,
    * and n3's tombstone. */
@@ -196,8 +176,8 @@ test_two_stores_converge (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (converged); i++)
     {
-      g_autofree char *rows_a = query_store (a.path, converged[i].sql);
-      g_autofree char *rows_b = query_store (b.path, converged[i].sql);
+      g_autofree char *rows_a = godwit_test_query_file (a.path, converged[i].sql);
+      g_autofree char *rows_b = godwit_test_query_file (b.path, converged[i].sql);
 
       g_assert_cmpstr (rows_a, ==, converged[i].rows);
       g_assert_cmpstr (rows_b, ==, converged[i].rows);
@@ -296,8 +276,10 @@ static void
 assert_object_count (const char *path,
                      guint       n)
 {
-  g_autofree char *rows = query_store (path, "SELECT (SELECT COUNT(*) FROM ZBED) + (SELECT COUNT(*) FROM ZGARDENER) "
-                                             "+ (SELECT COUNT(*) FROM ZPLANT) + (SELECT COUNT(*) FROM ZNOTE)");
+  g_autofree char *rows = godwit_test_query_file (path, "SELECT (SELECT COUNT(*) FROM ZBED) "
+                                                        "+ (SELECT COUNT(*) FROM ZGARDENER) "
+                                                        "+ (SELECT COUNT(*) FROM ZPLANT) "
+                                                        "+ (SELECT COUNT(*) FROM ZNOTE)");
   g_autofree char *expected = g_strdup_printf ("%u", n);
 
   g_assert_cmpstr (rows, ==, expected);
@@ -351,7 +333,7 @@ test_round_trip (void)
   pulled = godwit_test_sync_dup_objects (empty.path, model);
   g_assert_cmpstr (objects, ==, pulled);
   {
-    g_autofree char *check = query_store (empty.path, "PRAGMA integrity_check");
+    g_autofree char *check = godwit_test_query_file (empty.path, "PRAGMA integrity_check");
 
     g_assert_cmpstr (check, ==, "ok");
   }
@@ -505,7 +487,7 @@ dup_store_rows (const char *path)
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf ("SELECT * FROM %s ORDER BY 1, 2", tables[i]);
-      g_autofree char *rows = query_store (path, sql);
+      g_autofree char *rows = godwit_test_query_file (path, sql);
 
       g_string_append_printf (text, "%s:\n%s\n", tables[i], rows);
     }

@@ -391,26 +391,6 @@ case_clear (Case *c)
   godwit_test_store_clear (&c->b);
 }
 
-static void
-execute_all (const char         *path,
-             const char * const *statements)
-{
-  for (guint i = 0; statements[i] != NULL; i++)
-    godwit_test_execute_sql (path, statements[i], NULL);
-}
-
-static char *
-query_file (const char *path,
-            const char *sql)
-{
-  sqlite3 *db = godwit_test_open_read_only (path, FALSE);
-  char *rows = godwit_test_query (db, sql);
-
-  sqlite3_close (db);
-
-  return rows;
-}
-
 /* A sync of @store, in batches of @batch_size. */
 static GodwitSync *
 case_new_sync (Case                *c,
@@ -486,20 +466,20 @@ case_prepare (Case *c)
     {
     case SCENARIO_PUSH:
       case_sync_once (c, &c->a, GODWIT_SYNC_DIRECTION_PUSH);
-      execute_all (c->a.path, edits_a);
+      godwit_test_execute_all_sql (c->a.path, edits_a);
       break;
     case SCENARIO_PULL:
       case_sync_once (c, &c->a, GODWIT_SYNC_DIRECTION_PUSH);
       case_sync_once (c, &c->b, GODWIT_SYNC_DIRECTION_PULL);
-      execute_all (c->a.path, edits_a);
+      godwit_test_execute_all_sql (c->a.path, edits_a);
       case_sync_once (c, &c->a, GODWIT_SYNC_DIRECTION_PUSH);
       break;
     case SCENARIO_BOTH:
     default:
       case_sync_once (c, &c->a, GODWIT_SYNC_DIRECTION_BOTH);
       case_sync_once (c, &c->b, GODWIT_SYNC_DIRECTION_BOTH);
-      execute_all (c->a.path, edits_a);
-      execute_all (c->b.path, edits_b);
+      godwit_test_execute_all_sql (c->a.path, edits_a);
+      godwit_test_execute_all_sql (c->b.path, edits_b);
       case_sync_once (c, &c->b, GODWIT_SYNC_DIRECTION_BOTH);
       break;
     }
@@ -821,8 +801,8 @@ static void
 assert_integrity (const char *path)
 {
   g_autofree char *sidecar_path = g_strconcat (path, SIDECAR_SUFFIX, NULL);
-  g_autofree char *store_check = query_file (path, "PRAGMA integrity_check");
-  g_autofree char *sidecar_check = query_file (sidecar_path, "PRAGMA integrity_check");
+  g_autofree char *store_check = godwit_test_query_file (path, "PRAGMA integrity_check");
+  g_autofree char *sidecar_check = godwit_test_query_file (sidecar_path, "PRAGMA integrity_check");
 
   g_assert_cmpstr (store_check, ==, "ok");
   g_assert_cmpstr (sidecar_check, ==, "ok");
@@ -836,15 +816,17 @@ assert_store_holds (const char     *path,
                     GHashTable     *by_id)
 {
   g_autoptr(GHashTable) revisions = read_sidecar_revisions (path);
-  g_autofree char *count = query_file (path, "SELECT (SELECT COUNT(*) FROM ZBED) + (SELECT COUNT(*) FROM ZGARDENER) "
-                                             "+ (SELECT COUNT(*) FROM ZPLANT) + (SELECT COUNT(*) FROM ZNOTE)");
+  g_autofree char *count = godwit_test_query_file (path, "SELECT (SELECT COUNT(*) FROM ZBED) "
+                                                         "+ (SELECT COUNT(*) FROM ZGARDENER) "
+                                                         "+ (SELECT COUNT(*) FROM ZPLANT) "
+                                                         "+ (SELECT COUNT(*) FROM ZNOTE)");
   g_autofree char *expected_count = g_strdup_printf ("%u", expected->n_objects);
   GHashTableIter iter;
   gpointer id, rev;
 
   for (guint i = 0; i < G_N_ELEMENTS (store_queries); i++)
     {
-      g_autofree char *rows = query_file (path, store_queries[i]);
+      g_autofree char *rows = godwit_test_query_file (path, store_queries[i]);
 
       g_assert_cmpstr (rows, ==, expected->rows[i]);
     }

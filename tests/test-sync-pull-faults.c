@@ -379,14 +379,6 @@ run_point (Fixture     *fixture,
 
 /* ---- set-up --------------------------------------------------------------- */
 
-static void
-execute_all (const char         *path,
-             const char * const *statements)
-{
-  for (guint i = 0; statements[i] != NULL; i++)
-    godwit_test_execute_sql (path, statements[i], NULL);
-}
-
 /* Store A, after B's first pull: a new gardener who takes the basil,
  * which leaves its bed, gets a species and a first note; a new bed with a
  * new tree Ann looks after; the first two notes of the tomato's journal
@@ -517,7 +509,7 @@ fixture_init (Fixture       *fixture,
     }
   b_first = new_sync (fixture, fixture->b.path, GODWIT_SYNC_DIRECTION_PULL);
   godwit_test_sync_run (b_first);
-  execute_all (fixture->a.path, edits_a);
+  godwit_test_execute_all_sql (fixture->a.path, edits_a);
   a_second = new_sync (fixture, fixture->a.path, GODWIT_SYNC_DIRECTION_BOTH);
   godwit_test_sync_run (a_second);
   g_assert_cmpint (godwit_sync_get_push (a_second)->docs_written, ==, 11);
@@ -530,7 +522,7 @@ fixture_init (Fixture       *fixture,
 
       /* A push elsewhere records B's changes as revisions, so that every
        * run pushes the same documents. */
-      execute_all (fixture->b.path, edits_b);
+      godwit_test_execute_all_sql (fixture->b.path, edits_b);
       godwit_test_server_init_at (&elsewhere, fixture->server.url, fixture->server.user, fixture->server.password);
       b_scan = godwit_test_sync_new (&elsewhere, fixture->b.path, fixture->bundle);
       godwit_sync_set_direction (b_scan, GODWIT_SYNC_DIRECTION_PUSH);

@@ -231,21 +231,9 @@ assert_nothing_transferred (GodwitSync *sync)
   g_assert_cmpuint (godwit_sync_get_conflicts (sync)->len, ==, 0);
 }
 
-static char *
-query_store (const char *path,
-             const char *sql)
-{
-  sqlite3 *db = godwit_test_open_read_only (path, FALSE);
-  char *rows = godwit_test_query (db, sql);
-
-  sqlite3_close (db);
-
-  return rows;
-}
-
 #define assert_store_query(path, sql, expected) \
   G_STMT_START { \
-    g_autofree char *rows_ = query_store ((path), (sql)); \
+    g_autofree char *rows_ = godwit_test_query_file ((path), (sql)); \
     g_assert_cmpstr (rows_, ==, (expected)); \
   } G_STMT_END
 
@@ -758,8 +746,8 @@ assert_same_objects (const char *path,
 {
   for (guint i = 0; i < G_N_ELEMENTS (garden_queries); i++)
     {
-      g_autofree char *rows = query_store (path, garden_queries[i]);
-      g_autofree char *other_rows = query_store (other_path, garden_queries[i]);
+      g_autofree char *rows = godwit_test_query_file (path, garden_queries[i]);
+      g_autofree char *other_rows = godwit_test_query_file (other_path, garden_queries[i]);
 
       g_assert_cmpstr (rows, ==, other_rows);
     }
@@ -1096,7 +1084,7 @@ dup_garden_rows (const char *path)
 
   for (guint i = 0; i < G_N_ELEMENTS (garden_queries); i++)
     {
-      g_autofree char *part = query_store (path, garden_queries[i]);
+      g_autofree char *part = godwit_test_query_file (path, garden_queries[i]);
 
       g_string_append_printf (rows, "%s\n", part);
     }
@@ -1238,7 +1226,7 @@ dup_sidecar_records (const char *store_path)
 {
   g_autofree char *path = g_strconcat (store_path, ".godwit-sync", NULL);
 
-  return query_store (path, "SELECT id, entity, pk, rev, digest FROM documents ORDER BY id");
+  return godwit_test_query_file (path, "SELECT id, entity, pk, rev, digest FROM documents ORDER BY id");
 }
 
 /* Rolling back a pull puts back the sync sidecar with the store: the next
@@ -2399,8 +2387,8 @@ test_attribute_types (void)
   assert_store_changes (pull, 4, 0, 0);
   for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
     {
-      g_autofree char *rows = query_store (store.path, queries[i]);
-      g_autofree char *pulled = query_store (empty.path, queries[i]);
+      g_autofree char *rows = godwit_test_query_file (store.path, queries[i]);
+      g_autofree char *pulled = godwit_test_query_file (empty.path, queries[i]);
 
       g_assert_cmpstr (pulled, ==, rows);
     }

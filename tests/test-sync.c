@@ -920,12 +920,15 @@ test_local_changes_by_sqlite (void)
   garden_clear (&garden);
 }
 
-/* Progress phases in the order they came. */
+/* Progress phases in the order they came; "scan-end" for the report
+ * that the scan is done. */
 static void
 record_phase (const GodwitSyncProgress *progress,
               gpointer                  user_data)
 {
-  if (g_strcmp0 (progress->phase, "push") != 0 || progress->done > 0)
+  if (g_strcmp0 (progress->phase, "scan") == 0 && progress->entity == NULL)
+    g_ptr_array_add (user_data, g_strdup ("scan-end"));
+  else if (g_strcmp0 (progress->phase, "push") != 0 || progress->done > 0)
     g_ptr_array_add (user_data, g_strdup (progress->phase));
 }
 
@@ -945,7 +948,7 @@ test_push_while_scanning (void)
   g_autofree char *journal = NULL;
   g_auto(GStrv) notes = NULL;
   JsonObject *basil, *tomato;
-  guint last_scan = 0, first_push = G_MAXUINT;
+  guint last_scan = 0, scan_end = 0, n_scan_ends = 0, first_push = G_MAXUINT;
 
   if (!garden_init (&garden, TRUE))
     return;
@@ -973,10 +976,19 @@ test_push_while_scanning (void)
     {
       if (g_str_equal (g_ptr_array_index (phases, i), "scan"))
         last_scan = i;
+      else if (g_str_equal (g_ptr_array_index (phases, i), "scan-end"))
+        {
+          scan_end = i;
+          n_scan_ends++;
+        }
       else if (g_str_equal (g_ptr_array_index (phases, i), "push"))
         first_push = MIN (first_push, i);
     }
+  /* Pushed before the scan read its last objects; the scan said once
+   * that it was done, after its last entity. */
   g_assert_cmpuint (first_push, <, last_scan);
+  g_assert_cmpuint (n_scan_ends, ==, 1);
+  g_assert_cmpuint (scan_end, >, last_scan);
 
   documents = godwit_test_server_all_documents (&other);
   g_assert_cmpuint (documents->len, ==, 5008);

@@ -352,6 +352,8 @@ static void
 on_progress (const GodwitSyncProgress *progress,
              gpointer                  user_data)
 {
+  if (g_strcmp0 (progress->phase, "scan") == 0 && progress->entity == NULL)
+    return;
   if (progress->entity != NULL && progress->total >= 0)
     g_printerr ("%s %s %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT "\n", progress->phase, progress->entity,
                 progress->done, progress->total);

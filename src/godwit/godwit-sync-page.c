@@ -137,6 +137,7 @@ typedef struct
 {
   GWeakRef      page;
   GCancellable *cancellable;
+  gboolean      scanning;     /* a push going on meanwhile stays behind the scan's progress */
 } RunState;
 
 static void
@@ -943,6 +944,14 @@ progress_cb (const GodwitSyncProgress *progress,
   if (self == NULL || self->cancellable != state->cancellable)
     return;
 
+  if (g_strcmp0 (progress->phase, "scan") == 0 && progress->entity == NULL)
+    {
+      state->scanning = FALSE;
+      return;
+    }
+  if (state->scanning && g_strcmp0 (progress->phase, "push") == 0)
+    return;
+
   if (g_strcmp0 (progress->phase, "scan") == 0 && progress->entity != NULL && progress->total > 0)
     {
       detail = g_strdup_printf (_("%s: %'" PRId64 " of %'" PRId64 " objects read"),
@@ -1074,6 +1083,7 @@ set_up_cb (GObject      *object,
   state = g_new0 (RunState, 1);
   g_weak_ref_init (&state->page, self);
   state->cancellable = g_object_ref (cancellable);
+  state->scanning = TRUE;
   g_object_set_data_full (G_OBJECT (sync), "godwit-sync-page-run", state, (GDestroyNotify) run_state_free);
   godwit_sync_set_progress_callback (sync, progress_cb, state);
   godwit_sync_run_async (sync, cancellable, run_cb, g_object_ref (self));

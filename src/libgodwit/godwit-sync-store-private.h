@@ -21,7 +21,8 @@ typedef struct
   gint64 deleted;
 } GodwitSyncCounts;
 
-/* Called now and then while a scan reads an entity's objects. */
+/* Called now and then while a scan reads an entity's objects, and with
+ * no entity once the scan is committed. */
 typedef void (*GodwitSyncScanProgressFunc) (const char *entity,
                                             gint64      done,
                                             gint64      total,

@@ -1109,7 +1109,11 @@ scan_rows_and_commit (GodwitSyncScan  *scan,
   if (scan_rows (scan, max_rows, error))
     return TRUE;
   if (*error == NULL && _godwit_sync_sidecar_commit (scan->store->sidecar, error))
-    scan->finished = TRUE;
+    {
+      scan->finished = TRUE;
+      if (scan->progress != NULL)
+        scan->progress (NULL, 0, 0, scan->user_data);
+    }
 
   return FALSE;
 }

@@ -55,7 +55,8 @@ typedef enum
 typedef struct
 {
   const char *phase;     /* "scan", "push", "pull", "resolve" */
-  const char *entity;    /* (nullable) scan: the entity being read */
+  const char *entity;    /* (nullable) scan: the entity being read; none once the scan is done,
+                          * which may be while the push goes on */
   gint64      done;      /* objects read (scan), documents written (push, pull) */
   gint64      total;     /* scan: the entity's objects; -1 when unknown */
 } GodwitSyncProgress;
